@@ -1,0 +1,1 @@
+"""Allocation models arrive with the weekly allocation issue."""

@@ -1,0 +1,22 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .imports.base import IMPORTERS
+
+KIND_LABELS = {
+    "customers": _("Customers (retailer registry)"),
+    "assignments": _("Customer manager assignments"),
+    "products": _("Products and prices"),
+    "orders": _("Order history"),
+}
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=[(k, KIND_LABELS.get(k, k)) for k in IMPORTERS])
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv")):
+            raise forms.ValidationError(_("Use an .xlsx or .csv file."))
+        return upload

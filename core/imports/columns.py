@@ -1,0 +1,229 @@
+"""Column specs and vectorised cell parsers.
+
+A parser takes a column of stripped strings (NA = blank) and returns the parsed
+values and a Series of error reasons (NA where the cell is fine).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+
+from core.exceptions import RowError
+
+Parser = Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One logical column: its key in our code and the headers it may carry in a file."""
+
+    key: str
+    headers: tuple[str, ...]
+    parser: Parser
+    required: bool = False
+    description: str = ""
+    extra_checks: tuple[Callable[[pd.Series], pd.Series], ...] = field(default=())
+
+
+def _no_errors(index: pd.Index) -> pd.Series:
+    return pd.Series(pd.NA, index=index, dtype="object")
+
+
+def normalise_label(value: str) -> str:
+    """Fold the spelling noise of exports: full-width brackets, spaces, case."""
+    table = str.maketrans({"（": "(", "）": ")", "　": "", " ": ""})
+    return value.translate(table).upper()
+
+
+def text(max_length: int) -> Parser:
+    def parse(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+        errors = _no_errors(col.index)
+        errors[col.str.len() > max_length] = f"longer than {max_length} characters"
+        return col, errors
+
+    return parse
+
+
+def code(max_length: int = 32) -> Parser:
+    """An identifier: digits and letters; spreadsheet floats like '1042.0' are folded back."""
+
+    def parse(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+        values = col.str.replace(r"\.0$", "", regex=True)
+        errors = _no_errors(col.index)
+        bad = values.notna() & ~values.str.fullmatch(r"[0-9A-Za-z_\-]+", na=False)
+        errors[bad] = "not a code (letters and digits only)"
+        errors[values.str.len() > max_length] = f"longer than {max_length} characters"
+        return values, errors
+
+    return parse
+
+
+def choice(mapping: Mapping[str, object], what: str) -> Parser:
+    """Map labels (any of their spellings) to stored values; unknown labels are errors."""
+    folded = {normalise_label(k): v for k, v in mapping.items()}
+
+    def parse(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+        values = col.map(lambda v: folded.get(normalise_label(v)) if isinstance(v, str) else pd.NA)
+        errors = _no_errors(col.index)
+        errors[col.notna() & values.isna()] = f"unknown {what}"
+        return values, errors
+
+    return parse
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
+    def parse(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+        numbers = pd.to_numeric(col, errors="coerce")
+        errors = _no_errors(col.index)
+        errors[col.notna() & numbers.isna()] = "not a number"
+        whole = numbers.notna() & (numbers % 1 != 0)
+        errors[whole] = "not a whole number"
+        if minimum is not None:
+            errors[numbers.notna() & (numbers < minimum)] = f"below {minimum}"
+        if maximum is not None:
+            errors[numbers.notna() & (numbers > maximum)] = f"above {maximum}"
+        values = numbers.where(errors.isna()).round().astype("Int64")
+        return values, errors
+
+    return parse
+
+
+def decimal(places: int = 2, minimum: Decimal | None = None, positive: bool = False) -> Parser:
+    quantum = Decimal(1).scaleb(-places)
+
+    def to_decimal(value: object) -> object:
+        if not isinstance(value, str):
+            return pd.NA
+        try:
+            number = Decimal(value.replace(",", ""))
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+
+    def parse(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+        numbers = col.map(to_decimal)
+        errors = _no_errors(col.index)
+        errors[numbers.map(lambda v: v is None)] = "not a number"
+        ok = numbers.map(lambda v: isinstance(v, Decimal))
+        if positive:
+            errors[ok & numbers.map(lambda v: isinstance(v, Decimal) and v <= 0)] = "must be greater than 0"
+        if minimum is not None:
+            errors[ok & numbers.map(lambda v: isinstance(v, Decimal) and v < minimum)] = f"below {minimum}"
+        too_fine = ok & numbers.map(lambda v: isinstance(v, Decimal) and v != v.quantize(quantum))
+        errors[too_fine] = f"more than {places} decimal places"
+        values = numbers.where(errors.isna() & ok, pd.NA)
+        return values, errors
+
+    return parse
+
+
+TRUE_WORDS = {"1", "Y", "YES", "TRUE", "是", "T", "有"}
+FALSE_WORDS = {"0", "N", "NO", "FALSE", "否", "F", "无"}
+
+
+def boolean(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    folded = col.map(lambda v: normalise_label(v).removesuffix(".0") if isinstance(v, str) else pd.NA)
+    values = folded.map(lambda v: True if v in TRUE_WORDS else False if v in FALSE_WORDS else pd.NA)
+    errors = _no_errors(col.index)
+    errors[col.notna() & values.isna()] = "not yes/no (use 1/0 or 是/否)"
+    return values, errors
+
+
+def date(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    parsed = pd.to_datetime(col, errors="coerce", format="mixed")
+    errors = _no_errors(col.index)
+    errors[col.notna() & parsed.isna()] = "not a date (use YYYY-MM-DD)"
+    return parsed.dt.date.where(parsed.notna(), pd.NA), errors
+
+
+CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(word: str) -> int | None:
+    """一 … 九十九 as written in exports (十, 十一, 二十, 二十三, 三十)."""
+    if not word:
+        return None
+    if word.isdigit():
+        return int(word)
+    if "十" in word:
+        tens, _, ones = word.partition("十")
+        t = CHINESE_DIGITS.get(tens, None) if tens else 1
+        o = CHINESE_DIGITS.get(ones, None) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    return CHINESE_DIGITS.get(word) if len(word) == 1 else None
+
+
+_TIER_PATTERN = re.compile(r"^(?:D|第)?([0-9]+|[一二两三四五六七八九十]+)(?:档)?$")
+
+
+def tier(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """一档…三十档, D1…D30, 第N档 or a plain number, 1–30."""
+
+    def parse_one(value: object) -> object:
+        if not isinstance(value, str):
+            return pd.NA
+        match = _TIER_PATTERN.match(normalise_label(value).removesuffix(".0"))
+        number = chinese_number(match.group(1)) if match else None
+        return number if number is not None and 1 <= number <= 30 else None
+
+    values = col.map(parse_one)
+    errors = _no_errors(col.index)
+    errors[values.map(lambda v: v is None)] = "not a tier (一档…三十档 or D1…D30)"
+    return values.where(values.notna() & errors.isna(), pd.NA).astype("Int64"), errors
+
+
+@dataclass
+class ParsedTable:
+    """The clean values (one column per key, index = row number) and every problem found."""
+
+    values: pd.DataFrame
+    errors: list[RowError]
+    headers: dict[str, str] = field(default_factory=dict)  # key -> header read (or the first accepted one)
+    present: set[str] = field(default_factory=set)  # keys whose column is in the file
+
+
+def parse_table(frame: pd.DataFrame, columns: list[Column]) -> ParsedTable:
+    """Resolve headers, parse every cell, and collect every problem (no early exit)."""
+    errors: list[RowError] = []
+    by_header = {normalise_label(h): h for h in frame.columns}
+    out = pd.DataFrame(index=frame.index)
+    headers: dict[str, str] = {}
+    for column in columns:
+        header = next((by_header[normalise_label(h)] for h in column.headers if normalise_label(h) in by_header), None)
+        headers[column.key] = header or column.headers[0]
+        if header is None:
+            if column.required:
+                errors.append(RowError(1, column.headers[0], "", f"missing column (accepted headers: {', '.join(column.headers)})"))
+            out[column.key] = pd.Series(pd.NA, index=frame.index, dtype="object")
+            continue
+        raw = frame[header].astype("object").where(frame[header].notna(), pd.NA)
+        values, problems = column.parser(raw)
+        if column.required:
+            problems = problems.where(raw.notna(), "required value is blank")
+        for check in column.extra_checks:
+            extra = check(values)
+            problems = problems.where(problems.notna(), extra)
+        for row, reason in problems.dropna().items():
+            value = raw.get(row)
+            errors.append(RowError(int(row), header, "" if value is pd.NA else str(value), str(reason)))
+        out[column.key] = values.astype("object")
+    errors.sort(key=lambda e: (e.row, e.column))
+    present = {key for key, header in headers.items() if header in frame.columns}
+    return ParsedTable(out, errors, headers, present)
+
+
+def duplicate_errors(values: pd.Series, header: str) -> list[RowError]:
+    """Every row whose key repeats an earlier row of the same file."""
+    first_row: dict[object, int] = {}
+    errors = []
+    for row, value in values.dropna().items():
+        if value in first_row:
+            errors.append(RowError(int(row), header, str(value), f"repeats row {first_row[value]}"))
+        else:
+            first_row[value] = int(row)
+    return errors

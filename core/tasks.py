@@ -1,0 +1,34 @@
+"""Thin Celery tasks: take plain arguments, call one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.db import OperationalError
+
+from .imports.base import import_file
+from .nightly import run_nightly
+
+
+@shared_task(name="core.import_file", soft_time_limit=30 * 60, time_limit=35 * 60)
+def import_file_task(*, kind: str, path: str, name: str, dry_run: bool = False, actor_id: int | None = None) -> dict:
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    return import_file(kind=kind, source=path, name=name, dry_run=dry_run, actor=actor).as_dict()
+
+
+@shared_task(
+    name="core.nightly",
+    autoretry_for=(OperationalError,),
+    retry_backoff=60,
+    max_retries=3,
+    soft_time_limit=60 * 60,
+    time_limit=65 * 60,
+)
+def nightly_task() -> dict:
+    return run_nightly()
+
+
+@shared_task(name="core.ping")
+def ping() -> str:
+    """Round-trip check for a real worker."""
+    return "pong"

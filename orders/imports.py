@@ -1,0 +1,146 @@
+"""Order history import: one row per cycle × retailer × product.
+
+Layout: CYCLE (2026-11-4) or YEAR + MONTH + WEEK_SEQ; CUST_CODE; CIG_CODE;
+QTY (ordered cartons); optional QUOTA (quota in force) and AMOUNT (default:
+cartons × the wholesale price in force at the cycle's start).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from core.db import bulk_write_frames
+from core.exceptions import RowError
+from core.imports.base import ImportCounts, Importer
+from core.imports.columns import Column, ParsedTable, code, decimal, integer, text
+from pricing.models import Product, ProductPrice
+from retailers.models import Retailer
+
+from .calendar import cycle_start
+from .models import Order
+from .services import cycle_get_or_create
+
+ORDER_COLUMNS = [
+    Column("cycle", ("CYCLE", "订货周期", "cycle"), text(20)),
+    Column("year", ("YEAR", "年份", "year"), integer(2000, 2100)),
+    Column("month", ("MONTH", "月份", "month"), integer(1, 12)),
+    Column("week_seq", ("WEEK_SEQ", "周次", "week_seq"), integer(1, 5)),
+    Column("customer_code", ("CUST_CODE", "客户编码", "customer_code"), code(), required=True),
+    Column("product_code", ("CIG_CODE", "卷烟编码", "product_code"), code(), required=True),
+    Column("ordered_qty", ("QTY", "ORDER_QTY", "QTY_ORDER", "订货量", "订购量", "ordered_qty"), integer(0), required=True),
+    Column("quota", ("QUOTA", "QTY_LIMIT", "限量", "定量", "quota"), integer(0)),
+    Column("amount", ("AMOUNT", "AMT", "金额", "amount"), decimal(2, minimum=Decimal(0))),
+]  # fmt: skip
+
+_CYCLE = re.compile(r"^(\d{4})\D(\d{1,2})\D(\d)$")
+COLUMNS = ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"]
+
+
+def _cycle_starts(values: pd.DataFrame) -> pd.Series:
+    """The cycle's Monday per row (NA when the row names no valid cycle)."""
+
+    def start(row) -> object:
+        if isinstance(row.cycle, str):
+            match = _CYCLE.match(row.cycle)
+            parts = tuple(int(g) for g in match.groups()) if match else None
+        elif not pd.isna(row.year) and not pd.isna(row.month) and not pd.isna(row.week_seq):
+            parts = (int(row.year), int(row.month), int(row.week_seq))
+        else:
+            parts = None
+        return (cycle_start(*parts) if parts else None) or pd.NA
+
+    return pd.Series([start(r) for r in values.itertuples()], index=values.index, dtype="object")
+
+
+class OrderImporter(Importer):
+    kind = "orders"
+    columns = ORDER_COLUMNS
+
+    def check(self, values: pd.DataFrame, headers: dict[str, str]) -> list[RowError]:
+        errors: list[RowError] = []
+        starts = _cycle_starts(values)
+        for row in values.index[starts.isna()]:
+            shown = values.at[row, "cycle"] if isinstance(values.at[row, "cycle"], str) else ""
+            errors.append(RowError(int(row), headers["cycle"], str(shown), "no such order cycle (use 2026-11-4 or YEAR, MONTH, WEEK_SEQ)"))
+        retailers = set(Retailer.objects.filter(customer_code__in=set(values["customer_code"].dropna())).values_list("customer_code", flat=True))
+        products = set(Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True))
+        for row, value in values["customer_code"].dropna().items():
+            if value not in retailers:
+                errors.append(RowError(int(row), headers["customer_code"], value, "no retailer with this customer code"))
+        for row, value in values["product_code"].dropna().items():
+            if value not in products:
+                errors.append(RowError(int(row), headers["product_code"], value, "no product with this code"))
+        keys = pd.DataFrame({"s": starts, "c": values["customer_code"], "p": values["product_code"]}).dropna()
+        first: dict[tuple, int] = {}
+        for row, key in zip(keys.index, keys.itertuples(index=False, name=None), strict=True):
+            if key in first:
+                errors.append(RowError(int(row), headers["product_code"], key[2], f"repeats row {first[key]} (same cycle, retailer, product)"))
+            else:
+                first[key] = int(row)
+        return errors  # fmt: skip
+
+    def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
+        values = table.values
+        starts = _cycle_starts(values)
+        cycles = {s: cycle_get_or_create(starts_on=s) for s in starts.unique()}
+        retailer_ids = dict(Retailer.objects.filter(customer_code__in=set(values["customer_code"])).values_list("customer_code", "pk"))
+        product_ids = dict(Product.objects.filter(code__in=set(values["product_code"])).values_list("code", "pk"))
+        frame = pd.DataFrame(
+            {
+                "cycle": starts.map(lambda s: cycles[s].pk).astype("int64"),
+                "starts_on": pd.to_datetime(starts),
+                "retailer": values["customer_code"].map(retailer_ids).astype("int64"),
+                "product": values["product_code"].map(product_ids).astype("int64"),
+                "ordered_qty": values["ordered_qty"].astype("int64"),
+                "quota": values["quota"].astype("Int64"),
+            }
+        )
+        given = values["amount"].map(lambda v: pd.NA if pd.isna(v) else int(v * 100)).astype("Int64")
+        frame["amount"] = given.fillna(frame["ordered_qty"] * _wholesale_fen(frame)).astype("int64")
+
+        existing = pd.DataFrame(
+            Order.objects.filter(cycle__in=[c.pk for c in cycles.values()], retailer__in=set(frame["retailer"])).values_list(
+                "pk", "cycle_id", "retailer_id", "product_id", "ordered_qty", "quota", "amount"
+            ),
+            columns=["pk", "cycle", "retailer", "product", "old_qty", "old_quota", "old_amount"],
+        )
+        merged = frame.merge(existing, on=["cycle", "retailer", "product"], how="left")
+        is_new = merged["pk"].isna()
+        old_amount_fen = merged["old_amount"].map(lambda v: pd.NA if pd.isna(v) else int(v * 100)).astype("Int64")
+        same = (
+            ~is_new
+            & (merged["old_qty"] == merged["ordered_qty"])
+            & (merged["old_quota"].astype("Int64").fillna(-1) == merged["quota"].fillna(-1))
+            & (old_amount_fen == merged["amount"])
+        ).fillna(False)
+        changed = ~is_new & ~same
+        stale = merged.loc[changed, "pk"].astype("int64").tolist()
+        for i in range(0, len(stale), 5000):
+            Order.objects.filter(pk__in=stale[i : i + 5000]).delete()
+        rows = merged.loc[is_new | changed, COLUMNS].reset_index(drop=True)
+        bulk_write_frames(Order, COLUMNS, [rows])
+        return ImportCounts(created=int(is_new.sum()), updated=int(changed.sum()), unchanged=int(same.sum()))
+
+
+def _wholesale_fen(frame: pd.DataFrame) -> pd.Series:
+    """Wholesale price (fen) of each row's product in force at its cycle's start."""
+    prices = pd.DataFrame(
+        ProductPrice.objects.filter(product__in=set(frame["product"])).values_list("product_id", "effective_from", "wholesale_price"),
+        columns=["product", "effective_from", "price"],
+    )
+    current = dict(Product.objects.filter(pk__in=set(frame["product"])).values_list("pk", "wholesale_price"))
+    fallback = frame["product"].map(lambda p: int(current[p] * 100))
+    if prices.empty:
+        return fallback
+    prices["effective_from"] = pd.to_datetime(prices["effective_from"])
+    prices["fen"] = prices["price"].map(lambda v: int(v * 100))
+    left = frame[["product", "starts_on"]].reset_index().sort_values("starts_on")
+    matched = pd.merge_asof(
+        left, prices.sort_values("effective_from")[["product", "effective_from", "fen"]],
+        left_on="starts_on", right_on="effective_from", by="product", direction="backward",
+    ).set_index("index")["fen"]  # fmt: skip
+    return matched.reindex(frame.index).fillna(fallback).astype(np.int64)

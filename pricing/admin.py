@@ -1,0 +1,48 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_mixins import SupervisorEditsAdmin
+
+from .models import PriceBand, PriceClassRule, Product, ProductPrice
+
+
+class ProductPriceInline(admin.TabularInline):
+    model = ProductPrice
+    extra = 0
+    ordering = ("-effective_from",)
+
+
+@admin.register(Product)
+class ProductAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+    list_display = (
+        "code", "name", "brand", "price_class", "price_band", "wholesale_price", "retail_price",
+        "margin_per_carton", "lifecycle", "is_scarce",
+    )  # fmt: skip
+    list_filter = ("price_class", "price_band", "lifecycle", "is_scarce", "brand")
+    search_fields = ("code", "name", "brand")
+    readonly_fields = ("price_class", "price_band", "wholesale_price", "retail_price", "allocation_price")
+    inlines = [ProductPriceInline]
+    list_select_related = ("price_band",)
+
+
+@admin.register(ProductPrice)
+class ProductPriceAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+    list_display = ("product", "effective_from", "wholesale_price", "retail_price", "allocation_price")
+    list_filter = ("effective_from", "product__price_class")
+    search_fields = ("product__code", "product__name")
+    date_hierarchy = "effective_from"
+    list_select_related = ("product",)
+
+
+@admin.register(PriceClassRule)
+class PriceClassRuleAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+    list_display = ("price_class", "min_allocation_price", "min_wholesale_price")
+    search_fields = ("price_class",)
+    list_filter = ("price_class",)
+
+
+@admin.register(PriceBand)
+class PriceBandAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+    list_display = ("label", "min_wholesale_price")
+    search_fields = ("label",)
+    list_filter = ("label",)

@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_mixins import SupervisorEditsAdmin
+
+from .models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
+from .selectors import retailers_visible_to
+
+MANAGER_READONLY = ("customer_code", "license_no", "branch", "tier", "manager", "user", "status")
+
+
+class RetailerResource(resources.ModelResource):
+    class Meta:
+        model = Retailer
+        fields = (
+            "customer_code", "license_no", "name", "owner_name", "phone", "address", "branch__name",
+            "department__name", "route__name", "business_format", "market_type", "urban_rural_code", "trade_area",
+            "tier", "order_cycle_kind", "order_weekday", "order_week_parity", "credit_rating", "integrity_group",
+            "is_pos_supplier", "is_vulnerable", "vulnerable_reason", "status", "manager__username",
+        )  # fmt: skip
+        export_order = fields
+
+
+@admin.register(Retailer)
+class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+    resource_classes = [RetailerResource]
+    list_display = (
+        "customer_code", "license_no", "name", "branch", "department", "business_format", "market_type",
+        "tier", "order_cycle_kind", "order_weekday", "credit_rating", "status", "manager",
+    )  # fmt: skip
+    list_filter = (
+        "branch", "department", "business_format", "market_type", "urban_rural_code", "trade_area", "tier",
+        "order_cycle_kind", "status", "credit_rating", "is_vulnerable", "is_pos_supplier", ("manager", admin.RelatedOnlyFieldListFilter),
+    )  # fmt: skip
+    search_fields = ("customer_code", "license_no", "name", "owner_name", "phone")
+    list_select_related = ("branch", "department", "manager")
+    autocomplete_fields = ("department", "route")
+    raw_id_fields = ("user",)
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("customer_code", "license_no", "name", "owner_name", "phone", "address", "shop_area")}),
+        (_("Organisation"), {"fields": ("branch", "department", "route", "manager", "user")}),
+        (
+            _("Classification"),
+            {"fields": ("business_format", "market_type", "urban_rural_code", "trade_area", "tier", "credit_rating")},
+        ),
+        (_("Ordering"), {"fields": ("order_cycle_kind", "order_weekday", "order_week_parity", "status")}),
+        (
+            _("Tags"),
+            {
+                "fields": (
+                    "integrity_group", "is_mutual_aid_group", "is_pos_supplier", "is_quality_customer",
+                    "is_vulnerable", "vulnerable_reason",
+                )  # fmt: skip
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return retailers_visible_to(user=request.user).select_related("branch", "department", "manager")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_supervisor else MANAGER_READONLY
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_supervisor:
+            return True
+        if not request.user.is_manager:
+            return False
+        return obj is None or obj.manager_id == request.user.pk
+
+
+@admin.register(CountyBranch)
+class CountyBranchAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+    list_display = ("name", "short_name")
+    search_fields = ("name", "short_name")
+
+
+@admin.register(MarketDepartment)
+class MarketDepartmentAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+    list_display = ("name", "branch")
+    list_filter = ("branch",)
+    search_fields = ("name", "branch__name")
+
+
+@admin.register(ServiceRoute)
+class ServiceRouteAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+    list_display = ("name", "department")
+    list_filter = ("department__branch", "department")
+    search_fields = ("name", "department__name")

@@ -1,0 +1,229 @@
+"""Customer registry imports: the marketing system's export and our own layout.
+
+A column that is absent leaves that field alone; a column that is present is
+written, a blank cell clearing the field, except the tier, which a blank never
+clears (tiers come from classification once it has run).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.contrib.auth import get_user_model
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.models import Role
+from core.exceptions import RowError
+from core.imports.base import ImportCounts, Importer
+from core.imports.columns import Column, ParsedTable, boolean, choice, code, decimal, duplicate_errors, text, tier
+from core.models import AuditEntry
+
+from . import labels
+from .models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
+from .vocabulary import OrderCycleKind, RetailerStatus
+
+BATCH = 2000
+
+CUSTOMER_COLUMNS = [
+    Column("customer_code", ("CUST_CODE", "客户编码", "customer_code"), code(), required=True),
+    Column("license_no", ("CUST_ID", "LICENSE_NO", "许可证号", "license_no"), code(), required=True),
+    Column("branch", ("COMPANY_BRANCH", "区县局", "county_branch", "branch"), text(100), required=True),
+    Column("department", ("MARKET_DEPARTMENT", "市场部", "market_department", "department"), text(100)),
+    Column("route", ("SERVICE_ROUTE", "服务线路", "service_route", "route"), text(100)),
+    Column("tier", ("GRADE", "档位", "tier"), tier),
+    Column("order_cycle", ("ORDER_CYCLE", "订货周期", "order_cycle"), choice(labels.ORDER_CYCLE, "order cycle")),
+    Column("credit_rating", ("CREDIT_LEVEL", "诚信等级", "credit_rating"), choice(labels.CREDIT_RATING, "credit rating")),
+    Column("market_type", ("MARKET_TYPE", "市场类型", "market_type"), choice(labels.MARKET_TYPE, "market type")),
+    Column(
+        "urban_rural_code",
+        ("CLASSIFICATION_CODE", "城乡分类代码", "urban_rural_code"),
+        choice(labels.URBAN_RURAL_CODE, "urban-rural code"),
+    ),
+    Column("business_format", ("CUST_FORMAT", "业态", "business_format"), choice(labels.BUSINESS_FORMAT, "business format")),
+    Column("trade_area", ("BUSINESS_DISTRICT_TYPE", "商圈类型", "trade_area"), choice(labels.TRADE_AREA, "trade area")),
+    Column("status", ("BUSINESS_STATUS", "经营状态", "status"), choice(labels.RETAILER_STATUS, "status")),
+    Column("is_mutual_aid_group", ("IS_MUTUAL_AID_GROUP", "是否互助小组", "is_mutual_aid_group"), boolean),
+    Column("integrity_group", ("GROUP_NAME", "诚信互助小组", "integrity_group"), text(100)),
+    Column("is_pos_supplier", ("QUALITY_DATA_SHARE", "数据共享客户", "is_pos_supplier"), boolean),
+    Column("is_quality_customer", ("优质客户", "is_quality_customer"), boolean),
+    Column("name", ("CUST_NAME", "客户名称", "店名", "name"), text(200)),
+    Column("owner_name", ("OWNER_NAME", "负责人", "owner_name"), text(100)),
+    Column("phone", ("PHONE", "联系电话", "电话", "phone"), text(32)),
+    Column("address", ("ADDRESS", "经营地址", "address"), text(300)),
+    Column("shop_area", ("SHOP_AREA", "经营面积", "shop_area"), decimal(1, positive=True)),
+    Column("is_vulnerable", ("IS_VULNERABLE", "困难客户", "is_vulnerable"), boolean),
+    Column("vulnerable_reason", ("VULNERABLE_REASON", "困难原因", "vulnerable_reason"), text(200)),
+    Column("manager", ("MANAGER", "客户经理", "manager"), text(150)),
+]
+
+# Retailer fields written straight from a column of the same key.
+PLAIN_FIELDS = [
+    "license_no", "credit_rating", "market_type", "urban_rural_code", "business_format", "trade_area",
+    "status", "is_mutual_aid_group", "integrity_group", "is_pos_supplier", "is_quality_customer", "name",
+    "owner_name", "phone", "address", "shop_area", "is_vulnerable", "vulnerable_reason",
+]  # fmt: skip
+BOOLEAN_FIELDS = {"is_mutual_aid_group", "is_pos_supplier", "is_quality_customer", "is_vulnerable"}
+NULLABLE_FIELDS = {"shop_area", "tier", "order_weekday", "department_id", "route_id", "manager_id"}
+
+
+def _managers_by_username(names: pd.Series) -> dict[str, int]:
+    wanted = set(names.dropna())
+    users = get_user_model().objects.filter(username__in=wanted, role=Role.MANAGER)
+    return dict(users.values_list("username", "pk"))
+
+
+class CustomerImporter(Importer):
+    kind = "customers"
+    columns = CUSTOMER_COLUMNS
+
+    def check(self, values: pd.DataFrame, headers: dict[str, str]) -> list[RowError]:
+        errors = duplicate_errors(values["customer_code"], headers["customer_code"])
+        errors += duplicate_errors(values["license_no"], headers["license_no"])
+        # a license number may not move to another customer code
+        taken = dict(
+            Retailer.objects.filter(license_no__in=set(values["license_no"].dropna())).values_list(
+                "license_no", "customer_code"
+            )
+        )
+        for row, (license_no, customer_code) in values[["license_no", "customer_code"]].dropna().iterrows():
+            owner = taken.get(license_no)
+            if owner is not None and owner != customer_code:
+                errors.append(RowError(int(row), headers["license_no"], license_no, f"belongs to customer {owner}"))
+        if values["manager"].notna().any():
+            known = _managers_by_username(values["manager"])
+            for row, name in values["manager"].dropna().items():
+                if name not in known:
+                    errors.append(RowError(int(row), headers["manager"], name, "no customer manager with this username"))
+        dept_without_branch = values["route"].notna() & values["department"].isna()
+        for row in values.index[dept_without_branch]:
+            errors.append(RowError(int(row), headers["route"], str(values.at[row, "route"]), "a route needs a market department"))
+        return errors
+
+    def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
+        values, present = table.values, table.present
+        units = _org_units(values)
+        managers = _managers_by_username(values["manager"]) if "manager" in present else {}
+        existing = {r.customer_code: r for r in Retailer.objects.filter(customer_code__in=list(values["customer_code"]))}
+        to_create, to_update, changed_fields = [], [], set()
+        for row in values.itertuples():
+            fields = _fields_for(row, present, units, managers)
+            retailer = existing.get(row.customer_code)
+            if retailer is None:
+                to_create.append(Retailer(customer_code=row.customer_code, **fields))
+                continue
+            diff = {k: v for k, v in fields.items() if getattr(retailer, k) != v}
+            if diff:
+                for key, value in diff.items():
+                    setattr(retailer, key, value)
+                changed_fields.update(diff)
+                to_update.append(retailer)
+        reason = "customer import"
+        if to_create:
+            bulk_create_with_history(to_create, Retailer, batch_size=BATCH, default_user=actor, default_change_reason=reason)
+        if to_update:
+            bulk_update_with_history(
+                to_update, Retailer, sorted(changed_fields), batch_size=BATCH, default_user=actor, default_change_reason=reason
+            )
+        return ImportCounts(created=len(to_create), updated=len(to_update), unchanged=len(values) - len(to_create) - len(to_update))
+
+
+def _org_units(values: pd.DataFrame) -> dict:
+    """Branches, departments and routes named in the file, created when missing."""
+    branches = {b.name: b for b in CountyBranch.objects.all()}
+    for name in values["branch"].dropna().unique():
+        if name not in branches:
+            branches[name] = CountyBranch.objects.create(name=name, short_name=labels.branch_short_name(name))
+    departments = {(d.branch_id, d.name): d for d in MarketDepartment.objects.all()}
+    routes = {(r.department_id, r.name): r for r in ServiceRoute.objects.all()}
+    pairs = values[["branch", "department", "route"]].dropna(subset=["department"]).drop_duplicates()
+    for branch_name, dept_name, route_name in pairs.itertuples(index=False):
+        branch = branches[branch_name]
+        dept = departments.get((branch.pk, dept_name))
+        if dept is None:
+            dept = departments[(branch.pk, dept_name)] = MarketDepartment.objects.create(branch=branch, name=dept_name)
+        if isinstance(route_name, str) and (dept.pk, route_name) not in routes:
+            routes[(dept.pk, route_name)] = ServiceRoute.objects.create(department=dept, name=route_name)
+    return {"branches": branches, "departments": departments, "routes": routes}
+
+
+def _blank(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _fields_for(row, present: set[str], units: dict, managers: dict[str, int]) -> dict:
+    fields: dict = {}
+    for key in PLAIN_FIELDS:
+        if key not in present:
+            continue
+        value = getattr(row, key)
+        if _blank(value):
+            value = None if key in NULLABLE_FIELDS else (False if key in BOOLEAN_FIELDS else "")
+            if key == "status":
+                value = RetailerStatus.ACTIVE
+        fields[key] = value
+    branch = units["branches"][row.branch]
+    fields["branch_id"] = branch.pk
+    if "department" in present:
+        dept = None if _blank(row.department) else units["departments"][(branch.pk, row.department)]
+        fields["department_id"] = dept.pk if dept else None
+        if "route" in present:
+            route = None if dept is None or _blank(row.route) else units["routes"][(dept.pk, row.route)]
+            fields["route_id"] = route.pk if route else None
+    if "tier" in present and not _blank(row.tier):
+        fields["tier"] = int(row.tier)
+    if "order_cycle" in present:
+        kind, day, parity = (OrderCycleKind.WEEKLY, None, "") if _blank(row.order_cycle) else row.order_cycle
+        fields.update(order_cycle_kind=str(kind), order_weekday=day, order_week_parity=str(parity))
+    if "manager" in present:
+        fields["manager_id"] = None if _blank(row.manager) else managers[row.manager]
+    return fields
+
+
+ASSIGNMENT_COLUMNS = [
+    Column("customer_code", ("CUST_CODE", "客户编码", "customer_code"), code(), required=True),
+    Column("manager", ("MANAGER", "客户经理", "manager"), text(150)),
+]
+
+
+class AssignmentImporter(Importer):
+    """Assign retailers to customer managers (blank manager = unassign)."""
+
+    kind = "assignments"
+    columns = ASSIGNMENT_COLUMNS
+
+    def check(self, values: pd.DataFrame, headers: dict[str, str]) -> list[RowError]:
+        errors = duplicate_errors(values["customer_code"], headers["customer_code"])
+        known_codes = set(
+            Retailer.objects.filter(customer_code__in=set(values["customer_code"].dropna())).values_list(
+                "customer_code", flat=True
+            )
+        )
+        for row, customer in values["customer_code"].dropna().items():
+            if customer not in known_codes:
+                errors.append(RowError(int(row), headers["customer_code"], customer, "no retailer with this customer code"))
+        known = _managers_by_username(values["manager"])
+        for row, name in values["manager"].dropna().items():
+            if name not in known:
+                errors.append(RowError(int(row), headers["manager"], name, "no customer manager with this username"))
+        return errors
+
+    def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
+        values = table.values
+        managers = _managers_by_username(values["manager"])
+        retailers = {r.customer_code: r for r in Retailer.objects.filter(customer_code__in=list(values["customer_code"]))}
+        changed, audits = [], []
+        for code_, name in values[["customer_code", "manager"]].itertuples(index=False):
+            retailer = retailers[code_]
+            new = None if _blank(name) else managers[name]
+            if retailer.manager_id != new:
+                audits.append(
+                    AuditEntry(
+                        actor=actor, action="retailer.assign_manager", object_type="retailer",
+                        object_id=str(retailer.pk), reason="assignment import",
+                        before={"manager_id": retailer.manager_id}, after={"manager_id": new},
+                    )
+                )  # fmt: skip
+                retailer.manager_id = new
+                changed.append(retailer)
+        bulk_update_with_history(changed, Retailer, ["manager"], batch_size=BATCH, default_user=actor, default_change_reason="assignment import")
+        AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
+        return ImportCounts(updated=len(changed), unchanged=len(values) - len(changed))
