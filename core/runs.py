@@ -97,6 +97,10 @@ class RunTracker:
         self._stage, self._stage_started = name, time.perf_counter()
         run_progress(self.run, progress=progress, step=name)
 
+    def report(self, progress: int, step: str) -> None:
+        """Progress inside the current stage (not timed separately)."""
+        run_progress(self.run, progress=progress, step=step)
+
     def count(self, **counts: Any) -> None:
         self.counts.update(counts)
 

@@ -84,7 +84,7 @@ class OrderImporter(Importer):
         return errors  # fmt: skip
 
     def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
-        values = table.values
+        values = table.frame
         starts = _cycle_starts(values)
         cycles = {s: cycle_get_or_create(starts_on=s) for s in starts.unique()}
         retailer_ids = dict(Retailer.objects.filter(customer_code__in=set(values["customer_code"])).values_list("customer_code", "pk"))

@@ -9,7 +9,18 @@ from django.utils import timezone
 
 from core.exceptions import RowError
 from core.imports.base import ImportCounts, Importer
-from core.imports.columns import Column, ParsedTable, boolean, choice, code, date, decimal, duplicate_errors, integer, text
+from core.imports.columns import (
+    Column,
+    ParsedTable,
+    boolean,
+    choice,
+    code,
+    date,
+    decimal,
+    duplicate_errors,
+    integer,
+    text,
+)
 
 from .models import Lifecycle, Product, ProductPrice
 from .services import products_refresh_prices
@@ -57,7 +68,7 @@ class ProductImporter(Importer):
         return errors
 
     def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
-        values, present = table.values, table.present
+        values, present = table.frame, table.present
         today = timezone.localdate()
         existing = {p.code: p for p in Product.objects.filter(code__in=list(values["code"]))}
         prices = {

@@ -64,12 +64,17 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         return () if request.user.is_supervisor else MANAGER_READONLY
 
+    def _may_see(self, request, obj) -> bool:
+        return obj is None or retailers_visible_to(user=request.user).filter(pk=obj.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        # also guards the history views, which look objects up outside get_queryset
+        return super().has_view_permission(request, obj) and self._may_see(request, obj)
+
     def has_change_permission(self, request, obj=None):
         if request.user.is_supervisor:
             return True
-        if not request.user.is_manager:
-            return False
-        return obj is None or obj.manager_id == request.user.pk
+        return request.user.is_manager and self._may_see(request, obj)
 
 
 @admin.register(CountyBranch)

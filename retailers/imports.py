@@ -99,7 +99,7 @@ class CustomerImporter(Importer):
         return errors
 
     def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
-        values, present = table.values, table.present
+        values, present = table.frame, table.present
         units = _org_units(values)
         managers = _managers_by_username(values["manager"]) if "manager" in present else {}
         existing = {r.customer_code: r for r in Retailer.objects.filter(customer_code__in=list(values["customer_code"]))}
@@ -207,7 +207,7 @@ class AssignmentImporter(Importer):
         return errors
 
     def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
-        values = table.values
+        values = table.frame
         managers = _managers_by_username(values["manager"])
         retailers = {r.customer_code: r for r in Retailer.objects.filter(customer_code__in=list(values["customer_code"]))}
         changed, audits = [], []

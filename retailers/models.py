@@ -14,8 +14,8 @@ from .vocabulary import (
     RetailerStatus,
     TradeArea,
     UrbanRuralCode,
-    WeekParity,
     Weekday,
+    WeekParity,
 )
 
 

@@ -38,7 +38,7 @@ class Importer(ABC):
     def parse(self, frame: pd.DataFrame) -> ParsedTable:
         table = parse_table(frame, self.columns)
         if not any(e.row == 1 for e in table.errors):  # headers are there: check rows against each other and the db
-            table.errors.extend(self.check(table.values, table.headers))
+            table.errors.extend(self.check(table.frame, table.headers))
             table.errors.sort(key=lambda e: (e.row, e.column))
         return table
 
@@ -75,7 +75,7 @@ def import_table(*, kind: str, frame: pd.DataFrame, dry_run: bool = False, actor
         raise InvalidInput(table.errors)
     with transaction.atomic():
         counts = importer.write(table, actor=actor)
-        counts.rows = len(table.values)
+        counts.rows = len(table.frame)
         if dry_run:
             transaction.set_rollback(True)
     return counts

@@ -181,7 +181,7 @@ def tier(col: pd.Series) -> tuple[pd.Series, pd.Series]:
 class ParsedTable:
     """The clean values (one column per key, index = row number) and every problem found."""
 
-    values: pd.DataFrame
+    frame: pd.DataFrame
     errors: list[RowError]
     headers: dict[str, str] = field(default_factory=dict)  # key -> header read (or the first accepted one)
     present: set[str] = field(default_factory=set)  # keys whose column is in the file

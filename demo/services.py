@@ -1,0 +1,177 @@
+"""Write a generated demo city into the database (bulk, one run with progress)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import numpy as np
+import pandas as pd
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from core.db import bulk_write_frames, is_postgresql
+from core.runs import tracked_run
+from orders.calendar import cycle_monday
+from orders.models import CycleStatus, Order, OrderCycle
+from orders.services import cycle_get_or_create
+from pricing.models import Product, ProductPrice
+from pricing.services import products_refresh_prices
+from retailers.models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
+
+from .city import build_city, weekly_orders
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "demo-2026"  # noqa: S105 - printed for the demo city only
+SUPERVISOR = "supervisor"
+DEMO_RETAILER_LOGINS = 3
+BATCH = 5000
+
+
+def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, today: dt.date | None = None) -> dict:
+    """Build the demo city into an empty database; returns counts and seconds per stage."""
+    if Retailer.objects.exists():
+        raise ValueError("the database already holds retailers; the demo city goes only into an empty one")
+    today = today or timezone.localdate()
+    with tracked_run(job="seed_demo", params={"retailers": retailers, "products": products, "weeks": weeks, "seed": seed}) as run:
+        run.stage("generate", 2)
+        city = build_city(retailers=retailers, products=products, seed=seed)
+        run.stage("registry", 10)
+        with transaction.atomic():
+            manager_ids = _users(city)
+            retailer_ids = _registry(city, manager_ids)
+            product_ids = _catalogue(city, today)
+        run.count(retailers=len(retailer_ids), products=len(product_ids), managers=len(manager_ids))
+        last_monday = cycle_monday(today) - dt.timedelta(weeks=1)
+        week_starts = [last_monday - dt.timedelta(weeks=k) for k in range(weeks)][::-1]
+        cycles = {w: cycle_get_or_create(starts_on=w).pk for w in week_starts}
+        OrderCycle.objects.filter(pk__in=cycles.values()).update(status=CycleStatus.CLOSED)
+        run.stage("orders", 15)
+        written = 0
+
+        def frames():
+            nonlocal written
+            for k, (week, frame) in enumerate(weekly_orders(city, week_starts=week_starts, seed=seed)):
+                out = pd.DataFrame(
+                    {
+                        "cycle": np.full(len(frame), cycles[week], dtype=np.int64),
+                        "retailer": retailer_ids[frame["retailer"].to_numpy()],
+                        "product": product_ids[frame["product"].to_numpy()],
+                        "ordered_qty": frame["ordered_qty"].to_numpy(),
+                        "quota": frame["quota"],
+                        "amount": frame["amount_fen"].to_numpy(),
+                    }
+                )
+                written += len(out)
+                run.report(15 + int(80 * (k + 1) / len(week_starts)), f"orders {week}")
+                yield out
+
+        with transaction.atomic():
+            bulk_write_frames(Order, ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"], frames())
+        run.count(orders=written, cycles=len(cycles))
+        if is_postgresql():
+            run.stage("analyze", 97)
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Order._meta.db_table}")
+    return {**run.counts, "seconds": run.timings}
+
+
+def _users(city) -> dict[int, int]:
+    """The supervisor and one customer manager per route; returns manager index -> user id."""
+    User = get_user_model()
+    password = make_password(DEMO_PASSWORD)
+    if not User.objects.filter(username=SUPERVISOR).exists():
+        User.objects.create(
+            username=SUPERVISOR, password=password, role=Role.SUPERVISOR, is_staff=True, first_name="主管"
+        )
+    existing = set(User.objects.filter(username__in=list(city.managers["username"])).values_list("username", flat=True))
+    User.objects.bulk_create(
+        [
+            User(username=row.username, first_name=row.name, password=password, role=Role.MANAGER, is_staff=True)
+            for row in city.managers.itertuples()
+            if row.username not in existing
+        ]
+    )
+    ids = dict(User.objects.filter(username__in=list(city.managers["username"])).values_list("username", "pk"))
+    return {i: ids[name] for i, name in enumerate(city.managers["username"])}
+
+
+def _registry(city, manager_ids: dict[int, int]) -> np.ndarray:
+    """Branches, departments, routes and retailers; returns retailer ids in city row order."""
+    branches = [CountyBranch.objects.create(name=b.name, short_name=b.short_name) for b in city.branches.itertuples()]
+    departments = [
+        MarketDepartment.objects.create(branch=branches[d.branch], name=d.name) for d in city.departments.itertuples()
+    ]
+    routes = [ServiceRoute.objects.create(department=departments[r.department], name=r.name) for r in city.routes.itertuples()]
+    r = city.retailers
+    objs = [
+        Retailer(
+            customer_code=row.customer_code, license_no=row.license_no, name=row.name, phone=row.phone,
+            shop_area=round(float(row.shop_area), 1), branch_id=branches[row.branch].pk,
+            department_id=departments[row.department].pk, route_id=routes[row.route].pk,
+            manager_id=manager_ids[row.manager], business_format=row.business_format, market_type=row.market_type,
+            urban_rural_code=row.urban_rural_code, trade_area=row.trade_area, tier=int(row.tier),
+            order_cycle_kind=row.order_cycle_kind, order_weekday=int(row.order_weekday) or None,
+            order_week_parity=row.order_week_parity, credit_rating=row.credit_rating,
+            integrity_group=row.integrity_group, is_pos_supplier=bool(row.is_pos_supplier),
+            is_vulnerable=bool(row.is_vulnerable), vulnerable_reason=row.vulnerable_reason, status=row.status,
+        )  # fmt: skip
+        for row in r.itertuples()
+    ]
+    Retailer.objects.bulk_create(objs, batch_size=BATCH)
+    ids = dict(Retailer.objects.values_list("customer_code", "pk"))
+    return r["customer_code"].map(ids).to_numpy(dtype=np.int64)
+
+
+def _catalogue(city, today: dt.date) -> np.ndarray:
+    p = city.products
+    Product.objects.bulk_create(
+        [
+            Product(
+                code=row.code, name=row.name, brand=row.brand, lifecycle=row.lifecycle, is_scarce=bool(row.is_scarce),
+                wholesale_price=round(float(row.wholesale_price), 2), retail_price=round(float(row.retail_price), 2),
+            )  # fmt: skip
+            for row in p.itertuples()
+        ]
+    )
+    ids = dict(Product.objects.values_list("code", "pk"))
+    start = today - dt.timedelta(days=400)
+    ProductPrice.objects.bulk_create(
+        [
+            ProductPrice(
+                product_id=ids[row.code], effective_from=start,
+                wholesale_price=round(float(row.wholesale_price), 2), retail_price=round(float(row.retail_price), 2),
+            )  # fmt: skip
+            for row in p.itertuples()
+        ]
+    )
+    products_refresh_prices(on=today)
+    return p["code"].map(ids).to_numpy(dtype=np.int64)
+
+
+@transaction.atomic
+def demo_logins_ensure() -> list[dict]:
+    """Give a few of manager1's retailers a login (license number + demo password); list all demo logins."""
+    User = get_user_model()
+    logins = []
+    supervisor = User.objects.filter(username=SUPERVISOR).first()
+    if supervisor is None:
+        return logins
+    logins.append({"role": "supervisor", "username": SUPERVISOR, "password": DEMO_PASSWORD, "url": "/admin/"})
+    managers = User.objects.filter(username__in=["manager1", "manager2"]).order_by("username")
+    logins += [
+        {"role": "manager", "username": m.username, "password": DEMO_PASSWORD, "url": "/admin/"} for m in managers
+    ]
+    shops = Retailer.objects.filter(manager__username="manager1", status="active").order_by("-tier", "pk")
+    for retailer in shops[:DEMO_RETAILER_LOGINS]:
+        if retailer.user_id is None:
+            user = User.objects.create(
+                username=retailer.license_no, password=make_password(DEMO_PASSWORD), role=Role.RETAILER
+            )
+            Retailer.objects.filter(pk=retailer.pk).update(user=user)
+        logins.append({"role": "retailer", "username": retailer.license_no, "password": DEMO_PASSWORD, "url": "/"})
+    return logins

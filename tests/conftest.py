@@ -1,0 +1,118 @@
+"""Shared fixtures. Services are required where the environment says so (CI): never skipped there."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Role
+
+from .factories import RetailerFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT.parent / "shared" / "samples"
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip locally with a reason; fail where the services are required (CI's PostgreSQL stage)."""
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def samples() -> Path:
+    need(SAMPLES.is_dir(), f"sample exports not found at {SAMPLES}")
+    return SAMPLES
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(username="boss", role=Role.SUPERVISOR)
+
+
+@pytest.fixture
+def manager_a(db):
+    return UserFactory(username="mgr_a", role=Role.MANAGER)
+
+
+@pytest.fixture
+def manager_b(db):
+    return UserFactory(username="mgr_b", role=Role.MANAGER)
+
+
+@pytest.fixture
+def retailer_of_a(manager_a):
+    return RetailerFactory(manager=manager_a)
+
+
+@pytest.fixture
+def retailer_of_b(manager_b):
+    return RetailerFactory(manager=manager_b)
+
+
+def _redis_url() -> str:
+    return os.environ.get("CELERY_BROKER_URL", "")
+
+
+def _reachable(url: str) -> bool:
+    if not url.startswith("redis://"):
+        return False
+    host_port = url.removeprefix("redis://").split("/")[0]
+    host, _, port = host_port.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port or 6379)), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` on Redis, pointed at the test database (PostgreSQL only)."""
+    from django.conf import settings
+    from django.db import connection
+
+    need(connection.vendor == "postgresql", "a real worker needs PostgreSQL (a shared database); run by .ci/run stage 2")
+    url = _redis_url()
+    need(_reachable(url), f"Redis broker not reachable at {url or '(CELERY_BROKER_URL unset)'}")
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "distribution.settings",
+        "DJANGO_SECRET_KEY": "test-only-secret-key",
+        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": url,
+        "CELERY_RESULT_BACKEND": url,
+    }
+    log = open(ROOT / "artifacts" / "celery-worker.log", "w") if (ROOT / "artifacts").is_dir() else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "distribution", "worker", "-Q", "celery,allocation", "-c", "2", "--without-gossip", "--without-mingle", "-l", "info"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    from distribution.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail("celery worker exited at start; see artifacts/celery-worker.log")
+            if app.control.ping(timeout=1.0):
+                break
+        else:
+            pytest.fail("celery worker did not answer a ping within 60 s")
+        yield app
+    finally:
+        app.conf.task_always_eager = True
+        process.terminate()
+        process.wait(timeout=30)
