@@ -32,7 +32,6 @@ run: install  ## migrate, build the demo city if empty, run nightly jobs, serve 
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install  ## the whole suite on SQLite, tasks in-process
-	$(PY) manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
 	DJANGO_SETTINGS_MODULE=distribution.test_settings $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install  ## ruff, migrations check, OpenAPI schema check

@@ -227,10 +227,10 @@ def _assortments(rng: np.random.Generator, tier: np.ndarray, products: pd.DataFr
 def season_factor(week_start: dt.date) -> float:
     for festival in SPRING_FESTIVAL:
         days = (festival - week_start).days
-        if 0 < days <= 28:
-            return 1.7  # stocking up before the festival
-        if -7 < days <= 0:
+        if 0 <= days < 7:
             return 0.6  # the festival week itself
+        if 7 <= days <= 35:
+            return 1.7  # stocking up in the four weeks before
     return 1.0
 
 
@@ -266,8 +266,9 @@ def weekly_orders(city: City, *, week_starts: list[dt.date], seed: int) -> Itera
         lam = base * biweekly_boost * season_factor(week_start) / 0.75
         spike = city.over_orderer[pr] & (rng.random(len(pr)) < 0.15)
         lam = np.where(spike, lam * 2.5, lam)
-        qty = rng.poisson(lam) + 1
         is_scarce = scarce[pp]
+        lam = np.where(is_scarce, lam * 4 + 2, lam)  # demand for scarce products exceeds the quota
+        qty = rng.poisson(lam) + 1
         qty = np.where(is_scarce, np.minimum(qty, cap * np.where(kind[pr] == "biweekly", 2, 1)), qty)
         idx = np.flatnonzero(chosen)
         frame = pd.DataFrame(

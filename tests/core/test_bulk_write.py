@@ -1,0 +1,52 @@
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.db import bulk_write, bulk_write_frames
+from orders.models import Order
+from orders.services import cycle_get_or_create
+from tests.factories import ProductFactory, RetailerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def keys():
+    cycle = cycle_get_or_create(starts_on=dt.date(2026, 11, 16))
+    retailers = [RetailerFactory().pk for _ in range(3)]
+    products = [ProductFactory().pk for _ in range(2)]
+    return cycle.pk, retailers, products
+
+
+def test_frames_round_trip_ints_nulls_and_decimals(keys):
+    cycle, retailers, products = keys
+    frame = pd.DataFrame(
+        {
+            "cycle": np.full(4, cycle, dtype=np.int64),
+            "retailer": np.array([retailers[0], retailers[0], retailers[1], retailers[2]], dtype=np.int64),
+            "product": np.array([products[0], products[1], products[0], products[1]], dtype=np.int64),
+            "ordered_qty": np.array([1, 20, 300, 0], dtype=np.int64),
+            "quota": pd.array([5, None, 7, None], dtype="Int64"),
+            "amount": np.array([12345, 99_999_999_99, 5, 0], dtype=np.int64),  # fen
+        }
+    )
+    columns = ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"]
+    written = bulk_write_frames(Order, columns, [frame.iloc[:2], frame.iloc[2:]])
+    assert written == 4
+    got = list(Order.objects.order_by("retailer_id", "product_id").values_list("ordered_qty", "quota", "amount"))
+    assert got == [
+        (1, 5, Decimal("123.45")),
+        (20, None, Decimal("99999999.99")),
+        (300, 7, Decimal("0.05")),
+        (0, None, Decimal("0.00")),
+    ]
+
+
+def test_rows_from_a_generator(keys):
+    cycle, retailers, products = keys
+    rows = ((cycle, r, products[0], 2, None, Decimal("10.50")) for r in retailers)
+    assert bulk_write(Order, ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"], rows) == 3
+    assert sorted(Order.objects.values_list("amount", flat=True)) == [Decimal("10.50")] * 3

@@ -1,0 +1,59 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.exceptions import RunOverlap
+from core.models import Run, RunStatus
+from core.nightly import run_nightly
+from core.runs import run_start, tracked_run
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_active_run_per_job_and_scope():
+    first = run_start(job="classify", scope="city")
+    with pytest.raises(RunOverlap):
+        run_start(job="classify", scope="city")
+    other_scope = run_start(job="classify", scope="rural")
+    assert other_scope.pk != first.pk
+    first.status = RunStatus.SUCCEEDED
+    first.save()
+    assert run_start(job="classify", scope="city").status == RunStatus.RUNNING
+
+
+def test_stale_run_is_marked_abandoned_and_does_not_block():
+    stale = run_start(job="nightly")
+    Run.objects.filter(pk=stale.pk).update(started_at=timezone.now() - timedelta(hours=7))
+    fresh = run_start(job="nightly")
+    stale.refresh_from_db()
+    assert stale.status == RunStatus.FAILED and "abandoned" in stale.error
+    assert fresh.status == RunStatus.RUNNING
+
+
+def test_tracked_run_records_stages_counts_and_failure():
+    with tracked_run(job="ok") as run:
+        run.stage("load", 10)
+        run.count(rows=5)
+        run.stage("write", 60)
+    done = Run.objects.get(job="ok")
+    assert done.status == RunStatus.SUCCEEDED and done.progress == 100
+    assert done.counts == {"rows": 5}
+    assert set(done.timings) == {"load", "write"}
+    with pytest.raises(ZeroDivisionError), tracked_run(job="bad") as run:
+        run.stage("compute", 50)
+        _ = 1 / 0
+    failed = Run.objects.get(job="bad")
+    assert failed.status == RunStatus.FAILED
+    assert "ZeroDivisionError" in failed.error and failed.progress == 50
+    # a failed run does not block the next one
+    with tracked_run(job="bad"):
+        pass
+
+
+def test_nightly_jobs_run_as_runs_and_rerun_safely():
+    first = run_nightly()
+    second = run_nightly()
+    assert first["cycles_roll"]["created"] == 3
+    assert second["cycles_roll"] == {"created": 0, "closed": 0}
+    assert Run.objects.filter(job="cycles_roll", status=RunStatus.SUCCEEDED).count() == 2

@@ -1,0 +1,67 @@
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from demo.city import TIER_BANDS, build_city, scarce_cap, season_factor, tiers_from_scale, weekly_orders
+from demo.services import demo_city_create, demo_logins_ensure
+from orders.models import Order
+from retailers.models import Retailer
+
+
+def test_city_shapes_follow_the_domain():
+    city = build_city(retailers=5000, products=150, seed=7)
+    r = city.retailers
+    assert abs((r["business_format"] == "Z").mean() - 0.85) < 0.03
+    assert abs((r["market_type"] == "urban").mean() - 0.74) < 0.03
+    assert (r["business_format"] == "Q").mean() < 0.05
+    assert r["customer_code"].is_unique and r["license_no"].is_unique
+    for low, high, share in TIER_BANDS:
+        got = r["tier"].between(low, high).mean()
+        assert abs(got - share) < 0.01, (low, high, got)
+    assert set(np.unique(r["tier"])) == set(range(1, 31))
+    p = city.products
+    margin = 1 - p["wholesale_price"] / p["retail_price"]
+    assert margin[p["price_class"] != "V"].between(0.10, 0.17).all()
+    assert margin[p["price_class"] == "V"].between(0.15, 0.25).all()
+    assert set(p["price_class"]) >= {"I", "II", "III", "IV"}
+
+
+def test_tiers_follow_scale():
+    scale = np.arange(1000, dtype=float)
+    tiers = tiers_from_scale(scale)
+    assert (np.diff(tiers) >= 0).all()
+    assert tiers[0] == 1 and tiers[-1] == 30
+
+
+def test_orders_are_deterministic_peak_before_spring_festival_and_scarce_hit_quota():
+    city = build_city(retailers=2000, products=80, seed=3)
+    weeks = [dt.date(2026, 1, 5) + dt.timedelta(weeks=k) for k in range(8)]
+    first = list(weekly_orders(city, week_starts=weeks, seed=3))
+    again = list(weekly_orders(build_city(retailers=2000, products=80, seed=3), week_starts=weeks, seed=3))
+    for (_, a), (_, b) in zip(first, again, strict=True):
+        assert a.equals(b)
+    totals = {w: f["ordered_qty"].sum() for w, f in first}
+    assert season_factor(dt.date(2026, 2, 2)) > 1 and season_factor(dt.date(2026, 2, 16)) < 1
+    assert totals[dt.date(2026, 2, 2)] > 1.4 * totals[dt.date(2026, 1, 5)]
+    assert totals[dt.date(2026, 2, 16)] < totals[dt.date(2026, 1, 5)]
+    allf = np.concatenate([f.to_numpy() for _, f in first])
+    scarce_rows = [f[f["quota"].notna()] for _, f in first]
+    hits = sum(int((s["ordered_qty"] >= s["quota"]).sum()) for s in scarce_rows)
+    assert hits / sum(len(s) for s in scarce_rows) > 0.5
+    assert len(allf) > 0
+    assert scarce_cap(np.array([1, 5, 6, 30])).tolist() == [1, 1, 2, 6]
+
+
+@pytest.mark.django_db
+def test_demo_city_into_database_and_logins():
+    result = demo_city_create(retailers=300, products=30, weeks=3, seed=1, today=dt.date(2026, 11, 22))
+    assert result["retailers"] == 300 == Retailer.objects.count()
+    assert result["orders"] == Order.objects.count() > 0
+    assert Retailer.objects.filter(manager__isnull=True).count() == 0
+    logins = demo_logins_ensure()
+    roles = [login["role"] for login in logins]
+    assert roles.count("supervisor") == 1 and roles.count("manager") == 2 and roles.count("retailer") == 3
+    with pytest.raises(ValueError, match="empty"):
+        demo_city_create(retailers=10, products=5, weeks=1, seed=1)
+    assert demo_logins_ensure() == logins  # idempotent
