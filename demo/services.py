@@ -52,9 +52,8 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
         OrderCycle.objects.filter(pk__in=cycles.values()).update(status=CycleStatus.CLOSED)
         run.stage("orders", 15)
         written = 0
-
-        def frames():
-            nonlocal written
+        columns = ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"]
+        with transaction.atomic():
             for k, (week, frame) in enumerate(weekly_orders(city, week_starts=week_starts, seed=seed)):
                 out = pd.DataFrame(
                     {
@@ -66,12 +65,9 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
                         "amount": frame["amount_fen"].to_numpy(),
                     }
                 )
-                written += len(out)
+                # one COPY per week: progress is written between COPYs, never on a connection mid-COPY
+                written += bulk_write_frames(Order, columns, [out])
                 run.report(15 + int(80 * (k + 1) / len(week_starts)), f"orders {week}")
-                yield out
-
-        with transaction.atomic():
-            bulk_write_frames(Order, ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"], frames())
         run.count(orders=written, cycles=len(cycles))
         if is_postgresql():
             run.stage("analyze", 97)

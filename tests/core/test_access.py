@@ -73,8 +73,9 @@ def test_manager_changes_own_retailer_but_not_its_manager_or_tier(client, manage
 
 
 def test_manager_sees_only_own_orders(client, manager_a, retailer_of_a, retailer_of_b):
-    from orders.services import cycle_get_or_create
     import datetime as dt
+
+    from orders.services import cycle_get_or_create
 
     cycle = cycle_get_or_create(starts_on=dt.date(2026, 11, 16))
     product = ProductFactory()
@@ -106,11 +107,13 @@ def test_retailer_login_cannot_enter_admin(client, retailer_of_a):
     shop = UserFactory(username="shop", role=Role.RETAILER, is_staff=False)
     client.force_login(shop)
     response = client.get(reverse("admin:retailers_retailer_changelist"))
-    assert response.status_code == 302 and "login" in response.url
+    assert response.status_code == 302
+    assert "login" in response.url
 
 
 def test_supervisor_sees_every_retailer(client, supervisor, retailer_of_a, retailer_of_b):
     client.force_login(supervisor)
     body = client.get(reverse("admin:retailers_retailer_changelist")).content.decode()
-    assert retailer_of_a.customer_code in body and retailer_of_b.customer_code in body
+    assert retailer_of_a.customer_code in body
+    assert retailer_of_b.customer_code in body
     assert client.get(reverse("admin:retailers_retailer_change", args=[retailer_of_b.pk])).status_code == 200

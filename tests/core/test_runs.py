@@ -27,7 +27,8 @@ def test_stale_run_is_marked_abandoned_and_does_not_block():
     Run.objects.filter(pk=stale.pk).update(started_at=timezone.now() - timedelta(hours=7))
     fresh = run_start(job="nightly")
     stale.refresh_from_db()
-    assert stale.status == RunStatus.FAILED and "abandoned" in stale.error
+    assert stale.status == RunStatus.FAILED
+    assert "abandoned" in stale.error
     assert fresh.status == RunStatus.RUNNING
 
 
@@ -37,15 +38,21 @@ def test_tracked_run_records_stages_counts_and_failure():
         run.count(rows=5)
         run.stage("write", 60)
     done = Run.objects.get(job="ok")
-    assert done.status == RunStatus.SUCCEEDED and done.progress == 100
+    assert done.status == RunStatus.SUCCEEDED
+    assert done.progress == 100
     assert done.counts == {"rows": 5}
     assert set(done.timings) == {"load", "write"}
-    with pytest.raises(ZeroDivisionError), tracked_run(job="bad") as run:
-        run.stage("compute", 50)
-        _ = 1 / 0
+    def failing_job():
+        with tracked_run(job="bad") as run:
+            run.stage("compute", 50)
+            _ = 1 / 0
+
+    with pytest.raises(ZeroDivisionError):
+        failing_job()
     failed = Run.objects.get(job="bad")
     assert failed.status == RunStatus.FAILED
-    assert "ZeroDivisionError" in failed.error and failed.progress == 50
+    assert "ZeroDivisionError" in failed.error
+    assert failed.progress == 50
     # a failed run does not block the next one
     with tracked_run(job="bad"):
         pass

@@ -15,7 +15,8 @@ def test_city_shapes_follow_the_domain():
     assert abs((r["business_format"] == "Z").mean() - 0.85) < 0.03
     assert abs((r["market_type"] == "urban").mean() - 0.74) < 0.03
     assert (r["business_format"] == "Q").mean() < 0.05
-    assert r["customer_code"].is_unique and r["license_no"].is_unique
+    assert r["customer_code"].is_unique
+    assert r["license_no"].is_unique
     for low, high, share in TIER_BANDS:
         got = r["tier"].between(low, high).mean()
         assert abs(got - share) < 0.01, (low, high, got)
@@ -31,7 +32,8 @@ def test_tiers_follow_scale():
     scale = np.arange(1000, dtype=float)
     tiers = tiers_from_scale(scale)
     assert (np.diff(tiers) >= 0).all()
-    assert tiers[0] == 1 and tiers[-1] == 30
+    assert tiers[0] == 1
+    assert tiers[-1] == 30
 
 
 def test_orders_are_deterministic_peak_before_spring_festival_and_scarce_hit_quota():
@@ -42,7 +44,8 @@ def test_orders_are_deterministic_peak_before_spring_festival_and_scarce_hit_quo
     for (_, a), (_, b) in zip(first, again, strict=True):
         assert a.equals(b)
     totals = {w: f["ordered_qty"].sum() for w, f in first}
-    assert season_factor(dt.date(2026, 2, 2)) > 1 and season_factor(dt.date(2026, 2, 16)) < 1
+    assert season_factor(dt.date(2026, 2, 2)) > 1
+    assert season_factor(dt.date(2026, 2, 16)) < 1
     assert totals[dt.date(2026, 2, 2)] > 1.4 * totals[dt.date(2026, 1, 5)]
     assert totals[dt.date(2026, 2, 16)] < totals[dt.date(2026, 1, 5)]
     allf = np.concatenate([f.to_numpy() for _, f in first])
@@ -61,7 +64,9 @@ def test_demo_city_into_database_and_logins():
     assert Retailer.objects.filter(manager__isnull=True).count() == 0
     logins = demo_logins_ensure()
     roles = [login["role"] for login in logins]
-    assert roles.count("supervisor") == 1 and roles.count("manager") == 2 and roles.count("retailer") == 3
+    assert roles.count("supervisor") == 1
+    assert roles.count("manager") == 2
+    assert roles.count("retailer") == 3
     with pytest.raises(ValueError, match="empty"):
         demo_city_create(retailers=10, products=5, weeks=1, seed=1)
     assert demo_logins_ensure() == logins  # idempotent

@@ -66,7 +66,8 @@ def test_bad_order_rows_write_nothing(catalog):
     assert (3, "CUST_CODE", "no retailer with this customer code") in found
     assert (4, "QTY", "below 0") in found
     assert (5, "CIG_CODE", "repeats row 4 (same cycle, retailer, product)") in found
-    assert Order.objects.count() == 0 and OrderCycle.objects.count() == 0
+    assert Order.objects.count() == 0
+    assert OrderCycle.objects.count() == 0
 
 
 def test_cycles_roll_is_idempotent():

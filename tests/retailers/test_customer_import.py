@@ -129,7 +129,8 @@ def test_our_own_layout_with_manager_and_codes(db):
     assert counts.created == 2
     x1, x2 = Retailer.objects.order_by("customer_code")
     assert (x1.tier, x1.order_cycle_kind, x1.order_weekday, x1.order_week_parity) == (30, "biweekly", 2, "odd")
-    assert x1.manager == manager and x2.manager is None
+    assert x1.manager == manager
+    assert x2.manager is None
     assert (x2.tier, x2.order_cycle_kind, x2.business_format) == (5, "not_served", "B")
     assert x1.branch.short_name == "北岗"
 
@@ -161,5 +162,6 @@ def test_assignment_import_sets_manager_and_audits(db):
     from core.models import AuditEntry
 
     entry = AuditEntry.objects.get(action="retailer.assign_manager")
-    assert entry.after == {"manager_id": manager.pk} and entry.before == {"manager_id": None}
+    assert entry.after == {"manager_id": manager.pk}
+    assert entry.before == {"manager_id": None}
     assert import_table(kind="assignments", frame=frame).unchanged == 1

@@ -1,0 +1,27 @@
+import datetime as dt
+
+import pytest
+
+from demo.services import DEMO_PASSWORD, demo_city_create
+from retailers.models import Retailer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_logs_in_and_sees_only_own_retailers_in_chinese(live_server, desktop_page, screenshot):
+    demo_city_create(retailers=200, products=20, weeks=2, seed=11, today=dt.date(2026, 11, 22))
+    page = desktop_page
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "manager1")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+    assert "零售户经营指导服务" in page.inner_text("#site-name")
+    screenshot(page, "admin-index-manager")
+    page.goto(f"{live_server.url}/admin/retailers/retailer/")
+    rows = page.locator("#result_list tbody tr")
+    own = Retailer.objects.filter(manager__username="manager1").count()
+    assert 0 < own < Retailer.objects.count()
+    assert rows.count() == min(own, 50)
+    assert "档位" in page.inner_text("#result_list thead")
+    screenshot(page, "admin-retailers-manager")
