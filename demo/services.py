@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -13,7 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from core.db import bulk_write_frames, is_postgresql
+from core.db import bulk_write, bulk_write_frames, is_postgresql
+from core.db.rebuild import constraints_rebuilt_after
 from core.runs import tracked_run
 from orders.calendar import cycle_monday
 from orders.models import CycleStatus, Order, OrderCycle
@@ -21,6 +24,7 @@ from orders.services import cycle_get_or_create
 from pricing.models import Product, ProductPrice
 from pricing.services import products_refresh_prices
 from retailers.models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
+from retailers.services import retailers_history_snapshot
 
 from .city import build_city, weekly_orders
 
@@ -53,7 +57,7 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
         run.stage("orders", 15)
         written = 0
         columns = ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"]
-        with transaction.atomic():
+        with transaction.atomic(), constraints_rebuilt_after(Order):
             for k, (week, frame) in enumerate(weekly_orders(city, week_starts=week_starts, seed=seed)):
                 out = pd.DataFrame(
                     {
@@ -67,7 +71,8 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
                 )
                 # one COPY per week: progress is written between COPYs, never on a connection mid-COPY
                 written += bulk_write_frames(Order, columns, [out])
-                run.report(15 + int(80 * (k + 1) / len(week_starts)), f"orders {week}")
+                run.report(15 + int(75 * (k + 1) / len(week_starts)), f"orders {week}")
+            run.stage("indexes and foreign keys", 90)
         run.count(orders=written, cycles=len(cycles))
         if is_postgresql():
             run.stage("analyze", 97)
@@ -104,23 +109,36 @@ def _registry(city, manager_ids: dict[int, int]) -> np.ndarray:
     ]
     routes = [ServiceRoute.objects.create(department=departments[r.department], name=r.name) for r in city.routes.itertuples()]
     r = city.retailers
-    objs = [
-        Retailer(
-            customer_code=row.customer_code, license_no=row.license_no, name=row.name, phone=row.phone,
-            shop_area=round(float(row.shop_area), 1), branch_id=branches[row.branch].pk,
-            department_id=departments[row.department].pk, route_id=routes[row.route].pk,
-            manager_id=manager_ids[row.manager], business_format=row.business_format, market_type=row.market_type,
-            urban_rural_code=row.urban_rural_code, trade_area=row.trade_area, tier=int(row.tier),
-            order_cycle_kind=row.order_cycle_kind, order_weekday=int(row.order_weekday) or None,
-            order_week_parity=row.order_week_parity, credit_rating=row.credit_rating,
-            integrity_group=row.integrity_group, is_pos_supplier=bool(row.is_pos_supplier),
-            is_vulnerable=bool(row.is_vulnerable), vulnerable_reason=row.vulnerable_reason, status=row.status,
-        )  # fmt: skip
-        for row in r.itertuples()
+    now = timezone.now()
+    branch_ids = np.array([b.pk for b in branches])[r["branch"].to_numpy()]
+    department_ids = np.array([d.pk for d in departments])[r["department"].to_numpy()]
+    route_ids = np.array([x.pk for x in routes])[r["route"].to_numpy()]
+    manager_of = np.array([manager_ids[i] for i in range(len(manager_ids))])[r["manager"].to_numpy()]
+    columns = {
+        "customer_code": r["customer_code"], "license_no": r["license_no"], "name": r["name"], "owner_name": "",
+        "phone": r["phone"], "address": "", "shop_area": r["shop_area"].map(lambda v: Decimal(str(v))),
+        "branch": branch_ids, "department": department_ids, "route": route_ids, "manager": manager_of,
+        "business_format": r["business_format"], "market_type": r["market_type"], "urban_rural_code": r["urban_rural_code"],
+        "trade_area": r["trade_area"], "tier": r["tier"].astype(int), "order_cycle_kind": r["order_cycle_kind"],
+        "order_weekday": pd.Series([int(d) or None for d in r["order_weekday"]], dtype=object), "order_week_parity": r["order_week_parity"],
+        "credit_rating": r["credit_rating"], "integrity_group": r["integrity_group"], "is_mutual_aid_group": False,
+        "is_pos_supplier": r["is_pos_supplier"].astype(bool), "is_quality_customer": False,
+        "is_vulnerable": r["is_vulnerable"].astype(bool), "vulnerable_reason": r["vulnerable_reason"],
+        "status": r["status"], "created_at": now, "updated_at": now,
+    }  # fmt: skip
+    values = [
+        [_plain(v) for v in column] if isinstance(column, pd.Series | np.ndarray) else itertools.repeat(column)
+        for column in columns.values()
     ]
-    Retailer.objects.bulk_create(objs, batch_size=BATCH)
+    bulk_write(Retailer, list(columns), zip(*values, strict=False))  # repeat() columns are endless
     ids = dict(Retailer.objects.values_list("customer_code", "pk"))
+    retailers_history_snapshot(pks=list(ids.values()), history_type="+", reason="demo city")
     return r["customer_code"].map(ids).to_numpy(dtype=np.int64)
+
+
+def _plain(value):
+    """numpy scalars to Python values for the database driver."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _catalogue(city, today: dt.date) -> np.ndarray:

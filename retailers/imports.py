@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 from django.contrib.auth import get_user_model
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Role
 from core.exceptions import RowError
@@ -19,6 +18,7 @@ from core.models import AuditEntry
 
 from . import labels
 from .models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
+from .services import retailers_create, retailers_update
 from .vocabulary import OrderCycleKind, RetailerStatus
 
 BATCH = 2000
@@ -117,12 +117,8 @@ class CustomerImporter(Importer):
                 changed_fields.update(diff)
                 to_update.append(retailer)
         reason = "customer import"
-        if to_create:
-            bulk_create_with_history(to_create, Retailer, batch_size=BATCH, default_user=actor, default_change_reason=reason)
-        if to_update:
-            bulk_update_with_history(
-                to_update, Retailer, sorted(changed_fields), batch_size=BATCH, default_user=actor, default_change_reason=reason
-            )
+        retailers_create(retailers=to_create, actor=actor, reason=reason)
+        retailers_update(retailers=to_update, fields=sorted(changed_fields), actor=actor, reason=reason)
         return ImportCounts(created=len(to_create), updated=len(to_update), unchanged=len(values) - len(to_create) - len(to_update))
 
 
@@ -224,6 +220,6 @@ class AssignmentImporter(Importer):
                 )  # fmt: skip
                 retailer.manager_id = new
                 changed.append(retailer)
-        bulk_update_with_history(changed, Retailer, ["manager"], batch_size=BATCH, default_user=actor, default_change_reason="assignment import")
+        retailers_update(retailers=changed, fields=["manager"], actor=actor, reason="assignment import")
         AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
         return ImportCounts(updated=len(changed), unchanged=len(values) - len(changed))

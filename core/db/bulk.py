@@ -1,9 +1,13 @@
 """Bulk writes: PostgreSQL COPY, chunked INSERTs elsewhere.
 
-`bulk_write` takes rows (tuples) from any iterable; `bulk_write_frames` takes
+`bulk_write` takes rows (tuples of Python values, as for the model's fields) from
+any iterable; `bulk_write_frames` takes
 DataFrame chunks of numeric columns and, on PostgreSQL, encodes them straight
 into COPY's binary format with numpy (no per-row Python). Decimal columns in
 frames are given as integers in minor units (10**decimal_places).
+
+While a COPY runs, its connection takes no other statement: a generator feeding
+rows must not query the database (write progress between calls instead).
 """
 
 from __future__ import annotations
@@ -51,7 +55,8 @@ def bulk_write(model: type[models.Model], columns: Sequence[str], rows: Iterable
             sql = _insert_sql(model, fields)
             iterator = iter(rows)
             while chunk := list(islice(iterator, SQLITE_CHUNK)):
-                cursor.executemany(sql, chunk)
+                prepared = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in chunk]
+                cursor.executemany(sql, prepared)
                 written += len(chunk)
     return written
 

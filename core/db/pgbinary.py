@@ -63,11 +63,11 @@ def encode_frame(frame: pd.DataFrame, fields: list[models.Field]) -> bytes:
         return b""
     kinds = [_kind(f) for f in fields]
     nulls = np.column_stack([frame[f.name].isna().to_numpy() for f in fields])
-    patterns, inverse = np.unique(nulls, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    codes = nulls.astype(np.int64) @ (1 << np.arange(len(fields), dtype=np.int64))  # one int per NULL pattern
     chunks = []
-    for p, pattern in enumerate(patterns):
-        rows = np.flatnonzero(inverse == p)
+    for code in np.unique(codes):
+        rows = np.flatnonzero(codes == code)
+        pattern = nulls[rows[0]]
         dtype = [("n", ">i2")]
         for i, kind in enumerate(kinds):
             dtype.append((f"l{i}", ">i4"))

@@ -18,7 +18,7 @@ def read_table(source: str | Path | IO[bytes], name: str | None = None) -> pd.Da
     filename = str(name or getattr(source, "name", source))
     suffix = Path(filename).suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls"}:
-        frame = pd.read_excel(source, dtype=str, sheet_name=0)
+        frame = pd.read_excel(source, dtype=str, sheet_name=0, engine="calamine")  # ~8x faster than openpyxl
     elif suffix in {".csv", ".txt"}:
         frame = pd.read_csv(source, dtype=str, encoding="utf-8-sig", skip_blank_lines=False)
     else:

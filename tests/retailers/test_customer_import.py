@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from core.exceptions import InvalidInput
 from core.imports.base import import_table
+from core.imports.reading import read_table
 from core.models import Run, RunStatus
 from retailers.models import CountyBranch, MarketDepartment, Retailer
 from tests.factories import RetailerFactory, UserFactory
@@ -14,9 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def customers_frame(samples) -> pd.DataFrame:
-    frame = pd.read_excel(samples / "customers.xlsx", dtype=str)
-    frame.index = frame.index + 2
-    return frame
+    """The sample export as the importer reads it: index = spreadsheet row number."""
+    return read_table(samples / "customers.xlsx")
 
 
 def test_sample_export_imports_and_maps_labels(samples):
@@ -54,8 +54,8 @@ def test_reimport_changes_nothing(samples, capsys):
 
 
 def test_one_bad_row_writes_nothing_and_names_row_column_reason(samples, tmp_path, capsys):
-    frame = pd.read_excel(samples / "customers.xlsx", dtype=str)
-    frame.loc[5, "GRADE"] = "三十一档"  # spreadsheet row 7
+    frame = customers_frame(samples)
+    frame.loc[7, "GRADE"] = "三十一档"
     bad = tmp_path / "bad.csv"
     frame.to_csv(bad, index=False)
     with pytest.raises(CommandError, match="1 problem"):
