@@ -20,6 +20,8 @@ def constraints_rebuilt_after(model: type[models.Model]) -> Iterator[None]:
         return
     table = model._meta.db_table
     with connection.cursor() as cursor:
+        # deferred FK checks already queued in this transaction must run before ALTER TABLE
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             """
             SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
@@ -51,3 +53,4 @@ def constraints_rebuilt_after(model: type[models.Model]) -> Iterator[None]:
             cursor.execute(definition)
         for name, definition in constraints:
             cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
