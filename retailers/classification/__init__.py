@@ -1,0 +1,1 @@
+"""Tier classification (档位): a pure engine, configurable schemes, runs, publishing, explanations."""
