@@ -20,7 +20,7 @@ from core.db.rebuild import constraints_rebuilt_after
 from core.runs import tracked_run
 from orders.calendar import cycle_monday
 from orders.models import CycleStatus, Order, OrderCycle
-from orders.services import cycle_get_or_create
+from orders.services import cycle_get_or_create, weekly_purchases_refresh
 from pricing.models import Product, ProductPrice
 from pricing.services import products_refresh_prices
 from retailers.models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
@@ -73,6 +73,8 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
                 written += bulk_write_frames(Order, columns, [out])
                 run.report(15 + int(75 * (k + 1) / len(week_starts)), f"orders {week}")
             run.stage("indexes and foreign keys", 90)
+        run.stage("weekly purchases", 94)
+        weekly_purchases_refresh(cycle_ids=list(cycles.values()))
         run.count(orders=written, cycles=len(cycles))
         if is_postgresql():
             run.stage("analyze", 97)

@@ -22,7 +22,7 @@ from retailers.models import Retailer
 
 from .calendar import cycle_start
 from .models import Order
-from .services import cycle_get_or_create
+from .services import cycle_get_or_create, weekly_purchases_refresh
 
 ORDER_COLUMNS = [
     Column("cycle", ("CYCLE", "订货周期", "cycle"), text(20)),
@@ -123,6 +123,7 @@ class OrderImporter(Importer):
             Order.objects.filter(pk__in=stale[i : i + 5000]).delete()
         rows = merged.loc[is_new | changed, COLUMNS].reset_index(drop=True)
         bulk_write_frames(Order, COLUMNS, [rows])
+        weekly_purchases_refresh(cycle_ids=[c.pk for c in cycles.values()])
         return ImportCounts(created=int(is_new.sum()), updated=int(changed.sum()), unchanged=int(same.sum()))
 
 

@@ -75,3 +75,28 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle_id}/{self.retailer_id}/{self.product_id}: {self.ordered_qty}"
+
+
+class WeeklyPurchase(models.Model):
+    """A retailer's purchase totals in one cycle, summed from its orders.
+
+    Classification and profitability read these (one row per retailer and week) instead of
+    the order lines; `orders.services.weekly_purchases_refresh` rebuilds them for the cycles
+    whose orders changed.
+    """
+
+    cycle = models.ForeignKey(OrderCycle, models.CASCADE, related_name="+", verbose_name=_("order cycle"))
+    retailer = models.ForeignKey(
+        Retailer, models.CASCADE, related_name="weekly_purchases", verbose_name=_("retailer"), db_index=False
+    )
+    cartons = models.PositiveIntegerField(_("cartons"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    lines = models.PositiveIntegerField(_("order lines"))
+
+    class Meta:
+        verbose_name = _("weekly purchase")
+        verbose_name_plural = _("weekly purchases")
+        constraints = [models.UniqueConstraint(fields=["retailer", "cycle"], name="uniq_weekly_purchase")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}/{self.retailer_id}: {self.cartons}"

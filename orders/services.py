@@ -34,3 +34,25 @@ def cycles_roll(*, today: dt.date | None = None, upcoming: int = UPCOMING_CYCLES
         status=CycleStatus.CLOSED
     )
     return {"created": OrderCycle.objects.count() - before, "closed": closed}
+
+
+@transaction.atomic
+def weekly_purchases_refresh(*, cycle_ids: list[int]) -> int:
+    """Rebuild the weekly purchase totals of these cycles from their orders (idempotent)."""
+    from django.db import connection
+
+    from .models import Order, WeeklyPurchase
+
+    if not cycle_ids:
+        return 0
+    WeeklyPurchase.objects.filter(cycle_id__in=cycle_ids).delete()
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(cycle_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(WeeklyPurchase._meta.db_table)} (cycle_id, retailer_id, cartons, amount, lines) "  # noqa: S608
+            f"SELECT cycle_id, retailer_id, SUM(ordered_qty), SUM(amount), COUNT(*) FROM {qn(Order._meta.db_table)} "
+            f"WHERE cycle_id IN ({marks}) GROUP BY cycle_id, retailer_id",
+            cycle_ids,
+        )
+        return cursor.rowcount

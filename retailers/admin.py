@@ -1,10 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_mixins import SupervisorEditsAdmin
 
+from .classification import admin as classification_admin  # noqa: F401
+from .classification.forms import TierOverrideForm
+from .classification.selectors import tier_explanation
+from .classification.services import tier_override
 from .models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
 from .selectors import retailers_visible_to
 
@@ -39,6 +49,7 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ("department", "route")
     raw_id_fields = ("user",)
     list_per_page = 50
+    change_form_template = "admin/retailers/retailer/change_form.html"
     fieldsets = (
         (None, {"fields": ("customer_code", "license_no", "name", "owner_name", "phone", "address", "shop_area")}),
         (_("Organisation"), {"fields": ("branch", "department", "route", "manager", "user")}),
@@ -46,6 +57,7 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
             _("Classification"),
             {"fields": ("business_format", "market_type", "urban_rural_code", "trade_area", "tier", "credit_rating")},
         ),
+        (_("Tier explanation"), {"fields": ("tier_explanation",)}),
         (_("Ordering"), {"fields": ("order_cycle_kind", "order_weekday", "order_week_parity", "status")}),
         (
             _("Tags"),
@@ -62,7 +74,33 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
         return retailers_visible_to(user=request.user).select_related("branch", "department", "manager")
 
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_supervisor else MANAGER_READONLY
+        return ("tier_explanation",) if request.user.is_supervisor else (*MANAGER_READONLY, "tier_explanation")
+
+    @admin.display(description=_("why this tier"))
+    def tier_explanation(self, retailer):
+        if retailer.pk is None:
+            return "—"
+        context = {
+            "explanation": tier_explanation(retailer=retailer),
+            "history": list(retailer.tier_changes.order_by("-at")[:10].values("at", "old_tier", "new_tier", "reason")),
+        }
+        return mark_safe(render_to_string("admin/retailers/retailer/tier_explanation.html", context))  # noqa: S308
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.override_tier_view)
+        return [path("<int:pk>/override-tier/", view, name="retailers_retailer_override_tier"), *super().get_urls()]
+
+    def override_tier_view(self, request, pk):
+        if not request.user.is_supervisor:
+            raise PermissionDenied
+        retailer = get_object_or_404(Retailer, pk=pk)
+        form = TierOverrideForm(request.POST or None, initial={"tier": retailer.tier})
+        if request.method == "POST" and form.is_valid():
+            tier_override(retailer=retailer, tier=form.cleaned_data["tier"], reason=form.cleaned_data["reason"], approver=request.user)
+            messages.success(request, _("Tier changed."))
+            return redirect(reverse("admin:retailers_retailer_change", args=[pk]))
+        context = {**self.admin_site.each_context(request), "form": form, "retailer": retailer, "title": _("Override tier")}
+        return TemplateResponse(request, "admin/retailers/retailer/override_tier.html", context)
 
     def _may_see(self, request, obj) -> bool:
         return obj is None or retailers_visible_to(user=request.user).filter(pk=obj.pk).exists()

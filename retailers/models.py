@@ -146,3 +146,16 @@ class Retailer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_code} {self.name}".strip()
+
+
+from .classification.models import (  # noqa: E402 - registered with this app
+    ClassificationScheme,
+    TierAssessment,
+    TierChange,
+    TierProposal,
+)
+
+__all__ = [
+    "ClassificationScheme", "CountyBranch", "MarketDepartment", "Retailer", "ServiceRoute",
+    "TierAssessment", "TierChange", "TierProposal",
+]  # fmt: skip
