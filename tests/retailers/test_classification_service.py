@@ -7,7 +7,13 @@ from django.urls import reverse
 from core.exceptions import AccessDenied, DomainError
 from core.models import AuditEntry, Run
 from demo.services import demo_city_create
-from retailers.classification.models import ClassificationScheme, ProposalStatus, TierAssessment, TierChange, TierProposal
+from retailers.classification.models import (
+    ClassificationScheme,
+    ProposalStatus,
+    TierAssessment,
+    TierChange,
+    TierProposal,
+)
 from retailers.classification.selectors import tier_explanation
 from retailers.classification.services import classification_run, freeze_window_on, proposal_publish, tier_override
 from retailers.models import Retailer
@@ -117,7 +123,8 @@ def test_explanation_names_cut_lines_and_next_tier(city, supervisor):
 def test_command_dry_run_writes_nothing(city, capsys):
     call_command("classify_retailers", "--as-of", "2026-11-22", "--dry-run")
     out = capsys.readouterr().out
-    assert "cut_score" in out and "ups" in out
+    assert "cut_score" in out
+    assert "ups" in out
     assert not TierProposal.objects.exists()
     assert not Run.objects.filter(job="classify_retailers").exists()
 
@@ -127,14 +134,16 @@ def test_admin_shows_proposal_and_explanation_in_chinese(client, city, superviso
     client.force_login(supervisor)
     page = client.get(reverse("admin:retailers_tierproposal_change", args=[proposal.pk]))
     body = page.content.decode()
-    assert "发布" in body and "D30" in body
+    assert "发布" in body
+    assert "D30" in body
     response = client.post(reverse("admin:retailers_tierproposal_publish", args=[proposal.pk]))
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PUBLISHED
     retailer = Retailer.objects.filter(tier__isnull=False).first()
     body = client.get(reverse("admin:retailers_retailer_change", args=[retailer.pk])).content.decode()
-    assert 'id="tier-explanation"' in body and "调整档位" in body
+    assert 'id="tier-explanation"' in body
+    assert "调整档位" in body
 
 
 def test_manager_cannot_publish_or_see_others_assessments(client, city, manager_a):
