@@ -73,7 +73,7 @@ class Retailer(models.Model):
     license_no = models.CharField(_("license number"), max_length=32, unique=True)
     name = models.CharField(_("shop name"), max_length=200, blank=True)
     owner_name = models.CharField(_("owner"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     shop_area = models.DecimalField(_("shop area (m²)"), max_digits=8, decimal_places=1, null=True, blank=True)
 
@@ -126,13 +126,16 @@ class Retailer(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # history is read per retailer (indexed by id); other history indexes would only slow bulk writes
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"],
+        no_db_index=["branch", "department", "route", "manager", "user"],
+    )
 
     class Meta:
         verbose_name = _("retailer")
         verbose_name_plural = _("retailers")
         ordering = ["customer_code"]
-        indexes = [models.Index(fields=["status", "tier"], name="retailer_status_tier")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(tier__isnull=True) | models.Q(tier__gte=TIER_MIN, tier__lte=TIER_MAX),

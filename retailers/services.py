@@ -15,10 +15,14 @@ HISTORY_META = {"history_id", "history_date", "history_change_reason", "history_
 CHUNK = 5000
 
 
-def retailers_history_snapshot(*, pks: Sequence[int], history_type: str, actor=None, reason: str = "") -> int:
-    """Record the current state of these retailers as history rows ('+' created, '~' changed).
+def retailers_history_snapshot(
+    *, pks: Sequence[int] = (), where: tuple[str, list] | None = None, history_type: str, actor=None, reason: str = ""
+) -> int:
+    """Record the current state of retailers as history rows ('+' created, '~' changed).
 
-    One INSERT ... SELECT per chunk: the database copies the rows, no model instances.
+    The retailers are `pks`, or those matching `where` (an SQL condition on the retailer
+    table's columns, with its parameters). One INSERT ... SELECT per chunk: the database
+    copies the rows, no model instances.
     """
     history = Retailer.history.model
     tracked = [f.column for f in history._meta.fields if f.name not in HISTORY_META]
@@ -27,15 +31,18 @@ def retailers_history_snapshot(*, pks: Sequence[int], history_type: str, actor=N
     meta = ", ".join(qn(c) for c in ("history_date", "history_change_reason", "history_type", "history_user_id"))
     now = timezone.now()
     written = 0
+    select = (
+        f"INSERT INTO {qn(history._meta.db_table)} ({cols}, {meta}) "  # noqa: S608 - identifiers quoted
+        f"SELECT {cols}, %s, %s, %s, %s FROM {qn(Retailer._meta.db_table)} WHERE "
+    )
+    head = [now, reason[:100] or None, history_type, actor.pk if actor else None]
     with connection.cursor() as cursor:
+        if where is not None:
+            cursor.execute(select + where[0], [*head, *where[1]])
+            return cursor.rowcount
         for start in range(0, len(pks), CHUNK):
             chunk = list(pks[start : start + CHUNK])
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {qn(history._meta.db_table)} ({cols}, {meta}) "  # noqa: S608 - identifiers quoted
-                f"SELECT {cols}, %s, %s, %s, %s FROM {qn(Retailer._meta.db_table)} WHERE {qn('id')} IN ({marks})",
-                [now, reason[:100] or None, history_type, actor.pk if actor else None, *chunk],
-            )
+            cursor.execute(select + f"{qn('id')} IN ({', '.join(['%s'] * len(chunk))})", [*head, *chunk])
             written += cursor.rowcount
     return written
 

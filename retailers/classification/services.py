@@ -161,6 +161,9 @@ def classification_run(*, as_of: dt.date | None = None, actor=None, dry_run: boo
                 downs=int((rated & (result["tier"] < result["old_tier"])).sum()),
             )  # fmt: skip
             bulk_write(TierAssessment, ASSESSMENT_COLUMNS, _assessment_rows(result, proposal.pk))
+            if connection.vendor == "postgresql":  # fresh statistics for the publish joins
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(TierAssessment._meta.db_table)}")
         run.count(retailers=len(result), ups=proposal.ups, downs=proposal.downs, proposal=proposal.pk)
     return proposal
 
@@ -243,8 +246,10 @@ def _apply_tiers(proposal: TierProposal, approver) -> int:
             [now, proposal.pk],
         )
         changed = cursor.rowcount
-    pks = list(TierChange.objects.filter(proposal=proposal).values_list("retailer_id", flat=True))
-    retailers_history_snapshot(pks=pks, history_type="~", actor=approver, reason="tier re-rating")
+    retailers_history_snapshot(
+        where=(f"id IN (SELECT retailer_id FROM {changes} WHERE proposal_id = %s)", [proposal.pk]),  # noqa: S608
+        history_type="~", actor=approver, reason="tier re-rating",
+    )  # fmt: skip
     return changed
 
 
