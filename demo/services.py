@@ -169,6 +169,20 @@ def _catalogue(city, today: dt.date) -> np.ndarray:
     return p["code"].map(ids).to_numpy(dtype=np.int64)
 
 
+def demo_first_rerating(*, today: dt.date | None = None) -> str:
+    """Re-rate the demo city once and publish it as the supervisor, so explanations exist."""
+    from core.exceptions import DomainError
+    from retailers.classification.services import classification_run, proposal_publish
+
+    supervisor = get_user_model().objects.get(username=SUPERVISOR)
+    proposal = classification_run(as_of=today)
+    try:
+        changed = proposal_publish(proposal=proposal, approver=supervisor, today=today)
+    except DomainError as exc:  # e.g. inside a freeze window: the proposal waits in the admin
+        return f"tier proposal #{proposal.pk} left for review: {exc}"
+    return f"tier proposal #{proposal.pk} published: {changed} tiers changed"
+
+
 @transaction.atomic
 def demo_logins_ensure() -> list[dict]:
     """Give a few of manager1's retailers a login (license number + demo password); list all demo logins."""

@@ -53,7 +53,7 @@ class PriceBand(models.Model):
 
 class Lifecycle(models.TextChoices):
     NEW = "new", _("New")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("On sale")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 

@@ -5,7 +5,7 @@ import pytest
 from demo.services import DEMO_PASSWORD, demo_city_create
 from retailers.models import Retailer
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_manager_logs_in_and_sees_only_own_retailers_in_chinese(live_server, desktop_page, screenshot):

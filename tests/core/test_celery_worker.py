@@ -8,7 +8,7 @@ from core.models import Run, RunStatus
 from core.tasks import import_file_task, nightly_task, ping
 from retailers.models import Retailer
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_worker_round_trip(celery_worker_process):

@@ -154,3 +154,15 @@ def test_manager_cannot_publish_or_see_others_assessments(client, city, manager_
     assert list(page.context["cl"].queryset) == []  # manager_a has no retailers in the demo city
     other = Retailer.objects.first()
     assert client.get(reverse("admin:retailers_retailer_override_tier", args=[other.pk])).status_code == 403
+
+
+def test_without_any_scheme_the_defaults_apply_but_an_inactive_one_is_an_error():
+    from retailers.classification.services import active_scheme
+
+    ClassificationScheme.objects.all().delete()
+    scheme = active_scheme()
+    assert scheme.is_active
+    assert (scheme.window_weeks, scheme.move_limit) == (13, 3)
+    ClassificationScheme.objects.update(is_active=False)
+    with pytest.raises(DomainError, match="no active"):
+        active_scheme()

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.services import demo_city_create
+from demo.services import demo_city_create, demo_first_rerating
 from retailers.models import Retailer
 
 
@@ -26,3 +26,4 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Demo city built in {time.perf_counter() - started:.1f} s: {result}")
+        self.stdout.write(demo_first_rerating())

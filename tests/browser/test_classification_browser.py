@@ -1,0 +1,31 @@
+import datetime as dt
+
+import pytest
+
+from demo.services import DEMO_PASSWORD, demo_city_create
+from retailers.classification.services import classification_run
+from retailers.models import Retailer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_supervisor_publishes_a_rerating_and_reads_an_explanation(live_server, desktop_page, screenshot):
+    demo_city_create(retailers=300, products=20, weeks=14, seed=4, today=dt.date(2026, 11, 22))
+    proposal = classification_run(as_of=dt.date(2026, 11, 22))
+    page = desktop_page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "supervisor")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/retailers/tierproposal/{proposal.pk}/change/")
+    assert "各档汇总" in page.content()
+    screenshot(page, "tier-proposal")
+    page.click("#publish-tiers")
+    page.wait_for_selector(".messagelist")
+    assert "已发布" in page.inner_text(".messagelist")
+    moved = Retailer.objects.filter(tier_changes__proposal=proposal).first()
+    page.goto(f"{live_server.url}/admin/retailers/retailer/{moved.pk}/change/")
+    explanation = page.inner_text("#tier-explanation")
+    assert "得分" in explanation
+    assert "本档最低分" in explanation
+    screenshot(page, "retailer-tier-explanation")
