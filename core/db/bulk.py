@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection, models
 
-from .pgbinary import encode_frame, header, trailer
+from .pgbinary import binary_encodable, encode_frame, header, trailer
 
 SQLITE_CHUNK = 5000
 
@@ -61,10 +61,46 @@ def bulk_write(model: type[models.Model], columns: Sequence[str], rows: Iterable
     return written
 
 
+def _csv_text(frame: pd.DataFrame, fields: list[models.Field]) -> str:
+    """The frame as CSV for COPY: decimals from minor units, booleans as t/f, NA as empty."""
+    out = {}
+    for f in fields:
+        col = frame[f.name]
+        if isinstance(f, models.DecimalField):
+            units = col.to_numpy(dtype=np.int64)
+            scale = 10**f.decimal_places
+            whole, frac = np.divmod(np.abs(units), scale)
+            sign = np.where(units < 0, "-", "")
+            text = pd.Series(sign) + pd.Series(whole).astype(str) + "." + pd.Series(frac).astype(str).str.zfill(f.decimal_places)
+            out[f.name] = text.to_numpy()
+        elif isinstance(f, models.BooleanField):
+            out[f.name] = np.where(col.to_numpy(dtype=bool), "t", "f")
+        elif isinstance(f, models.IntegerField):
+            out[f.name] = col.astype("Int64").to_numpy(dtype=object, na_value=None)  # no "27.0" for nullable ints
+        else:
+            out[f.name] = col.to_numpy()
+    return pd.DataFrame(out).to_csv(header=False, index=False, na_rep="")
+
+
 def bulk_write_frames(model: type[models.Model], columns: Sequence[str], frames: Iterable[pd.DataFrame]) -> int:
-    """Insert DataFrame chunks holding `columns` (ints, nullable ints, decimals in minor units)."""
+    """Insert DataFrame chunks holding `columns` (decimals as integers in minor units).
+
+    On PostgreSQL, numeric-only frames go as binary COPY (numpy-encoded), frames with text as
+    CSV COPY (non-null text columns keep empty strings).
+    """
     fields = _db_columns(model, columns)
     written = 0
+    if is_postgresql() and not all(binary_encodable(f) for f in fields):
+        qn = connection.ops.quote_name
+        cols = ", ".join(qn(f.column) for f in fields)
+        keep_empty = [qn(f.column) for f in fields if isinstance(f, models.CharField | models.TextField) and not f.null]
+        options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(keep_empty)})" if keep_empty else "")
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {qn(model._meta.db_table)} ({cols}) FROM STDIN ({options})") as copy:
+                for frame in frames:
+                    copy.write(_csv_text(frame, fields))
+                    written += len(frame)
+        return written
     if is_postgresql():
         qn = connection.ops.quote_name
         cols = ", ".join(qn(f.column) for f in fields)

@@ -37,10 +37,20 @@ def _kind(field: models.Field) -> str:
         return "bool"
     if internal == "DecimalField":
         return "numeric"
+    if internal == "FloatField":
+        return "float8"
     raise TypeError(f"binary COPY does not encode {field.name} ({internal})")
 
 
-_WIDTH = {"int8": 8, "int4": 4, "int2": 2, "bool": 1, "numeric": 8 + 3 * 2}
+def binary_encodable(field: models.Field) -> bool:
+    try:
+        _kind(field)
+    except TypeError:
+        return False
+    return True
+
+
+_WIDTH = {"int8": 8, "int4": 4, "int2": 2, "bool": 1, "float8": 8, "numeric": 8 + 3 * 2}
 
 
 def _numeric_parts(minor_units: np.ndarray, scale: int) -> dict[str, np.ndarray]:
@@ -76,7 +86,7 @@ def encode_frame(frame: pd.DataFrame, fields: list[models.Field]) -> bytes:
             if kind == "numeric":
                 dtype += [(f"h{i}", ">i2", (4,)), (f"d{i}", ">i2", (3,))]
             else:
-                dtype.append((f"v{i}", {"int8": ">i8", "int4": ">i4", "int2": ">i2", "bool": "u1"}[kind]))
+                dtype.append((f"v{i}", {"int8": ">i8", "int4": ">i4", "int2": ">i2", "bool": "u1", "float8": ">f8"}[kind]))
         out = np.zeros(len(rows), dtype=dtype)
         out["n"] = len(fields)
         for i, (field, kind) in enumerate(zip(fields, kinds, strict=True)):
@@ -91,7 +101,11 @@ def encode_frame(frame: pd.DataFrame, fields: list[models.Field]) -> bytes:
                     [np.full(len(rows), 3), np.ones(len(rows)), parts["sign"], np.full(len(rows), field.decimal_places)]
                 )
                 out[f"d{i}"] = np.column_stack([parts["d0"], parts["d1"], parts["d2"]])
+            elif kind == "bool":
+                out[f"v{i}"] = values.astype(bool)
+            elif kind == "float8":
+                out[f"v{i}"] = values.astype(np.float64)
             else:
-                out[f"v{i}"] = values.astype(np.int64) if kind != "bool" else values.astype(bool)
+                out[f"v{i}"] = values.astype(np.int64)
         chunks.append(out.tobytes())
     return b"".join(chunks)

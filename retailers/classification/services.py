@@ -10,7 +10,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.db import bulk_write
+from core.db import bulk_write_frames
 from core.exceptions import AccessDenied, DomainError
 from core.models import AuditEntry
 from core.runs import tracked_run
@@ -166,7 +166,7 @@ def classification_run(*, as_of: dt.date | None = None, actor=None, dry_run: boo
                 ups=int((rated & (result["tier"] > result["old_tier"])).sum()),
                 downs=int((rated & (result["tier"] < result["old_tier"])).sum()),
             )  # fmt: skip
-            bulk_write(TierAssessment, ASSESSMENT_COLUMNS, _assessment_rows(result, proposal.pk))
+            bulk_write_frames(TierAssessment, ASSESSMENT_COLUMNS, [_assessment_frame(result, proposal.pk)])
             if connection.vendor == "postgresql":  # fresh statistics for the publish joins
                 with connection.cursor() as cursor:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(TierAssessment._meta.db_table)}")
@@ -187,20 +187,21 @@ def _summary_rows(summary: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _assessment_rows(result: pd.DataFrame, proposal_id: int):
-    from decimal import Decimal
-
-    money = result["amount"].round(2).map(lambda v: Decimal(f"{v:.2f}"))
-    vpc = result["value_per_carton"].round(2).map(lambda v: Decimal(f"{v:.2f}"))
-    old = [int(v) or None for v in result["old_tier"]]
-    columns = [
-        [proposal_id] * len(result), result["retailer_id"].astype(int).tolist(), result["scope_key"].astype(str).tolist(),
-        money.tolist(), result["quantity"].astype(int).tolist(), vpc.tolist(),
-        *[result[f"score_{c}"].astype(float).round(4).tolist() for c in ("amount", "quantity", "value_per_carton", "credit", "compliance")],
-        result["score"].astype(float).round(4).tolist(), old, result["raw_tier"].astype(int).tolist(),
-        result["tier"].astype(int).tolist(), result["national_type"].astype(str).tolist(), result["is_new"].astype(bool).tolist(),
-    ]  # fmt: skip
-    return zip(*columns, strict=True)
+def _assessment_frame(result: pd.DataFrame, proposal_id: int) -> pd.DataFrame:
+    """Assessment rows for bulk_write_frames (money as integer fen)."""
+    parts = {f"score_{c}": result[f"score_{c}"].astype(float).round(4) for c in ("amount", "quantity", "value_per_carton", "credit", "compliance")}
+    return pd.DataFrame(
+        {
+            "proposal": proposal_id, "retailer": result["retailer_id"].astype("int64"), "scope_key": result["scope_key"].astype(str),
+            "amount": np.round(result["amount"].to_numpy(dtype=float) * 100).astype(np.int64),
+            "quantity": result["quantity"].astype("int64"),
+            "value_per_carton": np.round(result["value_per_carton"].to_numpy(dtype=float) * 100).astype(np.int64),
+            **parts, "score": result["score"].astype(float).round(4),
+            "old_tier": result["old_tier"].astype("Int64").where(result["old_tier"] > 0, pd.NA),
+            "raw_tier": result["raw_tier"].astype("int64"), "tier": result["tier"].astype("int64"),
+            "national_type": result["national_type"].astype(str), "is_new": result["is_new"].astype(bool),
+        }
+    )  # fmt: skip
 
 
 def proposal_publish(*, proposal: TierProposal, approver, today: dt.date | None = None) -> int:

@@ -50,3 +50,27 @@ def test_rows_from_a_generator(keys):
     rows = ((cycle, r, products[0], 2, None, Decimal("10.50")) for r in retailers)
     assert bulk_write(Order, ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"], rows) == 3
     assert sorted(Order.objects.values_list("amount", flat=True)) == [Decimal("10.50")] * 3
+
+
+def test_frames_with_text_go_as_csv_keeping_empty_strings_and_nulls(db):
+    from core.models import Run
+    from retailers.classification.models import ClassificationScheme, TierAssessment, TierProposal
+
+    retailer = RetailerFactory()
+    scheme = ClassificationScheme.objects.create(name="t")
+    proposal = TierProposal.objects.create(
+        run=Run.objects.create(job="t"), scheme=scheme, scheme_snapshot={}, as_of=dt.date(2026, 1, 1),
+        window_start=dt.date(2025, 10, 1), window_end=dt.date(2026, 1, 1),
+    )  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "proposal": [proposal.pk], "retailer": [retailer.pk], "scope_key": [""], "amount": [-12345],
+            "quantity": [7], "value_per_carton": [5], "score_amount": [1.25], "score_quantity": [0.0],
+            "score_value_per_carton": [0.0], "score_credit": [0.0], "score_compliance": [0.0], "score": [1.25],
+            "old_tier": pd.array([None], dtype="Int64"), "raw_tier": [3], "tier": [3], "national_type": ["CZ1"], "is_new": [True],
+        }
+    )  # fmt: skip
+    assert bulk_write_frames(TierAssessment, list(frame.columns), [frame]) == 1
+    row = TierAssessment.objects.get()
+    assert (row.scope_key, row.amount, row.value_per_carton, row.old_tier) == ("", Decimal("-123.45"), Decimal("0.05"), None)
+    assert (row.score, row.national_type, row.is_new) == (1.25, "CZ1", True)
