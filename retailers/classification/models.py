@@ -137,8 +137,16 @@ class TierProposal(models.Model):
 class TierAssessment(models.Model):
     """One retailer in one proposal: its purchases, score parts and proposed tier."""
 
-    proposal = models.ForeignKey(TierProposal, models.CASCADE, related_name="assessments", verbose_name=_("tier proposal"))
-    retailer = models.ForeignKey("retailers.Retailer", models.CASCADE, related_name="tier_assessments", verbose_name=_("retailer"), db_index=False)
+    # Written in bulk (one row per retailer per run) from the retailer table itself: per-row
+    # foreign-key checks cost ~1M trigger calls for a 500,000-retailer run, so the database
+    # holds no constraint here; Django still cascades deletes.
+    proposal = models.ForeignKey(
+        TierProposal, models.CASCADE, related_name="assessments", verbose_name=_("tier proposal"), db_constraint=False
+    )
+    retailer = models.ForeignKey(
+        "retailers.Retailer", models.CASCADE, related_name="tier_assessments", verbose_name=_("retailer"),
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
     scope_key = models.CharField(_("scope"), max_length=64, blank=True)
     amount = models.DecimalField(_("purchase amount"), max_digits=14, decimal_places=2)
     quantity = models.PositiveIntegerField(_("purchase cartons"))
@@ -172,7 +180,10 @@ class TierChangeKind(models.TextChoices):
 class TierChange(models.Model):
     """Every change of a retailer's tier: old, new, score and parts, why, who approved."""
 
-    retailer = models.ForeignKey("retailers.Retailer", models.CASCADE, related_name="tier_changes", verbose_name=_("retailer"))
+    # inserted in bulk by INSERT ... SELECT joining the retailer table: no per-row FK check (see TierAssessment)
+    retailer = models.ForeignKey(
+        "retailers.Retailer", models.CASCADE, related_name="tier_changes", verbose_name=_("retailer"), db_constraint=False
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=TierChangeKind.choices)
     old_tier = models.PositiveSmallIntegerField(_("tier before"), null=True, blank=True)
     new_tier = models.PositiveSmallIntegerField(_("new tier"))
@@ -186,7 +197,10 @@ class TierChange(models.Model):
         TierProposal, models.DO_NOTHING, null=True, blank=True, related_name="changes", verbose_name=_("tier proposal"), db_constraint=False
     )
     reason = models.TextField(_("reason"), blank=True)
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("approver"))
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("approver"),
+        db_constraint=False,
+    )  # fmt: skip
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:
