@@ -15,14 +15,10 @@ HISTORY_META = {"history_id", "history_date", "history_change_reason", "history_
 CHUNK = 5000
 
 
-def retailers_history_snapshot(
-    *, pks: Sequence[int] = (), where: tuple[str, list] | None = None, history_type: str, actor=None, reason: str = ""
-) -> int:
-    """Record the current state of retailers as history rows ('+' created, '~' changed).
+def retailers_history_snapshot(*, pks: Sequence[int], history_type: str, actor=None, reason: str = "") -> int:
+    """Record the current state of these retailers as history rows ('+' created, '~' changed).
 
-    The retailers are `pks`, or those matching `where` (an SQL condition on the retailer
-    table's columns, with its parameters). One INSERT ... SELECT per chunk: the database
-    copies the rows, no model instances.
+    One INSERT ... SELECT per chunk: the database copies the rows, no model instances.
     """
     history = Retailer.history.model
     tracked = [f.column for f in history._meta.fields if f.name not in HISTORY_META]
@@ -37,9 +33,6 @@ def retailers_history_snapshot(
     )
     head = [now, reason[:100] or None, history_type, actor.pk if actor else None]
     with connection.cursor() as cursor:
-        if where is not None:
-            cursor.execute(select + where[0], [*head, *where[1]])
-            return cursor.rowcount
         for start in range(0, len(pks), CHUNK):
             chunk = list(pks[start : start + CHUNK])
             cursor.execute(select + f"{qn('id')} IN ({', '.join(['%s'] * len(chunk))})", [*head, *chunk])
