@@ -19,8 +19,8 @@ from core.db import bulk_write, bulk_write_frames, is_postgresql
 from core.db.rebuild import constraints_rebuilt_after
 from core.runs import tracked_run
 from orders.calendar import cycle_monday
-from orders.models import CycleStatus, Order, OrderCycle
-from orders.services import cycle_get_or_create, weekly_purchases_refresh
+from orders.models import CycleStatus, Order, OrderCycle, WeeklyPurchase
+from orders.services import cycle_get_or_create
 from pricing.models import Product, ProductPrice
 from pricing.services import products_refresh_prices
 from retailers.models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
@@ -57,6 +57,7 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
         run.stage("orders", 15)
         written = 0
         columns = ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"]
+        weekly = []
         with transaction.atomic(), constraints_rebuilt_after(Order):
             for k, (week, frame) in enumerate(weekly_orders(city, week_starts=week_starts, seed=seed)):
                 out = pd.DataFrame(
@@ -71,10 +72,12 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
                 )
                 # one COPY per week: progress is written between COPYs, never on a connection mid-COPY
                 written += bulk_write_frames(Order, columns, [out])
+                weekly.append(_weekly_totals(out))
                 run.report(15 + int(75 * (k + 1) / len(week_starts)), f"orders {week}")
             run.stage("indexes and foreign keys", 90)
         run.stage("weekly purchases", 94)
-        weekly_purchases_refresh(cycle_ids=list(cycles.values()))
+        with transaction.atomic(), constraints_rebuilt_after(WeeklyPurchase):
+            bulk_write_frames(WeeklyPurchase, ["cycle", "retailer", "cartons", "amount", "lines"], weekly)
         run.count(orders=written, cycles=len(cycles))
         if is_postgresql():
             run.stage("analyze", 97)
@@ -136,6 +139,14 @@ def _registry(city, manager_ids: dict[int, int]) -> np.ndarray:
     ids = dict(Retailer.objects.values_list("customer_code", "pk"))
     retailers_history_snapshot(pks=list(ids.values()), history_type="+", reason="demo city")
     return r["customer_code"].map(ids).to_numpy(dtype=np.int64)
+
+
+def _weekly_totals(orders: pd.DataFrame) -> pd.DataFrame:
+    """The week's purchase totals per retailer, summed in memory (what weekly_purchases_refresh does in SQL)."""
+    totals = orders.groupby(["cycle", "retailer"], sort=False).agg(
+        cartons=("ordered_qty", "sum"), amount=("amount", "sum"), lines=("product", "size")
+    )
+    return totals.reset_index()
 
 
 def _plain(value):

@@ -70,3 +70,15 @@ def test_demo_city_into_database_and_logins():
     with pytest.raises(ValueError, match="empty"):
         demo_city_create(retailers=10, products=5, weeks=1, seed=1)
     assert demo_logins_ensure() == logins  # idempotent
+
+
+@pytest.mark.django_db
+def test_demo_weekly_totals_equal_the_sql_refresh():
+    from orders.models import WeeklyPurchase
+    from orders.services import weekly_purchases_refresh
+
+    demo_city_create(retailers=150, products=20, weeks=3, seed=8, today=dt.date(2026, 11, 22))
+    in_memory = sorted(WeeklyPurchase.objects.values_list("cycle_id", "retailer_id", "cartons", "amount", "lines"))
+    assert in_memory
+    weekly_purchases_refresh(cycle_ids=sorted({c for c, *_ in in_memory}))
+    assert sorted(WeeklyPurchase.objects.values_list("cycle_id", "retailer_id", "cartons", "amount", "lines")) == in_memory

@@ -157,3 +157,18 @@ def test_properties(n, seed, limit):
 def test_share_band_counts_sum_to_n():
     for n in (0, 1, 29, 30, 31, 99, 1000, 15001):
         assert share_band_counts(n, DEFAULT_SHARE_BANDS).sum() == n
+
+
+def test_scopes_are_ranked_separately():
+    urban = frame_of(np.arange(1, 61) * 1000.0)
+    rural = frame_of(np.arange(1, 61) * 10.0)
+    rural["retailer_id"] += 100
+    rural["market_type"] = "rural"
+    both = pd.concat([urban, rural], ignore_index=True)
+    result = classify(both, AMOUNT_ONLY, scope=both["market_type"])
+    by_market = result.assign(market=both["market_type"]).groupby("market")["tier"]
+    # each market type has its own top and bottom tier, although rural shops buy far less
+    assert by_market.max().to_dict() == {"rural": 30, "urban": 30}
+    assert by_market.min().to_dict() == {"rural": 1, "urban": 1}
+    company = classify(both, AMOUNT_ONLY)
+    assert company.loc[both["market_type"] == "rural", "tier"].max() < 30
