@@ -30,8 +30,10 @@ def _upload_dir() -> Path:
 
 
 def _stored(token: str) -> Path | None:
+    """The uploaded file behind a preview token (a UUID we issued); ValueError for anything else."""
+    token = str(uuid.UUID(token))
     matches = [p for p in _upload_dir().glob(f"{token}.*") if p.stem == token]
-    return matches[0] if len(matches) == 1 and uuid.UUID(token) else None
+    return matches[0] if len(matches) == 1 else None
 
 
 def import_view(request, admin_site):

@@ -113,3 +113,12 @@ def test_chinese_catalog_is_complete_and_compiled():
         catalog = gettext.GNUTranslations(f)
     stale = [msgid for msgid, msgstr in entries if "%" not in msgid and catalog.gettext(msgid) != msgstr]
     assert stale == [], "run `make messages` to recompile django.mo"
+
+
+def test_import_confirm_rejects_a_forged_token(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("admin:core_run_import"), {"confirm": "1", "token": "../../etc/passwd", "kind": "customers", "filename": "x.csv"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("admin:core_run_import")
