@@ -1,0 +1,1 @@
+"""Allocation maths: pure numpy, no Django."""
