@@ -8,6 +8,7 @@ KIND_LABELS = {
     "assignments": _("Customer manager assignments"),
     "products": _("Products and prices"),
     "orders": _("Order history"),
+    "supply_plan": _("Supply plan"),
 }
 
 

@@ -56,6 +56,7 @@ IMPORTERS = {
     "assignments": "retailers.imports.AssignmentImporter",
     "products": "pricing.imports.ProductImporter",
     "orders": "orders.imports.OrderImporter",
+    "supply_plan": "allocation.imports.SupplyPlanImporter",
 }
 
 

@@ -1,0 +1,123 @@
+"""Supply plan import: the marketing system's `cigarette_distribution_info` layout.
+
+Every row must be understood — method, extension dimensions, each area token, tier range,
+tag — or the import names what it could not read and writes nothing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from core.exceptions import RowError
+from core.imports.base import ImportCounts, Importer
+from core.imports.columns import Column, ParsedTable, boolean, choice, code, integer, text, tier
+from orders.calendar import cycle_start
+from orders.services import cycle_get_or_create
+from pricing.models import Product
+from retailers.models import CountyBranch, MarketDepartment
+
+from .models import ReleaseMethod, SupplyPlanLine
+from .plan_labels import BIWEEKLY_DOUBLE, METHODS, TAGS, dimensions_of, parse_area, vocabularies
+
+PLAN_COLUMNS = [
+    Column("year", ("YEAR", "年份"), integer(2000, 2100), required=True),
+    Column("month", ("MONTH", "月份"), integer(1, 12), required=True),
+    Column("week_seq", ("WEEK_SEQ", "周次"), integer(1, 5), required=True),
+    Column("product_code", ("CIG_CODE", "卷烟编码"), code(), required=True),
+    Column("method", ("DELIVERY_METHOD", "投放方式"), choice(METHODS, "release method"), required=True),
+    Column("etype", ("DELIVERY_ETYPE", "扩展类型"), text(50)),
+    Column("tag", ("TAG", "标签"), choice(TAGS, "tag")),
+    Column("target", ("ADV", "预投放量", "target"), integer(0), required=True),
+    Column("area", ("DELIVERY_AREA", "投放区域"), text(300)),
+    Column("remarks", ("BZ", "备注"), text(300)),
+    Column("highest_tier", ("HIGHEST_GRADE", "最高档位"), tier),
+    Column("lowest_tier", ("LOWEST_GRADE", "最低档位"), tier),
+    Column("allow_over", ("ALLOW_OVER", "允许超量"), boolean),
+]
+
+
+def _vocab():
+    return vocabularies(
+        dict(CountyBranch.objects.values_list("name", "pk")), dict(MarketDepartment.objects.values_list("name", "pk"))
+    )
+
+
+def _dims(row) -> list[str] | None:
+    if row.method == ReleaseMethod.TIER_EXTENDED:
+        return dimensions_of(row.etype) if isinstance(row.etype, str) else None
+    return []
+
+
+class SupplyPlanImporter(Importer):
+    kind = "supply_plan"
+    columns = PLAN_COLUMNS
+
+    def check(self, values: pd.DataFrame, headers: dict[str, str]) -> list[RowError]:
+        errors: list[RowError] = []
+        products = set(Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True))
+        vocab = _vocab()
+        seen: dict[tuple, int] = {}
+        for row in values.itertuples():
+            n = int(row.Index)
+            if not any(pd.isna(v) for v in (row.year, row.month, row.week_seq)):
+                if cycle_start(int(row.year), int(row.month), int(row.week_seq)) is None:
+                    errors.append(RowError(n, headers["week_seq"], str(row.week_seq), "no such order cycle in that month"))
+                key = (row.year, row.month, row.week_seq, row.product_code)
+                if key in seen:
+                    errors.append(RowError(n, headers["product_code"], str(row.product_code), f"repeats row {seen[key]} (same cycle and product)"))
+                seen.setdefault(key, n)
+            if isinstance(row.product_code, str) and row.product_code not in products:
+                errors.append(RowError(n, headers["product_code"], row.product_code, "no product with this code"))
+            if isinstance(row.method, str):
+                dims = _dims(row)
+                if dims is None:
+                    errors.append(RowError(n, headers["etype"], str(row.etype if isinstance(row.etype, str) else ""), "unknown or missing extension (档位+区县, 档位+市场类型, …)"))
+                elif dims or (isinstance(row.area, str) and row.area not in ("全市",)):
+                    _, unknown = parse_area(row.area if isinstance(row.area, str) else "", dims or _guess_dims(row.area, vocab), vocab)
+                    what = row.etype if isinstance(row.etype, str) else "the whole city"
+                    errors.extend(RowError(n, headers["area"], token, f"unknown area for {what}") for token in unknown)
+            if not pd.isna(row.highest_tier) and not pd.isna(row.lowest_tier) and row.lowest_tier > row.highest_tier:
+                errors.append(RowError(n, headers["lowest_tier"], str(row.lowest_tier), "lowest tier above highest tier"))
+        return errors  # fmt: skip
+
+    def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
+        values = table.frame
+        vocab = _vocab()
+        products = dict(Product.objects.filter(code__in=set(values["product_code"])).values_list("code", "pk"))
+        counts = ImportCounts()
+        for row in values.itertuples():
+            cycle = cycle_get_or_create(starts_on=cycle_start(int(row.year), int(row.month), int(row.week_seq)))
+            dims = _dims(row) or []
+            area = row.area if isinstance(row.area, str) else ""
+            if not dims and area and area != "全市":
+                dims = _guess_dims(area, vocab)
+            cells, _ = parse_area(area, dims, vocab)
+            remarks = row.remarks if isinstance(row.remarks, str) else ""
+            fields = {
+                "target": int(row.target), "method": row.method, "dimensions": dims, "scope": cells, "area_text": area,
+                "highest_tier": 30 if pd.isna(row.highest_tier) else int(row.highest_tier),
+                "lowest_tier": 1 if pd.isna(row.lowest_tier) else int(row.lowest_tier),
+                "tag_filter": row.tag if isinstance(row.tag, str) else "",
+                "biweekly_double": bool(BIWEEKLY_DOUBLE.search(remarks)),
+                "allow_over": bool(row.allow_over) if not pd.isna(row.allow_over) else False, "remarks": remarks,
+            }  # fmt: skip
+            line, created = SupplyPlanLine.objects.get_or_create(cycle=cycle, product_id=products[row.product_code], defaults=fields)
+            if created:
+                counts.created += 1
+            elif any(getattr(line, k) != v for k, v in fields.items()):
+                SupplyPlanLine.objects.filter(pk=line.pk).update(**fields)
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        return counts
+
+
+def _guess_dims(area, vocab) -> list[str]:
+    """An area without an extension type (e.g. method A limited to 城网): the one dimension naming every token."""
+    if not isinstance(area, str):
+        return []
+    for dim in vocab:
+        cells, unknown = parse_area(area, [dim], vocab)
+        if cells and not unknown:
+            return [dim]
+    return ["county"]

@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import call_command
+
+from allocation.models import SupplyPlanLine
+from core.exceptions import InvalidInput
+from core.imports.base import import_table
+from core.imports.reading import read_table
+from retailers.models import CountyBranch
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry(samples):
+    call_command("import_data", "customers", str(samples / "customers.xlsx"))
+    call_command("import_data", "products", str(samples / "products.xlsx"))
+
+
+def test_sample_plan_with_messy_areas_and_spellings(samples, registry, capsys):
+    call_command("import_data", "supply_plan", str(samples / "supply_plan.xlsx"))
+    lines = {line.product.code: line for line in SupplyPlanLine.objects.select_related("product", "cycle")}
+    assert len(lines) == 13
+    assert lines["91000001"].cycle.label == "2026-11-4"
+    assert (lines["91000001"].method, lines["91000001"].lowest_tier, lines["91000001"].scope) == ("A", 5, [])
+    assert lines["91000002"].method == "A"  # 按档位统一投放
+    assert lines["91000004"].method == "B"  # 按档位拓展投放
+    branch = {b.short_name: b.pk for b in CountyBranch.objects.all()}
+    assert lines["91000003"].scope == [{"county": branch["东城"]}, {"county": branch["南溪"]}]  # 东城区，南溪
+    assert [c["urban_rural_code"] for c in lines["91000005"].scope] == ["111", "112", "121", "122"]  # -- and . and ，
+    assert [c["business_format"] for c in lines["91000006"].scope] == ["S", "Y", "Z"]
+    assert lines["91000007"].scope == [
+        {"county": branch["东城"], "market_type": "urban"},
+        {"county": branch["青山"], "market_type": "rural"},
+        {"county": branch["西岭"], "market_type": "urban"},
+    ]
+    assert lines["91000008"].tag_filter == "pos_supplier"
+    assert lines["91000012"].biweekly_double is True  # 两周一访上浮100%
+    assert lines["91000009"].method == "C"
+    assert lines["91000013"].target == 0
+    call_command("import_data", "supply_plan", str(samples / "supply_plan.xlsx"))
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "13 rows: 0 created, 0 updated, 13 unchanged"
+
+
+def test_unknown_area_and_method_are_named_and_nothing_written(samples, registry):
+    frame = read_table(samples / "supply_plan.xlsx")
+    frame.loc[4, "DELIVERY_AREA"] = "东城区，火星"
+    frame.loc[5, "DELIVERY_METHOD"] = "随便投放"
+    frame.loc[6, "DELIVERY_ETYPE"] = "档位+星座"
+    with pytest.raises(InvalidInput) as caught:
+        import_table(kind="supply_plan", frame=frame)
+    found = {(e.row, e.column, e.value, e.reason) for e in caught.value.errors}
+    assert (4, "DELIVERY_AREA", "火星", "unknown area for 档位+区县") in found
+    assert (5, "DELIVERY_METHOD", "随便投放", "unknown release method") in found
+    assert any(e.row == 6 and e.column == "DELIVERY_ETYPE" for e in caught.value.errors)
+    assert not SupplyPlanLine.objects.exists()
