@@ -1,0 +1,121 @@
+"""Who is eligible for a plan line, which cell each retailer falls in, and the caps per cell
+(methods A and B). Pure pandas/numpy; the retailer frame holds one row per retailer with the
+registry's columns (tier, status, order_cycle_kind, order_week_parity, is_pos_supplier,
+branch_id, department_id, market_type, urban_rural_code, business_format, trade_area,
+credit_rating, integrity_group).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .caps import tier_caps
+
+DIMENSION_COLUMNS = {
+    "county": "branch_id",
+    "market_department": "department_id",
+    "market_type": "market_type",
+    "urban_rural_code": "urban_rural_code",
+    "business_format": "business_format",
+    "trade_area": "trade_area",
+    "credit_rating": "credit_rating",
+    "integrity_group": "integrity_group",
+}
+TAG_COLUMNS = {"pos_supplier": "is_pos_supplier", "quality_customer": "is_quality_customer"}
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    target: int
+    lowest_tier: int = 1
+    highest_tier: int = 30
+    dimensions: tuple[str, ...] = ()
+    scope: tuple[dict, ...] = ()  # cells named by the plan; () = the whole city
+    tag_filter: str = ""
+    biweekly_double: bool = False
+    allow_over: bool = False
+    cell_ratios: dict | None = None  # cell key → ratio; None = by share of eligible weight
+
+
+@dataclass
+class CellCaps:
+    cell: tuple
+    target: int
+    weights: np.ndarray  # eligible weight per tier, lowest tier first
+    caps: np.ndarray
+    released: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def orders_this_cycle(retailers: pd.DataFrame, week_parity: str) -> pd.Series:
+    kind = retailers["order_cycle_kind"]
+    return (kind == "weekly") | ((kind == "biweekly") & (retailers["order_week_parity"] == week_parity))
+
+
+def eligible(retailers: pd.DataFrame, line: PlanLine, week_parity: str) -> pd.Series:
+    """Active, in the tier range, matching the tag filter, ordering this cycle, inside the scope."""
+    tier = retailers["tier"].fillna(0)
+    mask = (retailers["status"] == "active") & tier.between(line.lowest_tier, line.highest_tier)
+    mask &= orders_this_cycle(retailers, week_parity)
+    if line.tag_filter:
+        mask &= retailers[TAG_COLUMNS[line.tag_filter]].astype(bool)
+    if line.scope:
+        in_scope = pd.Series(False, index=retailers.index)
+        for cell in line.scope:
+            match = pd.Series(True, index=retailers.index)
+            for dim, value in cell.items():
+                match &= retailers[DIMENSION_COLUMNS[dim]] == value
+            in_scope |= match
+        mask &= in_scope
+    return mask
+
+
+def cell_of(retailers: pd.DataFrame, dimensions: tuple[str, ...]) -> pd.Series:
+    """Each retailer's cell: the tuple of its values on the line's extension dimensions."""
+    if not dimensions:
+        return pd.Series([()] * len(retailers), index=retailers.index, dtype=object)
+    columns = [retailers[DIMENSION_COLUMNS[d]] for d in dimensions]
+    return pd.Series(list(zip(*columns, strict=True)), index=retailers.index, dtype=object)
+
+
+def split_target(target: int, weights: dict[tuple, int], ratios: dict | None = None) -> dict[tuple, int]:
+    """Whole cartons per cell by ratio (or share of weight), largest remainder, summing to target."""
+    cells = sorted(weights)
+    share = np.array([float((ratios or {}).get(c, 0)) if ratios else float(weights[c]) for c in cells])
+    if share.sum() <= 0:
+        return dict.fromkeys(cells, 0)
+    exact = target * share / share.sum()
+    whole = np.floor(exact).astype(int)
+    order = np.lexsort((-share, -(exact - whole)))  # largest remainder first; ties to the larger cell
+    whole[order[: target - whole.sum()]] += 1
+    return dict(zip(cells, whole.tolist(), strict=True))
+
+
+def line_caps(retailers: pd.DataFrame, line: PlanLine, week_parity: str, shape: np.ndarray | None = None) -> list[CellCaps]:
+    """Caps per cell and tier for one plan line (methods A and B)."""
+    mask = eligible(retailers, line, week_parity)
+    chosen = retailers[mask]
+    tiers = np.arange(line.lowest_tier, line.highest_tier + 1)
+    if chosen.empty:
+        return [CellCaps((), line.target, np.zeros(len(tiers), int), np.zeros(len(tiers), int), 0, ["empty scope"])]
+    weight = np.where(line.biweekly_double & (chosen["order_cycle_kind"] == "biweekly").to_numpy(), 2, 1)
+    cells = cell_of(chosen, line.dimensions)
+    per_cell: dict[tuple, np.ndarray] = {}
+    for key, idx in cells.groupby(cells, sort=True).groups.items():
+        t = chosen.loc[idx, "tier"].astype(int).to_numpy() - line.lowest_tier
+        per_cell[key] = np.bincount(t, weights=weight[chosen.index.get_indexer(idx)], minlength=len(tiers)).astype(int)
+    targets = split_target(line.target, {k: int(v.sum()) for k, v in per_cell.items()}, line.cell_ratios)
+    shape_in_range = None if shape is None else np.asarray(shape)[line.lowest_tier - 1 : line.highest_tier]
+    out = []
+    for key, weights in per_cell.items():
+        result = tier_caps(weights, targets[key], shape=shape_in_range, allow_over=line.allow_over)
+        warnings = []
+        if line.target == 0:
+            warnings.append("target is 0")
+        elif targets[key] > 0 and result.released == 0:
+            warnings.append("target too small to give the top tier one carton")
+        out.append(CellCaps(key, targets[key], weights, result.caps, result.released, warnings))
+    return out
