@@ -54,3 +54,65 @@ class SupplyPlanLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} {self.product_id}: {self.target}"
+
+
+class AllocationRun(models.Model):
+    """One computation of a cycle's caps. The cycle's published run is what retailers see."""
+
+    run = models.OneToOneField("core.Run", models.PROTECT, related_name="allocation", verbose_name=_("job run"))
+    cycle = models.ForeignKey(OrderCycle, models.PROTECT, related_name="allocation_runs", verbose_name=_("order cycle"))
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("allocation run")
+        verbose_name_plural = _("allocation runs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle"], condition=models.Q(is_published=True), name="one_published_run_per_cycle")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} #{self.pk}"
+
+
+class CellCap(models.Model):
+    """A cap table row: one product, one cell, one tier (quotas resolve from it on read)."""
+
+    allocation = models.ForeignKey(AllocationRun, models.CASCADE, related_name="caps", verbose_name=_("allocation run"))
+    plan_line = models.ForeignKey(SupplyPlanLine, models.CASCADE, related_name="+", verbose_name=_("supply plan line"))
+    cell = models.CharField(_("cell"), max_length=200, blank=True)  # JSON of the cell's values, "" = whole scope
+    tier = models.PositiveSmallIntegerField(_("tier"))
+    cap = models.PositiveIntegerField(_("cap (cartons)"))
+    eligible = models.PositiveIntegerField(_("eligible weight"))
+
+    class Meta:
+        verbose_name = _("cell cap")
+        verbose_name_plural = _("cell caps")
+        indexes = [models.Index(fields=["allocation", "plan_line"], name="cap_run_line")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_line_id} {self.cell} D{self.tier}: {self.cap}"
+
+
+class CellReport(models.Model):
+    """Per product and cell: target, released, error and warnings (the run report)."""
+
+    allocation = models.ForeignKey(AllocationRun, models.CASCADE, related_name="report", verbose_name=_("allocation run"))
+    plan_line = models.ForeignKey(SupplyPlanLine, models.CASCADE, related_name="+", verbose_name=_("supply plan line"))
+    cell = models.CharField(_("cell"), max_length=200, blank=True)
+    target = models.PositiveIntegerField(_("target (cartons)"))
+    released = models.PositiveIntegerField(_("released"))
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("cell report")
+        verbose_name_plural = _("allocation report")
+
+    def __str__(self) -> str:
+        return f"{self.plan_line_id} {self.cell}: {self.released}/{self.target}"
+
+    @property
+    def error(self) -> int:
+        return self.released - self.target

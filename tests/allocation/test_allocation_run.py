@@ -1,0 +1,77 @@
+import csv
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from allocation.models import AllocationRun, CellCap, SupplyPlanLine
+from allocation.selectors_quota import retailer_quotas
+from allocation.services import allocation_publish, allocation_run, report_rows
+from core.exceptions import DomainError
+from orders.models import CycleStatus
+from retailers.models import Retailer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def planned(samples):
+    call_command("import_data", "customers", str(samples / "customers.xlsx"))
+    call_command("import_data", "products", str(samples / "products.xlsx"))
+    call_command("import_data", "supply_plan", str(samples / "supply_plan.xlsx"))
+    return SupplyPlanLine.objects.first().cycle
+
+
+def test_run_report_and_publish(planned, supervisor, tmp_path, capsys):
+    report = tmp_path / "report.csv"
+    call_command("run_allocation", "--cycle", "2026-11-4", "--report", str(report))
+    assert "allocation #" in capsys.readouterr().out
+    planned.refresh_from_db()
+    assert planned.status == CycleStatus.COMPUTED
+    with report.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert {"product_code", "cell", "target", "released", "error", "D30", "D1", "N30", "N1", "warnings"} <= set(rows[0])
+    for row in rows:
+        assert int(row["released"]) <= int(row["target"])
+        caps = [int(row[f"D{t}"]) for t in range(30, 0, -1)]
+        assert caps == sorted(caps, reverse=True)
+        assert int(row["released"]) == sum(int(row[f"D{t}"]) * int(row[f"N{t}"]) for t in range(1, 31))
+    assert {r["product_code"] for r in rows} == set(
+        SupplyPlanLine.objects.filter(method__in=["A", "B"]).values_list("product__code", flat=True)
+    )
+    allocation = AllocationRun.objects.get()
+    allocation_publish(allocation=allocation, approver=supervisor)
+    planned.refresh_from_db()
+    assert planned.status == CycleStatus.PUBLISHED
+    with pytest.raises(DomainError):
+        allocation_run(cycle=planned)  # a published cycle changes only by audited exceptions
+    with pytest.raises(CommandError):
+        call_command("run_allocation", "--cycle", "2026-11-4")
+
+
+def test_rerun_is_idempotent(planned):
+    first = report_rows(allocation_run(cycle=planned))
+    second = report_rows(allocation_run(cycle=planned))
+    assert first == second
+    assert AllocationRun.objects.count() == 2
+
+
+def test_retailer_quota_is_its_tier_cap_in_its_cell(planned, supervisor):
+    allocation = allocation_run(cycle=planned)
+    allocation_publish(allocation=allocation, approver=supervisor)
+    line = SupplyPlanLine.objects.get(product__code="91000001")  # method A, tiers D5–D30
+    retailer = Retailer.objects.filter(tier__gte=5, status="active", order_cycle_kind="weekly").first()
+    quotas = retailer_quotas(retailer=retailer, cycle=planned)
+    cap = CellCap.objects.get(allocation=allocation, plan_line=line, tier=retailer.tier).cap
+    assert quotas["91000001"] == cap
+    low = Retailer.objects.filter(tier__lt=5, status="active", order_cycle_kind="weekly").first()
+    assert "91000001" not in retailer_quotas(retailer=low, cycle=planned)  # below the tier range
+    not_tagged = Retailer.objects.filter(is_pos_supplier=False, tier__isnull=False, order_cycle_kind="weekly").first()
+    assert "91000008" not in retailer_quotas(retailer=not_tagged, cycle=planned)  # tag filter
+
+
+def test_dry_run_writes_nothing(planned, capsys):
+    call_command("run_allocation", "--cycle", "2026-11-4", "--dry-run", "--product", "91000007")
+    out = capsys.readouterr().out
+    assert "91000007" in out
+    assert "market_type" in out
+    assert not AllocationRun.objects.exists()
