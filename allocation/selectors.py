@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import datetime as dt
 
+import numpy as np
+import pandas as pd
+from django.db import connection
+
+from orders.models import Order, OrderCycle
 from retailers.models import Retailer
 
 from .engine.cells import PlanLine
@@ -32,3 +37,30 @@ def plan_line_input(line: SupplyPlanLine) -> PlanLine:
         biweekly_double=line.biweekly_double,
         allow_over=line.allow_over,
     )
+
+
+def demand_shapes(*, product_ids: list[int], before, weeks: int = 4) -> dict[int, np.ndarray]:
+    """Mean cartons ordered per ordering retailer, per tier (index 0 = D1), over recent cycles.
+
+    Retailers are placed by their current tier. Products with no recent orders are absent
+    (the engine then uses its default shape).
+    """
+    if not product_ids:
+        return {}
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(product_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT o.product_id, r.tier, SUM(o.ordered_qty), COUNT(DISTINCT o.retailer_id) "  # noqa: S608
+            f"FROM {qn(Order._meta.db_table)} o JOIN {qn(OrderCycle._meta.db_table)} c ON c.id = o.cycle_id "
+            f"JOIN {qn(Retailer._meta.db_table)} r ON r.id = o.retailer_id "
+            f"WHERE c.starts_on >= %s AND c.starts_on < %s AND r.tier IS NOT NULL AND o.product_id IN ({marks}) "
+            "GROUP BY o.product_id, r.tier",
+            [before - dt.timedelta(weeks=weeks), before, *product_ids],
+        )
+        rows = cursor.fetchall()
+    shapes: dict[int, np.ndarray] = {}
+    for product_id, tier, cartons, retailers in rows:
+        shape = shapes.setdefault(product_id, np.zeros(30))
+        shape[int(tier) - 1] = float(cartons) / max(int(retailers), 1)
+    return shapes

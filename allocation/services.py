@@ -16,7 +16,7 @@ from orders.models import CycleStatus, OrderCycle
 
 from .engine.cells import CellCaps, line_caps
 from .models import AllocationRun, CellCap, CellReport, ReleaseMethod, SupplyPlanLine
-from .selectors import plan_line_input, registry_frame
+from .selectors import demand_shapes, plan_line_input, registry_frame
 
 ENGINE_METHODS = (ReleaseMethod.TIER, ReleaseMethod.TIER_EXTENDED)
 JOB = "allocation"
@@ -33,11 +33,12 @@ def allocation_compute(*, cycle: OrderCycle, product_codes: list[str] | None = N
     if product_codes:
         lines = lines.filter(product__code__in=product_codes)
     frame = registry_frame()
+    shapes = demand_shapes(product_ids=[line.product_id for line in lines], before=cycle.starts_on)
     out = []
     for line in lines:
         if line.method not in ENGINE_METHODS:
             continue
-        out.append((line, line_caps(frame, plan_line_input(line), cycle.week_parity)))
+        out.append((line, line_caps(frame, plan_line_input(line), cycle.week_parity, shapes.get(line.product_id))))
     return out
 
 

@@ -75,3 +75,22 @@ def test_dry_run_writes_nothing(planned, capsys):
     assert "91000007" in out
     assert "market_type" in out
     assert not AllocationRun.objects.exists()
+
+
+def test_caps_follow_the_demand_shape_of_recent_orders():
+    import datetime as dt
+
+    from allocation.selectors import demand_shapes
+    from orders.models import Order
+    from orders.services import cycle_get_or_create
+    from tests.factories import ProductFactory, RetailerFactory
+
+    product = ProductFactory()
+    cycle = cycle_get_or_create(starts_on=dt.date(2026, 11, 9))
+    for tier, cartons in ((1, 1), (2, 1), (3, 6)):
+        for _ in range(2):
+            retailer = RetailerFactory(tier=tier)
+            Order.objects.create(cycle=cycle, retailer=retailer, product=product, ordered_qty=cartons, amount=100)
+    shape = demand_shapes(product_ids=[product.pk], before=dt.date(2026, 11, 23))[product.pk]
+    assert shape[:3].tolist() == [1.0, 1.0, 6.0]
+    assert shape[3:].sum() == 0
