@@ -21,9 +21,17 @@ REGISTRY_COLUMNS = [
 ]  # fmt: skip
 
 
+CATEGORY_COLUMNS = [
+    "status", "order_cycle_kind", "order_week_parity", "market_type", "urban_rural_code", "business_format",
+    "trade_area", "credit_rating", "integrity_group",
+]  # fmt: skip
+
+
 def registry_frame() -> pd.DataFrame:
+    """The registry as one frame; low-cardinality text as categoricals (fast comparisons per plan line)."""
     rows = Retailer.objects.values_list(*REGISTRY_COLUMNS)
-    return pd.DataFrame(list(rows), columns=REGISTRY_COLUMNS).set_index("id")
+    frame = pd.DataFrame(list(rows), columns=REGISTRY_COLUMNS).set_index("id")
+    return frame.astype(dict.fromkeys(CATEGORY_COLUMNS, "category"))
 
 
 def plan_line_input(line: SupplyPlanLine) -> PlanLine:

@@ -73,14 +73,6 @@ def eligible(retailers: pd.DataFrame, line: PlanLine, week_parity: str) -> pd.Se
     return mask
 
 
-def cell_of(retailers: pd.DataFrame, dimensions: tuple[str, ...]) -> pd.Series:
-    """Each retailer's cell: the tuple of its values on the line's extension dimensions."""
-    if not dimensions:
-        return pd.Series([()] * len(retailers), index=retailers.index, dtype=object)
-    columns = [retailers[DIMENSION_COLUMNS[d]] for d in dimensions]
-    return pd.Series(list(zip(*columns, strict=True)), index=retailers.index, dtype=object)
-
-
 def split_target(target: int, weights: dict[tuple, int], ratios: dict | None = None) -> dict[tuple, int]:
     """Whole cartons per cell by ratio (or share of weight), largest remainder, summing to target."""
     cells = sorted(weights)
@@ -102,11 +94,15 @@ def line_caps(retailers: pd.DataFrame, line: PlanLine, week_parity: str, shape: 
     if chosen.empty:
         return [CellCaps((), line.target, np.zeros(len(tiers), int), np.zeros(len(tiers), int), 0, ["empty scope"])]
     weight = np.where(line.biweekly_double & (chosen["order_cycle_kind"] == "biweekly").to_numpy(), 2, 1)
-    cells = cell_of(chosen, line.dimensions)
+    tier_index = chosen["tier"].to_numpy(dtype=np.int64) - line.lowest_tier
+    if line.dimensions:
+        groups = chosen.groupby([DIMENSION_COLUMNS[d] for d in line.dimensions], sort=True, observed=True).indices
+    else:
+        groups = {(): np.arange(len(chosen))}
     per_cell: dict[tuple, np.ndarray] = {}
-    for key, idx in cells.groupby(cells, sort=True).groups.items():
-        t = chosen.loc[idx, "tier"].astype(int).to_numpy() - line.lowest_tier
-        per_cell[key] = np.bincount(t, weights=weight[chosen.index.get_indexer(idx)], minlength=len(tiers)).astype(int)
+    for key, positions in groups.items():
+        cell = tuple(v.item() if isinstance(v, np.generic) else v for v in (key if isinstance(key, tuple) else (key,)))
+        per_cell[cell] = np.bincount(tier_index[positions], weights=weight[positions], minlength=len(tiers)).astype(int)
     targets = split_target(line.target, {k: int(v.sum()) for k, v in per_cell.items()}, line.cell_ratios)
     shape_in_range = None if shape is None else np.asarray(shape)[line.lowest_tier - 1 : line.highest_tier]
     out = []
