@@ -5,10 +5,10 @@ Production sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis) and
 DJANGO_SECRET_KEY; DEBUG is off unless DJANGO_DEBUG is set (``make run`` sets it).
 """
 
+import secrets
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,9 +19,9 @@ if (BASE_DIR / ".env").is_file():
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for local use).")
-    SECRET_KEY = "insecure-local-development-key-only"  # noqa: S105
+    # Management commands (migrations, imports, jobs) run without one; the web server refuses
+    # to start without it (distribution/wsgi.py), so sessions never hang on a per-process key.
+    SECRET_KEY = "insecure-local-development-key-only" if DEBUG else secrets.token_urlsafe(50)  # noqa: S105
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [

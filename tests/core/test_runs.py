@@ -64,3 +64,16 @@ def test_nightly_jobs_run_as_runs_and_rerun_safely():
     assert first["cycles_roll"]["created"] == 3
     assert second["cycles_roll"] == {"created": 0, "closed": 0}
     assert Run.objects.filter(job="cycles_roll", status=RunStatus.SUCCEEDED).count() == 2
+
+
+def test_web_server_refuses_to_start_without_a_secret_key(monkeypatch):
+    import importlib
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
+    monkeypatch.delenv("DJANGO_DEBUG", raising=False)
+    sys.modules.pop("distribution.wsgi", None)
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+        importlib.import_module("distribution.wsgi")
