@@ -1,8 +1,9 @@
-"""Reads for allocation: the registry as one frame, plan lines as engine inputs."""
+"""Reads for allocation: the registry as one frame, plan lines as engine inputs, a retailer's quotas."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 import pandas as pd
@@ -11,8 +12,8 @@ from django.db import connection
 from orders.models import Order, OrderCycle
 from retailers.models import Retailer
 
-from .engine.cells import PlanLine
-from .models import SupplyPlanLine
+from .engine.cells import DIMENSION_COLUMNS, PlanLine, eligible
+from .models import AllocationRun, CellCap, SupplyPlanLine
 
 REGISTRY_COLUMNS = [
     "id", "tier", "status", "order_cycle_kind", "order_week_parity", "is_pos_supplier", "is_quality_customer",
@@ -72,3 +73,22 @@ def demand_shapes(*, product_ids: list[int], before, weeks: int = 4) -> dict[int
         shape = shapes.setdefault(product_id, np.zeros(30))
         shape[int(tier) - 1] = float(cartons) / max(int(retailers), 1)
     return shapes
+
+
+def retailer_quotas(*, retailer: Retailer, cycle) -> dict[str, int]:
+    """Product code → cartons this retailer may order in the cycle (published run only)."""
+    allocation = AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
+    if allocation is None or retailer.tier is None:
+        return {}
+    me = pd.DataFrame([[getattr(retailer, c) for c in REGISTRY_COLUMNS]], columns=REGISTRY_COLUMNS)
+    out: dict[str, int] = {}
+    rows = CellCap.objects.filter(allocation=allocation, tier=retailer.tier).select_related("plan_line__product")
+    for cap in rows:
+        line = cap.plan_line
+        if not eligible(me, plan_line_input(line), cycle.week_parity).iloc[0]:
+            continue
+        cell = json.loads(cap.cell) if cap.cell else {}
+        if all(getattr(retailer, DIMENSION_COLUMNS[d]) == v for d, v in cell.items()):
+            factor = 2 if line.biweekly_double and retailer.order_cycle_kind == "biweekly" else 1
+            out[line.product.code] = cap.cap * factor
+    return out

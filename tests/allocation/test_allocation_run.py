@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from allocation.models import AllocationRun, CellCap, SupplyPlanLine
-from allocation.selectors_quota import retailer_quotas
+from allocation.selectors import retailer_quotas
 from allocation.services import allocation_publish, allocation_run, report_rows
 from core.exceptions import DomainError
 from orders.models import CycleStatus
