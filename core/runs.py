@@ -20,7 +20,7 @@ from django.utils import timezone
 from .exceptions import RunOverlap
 from .models import ACTIVE_RUN_STATUSES, Run, RunStatus
 
-# A run that has not reported for this long is taken as dead (its worker was killed).
+# A run that has not reported progress for this long is taken as dead (its worker was killed).
 STALE_AFTER = timedelta(hours=6)
 
 
@@ -37,7 +37,7 @@ def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = No
     now = timezone.now()
     active = Run.objects.select_for_update().filter(job=job, scope=scope, status__in=ACTIVE_RUN_STATUSES)
     for run in active:
-        last_seen = run.started_at or run.created_at
+        last_seen = run.heartbeat_at or run.started_at or run.created_at
         if now - last_seen > STALE_AFTER:
             run.status = RunStatus.FAILED
             run.error = "abandoned: no progress for too long (worker lost?)"
@@ -48,7 +48,8 @@ def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = No
     try:
         with transaction.atomic():
             return Run.objects.create(
-                job=job, scope=scope, actor=actor, params=params or {}, status=RunStatus.RUNNING, started_at=now
+                job=job, scope=scope, actor=actor, params=params or {}, status=RunStatus.RUNNING,
+                started_at=now, heartbeat_at=now,
             )
     except IntegrityError as exc:  # a concurrent start won the race (SQLite has no advisory lock)
         raise RunOverlap(f"{job} is already running for {scope or 'all'}") from exc
@@ -57,7 +58,8 @@ def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = No
 def run_progress(run: Run, *, progress: int, step: str = "", counts: dict | None = None) -> None:
     run.progress = max(0, min(100, int(progress)))
     run.step = step[:200]
-    fields = {"progress": run.progress, "step": run.step, "started_at": run.started_at}
+    run.heartbeat_at = timezone.now()
+    fields = {"progress": run.progress, "step": run.step, "heartbeat_at": run.heartbeat_at}
     if counts:
         run.counts = {**run.counts, **counts}
         fields["counts"] = run.counts

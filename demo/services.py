@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import logging
 from decimal import Decimal
 
 import numpy as np
@@ -27,8 +26,6 @@ from retailers.models import CountyBranch, MarketDepartment, Retailer, ServiceRo
 from retailers.services import retailers_history_snapshot
 
 from .city import build_city, weekly_orders
-
-log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "demo-2026"  # noqa: S105 - printed for the demo city only
 SUPERVISOR = "supervisor"

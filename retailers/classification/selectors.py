@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Min
@@ -29,7 +29,6 @@ class TierExplanation:
     next_tier_quantity: int | None
     window: tuple | None
     national_type: str
-    history: list[dict] = field(default_factory=list)
 
 
 def latest_assessment(*, retailer: Retailer) -> TierAssessment | None:
@@ -52,9 +51,6 @@ def tier_explanation(*, retailer: Retailer) -> TierExplanation | None:
     nxt = None
     if assessment.tier < TOP_TIER:
         nxt = peers.filter(raw_tier=assessment.tier + 1).order_by("score", "retailer_id").first()
-    history = list(
-        retailer.tier_changes.order_by("-at").values("at", "kind", "old_tier", "new_tier", "score", "reason")[:12]
-    )
     return TierExplanation(
         tier=retailer.tier,
         score=assessment.score,
@@ -76,5 +72,4 @@ def tier_explanation(*, retailer: Retailer) -> TierExplanation | None:
         next_tier_quantity=nxt.quantity if nxt else None,
         window=(assessment.proposal.window_start, assessment.proposal.window_end),
         national_type=assessment.national_type,
-        history=history,
     )

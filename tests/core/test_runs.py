@@ -24,7 +24,7 @@ def test_one_active_run_per_job_and_scope():
 
 def test_stale_run_is_marked_abandoned_and_does_not_block():
     stale = run_start(job="nightly")
-    Run.objects.filter(pk=stale.pk).update(started_at=timezone.now() - timedelta(hours=7))
+    Run.objects.filter(pk=stale.pk).update(heartbeat_at=timezone.now() - timedelta(hours=7))
     fresh = run_start(job="nightly")
     stale.refresh_from_db()
     assert stale.status == RunStatus.FAILED
@@ -77,3 +77,14 @@ def test_web_server_refuses_to_start_without_a_secret_key(monkeypatch):
     sys.modules.pop("distribution.wsgi", None)
     with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
         importlib.import_module("distribution.wsgi")
+
+
+def test_a_long_run_that_reports_progress_is_not_abandoned():
+    from core.runs import run_progress
+
+    long_run = run_start(job="classify", scope="long")
+    Run.objects.filter(pk=long_run.pk).update(started_at=timezone.now() - timedelta(hours=7))
+    long_run.refresh_from_db()
+    run_progress(long_run, progress=50, step="still working")
+    with pytest.raises(RunOverlap):
+        run_start(job="classify", scope="long")
