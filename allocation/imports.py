@@ -54,30 +54,52 @@ class SupplyPlanImporter(Importer):
 
     def check(self, values: pd.DataFrame, headers: dict[str, str]) -> list[RowError]:
         errors: list[RowError] = []
-        products = set(Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True))
+        products = set(
+            Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True)
+        )
         vocab = _vocab()
         seen: dict[tuple, int] = {}
         for row in values.itertuples():
             n = int(row.Index)
             if not any(pd.isna(v) for v in (row.year, row.month, row.week_seq)):
                 if cycle_start(int(row.year), int(row.month), int(row.week_seq)) is None:
-                    errors.append(RowError(n, headers["week_seq"], str(row.week_seq), "no such order cycle in that month"))
+                    errors.append(
+                        RowError(n, headers["week_seq"], str(row.week_seq), "no such order cycle in that month")
+                    )
                 key = (row.year, row.month, row.week_seq, row.product_code)
                 if key in seen:
-                    errors.append(RowError(n, headers["product_code"], str(row.product_code), f"repeats row {seen[key]} (same cycle and product)"))
+                    errors.append(
+                        RowError(
+                            n,
+                            headers["product_code"],
+                            str(row.product_code),
+                            f"repeats row {seen[key]} (same cycle and product)",
+                        )
+                    )
                 seen.setdefault(key, n)
             if isinstance(row.product_code, str) and row.product_code not in products:
                 errors.append(RowError(n, headers["product_code"], row.product_code, "no product with this code"))
             if isinstance(row.method, str):
                 dims = _dims(row)
                 if dims is None:
-                    errors.append(RowError(n, headers["etype"], str(row.etype if isinstance(row.etype, str) else ""), "unknown or missing extension (档位+区县, 档位+市场类型, …)"))
+                    errors.append(
+                        RowError(
+                            n,
+                            headers["etype"],
+                            str(row.etype if isinstance(row.etype, str) else ""),
+                            "unknown or missing extension (档位+区县, 档位+市场类型, …)",
+                        )
+                    )
                 elif dims or (isinstance(row.area, str) and row.area not in ("全市",)):
-                    _, unknown = parse_area(row.area if isinstance(row.area, str) else "", dims or _guess_dims(row.area, vocab), vocab)
+                    _, unknown = parse_area(
+                        row.area if isinstance(row.area, str) else "", dims or _guess_dims(row.area, vocab), vocab
+                    )
                     what = row.etype if isinstance(row.etype, str) else "the whole city"
                     errors.extend(RowError(n, headers["area"], token, f"unknown area for {what}") for token in unknown)
             if not pd.isna(row.highest_tier) and not pd.isna(row.lowest_tier) and row.lowest_tier > row.highest_tier:
-                errors.append(RowError(n, headers["lowest_tier"], str(row.lowest_tier), "lowest tier above highest tier"))
+                errors.append(
+                    RowError(n, headers["lowest_tier"], str(row.lowest_tier), "lowest tier above highest tier")
+                )
         return errors  # fmt: skip
 
     def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
@@ -101,7 +123,9 @@ class SupplyPlanImporter(Importer):
                 "biweekly_double": bool(BIWEEKLY_DOUBLE.search(remarks)),
                 "allow_over": bool(row.allow_over) if not pd.isna(row.allow_over) else False, "remarks": remarks,
             }  # fmt: skip
-            line, created = SupplyPlanLine.objects.get_or_create(cycle=cycle, product_id=products[row.product_code], defaults=fields)
+            line, created = SupplyPlanLine.objects.get_or_create(
+                cycle=cycle, product_id=products[row.product_code], defaults=fields
+            )
             if created:
                 counts.created += 1
             elif any(getattr(line, k) != v for k, v in fields.items()):

@@ -49,7 +49,9 @@ class SupplyPlanLine(models.Model):
         ordering = ["cycle", "product__code"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "product"], name="uniq_plan_line"),
-            models.CheckConstraint(condition=models.Q(lowest_tier__lte=models.F("highest_tier")), name="plan_tier_range"),
+            models.CheckConstraint(
+                condition=models.Q(lowest_tier__lte=models.F("highest_tier")), name="plan_tier_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,7 +72,9 @@ class AllocationRun(models.Model):
         verbose_name_plural = _("allocation runs")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["cycle"], condition=models.Q(is_published=True), name="one_published_run_per_cycle")
+            models.UniqueConstraint(
+                fields=["cycle"], condition=models.Q(is_published=True), name="one_published_run_per_cycle"
+            )
         ]
 
     def __str__(self) -> str:
@@ -99,7 +103,9 @@ class CellCap(models.Model):
 class CellReport(models.Model):
     """Per product and cell: target, released, error and warnings (the run report)."""
 
-    allocation = models.ForeignKey(AllocationRun, models.CASCADE, related_name="report", verbose_name=_("allocation run"))
+    allocation = models.ForeignKey(
+        AllocationRun, models.CASCADE, related_name="report", verbose_name=_("allocation run")
+    )
     plan_line = models.ForeignKey(SupplyPlanLine, models.CASCADE, related_name="+", verbose_name=_("supply plan line"))
     cell = models.CharField(_("cell"), max_length=200, blank=True)
     target = models.PositiveIntegerField(_("target (cartons)"))

@@ -27,7 +27,9 @@ def cell_key(cell: tuple, dimensions: list[str]) -> str:
     return json.dumps(dict(zip(dimensions, cell, strict=True)), ensure_ascii=False, sort_keys=True) if cell else ""
 
 
-def allocation_compute(*, cycle: OrderCycle, product_codes: list[str] | None = None) -> list[tuple[SupplyPlanLine, list[CellCaps]]]:
+def allocation_compute(
+    *, cycle: OrderCycle, product_codes: list[str] | None = None
+) -> list[tuple[SupplyPlanLine, list[CellCaps]]]:
     """Caps for every plan line of the cycle that the engine handles (no writes)."""
     lines = SupplyPlanLine.objects.filter(cycle=cycle).select_related("product").order_by("product__code")
     if product_codes:
@@ -55,16 +57,34 @@ def allocation_run(*, cycle: OrderCycle, product_codes: list[str] | None = None,
             for c in cells:
                 key = cell_key(c.cell, line.dimensions)
                 tiers = np.arange(line.lowest_tier, line.lowest_tier + len(c.caps))
-                caps.append(pd.DataFrame({"plan_line": line.pk, "cell": key, "tier": tiers, "cap": c.caps, "eligible": c.weights}))
-                reports.append({"plan_line": line.pk, "cell": key, "target": c.target, "released": c.released, "warnings": c.warnings})
+                caps.append(
+                    pd.DataFrame(
+                        {"plan_line": line.pk, "cell": key, "tier": tiers, "cap": c.caps, "eligible": c.weights}
+                    )
+                )
+                reports.append(
+                    {
+                        "plan_line": line.pk,
+                        "cell": key,
+                        "target": c.target,
+                        "released": c.released,
+                        "warnings": c.warnings,
+                    }
+                )
         with transaction.atomic():
             allocation = AllocationRun.objects.create(run=run.run, cycle=cycle)
             if caps:
                 frame = pd.concat(caps, ignore_index=True).assign(allocation=allocation.pk)
                 bulk_write_frames(CellCap, ["allocation", "plan_line", "cell", "tier", "cap", "eligible"], [frame])
-            CellReport.objects.bulk_create([CellReport(allocation=allocation, plan_line_id=r.pop("plan_line"), **r) for r in reports])
+            CellReport.objects.bulk_create(
+                [CellReport(allocation=allocation, plan_line_id=r.pop("plan_line"), **r) for r in reports]
+            )
             OrderCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.COMPUTED)
-        run.count(lines=len(results), cells=len(reports), released=sum(r.released for r in CellReport.objects.filter(allocation=allocation)))
+        run.count(
+            lines=len(results),
+            cells=len(reports),
+            released=sum(r.released for r in CellReport.objects.filter(allocation=allocation)),
+        )
     return allocation
 
 
@@ -87,8 +107,18 @@ def report_rows(allocation: AllocationRun) -> list[dict]:
         columns=["plan_line", "cell", "tier", "cap", "eligible"],
     )
     rows = []
-    for r in CellReport.objects.filter(allocation=allocation).select_related("plan_line__product").order_by("plan_line__product__code", "cell"):
-        row = {"product_code": r.plan_line.product.code, "cell": r.cell, "target": r.target, "released": r.released, "error": r.error}
+    for r in (
+        CellReport.objects.filter(allocation=allocation)
+        .select_related("plan_line__product")
+        .order_by("plan_line__product__code", "cell")
+    ):
+        row = {
+            "product_code": r.plan_line.product.code,
+            "cell": r.cell,
+            "target": r.target,
+            "released": r.released,
+            "error": r.error,
+        }
         mine = caps[(caps["plan_line"] == r.plan_line_id) & (caps["cell"] == r.cell)].set_index("tier")
         for t in range(30, 0, -1):
             row[f"D{t}"] = int(mine["cap"].get(t, 0))

@@ -3,18 +3,29 @@
 Tiers lo..hi have W_t eligible weight each (retailers, biweekly ones counting twice where the
 plan says so). Caps x_t are integers, x_lo ≤ … ≤ x_hi (a higher tier never gets less), and the
 release is S = Σ x_t·W_t. Writing y_t = x_t − x_{t−1} ≥ 0 (x_{lo−1} = 0), S = Σ y_t·C_t with
-C_t = Σ_{u ≥ t} W_u: an unbounded coin problem. Reachable sums are found exactly, one coin at a
-time, with a cumulative OR along each residue class (O(T) numpy work per tier); S is the
-largest reachable sum ≤ T (or the nearest one either side when going over is allowed).
-Among the vectors reaching S, the caps are rebuilt from the lowest tier up, each as close
-as still feasible to the demand shape scaled to T.
+C_t = Σ_{u ≥ t} W_u: a coin problem.
+
+Without a step limit the coins are unbounded, and which sums are reachable is told by one
+number per residue class modulo the smallest coin a: the least reachable sum of that class
+(every larger sum of the class is reachable by adding a's). Adding a coin c updates the table
+along the cycles r → r + c (mod a) with a running minimum, so each tier costs O(a) numpy work,
+whatever the target. With a maximum step m between neighbouring tiers (y_t ≤ m above the
+lowest tier), the coins are bounded and reachable sums are kept as boolean arrays up to the
+target instead (O(target) per tier).
+
+S is the largest reachable sum ≤ T (or the nearest either side when going over is allowed).
+Among the vectors reaching S, the caps are rebuilt from the lowest tier up, each as close as
+still feasible to the demand shape scaled to T.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+
+UNREACHABLE = np.iinfo(np.int64).max // 4
 
 
 @dataclass(frozen=True)
@@ -28,16 +39,98 @@ class CapResult:
         return self.released - self.target
 
 
-def _reach_with_coin(reach: np.ndarray, coin: int) -> np.ndarray:
-    """Sums reachable with any number of `coin` added to sums already reachable."""
-    if coin <= 0:
-        return reach.copy()
-    size = len(reach)
-    rows = -(-size // coin)
-    padded = np.zeros(rows * coin, dtype=bool)
-    padded[:size] = reach
-    grid = padded.reshape(rows, coin)  # grid[j, r] = sum r + j·coin
-    return np.logical_or.accumulate(grid, axis=0).reshape(-1)[:size]
+class _ResidueLayers:
+    """Reachable sums with the coins of the top j tiers, for j = 0..k (unbounded coins)."""
+
+    def __init__(self, coins_top_down: np.ndarray):
+        positive = coins_top_down[coins_top_down > 0]
+        self.modulus = int(positive.min()) if len(positive) else 1
+        least = np.full(self.modulus, UNREACHABLE, dtype=np.int64)
+        least[0] = 0
+        self.tables: list[np.ndarray | None] = [None]  # None: only the empty sum (no positive coin yet)
+        for coin in coins_top_down:
+            coin = int(coin)
+            if coin > 0:
+                least = self._add(least, coin)
+            self.tables.append(least if coin > 0 or self.tables[-1] is not None else None)
+
+    def _add(self, least: np.ndarray, coin: int) -> np.ndarray:
+        a = self.modulus
+        step = coin % a
+        if step == 0:
+            return least
+        cycles = math.gcd(step, a)
+        length = a // cycles
+        j = np.arange(2 * length, dtype=np.int64)  # twice round each cycle covers the wrap-around
+        index = (np.arange(cycles, dtype=np.int64)[:, None] + j[None, :] * step) % a
+        best = np.minimum.accumulate(least[index] - j * coin, axis=1) + j * coin
+        out = least.copy()
+        out[index[:, length:]] = best[:, length:]
+        return out
+
+    def reachable(self, layer: int, sums: np.ndarray) -> np.ndarray:
+        table = self.tables[layer]
+        if table is None:
+            return sums == 0
+        return (sums >= 0) & (sums >= table[sums % self.modulus])
+
+    def nearest(self, target: int, allow_over: bool) -> int:
+        table = self.tables[-1]
+        a = self.modulus
+        residues = np.arange(a, dtype=np.int64)
+        below = target - (target - residues) % a
+        best = int(below[below >= table].max())
+        if allow_over:
+            above = np.maximum(table, target + (residues - target) % a)[table < UNREACHABLE]
+            up = int(above.min())
+            if up - target < target - best:
+                best = up
+        return best
+
+
+class _BoundedLayers:
+    """Reachable sums up to a limit as boolean arrays; coins above the lowest tier used at most `max_count` times."""
+
+    def __init__(self, coins_top_down: np.ndarray, limit: int, max_count: int):
+        self.limit = limit
+        first = np.zeros(limit + 1, dtype=bool)
+        first[0] = True
+        self.tables = [first]
+        k = len(coins_top_down)
+        for j, coin in enumerate(coins_top_down):
+            bound = None if j == k - 1 else max_count  # the last coin added is the lowest tier's: unbounded
+            self.tables.append(self._add(self.tables[-1], int(coin), bound))
+
+    @staticmethod
+    def _add(reach: np.ndarray, coin: int, bound: int | None) -> np.ndarray:
+        if coin <= 0:
+            return reach
+        size = len(reach)
+        rows = -(-size // coin)
+        padded = np.zeros(rows * coin, dtype=bool)
+        padded[:size] = reach
+        grid = padded.reshape(rows, coin)  # grid[j, r] = sum r + j·coin
+        if bound is None:
+            return np.logical_or.accumulate(grid, axis=0).reshape(-1)[:size]
+        counts = np.cumsum(grid, axis=0, dtype=np.int64)
+        window = counts.copy()
+        window[bound + 1 :] -= counts[: -(bound + 1)]
+        return (window > 0).reshape(-1)[:size]
+
+    def reachable(self, layer: int, sums: np.ndarray) -> np.ndarray:
+        ok = (sums >= 0) & (sums <= self.limit)
+        out = np.zeros(len(sums), dtype=bool)
+        out[ok] = self.tables[layer][sums[ok]]
+        return out
+
+    def nearest(self, target: int, allow_over: bool) -> int:
+        reach = self.tables[-1]
+        best = int(np.flatnonzero(reach[: target + 1])[-1])
+        if allow_over:
+            above = np.flatnonzero(reach[target:]) + target
+            if len(above) and above[0] - target < target - best:
+                best = int(above[0])
+        return best
 
 
 def tier_caps(
@@ -46,11 +139,13 @@ def tier_caps(
     *,
     shape: np.ndarray | None = None,
     allow_over: bool = False,
+    max_step: int | None = None,
 ) -> CapResult:
     """Caps per tier (lowest tier first) releasing as close to `target` as the rules allow.
 
     `weights`: eligible weight per tier, lowest tier first. `shape`: demand per retailer per
-    tier (any scale), used only to choose among equally close vectors.
+    tier (any scale), used only to choose among equally close vectors. `max_step`: the most
+    a tier's cap may exceed the cap of the tier below it.
     """
     weights = np.asarray(weights, dtype=np.int64)
     k = len(weights)
@@ -58,37 +153,55 @@ def tier_caps(
     if k == 0 or target <= 0 or weights.sum() == 0:
         return CapResult(np.zeros(k, dtype=np.int64), 0, max(target, 0))
     coins = np.cumsum(weights[::-1])[::-1]  # C_t = weight at or above tier t
-    limit = target + (int(coins.max()) if allow_over else 0)
-    # layers[i] = sums reachable with coins of tiers i..k-1 (built from the top tier down)
-    layers = [np.zeros(limit + 1, dtype=bool)]
-    layers[0][0] = True
-    for coin in coins[::-1]:
-        layers.append(_reach_with_coin(layers[-1], int(coin)))
-    reach_all = layers[-1]
-    below = np.flatnonzero(reach_all[: target + 1])
-    best = int(below[-1])
-    if allow_over:
-        above = np.flatnonzero(reach_all[target:]) + target
-        if len(above) and above[0] - target < target - best:
-            best = int(above[0])
-
+    if max_step is None:
+        layers: _ResidueLayers | _BoundedLayers = _ResidueLayers(coins[::-1])
+    else:
+        limit = target + (int(coins.max()) * (max_step + 1) if allow_over else 0)
+        layers = _BoundedLayers(coins[::-1], limit, max_step)
+    best = layers.nearest(target, allow_over)
     ideal = _ideal_caps(weights, target, shape)
-    caps = np.zeros(k, dtype=np.int64)
-    remaining, level = best, 0
-    for i in range(k):  # lowest tier first: y_i raises tiers i..k-1 by one each
-        coin = int(coins[i])
-        feasible = layers[k - 1 - i]  # sums reachable with the tiers above i
-        if coin == 0:
-            caps[i] = level
-            continue
-        steps = np.arange(remaining // coin + 1)
-        ok = steps[feasible[remaining - steps * coin]]
-        y = int(ok[np.argmin(np.abs(level + ok - ideal[i]))])  # closest to the demand shape
-        level += y
-        remaining -= y * coin
-        caps[i] = level
+    candidates = [_rebuild(layers, coins, weights, best, ideal, np.zeros(k, dtype=np.int64), max_step)]
+    if max_step is None:
+        # Most of the sum laid down as the shape itself, the rest (large enough to be reachable
+        # in any residue class) placed exactly on top: smoother when feasible sums are sparse.
+        slack = int(layers.tables[-1].max())
+        if best > slack:
+            base = np.maximum.accumulate(np.floor(ideal * (best - slack) / max(best, 1)).astype(np.int64))
+            candidates.append(_rebuild(layers, coins, weights, best - int((base * weights).sum()), ideal, base, None))
+    caps = min(candidates, key=lambda c: float((weights * (c - ideal) ** 2).sum()))
     released = int((caps * weights).sum())
     return CapResult(caps, released, target)
+
+
+def _rebuild(
+    layers,
+    coins: np.ndarray,
+    weights: np.ndarray,
+    remaining: int,
+    ideal: np.ndarray,
+    base: np.ndarray,
+    max_step: int | None,
+) -> np.ndarray:
+    """Caps = base + a non-decreasing increment releasing exactly `remaining`, tier by tier from the lowest,
+    each as close to the ideal as still feasible (shortfalls carried upward)."""
+    k = len(weights)
+    caps = np.zeros(k, dtype=np.int64)
+    level, owed = 0, 0.0  # owed: cartons the tiers so far got below their ideal
+    for i in range(k):  # lowest tier first: y_i raises tiers i..k-1 by one each
+        coin = int(coins[i])
+        if coin == 0:
+            caps[i] = base[i] + level
+            continue
+        most = remaining // coin if max_step is None or i == 0 else min(remaining // coin, max_step)
+        steps = np.arange(most + 1, dtype=np.int64)
+        ok = steps[layers.reachable(k - 1 - i, remaining - steps * coin)]  # the tiers above can finish the sum
+        want = ideal[i] + (owed / weights[i] if weights[i] else 0.0)
+        y = int(ok[np.argmin(np.abs(base[i] + level + ok - want))])
+        level += y
+        remaining -= y * coin
+        caps[i] = base[i] + level
+        owed += (ideal[i] - caps[i]) * weights[i]
+    return caps
 
 
 def _ideal_caps(weights: np.ndarray, target: int, shape: np.ndarray | None) -> np.ndarray:

@@ -86,7 +86,9 @@ def split_target(target: int, weights: dict[tuple, int], ratios: dict | None = N
     return dict(zip(cells, whole.tolist(), strict=True))
 
 
-def line_caps(retailers: pd.DataFrame, line: PlanLine, week_parity: str, shape: np.ndarray | None = None) -> list[CellCaps]:
+def line_caps(
+    retailers: pd.DataFrame, line: PlanLine, week_parity: str, shape: np.ndarray | None = None
+) -> list[CellCaps]:
     """Caps per cell and tier for one plan line (methods A and B)."""
     mask = eligible(retailers, line, week_parity)
     chosen = retailers[mask]

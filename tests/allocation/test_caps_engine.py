@@ -9,16 +9,16 @@ from hypothesis import strategies as st
 from allocation.engine.caps import tier_caps
 
 
-def brute_force_best(weights, target):
-    """Largest Σ x·W ≤ target over all non-decreasing cap vectors (lowest tier first)."""
+def brute_force_best(weights, target, max_step=None, allow_over=False):
+    """Closest Σ x·W to target (≤ target unless allowed) over all non-decreasing cap vectors."""
     k = len(weights)
-    top = target // max(1, min(w for w in weights if w > 0)) + 1 if any(weights) else 0
-    best = 0
+    top = 2 * target // max(1, min(w for w in weights if w > 0)) + 2 if any(weights) else 0
+    sums = set()
     for caps in itertools.combinations_with_replacement(range(top + 1), k):  # sorted = non-decreasing
-        s = sum(c * w for c, w in zip(caps, weights, strict=True))
-        if s <= target:
-            best = max(best, s)
-    return best
+        if max_step is None or all(b - a <= max_step for a, b in itertools.pairwise(caps)):
+            sums.add(sum(c * w for c, w in zip(caps, weights, strict=True)))
+    allowed = sums if allow_over else {s for s in sums if s <= target}
+    return min(allowed, key=lambda s: (abs(s - target), s > target))  # ties: stay below
 
 
 def test_golden_one_cell():
@@ -66,6 +66,40 @@ def test_demand_shape_breaks_ties():
 def test_exact_against_brute_force(weights, target):
     result = tier_caps(np.array(weights), target)
     assert result.released == brute_force_best(weights, target)
+    assert result.released == int((result.caps * np.array(weights)).sum())
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    weights=st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=4),
+    target=st.integers(min_value=0, max_value=40),
+    max_step=st.integers(min_value=0, max_value=3),
+    allow_over=st.booleans(),
+)
+def test_exact_with_a_step_limit_or_going_over(weights, target, max_step, allow_over):
+    w = np.array(weights)
+    bounded = tier_caps(w, target, max_step=max_step, allow_over=allow_over)
+    assert bounded.released == brute_force_best(weights, target, max_step=max_step, allow_over=allow_over)
+    assert (np.diff(bounded.caps) <= max_step).all()
+    assert (np.diff(bounded.caps) >= 0).all()
+    free = tier_caps(w, target, allow_over=allow_over)
+    assert abs(free.error) == abs(brute_force_best(weights, target, allow_over=allow_over) - target)
+
+
+def test_large_target_costs_no_more_than_a_small_one():
+    # The residue method's work depends on the smallest coin, not on the target.
+    weights = np.array([900, 700, 400, 90, 7])
+    result = tier_caps(weights, 10**9 + 3)
+    assert result.released <= 10**9 + 3
+    assert result.target - result.released < 7  # gcd is 1 and the target is far above the Frobenius number
+    assert (np.diff(result.caps) >= 0).all()
+
+
+def test_max_step_limits_neighbouring_tiers():
+    weights = np.array([10, 10, 10])
+    result = tier_caps(weights, 60, shape=np.array([1, 5, 25]), max_step=1)
+    assert result.released == 60
+    assert np.diff(result.caps).max() <= 1
 
 
 @settings(max_examples=100, deadline=None)
@@ -73,16 +107,17 @@ def test_exact_against_brute_force(weights, target):
     weights=st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=30),
     target=st.integers(min_value=0, max_value=200_000),
     seed=st.integers(min_value=0, max_value=1000),
+    max_step=st.one_of(st.none(), st.integers(min_value=1, max_value=50)),
 )
-def test_properties(weights, target, seed):
+def test_properties(weights, target, seed, max_step):
     w = np.array(weights)
     shape = np.random.default_rng(seed).random(len(w))
-    result = tier_caps(w, target, shape=shape)
+    result = tier_caps(w, target, shape=shape, max_step=max_step)
     caps = result.caps
     assert caps.dtype.kind == "i"
     assert (caps >= 0).all()
     assert (np.diff(caps) >= 0).all(), "a higher tier got less"
     assert result.released == int((caps * w).sum())
     assert result.released <= target
-    again = tier_caps(w, target, shape=shape)
+    again = tier_caps(w, target, shape=shape, max_step=max_step)
     assert np.array_equal(again.caps, caps)

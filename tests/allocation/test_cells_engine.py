@@ -23,7 +23,12 @@ def test_eligibility_rules():
     r = registry()
     line = PlanLine(target=10, lowest_tier=2, highest_tier=3)
     mask = eligible(r, line, "odd")
-    expected = (r["tier"] >= 2) & (r["status"] == "active") & (r["order_cycle_kind"] != "not_served") & (r["order_week_parity"] != "even")
+    expected = (
+        (r["tier"] >= 2)
+        & (r["status"] == "active")
+        & (r["order_cycle_kind"] != "not_served")
+        & (r["order_week_parity"] != "even")
+    )
     assert mask.tolist() == expected.tolist()
     tagged = eligible(r, PlanLine(target=10, tag_filter="pos_supplier"), "odd")
     assert not tagged[~r["is_pos_supplier"]].any()
@@ -33,7 +38,10 @@ def test_eligibility_rules():
 
 def test_split_target_by_share_and_by_ratio():
     assert split_target(10, {("a",): 1, ("b",): 3}) == {("a",): 2, ("b",): 8}
-    assert split_target(10, {("urban",): 5, ("rural",): 5}, {("urban",): 4, ("rural",): 6}) == {("rural",): 6, ("urban",): 4}
+    assert split_target(10, {("urban",): 5, ("rural",): 5}, {("urban",): 4, ("rural",): 6}) == {
+        ("rural",): 6,
+        ("urban",): 4,
+    }
     assert sum(split_target(7, {("a",): 1, ("b",): 1, ("c",): 1}).values()) == 7
 
 

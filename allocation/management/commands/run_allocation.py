@@ -28,14 +28,18 @@ class Command(BaseCommand):
             for line, cells in allocation_compute(cycle=found, product_codes=product):
                 for c in cells:
                     caps = " ".join(str(x) for x in c.caps[::-1])
-                    self.stdout.write(f"{line.product.code} {cell_key(c.cell, line.dimensions) or '-'} target {c.target} released {c.released} caps(D{line.highest_tier}→D{line.lowest_tier}) {caps} {'; '.join(c.warnings)}")
+                    self.stdout.write(
+                        f"{line.product.code} {cell_key(c.cell, line.dimensions) or '-'} target {c.target} released {c.released} caps(D{line.highest_tier}→D{line.lowest_tier}) {caps} {'; '.join(c.warnings)}"
+                    )
             return
         try:
             allocation = allocation_run(cycle=found, product_codes=product)
         except (DomainError, RunOverlap) as exc:
             raise CommandError(str(exc)) from exc
         rows = report_rows(allocation)
-        self.stdout.write(f"allocation #{allocation.pk}: {len(rows)} cells, released {sum(r['released'] for r in rows)} of {sum(r['target'] for r in rows)} cartons")
+        self.stdout.write(
+            f"allocation #{allocation.pk}: {len(rows)} cells, released {sum(r['released'] for r in rows)} of {sum(r['target'] for r in rows)} cartons"
+        )
         if report:
             with open(report, "w", newline="", encoding="utf-8-sig") as out:
                 writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["product_code"])
