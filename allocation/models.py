@@ -1,10 +1,74 @@
-"""The weekly supply plan (货源投放计划). Quotas and runs arrive with the rest of issue 4."""
+"""The weekly supply plan (货源投放计划), the allocation policy, runs, caps, per-retailer quotas and KPIs."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.models import OrderCycle
 from pricing.models import Product
+from retailers.models import Retailer
+
+
+def default_credit_factors() -> dict:
+    return {"C": 0.8, "D": 0.5}
+
+
+def default_band_cut_tiers() -> list[int]:
+    return [21, 11]
+
+
+class AllocationPolicy(models.Model):
+    """The company's individual quota rules (DOMAIN.md §4). One active policy; every change kept."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    vulnerable_bonus = models.PositiveSmallIntegerField(
+        _("vulnerable retailers' extra cartons"), default=1,
+        help_text=_("Added to a vulnerable retailer's quota while the product's target leaves room."),
+    )  # fmt: skip
+    credit_factors = models.JSONField(
+        _("credit penalty factors"), default=default_credit_factors,
+        help_text=_('Quota multiplier by credit rating, rounded down, e.g. {"C": 0.8, "D": 0.5}.'),
+    )  # fmt: skip
+    retailer_ceiling = models.PositiveIntegerField(
+        _("ceiling per retailer and product"), null=True, blank=True,
+        help_text=_("The most cartons of one product any retailer receives (big retailers); empty = no ceiling."),
+    )  # fmt: skip
+    rotation_threshold = models.DecimalField(
+        _("rotation threshold"), max_digits=3, decimal_places=2, default=0.5,
+        help_text=_("A cell rotates (one carton each, those left out recently first) when its caps leave more than this share of eligible retailers with nothing."),
+    )  # fmt: skip
+    max_step = models.PositiveSmallIntegerField(
+        _("maximum step between neighbouring tiers"), null=True, blank=True,
+        help_text=_("The most a tier's cap may exceed the cap of the tier below; empty = no limit."),
+    )  # fmt: skip
+    default_top_ratio = models.DecimalField(
+        _("default demand shape: top tier ÷ lowest tier"), max_digits=5, decimal_places=2, default=2,
+        help_text=_("Used when a product has no recent orders: demand per retailer rises linearly to this multiple."),
+    )  # fmt: skip
+    demand_weeks = models.PositiveSmallIntegerField(_("demand window (cycles)"), default=4)
+    full_order_uplift = models.DecimalField(
+        _("uplift for full orders"), max_digits=4, decimal_places=2, default=0.2,
+        help_text=_("Orders that hit the quota show demand of at least the quota: a tier's demand is raised by this share times its full-order share."),
+    )  # fmt: skip
+    band_cut_tiers = models.JSONField(
+        _("price-band cut-off tiers"), default=default_band_cut_tiers, blank=True,
+        help_text=_("Method C: the lowest tier served by the dearest band, the second dearest, …; bands beyond the list serve every tier."),
+    )  # fmt: skip
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("allocation policy")
+        verbose_name_plural = _("allocation policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=models.Q(is_active=True), name="one_active_allocation_policy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ReleaseMethod(models.TextChoices):
@@ -42,6 +106,14 @@ class SupplyPlanLine(models.Model):
     biweekly_double = models.BooleanField(_("biweekly retailers count double"), default=False)
     allow_over = models.BooleanField(_("may exceed the target"), default=False)
     remarks = models.CharField(_("remarks"), max_length=300, blank=True)
+    cell_ratios = models.JSONField(
+        _("cell ratios"), default=dict, blank=True,
+        help_text=_('Method B: how the target splits across cells, by the first dimension\'s value, e.g. {"城网": 4, "农网": 6}; empty = by share of eligible retailers.'),
+    )  # fmt: skip
+    selected_retailers = models.ManyToManyField(
+        Retailer, blank=True, related_name="+", verbose_name=_("selected retailers"),
+        help_text=_("Method E: the retailers chosen for this release."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("supply plan line")
@@ -64,6 +136,8 @@ class AllocationRun(models.Model):
     run = models.OneToOneField("core.Run", models.PROTECT, related_name="allocation", verbose_name=_("job run"))
     cycle = models.ForeignKey(OrderCycle, models.PROTECT, related_name="allocation_runs", verbose_name=_("order cycle"))
     is_published = models.BooleanField(_("published"), default=False)
+    is_complete = models.BooleanField(_("complete"), default=False)
+    policy = models.JSONField(_("policy applied"), default=dict, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -122,3 +196,121 @@ class CellReport(models.Model):
     @property
     def error(self) -> int:
         return self.released - self.target
+
+
+class BandCap(models.Model):
+    """Method C: the cartons each tier may choose within one price band."""
+
+    allocation = models.ForeignKey(
+        AllocationRun, models.CASCADE, related_name="band_caps", verbose_name=_("allocation run")
+    )
+    price_band = models.CharField(_("price band"), max_length=50)
+    tier = models.PositiveSmallIntegerField(_("tier"))
+    cap = models.PositiveIntegerField(_("cap (cartons)"))
+    eligible = models.PositiveIntegerField(_("eligible weight"))
+
+    class Meta:
+        verbose_name = _("price-band cap")
+        verbose_name_plural = _("price-band caps")
+
+    def __str__(self) -> str:
+        return f"{self.price_band} D{self.tier}: {self.cap}"
+
+
+class QuotaAdjustment(models.Model):
+    """A retailer whose quota is not simply its tier's cap: the rules that applied, and the result.
+
+    Written only where a rule changed something (or for methods D and E, which have no caps);
+    everyone else's quota is the cap of its tier in its cell, resolved on read.
+    """
+
+    allocation = models.ForeignKey(
+        AllocationRun, models.CASCADE, related_name="adjustments", verbose_name=_("allocation run")
+    )
+    plan_line = models.ForeignKey(
+        SupplyPlanLine, models.CASCADE, related_name="+", verbose_name=_("supply plan line"), db_index=False
+    )
+    retailer = models.ForeignKey(
+        Retailer, models.CASCADE, related_name="+", verbose_name=_("retailer"), db_index=False, db_constraint=False
+    )
+    base = models.PositiveIntegerField(_("before the rules"))
+    quota = models.PositiveIntegerField(_("quota"))
+    reasons = models.CharField(_("reasons"), max_length=100)  # rule codes, comma-separated
+
+    class Meta:
+        verbose_name = _("quota adjustment")
+        verbose_name_plural = _("quota adjustments")
+        indexes = [
+            models.Index(fields=["allocation", "retailer"], name="adjustment_run_retailer"),
+            models.Index(fields=["allocation", "plan_line"], name="adjustment_run_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.retailer_id}/{self.plan_line_id}: {self.base} → {self.quota}"
+
+
+class QuotaException(models.Model):
+    """A supervisor's approved exception: this retailer's quota of this product in this cycle (audited)."""
+
+    cycle = models.ForeignKey(
+        OrderCycle, models.PROTECT, related_name="quota_exceptions", verbose_name=_("order cycle")
+    )
+    product = models.ForeignKey(Product, models.PROTECT, related_name="+", verbose_name=_("product"))
+    retailer = models.ForeignKey(Retailer, models.PROTECT, related_name="quota_exceptions", verbose_name=_("retailer"))
+    quota = models.PositiveIntegerField(_("quota"))
+    reason = models.TextField(_("reason"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quota exception")
+        verbose_name_plural = _("quota exceptions")
+        constraints = [models.UniqueConstraint(fields=["cycle", "product", "retailer"], name="uniq_quota_exception")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.product_id} {self.retailer_id}: {self.quota}"
+
+
+class CycleKpi(models.Model):
+    """Learning from a closed cycle, per product and tier (DOMAIN.md §4)."""
+
+    cycle = models.ForeignKey(OrderCycle, models.CASCADE, related_name="kpis", verbose_name=_("order cycle"))
+    product = models.ForeignKey(Product, models.CASCADE, related_name="+", verbose_name=_("product"))
+    tier = models.PositiveSmallIntegerField(_("tier"))
+    offered = models.PositiveIntegerField(_("retailers offered"))
+    ordering = models.PositiveIntegerField(_("retailers ordering"))
+    full_orders = models.PositiveIntegerField(_("retailers ordering their whole quota"))
+    repeat = models.PositiveIntegerField(_("retailers ordering in both cycles"))
+    previous_ordering = models.PositiveIntegerField(_("retailers ordering in the previous cycle"))
+    quota_total = models.PositiveIntegerField(_("quota total"))
+    ordered_total = models.PositiveIntegerField(_("ordered total"))
+
+    class Meta:
+        verbose_name = _("cycle KPI")
+        verbose_name_plural = _("cycle KPIs")
+        constraints = [models.UniqueConstraint(fields=["cycle", "product", "tier"], name="uniq_cycle_kpi")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.product_id} D{self.tier}"
+
+    @staticmethod
+    def _ratio(part: int, whole: int) -> float | None:
+        return round(part / whole, 4) if whole else None
+
+    @property
+    def fill_rate(self) -> float | None:
+        return self._ratio(self.ordered_total, self.quota_total)
+
+    @property
+    def full_order_share(self) -> float | None:
+        return self._ratio(self.full_orders, self.offered)
+
+    @property
+    def coverage(self) -> float | None:
+        return self._ratio(self.ordering, self.offered)
+
+    @property
+    def repeat_rate(self) -> float | None:
+        return self._ratio(self.repeat, self.previous_ordering)

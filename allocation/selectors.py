@@ -1,4 +1,5 @@
-"""Reads for allocation: the registry as one frame, plan lines as engine inputs, a retailer's quotas."""
+"""Reads for allocation: the policy, the registry as one frame, plan lines as engine inputs,
+order history (demand shapes, forecasts, rotation), and quotas resolved from a run."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ import pandas as pd
 from django.db import connection
 
 from orders.models import Order, OrderCycle
+from pricing.models import Product
 from retailers.models import Retailer
 
-from .engine.cells import DIMENSION_COLUMNS, PlanLine, eligible
-from .models import AllocationRun, CellCap, SupplyPlanLine
+from .compute import LineInput, Policy
+from .engine.cells import PlanLine, line_cells
+from .engine.direct import forecast_demand
+from .engine.rules import ROTATION, Rules
+from .models import AllocationPolicy, AllocationRun, CellCap, CycleKpi, QuotaAdjustment, QuotaException, SupplyPlanLine
+
+DEFAULT_POLICY_NAME = "default"
 
 REGISTRY_COLUMNS = [
     "id", "tier", "status", "order_cycle_kind", "order_week_parity", "is_pos_supplier", "is_quality_customer",
@@ -35,6 +42,41 @@ def registry_frame() -> pd.DataFrame:
     return frame.astype(dict.fromkeys(CATEGORY_COLUMNS, "category"))
 
 
+def active_policy() -> AllocationPolicy:
+    """The active allocation policy; with none at all, the defaults of DOMAIN.md §4."""
+    policy = AllocationPolicy.objects.filter(is_active=True).first()
+    if policy is None:
+        policy = AllocationPolicy.objects.get_or_create(
+            name=DEFAULT_POLICY_NAME, defaults={"is_active": not AllocationPolicy.objects.exists()}
+        )[0]
+    return policy
+
+
+def policy_input(policy: AllocationPolicy) -> Policy:
+    return Policy(
+        rules=Rules(
+            vulnerable_bonus=policy.vulnerable_bonus,
+            credit_factors={k: float(v) for k, v in (policy.credit_factors or {}).items()},
+            ceiling=policy.retailer_ceiling,
+            rotation_threshold=float(policy.rotation_threshold),
+        ),
+        max_step=policy.max_step,
+        default_top_ratio=float(policy.default_top_ratio),
+        band_cut_tiers=tuple(int(t) for t in (policy.band_cut_tiers or [])),
+    )
+
+
+def policy_snapshot(policy: AllocationPolicy) -> dict:
+    """What a run applied, kept with the run so its explanations never change."""
+    return {
+        "name": policy.name, "vulnerable_bonus": policy.vulnerable_bonus, "credit_factors": policy.credit_factors,
+        "retailer_ceiling": policy.retailer_ceiling, "rotation_threshold": float(policy.rotation_threshold),
+        "max_step": policy.max_step, "default_top_ratio": float(policy.default_top_ratio),
+        "demand_weeks": policy.demand_weeks, "full_order_uplift": float(policy.full_order_uplift),
+        "band_cut_tiers": policy.band_cut_tiers,
+    }  # fmt: skip
+
+
 def plan_line_input(line: SupplyPlanLine) -> PlanLine:
     return PlanLine(
         target=line.target,
@@ -45,14 +87,99 @@ def plan_line_input(line: SupplyPlanLine) -> PlanLine:
         tag_filter=line.tag_filter,
         biweekly_double=line.biweekly_double,
         allow_over=line.allow_over,
+        cell_ratios=line.cell_ratios or None,
     )
 
 
-def demand_shapes(*, product_ids: list[int], before, weeks: int = 4) -> dict[int, np.ndarray]:
+def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: AllocationPolicy) -> list[LineInput]:
+    """Everything the computation needs per line: plan, demand shape, band, forecast, selection, rotation history."""
+    product_ids = [line.product_id for line in lines]
+    shapes = demand_shapes(
+        product_ids=product_ids,
+        before=cycle.starts_on,
+        weeks=policy.demand_weeks,
+        uplift=float(policy.full_order_uplift),
+    )
+    band_rank = {}
+    by_price = sorted(
+        {
+            (line.product.price_band.min_wholesale_price, line.product.price_band.label)
+            for line in lines
+            if line.method == "C" and line.product.price_band
+        }
+    )
+    for rank, (_, label) in enumerate(reversed(by_price)):
+        band_rank[label] = rank
+    demand_ids = [line.product_id for line in lines if line.method == "D"]
+    forecasts = (
+        demand_forecasts(product_ids=demand_ids, before=cycle.starts_on, cycles=policy.demand_weeks)
+        if demand_ids
+        else {}
+    )
+    selections: dict[int, frozenset[int]] = {}
+    for line_id, retailer_id in SupplyPlanLine.selected_retailers.through.objects.filter(
+        supplyplanline_id__in=[line.pk for line in lines if line.method == "E"]
+    ).values_list("supplyplanline_id", "retailer_id"):
+        selections[line_id] = selections.get(line_id, frozenset()) | {retailer_id}
+    served = rotation_history(product_ids=product_ids, before=cycle.starts_on)
+    out = []
+    for line in lines:
+        band = line.product.price_band.label if line.method == "C" and line.product.price_band else ""
+        out.append(
+            LineInput(
+                line_id=line.pk,
+                product_id=line.product_id,
+                method=line.method,
+                plan=plan_line_input(line),
+                shape=shapes.get(line.product_id),
+                price_band=band or (f"#{line.product_id}" if line.method == "C" else ""),
+                band_rank=band_rank.get(band, len(band_rank)),
+                forecast=forecasts.get(line.product_id),
+                selected=selections.get(line.pk, frozenset()),
+                last_served=served.get(line.product_id),
+            )  # fmt: skip
+        )
+    return out
+
+
+def demand_forecasts(
+    *, product_ids: list[int], before: dt.date, cycles: int, censored_uplift: float = 0.2
+) -> dict[int, pd.Series]:
+    """Method D: expected cartons per retailer and product from the last `cycles` cycles (censored orders uplifted)."""
+    rows = Order.objects.filter(
+        product_id__in=product_ids,
+        cycle__starts_on__gte=before - dt.timedelta(weeks=cycles),
+        cycle__starts_on__lt=before,
+    ).values_list("product_id", "retailer_id", "ordered_qty", "quota")
+    history = pd.DataFrame(list(rows), columns=["product", "retailer", "ordered_qty", "quota"])
+    return {
+        int(product): forecast_demand(group, cycles=cycles, censored_uplift=censored_uplift)
+        for product, group in history.groupby("product")
+    }
+
+
+def rotation_history(*, product_ids: list[int], before: dt.date) -> dict[int, pd.Series]:
+    """Per product: retailer → the day (ordinal) it last received a rotation carton in a published cycle."""
+    rows = QuotaAdjustment.objects.filter(
+        allocation__is_published=True,
+        allocation__cycle__starts_on__lt=before,
+        plan_line__product_id__in=product_ids,
+        reasons__startswith=ROTATION,
+        quota__gt=0,
+    ).values_list("plan_line__product_id", "retailer_id", "allocation__cycle__starts_on")  # fmt: skip
+    frame = pd.DataFrame(list(rows), columns=["product", "retailer", "day"])
+    if frame.empty:
+        return {}
+    frame["day"] = frame["day"].map(dt.date.toordinal)
+    return {int(p): g.groupby("retailer")["day"].max() for p, g in frame.groupby("product")}
+
+
+def demand_shapes(*, product_ids: list[int], before, weeks: int = 4, uplift: float = 0.0) -> dict[int, np.ndarray]:
     """Mean cartons ordered per ordering retailer, per tier (index 0 = D1), over recent cycles.
 
-    Retailers are placed by their current tier. Products with no recent orders are absent
-    (the engine then uses its default shape).
+    Retailers are placed by their current tier. Where the last closed cycle's KPIs show full
+    orders (demand at least the quota), a tier's value is raised by `uplift` × its full-order
+    share. Products with no recent orders are absent (the engine then uses its default shape).
     """
     if not product_ids:
         return {}
@@ -72,23 +199,133 @@ def demand_shapes(*, product_ids: list[int], before, weeks: int = 4) -> dict[int
     for product_id, tier, cartons, retailers in rows:
         shape = shapes.setdefault(product_id, np.zeros(30))
         shape[int(tier) - 1] = float(cartons) / max(int(retailers), 1)
+    if uplift and shapes:
+        last = (
+            OrderCycle.objects.filter(status="closed", starts_on__lt=before, kpis__isnull=False)
+            .order_by("-starts_on")
+            .first()
+        )
+        kpis = CycleKpi.objects.filter(cycle=last, product_id__in=list(shapes), offered__gt=0) if last else []
+        for kpi in kpis:
+            shapes[kpi.product_id][kpi.tier - 1] *= 1 + uplift * kpi.full_orders / kpi.offered
     return shapes
 
 
-def retailer_quotas(*, retailer: Retailer, cycle) -> dict[str, int]:
+def published_allocation(cycle: OrderCycle) -> AllocationRun | None:
+    return AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
+
+
+def quotas_frame(
+    allocation: AllocationRun, registry: pd.DataFrame | None = None, *, include_unserved: bool = False
+) -> pd.DataFrame:
+    """Every retailer's quota in a run, resolved from the cap table, the adjustments and the exceptions.
+
+    Columns: retailer, plan_line, product, tier, cell, cap, weight, quota, reasons ("" = the plain cap,
+    else rule codes; "exception" when a supervisor set it). Retailers with no quota are absent.
+    `registry` may be limited to some retailers (one retailer's phone page). `include_unserved`
+    keeps retailers a rotation left out this cycle (quota 0), so they can read why.
+    """
+    cycle = allocation.cycle
+    registry = registry_frame() if registry is None else registry
+    lines = list(
+        SupplyPlanLine.objects.filter(cycle=cycle)
+        .exclude(method__in=["D", "E"])
+        .filter(pk__in=CellCap.objects.filter(allocation=allocation).values("plan_line"))
+    )
+    caps = pd.DataFrame(
+        CellCap.objects.filter(allocation=allocation, plan_line__in=lines).values_list(
+            "plan_line_id", "cell", "tier", "cap"
+        ),
+        columns=["plan_line", "cell_key", "tier", "cap"],
+    )
+    parts = []
+    for line in lines:
+        plan = plan_line_input(line)
+        chosen, cells = line_cells(registry, plan, cycle.week_parity)
+        if chosen.empty:
+            continue
+        keys = [cell_key(c, list(line.dimensions)) for c in cells]
+        mine = caps[caps["plan_line"] == line.pk]
+        part = pd.DataFrame({
+            "retailer": chosen.index.to_numpy(), "plan_line": line.pk, "product": line.product_id,
+            "tier": chosen["tier"].to_numpy(np.int64), "cell": np.asarray(keys, dtype=object)[chosen["cell"].to_numpy()],
+            "weight": chosen["weight"].to_numpy(np.int64),
+        })  # fmt: skip
+        part = part.merge(
+            mine.rename(columns={"cell_key": "cell"})[["cell", "tier", "cap"]], on=["cell", "tier"], how="left"
+        )
+        part["cap"] = part["cap"].fillna(0).astype(np.int64)
+        parts.append(part)
+    columns = ["retailer", "plan_line", "product", "tier", "cell", "cap", "weight", "quota", "reasons"]
+    frame = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in columns[:-2]})
+    )
+    frame = frame.assign(quota=frame["cap"] * frame["weight"], reasons="")
+    line_product = dict(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", "product_id"))
+    few = len(registry) < 1000
+    adjusted = QuotaAdjustment.objects.filter(allocation=allocation)
+    adjusted = adjusted.filter(retailer_id__in=list(registry.index)) if few else adjusted
+    adjustments = pd.DataFrame(
+        list(adjusted.values_list("retailer_id", "plan_line_id", "quota", "reasons")),
+        columns=["retailer", "plan_line", "quota", "reasons"],
+    )
+    adjustments = adjustments[adjustments["retailer"].isin(registry.index)]
+    if not adjustments.empty:
+        known = frame.set_index(["retailer", "plan_line"])[["tier", "cell", "cap", "weight"]]
+        adjustments = adjustments.join(known, on=["retailer", "plan_line"])
+        fresh = adjustments["tier"].isna()  # methods D and E have no cap rows
+        adjustments.loc[fresh, "tier"] = adjustments.loc[fresh, "retailer"].map(registry["tier"]).to_numpy()
+        adjustments = adjustments.fillna({"cell": "", "cap": 0, "weight": 1})
+        adjustments["product"] = adjustments["plan_line"].map(line_product)
+        frame = pd.concat([frame, adjustments[columns]], ignore_index=True).drop_duplicates(
+            ["retailer", "plan_line"], keep="last"
+        )
+    by_hand = QuotaException.objects.filter(cycle=cycle)
+    by_hand = by_hand.filter(retailer_id__in=list(registry.index)) if few else by_hand
+    exceptions = pd.DataFrame(
+        list(by_hand.values_list("retailer_id", "product_id", "quota", "reason")),
+        columns=["retailer", "product", "quota", "reasons"],
+    )
+    exceptions = exceptions[exceptions["retailer"].isin(registry.index)]
+    if not exceptions.empty:
+        line_of = {p: line for line, p in line_product.items()}
+        exceptions["plan_line"] = exceptions["product"].map(line_of)
+        known = frame.set_index(["retailer", "plan_line"])[["tier", "cell", "cap", "weight", "reasons"]]
+        exceptions = exceptions.drop(columns="reasons").join(known, on=["retailer", "plan_line"])
+        exceptions["tier"] = exceptions["tier"].fillna(exceptions["retailer"].map(registry["tier"]))
+        exceptions = exceptions.fillna({"cell": "", "cap": 0, "weight": 1, "reasons": ""})
+        exceptions["reasons"] = (exceptions["reasons"] + ",exception").str.lstrip(",")
+        frame = pd.concat([frame, exceptions[columns]], ignore_index=True).drop_duplicates(
+            ["retailer", "plan_line"], keep="last"
+        )
+    keep = frame["quota"] > 0
+    if include_unserved:
+        keep |= frame["reasons"].str.startswith(ROTATION)
+    frame = frame[keep]
+    types = {
+        "retailer": np.int64,
+        "plan_line": np.int64,
+        "product": np.int64,
+        "tier": np.int64,
+        "quota": np.int64,
+        "cap": np.int64,
+        "weight": np.int64,
+    }
+    return frame.astype(types).reset_index(drop=True)
+
+
+def cell_key(cell: tuple, dimensions: list[str]) -> str:
+    """A cell as stored: JSON of its values by dimension ("" for the whole scope)."""
+    return json.dumps(dict(zip(dimensions, cell, strict=True)), ensure_ascii=False, sort_keys=True) if cell else ""
+
+
+def retailer_quotas(*, retailer: Retailer, cycle: OrderCycle) -> dict[str, int]:
     """Product code → cartons this retailer may order in the cycle (published run only)."""
-    allocation = AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
+    allocation = published_allocation(cycle)
     if allocation is None or retailer.tier is None:
         return {}
-    me = pd.DataFrame([[getattr(retailer, c) for c in REGISTRY_COLUMNS]], columns=REGISTRY_COLUMNS)
-    out: dict[str, int] = {}
-    rows = CellCap.objects.filter(allocation=allocation, tier=retailer.tier).select_related("plan_line__product")
-    for cap in rows:
-        line = cap.plan_line
-        if not eligible(me, plan_line_input(line), cycle.week_parity).iloc[0]:
-            continue
-        cell = json.loads(cap.cell) if cap.cell else {}
-        if all(getattr(retailer, DIMENSION_COLUMNS[d]) == v for d, v in cell.items()):
-            factor = 2 if line.biweekly_double and retailer.order_cycle_kind == "biweekly" else 1
-            out[line.product.code] = cap.cap * factor
-    return out
+    frame = quotas_frame(allocation, registry_frame().loc[[retailer.pk]])
+    codes = dict(Product.objects.filter(pk__in=frame["product"].tolist()).values_list("pk", "code"))
+    return {codes[p]: int(q) for p, q in zip(frame["product"], frame["quota"], strict=True)}

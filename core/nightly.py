@@ -25,6 +25,7 @@ class NightlyJob:
 
 NIGHTLY_JOBS: list[NightlyJob] = [
     NightlyJob("cycles_roll", "orders.services.cycles_roll"),
+    NightlyJob("allocation_nightly", "allocation.services.allocation_nightly"),
 ]
 
 

@@ -144,6 +144,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Import files larger than this many rows run as a Celery task with progress.
 IMPORT_ASYNC_ROW_THRESHOLD = env.int("IMPORT_ASYNC_ROW_THRESHOLD", default=5000)
+# Allocation: plan lines per worker task; the nightly run fans out over workers when a broker is set.
+ALLOCATION_GROUP_SIZE = env.int("ALLOCATION_GROUP_SIZE", default=25)
+ALLOCATION_FAN_OUT = env.bool("ALLOCATION_FAN_OUT", default=bool(CELERY_BROKER_URL))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 

@@ -37,7 +37,7 @@ class PlanLine:
     tag_filter: str = ""
     biweekly_double: bool = False
     allow_over: bool = False
-    cell_ratios: dict | None = None  # cell key → ratio; None = by share of eligible weight
+    cell_ratios: dict | None = None  # first dimension's value → ratio; None = by share of eligible weight
 
 
 @dataclass
@@ -74,9 +74,19 @@ def eligible(retailers: pd.DataFrame, line: PlanLine, week_parity: str) -> pd.Se
 
 
 def split_target(target: int, weights: dict[tuple, int], ratios: dict | None = None) -> dict[tuple, int]:
-    """Whole cartons per cell by ratio (or share of weight), largest remainder, summing to target."""
+    """Whole cartons per cell, largest remainder, summing to target.
+
+    By share of eligible weight, or by `ratios` keyed by the cell's first value (e.g. urban 4 :
+    rural 6); cells sharing a first value split its part by their weight.
+    """
     cells = sorted(weights)
-    share = np.array([float((ratios or {}).get(c, 0)) if ratios else float(weights[c]) for c in cells])
+    if ratios:
+        first_total: dict = {}
+        for c in cells:
+            first_total[c[0]] = first_total.get(c[0], 0) + weights[c]
+        share = np.array([float(ratios.get(c[0], 0)) * weights[c] / max(first_total[c[0]], 1) for c in cells])
+    else:
+        share = np.array([float(weights[c]) for c in cells])
     if share.sum() <= 0:
         return dict.fromkeys(cells, 0)
     exact = target * share / share.sum()
@@ -86,34 +96,51 @@ def split_target(target: int, weights: dict[tuple, int], ratios: dict | None = N
     return dict(zip(cells, whole.tolist(), strict=True))
 
 
-def line_caps(
-    retailers: pd.DataFrame, line: PlanLine, week_parity: str, shape: np.ndarray | None = None
-) -> list[CellCaps]:
-    """Caps per cell and tier for one plan line (methods A and B)."""
-    mask = eligible(retailers, line, week_parity)
-    chosen = retailers[mask]
-    tiers = np.arange(line.lowest_tier, line.highest_tier + 1)
-    if chosen.empty:
-        return [CellCaps((), line.target, np.zeros(len(tiers), int), np.zeros(len(tiers), int), 0, ["empty scope"])]
+def line_cells(retailers: pd.DataFrame, line: PlanLine, week_parity: str) -> tuple[pd.DataFrame, list[tuple]]:
+    """The eligible retailers with their weight and cell number, and the cells (sorted keys)."""
+    chosen = retailers[eligible(retailers, line, week_parity)]
     weight = np.where(line.biweekly_double & (chosen["order_cycle_kind"] == "biweekly").to_numpy(), 2, 1)
-    tier_index = chosen["tier"].to_numpy(dtype=np.int64) - line.lowest_tier
-    if line.dimensions:
-        groups = chosen.groupby([DIMENSION_COLUMNS[d] for d in line.dimensions], sort=True, observed=True).indices
+    if line.dimensions and not chosen.empty:
+        groups = chosen.groupby([DIMENSION_COLUMNS[d] for d in line.dimensions], sort=True, observed=True)
+        cell = groups.ngroup().to_numpy(np.int64)
+        cells = [
+            tuple(v.item() if isinstance(v, np.generic) else v for v in (key if isinstance(key, tuple) else (key,)))
+            for key in groups.size().index
+        ]
     else:
-        groups = {(): np.arange(len(chosen))}
-    per_cell: dict[tuple, np.ndarray] = {}
-    for key, positions in groups.items():
-        cell = tuple(v.item() if isinstance(v, np.generic) else v for v in (key if isinstance(key, tuple) else (key,)))
-        per_cell[cell] = np.bincount(tier_index[positions], weights=weight[positions], minlength=len(tiers)).astype(int)
+        cells, cell = [()], np.zeros(len(chosen), dtype=np.int64)
+    return chosen.assign(weight=weight, cell=cell), cells
+
+
+def line_caps(
+    retailers: pd.DataFrame,
+    line: PlanLine,
+    week_parity: str,
+    shape: np.ndarray | None = None,
+    *,
+    max_step: int | None = None,
+    chosen: pd.DataFrame | None = None,
+    cells: list[tuple] | None = None,
+) -> list[CellCaps]:
+    """Caps per cell and tier for one plan line (methods A and B; C inside its band)."""
+    if chosen is None or cells is None:
+        chosen, cells = line_cells(retailers, line, week_parity)
+    n_tiers = line.highest_tier - line.lowest_tier + 1
+    if chosen.empty:
+        return [CellCaps((), line.target, np.zeros(n_tiers, int), np.zeros(n_tiers, int), 0, ["empty scope"])]
+    tier_index = chosen["tier"].to_numpy(dtype=np.int64) - line.lowest_tier
+    flat = chosen["cell"].to_numpy() * n_tiers + tier_index
+    weights = np.bincount(flat, weights=chosen["weight"].to_numpy(), minlength=len(cells) * n_tiers)
+    per_cell = dict(zip(cells, weights.reshape(len(cells), n_tiers).astype(np.int64), strict=True))
     targets = split_target(line.target, {k: int(v.sum()) for k, v in per_cell.items()}, line.cell_ratios)
     shape_in_range = None if shape is None else np.asarray(shape)[line.lowest_tier - 1 : line.highest_tier]
     out = []
-    for key, weights in per_cell.items():
-        result = tier_caps(weights, targets[key], shape=shape_in_range, allow_over=line.allow_over)
+    for key, w in per_cell.items():
+        result = tier_caps(w, targets[key], shape=shape_in_range, allow_over=line.allow_over, max_step=max_step)
         warnings = []
         if line.target == 0:
             warnings.append("target is 0")
         elif targets[key] > 0 and result.released == 0:
             warnings.append("target too small to give the top tier one carton")
-        out.append(CellCaps(key, targets[key], weights, result.caps, result.released, warnings))
+        out.append(CellCaps(key, targets[key], w, result.caps, result.released, warnings))
     return out

@@ -3,8 +3,8 @@ import csv
 import pytest
 from django.core.management import CommandError, call_command
 
-from allocation.models import AllocationRun, CellCap, SupplyPlanLine
-from allocation.selectors import retailer_quotas
+from allocation.models import AllocationRun, CellCap, CellReport, SupplyPlanLine
+from allocation.selectors import quotas_frame, retailer_quotas
 from allocation.services import allocation_publish, allocation_run, report_rows
 from core.exceptions import DomainError
 from orders.models import CycleStatus
@@ -34,11 +34,18 @@ def test_run_report_and_publish(planned, supervisor, tmp_path, capsys):
         assert int(row["released"]) <= int(row["target"])
         caps = [int(row[f"D{t}"]) for t in range(30, 0, -1)]
         assert caps == sorted(caps, reverse=True)
-        assert int(row["released"]) == sum(int(row[f"D{t}"]) * int(row[f"N{t}"]) for t in range(1, 31))
-    assert {r["product_code"] for r in rows} == set(
-        SupplyPlanLine.objects.filter(method__in=["A", "B"]).values_list("product__code", flat=True)
-    )
+    assert {r["product_code"] for r in rows} == set(SupplyPlanLine.objects.values_list("product__code", flat=True))
+    for code in {r["product_code"] for r in rows}:
+        mine = [r for r in rows if r["product_code"] == code]
+        assert sum(int(r["released"]) for r in mine) > 0 or any(r["warnings"] for r in mine), (
+            f"{code}: nothing and no reason"
+        )
     allocation = AllocationRun.objects.get()
+    # The report's release is what the retailers' resolved quotas add up to.
+    resolved = quotas_frame(allocation).groupby("plan_line")["quota"].sum()
+    for line in SupplyPlanLine.objects.filter(cycle=planned):
+        released = sum(r.released for r in CellReport.objects.filter(allocation=allocation, plan_line=line))
+        assert int(resolved.get(line.pk, 0)) == released, line.product.code
     allocation_publish(allocation=allocation, approver=supervisor)
     planned.refresh_from_db()
     assert planned.status == CycleStatus.PUBLISHED
@@ -59,7 +66,13 @@ def test_retailer_quota_is_its_tier_cap_in_its_cell(planned, supervisor):
     allocation = allocation_run(cycle=planned)
     allocation_publish(allocation=allocation, approver=supervisor)
     line = SupplyPlanLine.objects.get(product__code="91000001")  # method A, tiers D5–D30
-    retailer = Retailer.objects.filter(tier__gte=5, status="active", order_cycle_kind="weekly").first()
+    retailer = Retailer.objects.filter(
+        tier__gte=5,
+        status="active",
+        order_cycle_kind="weekly",
+        is_vulnerable=False,
+        credit_rating__in=["AAA", "AA", "A", "B"],
+    ).first()
     quotas = retailer_quotas(retailer=retailer, cycle=planned)
     cap = CellCap.objects.get(allocation=allocation, plan_line=line, tier=retailer.tier).cap
     assert quotas["91000001"] == cap

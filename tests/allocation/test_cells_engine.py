@@ -38,7 +38,7 @@ def test_eligibility_rules():
 
 def test_split_target_by_share_and_by_ratio():
     assert split_target(10, {("a",): 1, ("b",): 3}) == {("a",): 2, ("b",): 8}
-    assert split_target(10, {("urban",): 5, ("rural",): 5}, {("urban",): 4, ("rural",): 6}) == {
+    assert split_target(10, {("urban",): 5, ("rural",): 5}, {"urban": 4, "rural": 6}) == {
         ("rural",): 6,
         ("urban",): 4,
     }

@@ -3,42 +3,55 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
-from allocation.services import allocation_compute, allocation_run, cell_key, report_rows
+from allocation.selectors import cell_key
+from allocation.services import allocation_compute, allocation_run, report_rows
 from core.exceptions import DomainError, RunOverlap
 from orders.calendar import cycle_start
 from orders.models import OrderCycle
 
 
 class Command(BaseCommand):
-    help = "Compute a cycle's quotas (caps per tier and cell) from its supply plan (methods A and B so far)."
+    help = "Compute a cycle's quotas from its supply plan (every release method) as a new, unpublished run."
 
     def add_arguments(self, parser):
         parser.add_argument("--cycle", required=True, help="YEAR-MONTH-WEEK, e.g. 2026-11-4")
         parser.add_argument("--product", nargs="*", default=None, help="only these product codes")
         parser.add_argument("--dry-run", action="store_true", help="compute and print, write nothing")
         parser.add_argument("--report", help="write the run report to this CSV file")
+        parser.add_argument(
+            "--fan-out", action="store_true", help="send product groups to the workers (a Celery chord) and return"
+        )
 
-    def handle(self, *args, cycle, product=None, dry_run=False, report=None, **options):
+    def handle(self, *args, cycle, product=None, dry_run=False, report=None, fan_out=False, **options):
         match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d)", cycle)
         start = cycle_start(*(int(g) for g in match.groups())) if match else None
         found = OrderCycle.objects.filter(starts_on=start).first() if start else None
         if found is None:
-            raise CommandError(f"no order cycle {cycle} with a supply plan")
+            raise CommandError(f"no order cycle {cycle} (expected YEAR-MONTH-WEEK of an existing cycle)")
         if dry_run:
-            for line, cells in allocation_compute(cycle=found, product_codes=product):
-                for c in cells:
+            lines, results, _ = allocation_compute(cycle=found, product_codes=product)
+            for result in results:
+                line = lines[result.line_id]
+                for c in result.cells:
                     caps = " ".join(str(x) for x in c.caps[::-1])
                     self.stdout.write(
-                        f"{line.product.code} {cell_key(c.cell, line.dimensions) or '-'} target {c.target} released {c.released} caps(D{line.highest_tier}→D{line.lowest_tier}) {caps} {'; '.join(c.warnings)}"
+                        f"{line.product.code} {line.method} {cell_key(c.cell, line.dimensions) or '-'} target {c.target} "
+                        f"released {c.released} caps(D{line.highest_tier}→) {caps} {'; '.join(c.warnings)}"
                     )
             return
         try:
-            allocation = allocation_run(cycle=found, product_codes=product)
+            allocation = allocation_run(cycle=found, product_codes=product, fan_out=fan_out)
         except (DomainError, RunOverlap) as exc:
             raise CommandError(str(exc)) from exc
+        if fan_out:
+            self.stdout.write(
+                f"allocation #{allocation.pk}: sent to the workers; follow run #{allocation.run_id} in the admin"
+            )
+            return
         rows = report_rows(allocation)
         self.stdout.write(
-            f"allocation #{allocation.pk}: {len(rows)} cells, released {sum(r['released'] for r in rows)} of {sum(r['target'] for r in rows)} cartons"
+            f"allocation #{allocation.pk}: {len(rows)} cells, released {sum(r['released'] for r in rows)} "
+            f"of {sum(r['target'] for r in rows)} cartons"
         )
         if report:
             with open(report, "w", newline="", encoding="utf-8-sig") as out:

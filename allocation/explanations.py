@@ -1,0 +1,126 @@
+"""A retailer's quotas in words it can read: the cap of its tier in its cell, then each rule that applied."""
+
+from __future__ import annotations
+
+import json
+
+from django.utils.translation import gettext as _
+
+from orders.models import OrderCycle
+from pricing.models import Product
+from retailers.models import Retailer
+from retailers.vocabulary import CreditRating
+
+from .models import AllocationRun, BandCap, QuotaException, SupplyPlanLine
+from .selectors import published_allocation, quotas_frame, registry_frame
+
+
+def _cell_text(cell: str) -> str:
+    if not cell:
+        return _("the whole scope")
+    return ", ".join(str(v) for v in json.loads(cell).values())
+
+
+def quota_reasons(
+    row: dict,
+    *,
+    retailer: Retailer,
+    line: SupplyPlanLine,
+    policy: dict,
+    band_total: int | None,
+    exception: QuotaException | None,
+) -> list[str]:
+    """The reasons behind one quota, in order."""
+    codes = [c for c in row["reasons"].split(",") if c]
+    out: list[str] = []
+    if line.method == "D":
+        out.append(_("By demand: your recent orders of this product, shared within the week's supply."))
+    elif line.method == "E":
+        out.append(_("Selected retailer: this product goes to chosen retailers only."))
+    elif "rotation" in codes:
+        out.append(
+            _("Scarce product: too little for every retailer, so it rotates; retailers left out recently come first.")
+        )
+        if row["quota"] > 0:
+            out.append(_("You are served this cycle."))
+        else:
+            out.append(_("You are not served this cycle; you will be among the first next time."))
+    else:
+        out.append(
+            _("Tier D%(tier)s cap in %(cell)s: %(cap)s cartons.")
+            % {"tier": row["tier"], "cell": _cell_text(row["cell"]), "cap": row["cap"]}
+        )
+        if row["weight"] == 2:
+            out.append(_("You order every other week: your cap is doubled."))
+    if "credit" in codes:
+        factor = policy.get("credit_factors", {}).get(retailer.credit_rating)
+        out.append(
+            _("Credit rating %(rating)s: quota × %(factor)s, rounded down.")
+            % {"rating": CreditRating(retailer.credit_rating).label if retailer.credit_rating else "", "factor": factor}
+        )
+    if "ceiling" in codes:
+        out.append(
+            _("Ceiling: at most %(n)s cartons of one product per retailer.") % {"n": policy.get("retailer_ceiling")}
+        )
+    if "vulnerable" in codes:
+        out.append(
+            _("Vulnerable retailer: %(n)s extra carton(s) while supply allows.") % {"n": policy.get("vulnerable_bonus")}
+        )
+    if band_total is not None:
+        out.append(
+            _("Price band %(band)s: choose freely up to %(n)s cartons across the band's products.")
+            % {"band": line.product.price_band.label if line.product.price_band else "", "n": band_total}
+        )
+    if exception is not None:
+        out.append(
+            _("Exception approved by %(who)s: %(reason)s")
+            % {"who": exception.approved_by.get_username(), "reason": exception.reason}
+        )
+    return out
+
+
+def retailer_quota_explanations(
+    *, retailer: Retailer, cycle: OrderCycle, allocation: AllocationRun | None = None
+) -> list[dict]:
+    """Per product: code, name, quota and reasons, for the cycle's published run (or the given run)."""
+    allocation = allocation or published_allocation(cycle)
+    if allocation is None:
+        return []
+    frame = quotas_frame(allocation, registry_frame().loc[[retailer.pk]], include_unserved=True)
+    if frame.empty:
+        return []
+    lines = {
+        line.pk: line
+        for line in SupplyPlanLine.objects.filter(pk__in=frame["plan_line"].tolist()).select_related(
+            "product__price_band"
+        )
+    }
+    exceptions = {
+        e.product_id: e
+        for e in QuotaException.objects.filter(cycle=cycle, retailer=retailer).select_related("approved_by")
+    }
+    bands = {
+        (b.price_band, b.tier): b.cap for b in BandCap.objects.filter(allocation=allocation, tier=retailer.tier or 0)
+    }
+    products = Product.objects.in_bulk(frame["product"].tolist())
+    out = []
+    for row in frame.sort_values("product").to_dict("records"):
+        line = lines[row["plan_line"]]
+        band = line.product.price_band.label if line.method == "C" and line.product.price_band else None
+        band_total = bands.get((band, row["tier"])) if band else None
+        out.append(
+            {
+                "product_code": products[row["product"]].code,
+                "product_name": products[row["product"]].name,
+                "quota": int(row["quota"]),
+                "reasons": quota_reasons(
+                    row,
+                    retailer=retailer,
+                    line=line,
+                    policy=allocation.policy,
+                    band_total=band_total,
+                    exception=exceptions.get(row["product"]),
+                ),
+            }
+        )
+    return out
