@@ -116,6 +116,7 @@ def _write(
 
 def allocation_start(*, cycle: OrderCycle, product_codes: list[str] | None = None, actor=None) -> AllocationRun:
     """Open a new run version for the cycle (never two at once; never for a published cycle)."""
+    cycle.refresh_from_db(fields=["status"])
     if cycle.status in (CycleStatus.PUBLISHED, CycleStatus.CLOSED):
         raise DomainError(f"cycle {cycle} is {cycle.get_status_display()}: it changes only by audited exceptions")
     if not SupplyPlanLine.objects.filter(cycle=cycle).exists():
@@ -242,6 +243,7 @@ def quota_exception_set(
         raise DomainError("only a supervisor approves quota exceptions")
     if not reason.strip():
         raise DomainError("an exception needs a reason")
+    cycle.refresh_from_db(fields=["status"])
     if cycle.status == CycleStatus.CLOSED:
         raise DomainError(f"cycle {cycle} is closed")
     if not SupplyPlanLine.objects.filter(cycle=cycle, product=product).exists():

@@ -31,9 +31,11 @@ def test_credit_penalty_and_ceiling_with_reasons():
         frame, caps, np.array([30]), Rules(credit_factors={"C": 0.8, "D": 0.5}, ceiling=8), lowest_tier=1, seed=1
     )
     adj = out.adjustments
-    assert adj.loc[2, "quota"] == 4 and adj.loc[2, "reasons"] == "credit"  # floor(5 × 0.8)
+    assert adj.loc[2, "quota"] == 4
+    assert adj.loc[2, "reasons"] == "credit"
     assert adj.loc[3, "quota"] == 2  # floor(5 × 0.5)
-    assert adj.loc[4, "quota"] == 8 and adj.loc[4, "reasons"] == "ceiling"
+    assert adj.loc[4, "quota"] == 8
+    assert adj.loc[4, "reasons"] == "ceiling"
     assert 1 not in adj.index  # a plain cap is not stored
     assert out.released[0] == 5 + 4 + 2 + 8
 
@@ -49,7 +51,8 @@ def test_vulnerable_bonus_only_within_the_target():
     # A penalised retailer's freed cartons can fund the bonus.
     mixed = eligible(2, vulnerable=[True, False], credit=["AA", "D"])
     out = apply_rules(mixed, np.array([[4]]), np.array([8]), Rules(vulnerable_bonus=1), lowest_tier=1, seed=1)
-    assert out.adjustments.loc[1, "quota"] == 5 and out.released[0] == 7
+    assert out.adjustments.loc[1, "quota"] == 5
+    assert out.released[0] == 7
 
 
 def test_rotation_serves_those_left_out_first():
@@ -58,7 +61,9 @@ def test_rotation_serves_those_left_out_first():
     caps = np.array([[0, 1]])
     first = apply_rules(frame, caps, np.array([3]), Rules(), lowest_tier=1, seed=7)
     served_first = set(first.adjustments.index[first.adjustments["quota"] > 0])
-    assert first.rotated[0] and len(served_first) == 3 and first.released[0] == 3
+    assert first.rotated[0]
+    assert len(served_first) == 3
+    assert first.released[0] == 3
     assert {9, 10} <= served_first  # never served before: higher tiers first
     history = [7 if i in served_first else NEVER_SERVED for i in range(1, 11)]
     second = apply_rules(
@@ -104,10 +109,12 @@ def test_share_out_and_methods_d_e():
         0,
     ]  # demand fits: all of it (4 cartons)
     scaled = share_out(np.array([10.0, 30.0, 60.0]), 7, np.zeros(3))
-    assert scaled.sum() == 7 and scaled.tolist() == [1, 2, 4]
+    assert scaled.sum() == 7
+    assert scaled.tolist() == [1, 2, 4]
     history = pd.DataFrame({"retailer": [1, 1, 2], "ordered_qty": [4, 4, 2], "quota": [4, None, 9]})
     forecast = forecast_demand(history, cycles=2, censored_uplift=0.5)
     assert forecast[1] == (4 * 1.5 + 4) / 2  # the first order hit its quota: censored
     assert forecast[2] == 1.0
     even = selected_quotas(pd.Series([1, 1, 1], index=[5, 6, 7]), pd.Series([3, 9, 1], index=[5, 6, 7]), 7, seed=1)
-    assert even.sum() == 7 and even[6] == 3  # the leftover carton goes to the highest tier
+    assert even.sum() == 7
+    assert even[6] == 3

@@ -1,0 +1,177 @@
+"""Allocation end to end on the sample plan and city: methods C/D/E, rules, exceptions, explanations,
+KPIs on close, the nightly job, and a failed run leaving the last good result."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from allocation.explanations import retailer_quota_explanations
+from allocation.models import AllocationPolicy, AllocationRun, BandCap, CellCap, CellReport, CycleKpi, QuotaAdjustment, SupplyPlanLine
+from allocation.selectors import active_policy, demand_shapes, quotas_frame, retailer_quotas
+from allocation.services import allocation_nightly, allocation_publish, allocation_run, cycle_kpis_compute, quota_exception_set
+from core.exceptions import DomainError
+from core.models import AuditEntry, Run, RunStatus
+from orders.models import CycleStatus, Order, OrderCycle
+from retailers.models import Retailer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def planned(samples):
+    call_command("import_data", "customers", str(samples / "customers.xlsx"))
+    call_command("import_data", "products", str(samples / "products.xlsx"))
+    call_command("import_data", "supply_plan", str(samples / "supply_plan.xlsx"))
+    return SupplyPlanLine.objects.first().cycle
+
+
+def test_price_band_lines_stay_inside_their_band_total(planned):
+    allocation = allocation_run(cycle=planned)
+    band_lines = SupplyPlanLine.objects.filter(cycle=planned, method="C").select_related("product__price_band")
+    assert band_lines.count() == 3
+    bands = {(b.price_band, b.tier): b.cap for b in BandCap.objects.filter(allocation=allocation)}
+    assert bands, "method C wrote no band totals"
+    for line in band_lines:
+        band = line.product.price_band.label
+        for cap in CellCap.objects.filter(allocation=allocation, plan_line=line):
+            assert cap.cap <= bands[(band, cap.tier)]
+    # Per band, what each tier may choose is never above the band's total for that tier.
+    lowest = {}
+    for (band, tier), cap in bands.items():
+        lowest[band] = min(lowest.get(band, 99), tier)
+    if len(lowest) > 1:
+        dearest = max(band_lines, key=lambda line: line.product.wholesale_price).product.price_band.label
+        assert lowest[dearest] >= min(lowest.values())  # the dearest band is cut from below first
+
+
+def test_demand_and_selected_methods(planned):
+    line_d = SupplyPlanLine.objects.get(cycle=planned, product__code="91000002")
+    line_e = SupplyPlanLine.objects.get(cycle=planned, product__code="91000004")
+    SupplyPlanLine.objects.filter(pk=line_d.pk).update(method="D")
+    SupplyPlanLine.objects.filter(pk=line_e.pk).update(method="E", dimensions=[], scope=[])
+    chosen = list(Retailer.objects.filter(status="active", order_cycle_kind="weekly", tier__isnull=False)[:7])
+    line_e.selected_retailers.set(chosen)
+    previous = OrderCycle.objects.create(
+        year=2026, month=11, week_seq=3, starts_on=dt.date(2026, 11, 16), ends_on=dt.date(2026, 11, 22),
+        order_opens_on=dt.date(2026, 11, 16), order_closes_on=dt.date(2026, 11, 20),
+    )  # fmt: skip
+    buyers = list(Retailer.objects.filter(status="active", order_cycle_kind="weekly", tier__isnull=False)[10:40])
+    for i, r in enumerate(buyers):
+        Order.objects.create(cycle=previous, retailer=r, product=line_d.product, ordered_qty=1 + i % 3, quota=3, amount=100)
+    allocation = allocation_run(cycle=planned)
+    frame = quotas_frame(allocation)
+    d = frame[frame["plan_line"] == line_d.pk]
+    assert set(d["retailer"]) <= {r.pk for r in buyers}  # only retailers with demand
+    assert 0 < d["quota"].sum() <= line_d.target
+    report_d = CellReport.objects.get(allocation=allocation, plan_line=line_d)
+    assert report_d.released == d["quota"].sum()
+    assert any("forecast demand" in w for w in report_d.warnings)  # 30 small buyers cannot take 5,230 cartons
+    e = frame[frame["plan_line"] == line_e.pk]
+    assert set(e["retailer"]) == {r.pk for r in chosen}
+    assert e["quota"].sum() == line_e.target
+    assert e["quota"].max() - e["quota"].min() <= 1
+
+
+def test_rules_exceptions_and_explanations(planned, supervisor, manager_a):
+    policy = active_policy()
+    policy.retailer_ceiling = 6
+    policy.save()
+    allocation = allocation_run(cycle=planned)
+    assert allocation.policy["retailer_ceiling"] == 6
+    adjustments = QuotaAdjustment.objects.filter(allocation=allocation)
+    assert adjustments.filter(reasons__contains="ceiling").exists()
+    assert not adjustments.filter(quota__gt=6, reasons__contains="ceiling").exists()
+    for report in CellReport.objects.filter(allocation=allocation):
+        assert report.released <= report.target
+    allocation_publish(allocation=allocation, approver=supervisor)
+    penalised = adjustments.filter(reasons__contains="credit").select_related("retailer", "plan_line__product").first()
+    assert penalised is not None, "the sample has C/D credit ratings"
+    lines = retailer_quota_explanations(retailer=penalised.retailer, cycle=planned)
+    mine = next(x for x in lines if x["product_code"] == penalised.plan_line.product.code)
+    assert mine["quota"] == penalised.quota
+    assert any("D%s" % penalised.retailer.tier in r for r in mine["reasons"])
+    assert any(penalised.retailer.credit_rating in r for r in mine["reasons"])
+
+    # A published cycle changes only by an audited exception from a supervisor.
+    with pytest.raises(DomainError):
+        allocation_run(cycle=planned)
+    with pytest.raises(DomainError):
+        quota_exception_set(cycle=planned, product=penalised.plan_line.product, retailer=penalised.retailer, quota=9, reason="x", approver=manager_a)
+    with pytest.raises(DomainError):
+        quota_exception_set(cycle=planned, product=penalised.plan_line.product, retailer=penalised.retailer, quota=9, reason=" ", approver=supervisor)
+    quota_exception_set(cycle=planned, product=penalised.plan_line.product, retailer=penalised.retailer, quota=9, reason="新店开业", approver=supervisor)
+    assert retailer_quotas(retailer=penalised.retailer, cycle=planned)[penalised.plan_line.product.code] == 9
+    entry = AuditEntry.objects.get(action="allocation.exception")
+    assert entry.reason == "新店开业"
+    assert entry.after["quota"] == 9
+    lines = retailer_quota_explanations(retailer=penalised.retailer, cycle=planned)
+    mine = next(x for x in lines if x["product_code"] == penalised.plan_line.product.code)
+    assert any("新店开业" in r for r in mine["reasons"])
+
+
+def test_failed_run_leaves_the_last_good_result(planned, supervisor, monkeypatch):
+    good = allocation_run(cycle=planned)
+    before = list(CellReport.objects.filter(allocation=good).values_list("plan_line", "cell", "released"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("allocation.services._write", broken)
+    with pytest.raises(RuntimeError):
+        allocation_run(cycle=planned)
+    failed = AllocationRun.objects.exclude(pk=good.pk).get()
+    assert not failed.is_complete
+    assert Run.objects.get(pk=failed.run_id).status == RunStatus.FAILED
+    with pytest.raises(DomainError):
+        allocation_publish(allocation=failed, approver=supervisor)
+    assert list(CellReport.objects.filter(allocation=good).values_list("plan_line", "cell", "released")) == before
+    allocation_publish(allocation=good, approver=supervisor)  # the last good run is still publishable
+    assert AllocationRun.objects.get(pk=good.pk).is_published
+
+
+def test_kpis_on_close_feed_the_next_demand_shape(planned, supervisor):
+    allocation = allocation_run(cycle=planned)
+    allocation_publish(allocation=allocation, approver=supervisor)
+    line = SupplyPlanLine.objects.get(cycle=planned, product__code="91000001")
+    quotas = quotas_frame(allocation)
+    mine = quotas[quotas["plan_line"] == line.pk].head(20)
+    ordering = 0
+    for i, row in enumerate(mine.itertuples()):
+        ordered = row.quota if i % 2 == 0 else max(row.quota - 1, 0)  # half order their whole quota
+        ordering += ordered > 0
+        Order.objects.create(cycle=planned, retailer_id=row.retailer, product_id=row.product, ordered_qty=ordered, quota=row.quota, amount=100)
+    OrderCycle.objects.filter(pk=planned.pk).update(status=CycleStatus.CLOSED)
+    assert cycle_kpis_compute(cycle=planned) > 0
+    assert cycle_kpis_compute(cycle=planned) == CycleKpi.objects.filter(cycle=planned).count()  # idempotent
+    kpis = CycleKpi.objects.filter(cycle=planned, product=line.product)
+    assert sum(k.ordering for k in kpis) == ordering
+    assert sum(k.full_orders for k in kpis) >= 10
+    top = max(kpis, key=lambda k: k.full_orders)
+    assert 0 < top.fill_rate <= 1
+    assert top.full_order_share > 0
+    plain = demand_shapes(product_ids=[line.product_id], before=planned.starts_on + dt.timedelta(weeks=1))
+    lifted = demand_shapes(product_ids=[line.product_id], before=planned.starts_on + dt.timedelta(weeks=1), uplift=0.5)
+    t = top.tier - 1
+    assert lifted[line.product_id][t] > plain[line.product_id][t]  # full orders raise the tier's demand
+
+
+def test_nightly_job_computes_the_next_cycle(planned):
+    counts = allocation_nightly(today=planned.starts_on - dt.timedelta(days=3))
+    assert counts["runs"] == 1
+    planned.refresh_from_db()
+    assert planned.status == CycleStatus.COMPUTED
+    again = allocation_nightly(today=planned.starts_on - dt.timedelta(days=3))
+    assert again["runs"] == 1  # re-running an unpublished cycle makes a new, equal version
+    first, second = AllocationRun.objects.order_by("pk")
+    assert list(CellReport.objects.filter(allocation=first).values_list("plan_line", "cell", "released")) == list(
+        CellReport.objects.filter(allocation=second).values_list("plan_line", "cell", "released")
+    )
+
+
+def test_policy_is_versioned(db):
+    policy = active_policy()
+    policy.vulnerable_bonus = 2
+    policy.save()
+    assert AllocationPolicy.objects.count() == 1
+    assert policy.history.count() == 2
