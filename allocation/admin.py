@@ -1,39 +1,164 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
+from core.exceptions import DomainError
+from orders.models import OrderCycle
+from retailers.selectors import retailers_visible_to
 
-from .models import AllocationRun, CellReport, SupplyPlanLine
+from .explanations import retailer_quota_explanations
+from .forms import QuotaExceptionForm
+from .models import AllocationPolicy, AllocationRun, CellReport, CycleKpi, QuotaException, SupplyPlanLine
+from .reports import report_dataset
+from .selectors import published_allocation
+from .services import allocation_publish, quota_exception_set, report_rows
 
 
 @admin.register(SupplyPlanLine)
 class SupplyPlanLineAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
-    list_display = (
-        "cycle",
-        "product",
-        "method",
-        "target",
-        "area_text",
-        "lowest_tier",
-        "highest_tier",
-        "tag_filter",
-        "biweekly_double",
-    )
+    list_display = ("cycle", "product", "method", "target", "area_text", "lowest_tier", "highest_tier", "tag_filter", "biweekly_double")
     list_filter = ("cycle", "method", "biweekly_double", "tag_filter")
     search_fields = ("product__code", "product__name", "area_text", "remarks")
     list_select_related = ("cycle", "product")
-    raw_id_fields = ("product",)
+    raw_id_fields = ("product", "selected_retailers")
+
+
+@admin.register(AllocationPolicy)
+class AllocationPolicyAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+    list_display = ("name", "is_active", "vulnerable_bonus", "retailer_ceiling", "rotation_threshold", "max_step")
+    search_fields = ("name",)
 
 
 @admin.register(AllocationRun)
 class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ("pk", "cycle", "is_published", "published_at", "created_at")
-    list_filter = ("is_published", "cycle")
+    list_display = ("pk", "cycle", "run_status", "run_progress", "is_complete", "is_published", "published_at", "created_at", "report_link")
+    list_filter = ("is_published", "is_complete", "cycle")
     search_fields = ("cycle__year", "pk")
+    list_select_related = ("cycle", "run")
+
+    @admin.display(description=_("job status"))
+    def run_status(self, obj):
+        return obj.run.get_status_display()
+
+    @admin.display(description=_("progress"))
+    def run_progress(self, obj):
+        return f"{obj.run.progress}% {obj.run.step}".strip()
+
+    @admin.display(description=_("report"))
+    def report_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:allocation_allocationrun_report", args=[obj.pk]), _("Report"))
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/report/", self.admin_site.admin_view(self.report_view), name="allocation_allocationrun_report"),
+            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="allocation_allocationrun_publish"),
+            path("quotas/<int:retailer_pk>/", self.admin_site.admin_view(self.quotas_view), name="allocation_retailer_quotas"),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        allocation = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
+        rows = report_rows(allocation)
+        query = request.GET.get("q", "").strip()
+        if query:
+            rows = [r for r in rows if query in r["product_code"] or query in r["product_name"]]
+        if request.GET.get("warnings"):
+            rows = [r for r in rows if r["warnings"]]
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(
+                report_dataset(rows).export("xlsx"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="allocation-{allocation.cycle.label}-{allocation.pk}.xlsx"'
+            return response
+        page = Paginator(rows, 100).get_page(request.GET.get("page"))
+        tiers = list(range(30, 0, -1))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Allocation report"),
+            "allocation": allocation,
+            "page": page,
+            "rows": [{**r, "caps": [r[f"D{t}"] for t in tiers], "eligible": [r[f"N{t}"] for t in tiers]} for r in page],
+            "tiers": tiers,
+            "query": query,
+            "totals": {"target": sum(r["target"] for r in rows), "released": sum(r["released"] for r in rows)},
+            "may_publish": request.user.is_supervisor and allocation.is_complete and not allocation.is_published,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/allocation/report.html", context)
+
+    def publish_view(self, request, pk):
+        if request.method != "POST" or not request.user.is_supervisor:
+            raise PermissionDenied
+        allocation = get_object_or_404(AllocationRun, pk=pk)
+        try:
+            allocation_publish(allocation=allocation, approver=request.user)
+            messages.success(request, _("Quotas published."))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        return redirect(reverse("admin:allocation_allocationrun_report", args=[pk]))
+
+    def quotas_view(self, request, retailer_pk):
+        retailer = get_object_or_404(retailers_visible_to(user=request.user), pk=retailer_pk)
+        cycles = OrderCycle.objects.filter(allocation_runs__is_published=True).distinct().order_by("-starts_on")
+        cycle = get_object_or_404(cycles, pk=request.GET["cycle"]) if request.GET.get("cycle") else cycles.first()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Quotas of %(name)s") % {"name": retailer.name},
+            "retailer": retailer,
+            "cycle": cycle,
+            "cycles": cycles[:12],
+            "quotas": retailer_quota_explanations(retailer=retailer, cycle=cycle) if cycle else [],
+            "allocation": published_allocation(cycle) if cycle else None,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/allocation/retailer_quotas.html", context)
 
 
 @admin.register(CellReport)
 class CellReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("allocation", "plan_line", "cell", "target", "released", "error", "warnings")
-    list_filter = ("allocation", "allocation__cycle")
+    list_filter = ("allocation__cycle", "allocation__is_published", "plan_line__method")
     search_fields = ("plan_line__product__code", "plan_line__product__name", "cell")
-    list_select_related = ("allocation", "plan_line__product", "plan_line__cycle")
+    list_select_related = ("allocation__cycle", "plan_line__product", "plan_line__cycle")
+
+
+@admin.register(QuotaException)
+class QuotaExceptionAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+    list_display = ("cycle", "product", "retailer", "quota", "reason", "approved_by", "created_at")
+    list_filter = ("cycle",)
+    search_fields = ("retailer__license_no", "retailer__name", "product__code", "product__name", "reason")
+    raw_id_fields = ("retailer", "product")
+    list_select_related = ("cycle", "product", "retailer", "approved_by")
+    exclude = ("approved_by",)
+    form = QuotaExceptionForm
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(retailer__in=retailers_visible_to(user=request.user))
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_supervisor and obj is None
+
+    def save_model(self, request, obj, form, change):
+        saved = quota_exception_set(
+            cycle=obj.cycle, product=obj.product, retailer=obj.retailer, quota=obj.quota, reason=obj.reason, approver=request.user
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(CycleKpi)
+class CycleKpiAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ("cycle", "product", "tier", "offered", "ordering", "fill_rate", "full_order_share", "coverage", "repeat_rate")
+    list_filter = ("cycle", "tier")
+    search_fields = ("product__code", "product__name")
+    list_select_related = ("cycle", "product")

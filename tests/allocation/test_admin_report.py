@@ -1,0 +1,72 @@
+"""The admin: a run's report (page and XLSX), publishing, a retailer's quotas with reasons, and who may see what."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from allocation.models import AllocationRun, QuotaException, SupplyPlanLine
+from allocation.services import allocation_run
+from core.models import AuditEntry
+from retailers.models import Retailer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def computed(samples, manager_a, manager_b):
+    call_command("import_data", "customers", str(samples / "customers.xlsx"))
+    call_command("import_data", "products", str(samples / "products.xlsx"))
+    call_command("import_data", "supply_plan", str(samples / "supply_plan.xlsx"))
+    retailers = list(Retailer.objects.filter(status="active", tier__gte=5).order_by("pk")[:20])
+    Retailer.objects.filter(pk__in=[r.pk for r in retailers[:10]]).update(manager=manager_a)
+    Retailer.objects.filter(pk__in=[r.pk for r in retailers[10:]]).update(manager=manager_b)
+    return allocation_run(cycle=SupplyPlanLine.objects.first().cycle)
+
+
+def test_report_page_xlsx_and_publish(client, supervisor, manager_a, computed):
+    url = reverse("admin:allocation_allocationrun_report", args=[computed.pk])
+    client.force_login(manager_a)
+    assert client.get(url).status_code == 200
+    assert client.post(reverse("admin:allocation_allocationrun_publish", args=[computed.pk])).status_code == 403
+    client.force_login(supervisor)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "91000001" in page.content.decode()
+    xlsx = client.get(url, {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    headers = [c.value for c in sheet[1]]
+    assert {"product_code", "cell", "target", "released", "error", "D30", "D1", "N30", "N1", "warnings"} <= set(headers)
+    assert sheet.max_row - 1 == len(computed.report.all())
+    assert client.post(reverse("admin:allocation_allocationrun_publish", args=[computed.pk])).status_code == 302
+    assert AllocationRun.objects.get(pk=computed.pk).is_published
+    assert AuditEntry.objects.filter(action="allocation.publish").exists()
+
+
+def test_retailer_quotas_page_is_scoped(client, supervisor, manager_a, manager_b, computed):
+    client.force_login(supervisor)
+    client.post(reverse("admin:allocation_allocationrun_publish", args=[computed.pk]))
+    mine = Retailer.objects.filter(manager=manager_a).first()
+    theirs = Retailer.objects.filter(manager=manager_b).first()
+    client.force_login(manager_a)
+    page = client.get(reverse("admin:allocation_retailer_quotas", args=[mine.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f"D{mine.tier}" in body
+    assert client.get(reverse("admin:allocation_retailer_quotas", args=[theirs.pk])).status_code == 404
+
+
+def test_exceptions_only_by_supervisors_and_audited(client, supervisor, manager_a, computed):
+    retailer = Retailer.objects.filter(manager=manager_a).first()
+    line = SupplyPlanLine.objects.get(product__code="91000001")
+    data = {"cycle": line.cycle_id, "product": line.product_id, "retailer": retailer.pk, "quota": 7, "reason": "开业支持"}
+    client.force_login(manager_a)
+    assert client.post(reverse("admin:allocation_quotaexception_add"), data).status_code == 403
+    client.force_login(supervisor)
+    assert client.post(reverse("admin:allocation_quotaexception_add"), {**data, "reason": " "}).status_code == 200  # form error
+    assert client.post(reverse("admin:allocation_quotaexception_add"), data).status_code == 302
+    exception = QuotaException.objects.get()
+    assert exception.approved_by == supervisor
+    assert AuditEntry.objects.filter(action="allocation.exception", reason="开业支持").exists()
