@@ -24,7 +24,17 @@ from .services import allocation_publish, quota_exception_set, report_rows
 
 @admin.register(SupplyPlanLine)
 class SupplyPlanLineAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
-    list_display = ("cycle", "product", "method", "target", "area_text", "lowest_tier", "highest_tier", "tag_filter", "biweekly_double")
+    list_display = (
+        "cycle",
+        "product",
+        "method",
+        "target",
+        "area_text",
+        "lowest_tier",
+        "highest_tier",
+        "tag_filter",
+        "biweekly_double",
+    )
     list_filter = ("cycle", "method", "biweekly_double", "tag_filter")
     search_fields = ("product__code", "product__name", "area_text", "remarks")
     list_select_related = ("cycle", "product")
@@ -39,7 +49,17 @@ class AllocationPolicyAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
 
 @admin.register(AllocationRun)
 class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ("pk", "cycle", "run_status", "run_progress", "is_complete", "is_published", "published_at", "created_at", "report_link")
+    list_display = (
+        "pk",
+        "cycle",
+        "run_status",
+        "run_progress",
+        "is_complete",
+        "is_published",
+        "published_at",
+        "created_at",
+        "report_link",
+    )
     list_filter = ("is_published", "is_complete", "cycle")
     search_fields = ("cycle__year", "pk")
     list_select_related = ("cycle", "run")
@@ -54,13 +74,25 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("report"))
     def report_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:allocation_allocationrun_report", args=[obj.pk]), _("Report"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:allocation_allocationrun_report", args=[obj.pk]), _("Report")
+        )
 
     def get_urls(self):
         return [
-            path("<int:pk>/report/", self.admin_site.admin_view(self.report_view), name="allocation_allocationrun_report"),
-            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="allocation_allocationrun_publish"),
-            path("quotas/<int:retailer_pk>/", self.admin_site.admin_view(self.quotas_view), name="allocation_retailer_quotas"),
+            path(
+                "<int:pk>/report/", self.admin_site.admin_view(self.report_view), name="allocation_allocationrun_report"
+            ),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="allocation_allocationrun_publish",
+            ),
+            path(
+                "quotas/<int:retailer_pk>/",
+                self.admin_site.admin_view(self.quotas_view),
+                name="allocation_retailer_quotas",
+            ),
             *super().get_urls(),
         ]
 
@@ -79,7 +111,9 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                 report_dataset(rows).export("xlsx"),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
-            response["Content-Disposition"] = f'attachment; filename="allocation-{allocation.cycle.label}-{allocation.pk}.xlsx"'
+            response["Content-Disposition"] = (
+                f'attachment; filename="allocation-{allocation.cycle.label}-{allocation.pk}.xlsx"'
+            )
             return response
         page = Paginator(rows, 100).get_page(request.GET.get("page"))
         tiers = list(range(30, 0, -1))
@@ -151,14 +185,29 @@ class QuotaExceptionAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = quota_exception_set(
-            cycle=obj.cycle, product=obj.product, retailer=obj.retailer, quota=obj.quota, reason=obj.reason, approver=request.user
+            cycle=obj.cycle,
+            product=obj.product,
+            retailer=obj.retailer,
+            quota=obj.quota,
+            reason=obj.reason,
+            approver=request.user,
         )
         obj.pk = saved.pk
 
 
 @admin.register(CycleKpi)
 class CycleKpiAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ("cycle", "product", "tier", "offered", "ordering", "fill_rate", "full_order_share", "coverage", "repeat_rate")
+    list_display = (
+        "cycle",
+        "product",
+        "tier",
+        "offered",
+        "ordering",
+        "fill_rate",
+        "full_order_share",
+        "coverage",
+        "repeat_rate",
+    )
     list_filter = ("cycle", "tier")
     search_fields = ("product__code", "product__name")
     list_select_related = ("cycle", "product")

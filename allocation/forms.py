@@ -16,7 +16,11 @@ class QuotaExceptionForm(forms.ModelForm):
         cycle, product = data.get("cycle"), data.get("product")
         if cycle is not None and cycle.status == CycleStatus.CLOSED:
             raise forms.ValidationError(_("This cycle is closed."))
-        if cycle is not None and product is not None and not SupplyPlanLine.objects.filter(cycle=cycle, product=product).exists():
+        if (
+            cycle is not None
+            and product is not None
+            and not SupplyPlanLine.objects.filter(cycle=cycle, product=product).exists()
+        ):
             raise forms.ValidationError(_("This product is not in the cycle's supply plan."))
         if not (data.get("reason") or "").strip():
             self.add_error("reason", _("An exception needs a reason."))

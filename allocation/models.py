@@ -221,7 +221,8 @@ class QuotaAdjustment(models.Model):
     """A retailer whose quota is not simply its tier's cap: the rules that applied, and the result.
 
     Written only where a rule changed something (or for methods D and E, which have no caps);
-    everyone else's quota is the cap of its tier in its cell, resolved on read.
+    everyone else's quota is the cap of its tier in its cell, resolved on read. Bulk-written by
+    COPY with no database FK constraints (integrity by construction; Django still cascades).
     """
 
     allocation = models.ForeignKey(
@@ -240,10 +241,7 @@ class QuotaAdjustment(models.Model):
     class Meta:
         verbose_name = _("quota adjustment")
         verbose_name_plural = _("quota adjustments")
-        indexes = [
-            models.Index(fields=["allocation", "retailer"], name="adjustment_run_retailer"),
-            models.Index(fields=["allocation", "plan_line"], name="adjustment_run_line"),
-        ]
+        indexes = [models.Index(fields=["allocation", "retailer"], name="adjustment_run_retailer")]
 
     def __str__(self) -> str:
         return f"{self.retailer_id}/{self.plan_line_id}: {self.base} → {self.quota}"

@@ -187,7 +187,7 @@ def allocation_run(
 ) -> AllocationRun:
     """Compute and store a cycle's quotas as a new, unpublished run version.
 
-    In process, group after group; with `fan_out` the groups go to the `allocation` queue as a
+    In process, all lines in one pass (one registry load); with `fan_out` the groups go to the `allocation` queue as a
     Celery chord and this returns at once (the run's progress and status tell the rest).
     """
     allocation = allocation_start(cycle=cycle, product_codes=product_codes, actor=actor)
@@ -200,8 +200,7 @@ def allocation_run(
         return allocation
     try:
         run_progress(allocation.run, progress=5, step="compute")
-        for ids in groups:
-            allocation_group(allocation=allocation, line_ids=ids, total_lines=total)
+        allocation_group(allocation=allocation, line_ids=[i for ids in groups for i in ids], total_lines=total)
     except BaseException as exc:
         allocation_fail(allocation=allocation, error=f"{type(exc).__name__}: {exc}")
         raise

@@ -3,15 +3,17 @@ week (15,000 retailers × 90 products) under 3 s; 50,000 × 300 under 10 s; 500,
 
     .venv/bin/python bench/quotas.py [--cases 15000x90 50000x300 500000x100]
 
-Setup (not timed): the demo registry and a supply plan for the cycle: a third of the products
-by tier city-wide (A), the rest by tier × market type (B, split by share of retailers).
-Methods C/D/E and the individual rules are not built yet; this measures A and B.
+Setup (not timed): the demo registry (with its credit ratings and vulnerable retailers, so the
+individual rules apply) and a supply plan mixing every method: 10% of products by price band (C),
+5% by demand (D, with a previous cycle's orders from 30% of retailers), 2% to 200 selected
+retailers (E); of the rest a third by tier city-wide (A) and the others by tier × market type (B).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import subprocess
 import sys
 import time
@@ -40,17 +42,62 @@ def setup(retailers: int, products: int) -> None:
         product_ids = _catalogue(city, CYCLE_START)
     cycle = cycle_get_or_create(starts_on=CYCLE_START)
     rng = np.random.default_rng(1)
-    SupplyPlanLine.objects.bulk_create(
+    n = len(product_ids)
+    methods = np.array(["A" if k % 3 == 0 else "B" for k in range(n)])
+    methods[: n // 10] = "C"
+    methods[n // 10 : n // 10 + max(1, n // 20)] = "D"
+    methods[n // 10 + max(1, n // 20) : n // 10 + max(1, n // 20) + max(1, n // 50)] = "E"
+    lines = SupplyPlanLine.objects.bulk_create(
         [
             SupplyPlanLine(
-                cycle=cycle, product_id=int(pid), target=int(rng.integers(retailers // 10, retailers * 3)),
-                method="A" if k % 3 == 0 else "B", dimensions=[] if k % 3 == 0 else ["market_type"],
+                cycle=cycle,
+                product_id=int(pid),
+                target=int(rng.integers(retailers // 10, retailers * 3)),
+                method=m,
+                dimensions=["market_type"] if m == "B" else [],
                 lowest_tier=1 if k % 2 else 5,
             )  # fmt: skip
-            for k, pid in enumerate(product_ids)
+            for k, (pid, m) in enumerate(zip(product_ids, methods, strict=True))
         ]
     )
-    print(f"setup: {retailers:,} retailers, {products} plan lines in {time.perf_counter() - started:.1f} s (not timed)", flush=True)
+    _history_and_selection(cycle, lines, rng)
+    print(
+        f"setup: {retailers:,} retailers, {products} plan lines in {time.perf_counter() - started:.1f} s (not timed)",
+        flush=True,
+    )
+
+
+def _history_and_selection(cycle, lines, rng) -> None:
+    """Orders in the previous cycle for the by-demand products; 200 chosen retailers per selected product."""
+    import pandas as pd
+
+    from core.db import bulk_write_frames
+    from orders.models import Order
+    from orders.services import cycle_get_or_create
+    from retailers.models import Retailer
+
+    ids = np.array(Retailer.objects.values_list("pk", flat=True))
+    previous = cycle_get_or_create(starts_on=CYCLE_START - dt.timedelta(weeks=1))
+    frames = []
+    for line in (x for x in lines if x.method == "D"):
+        buyers = ids[rng.random(len(ids)) < 0.3]
+        qty = rng.integers(1, 6, len(buyers))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "cycle": previous.pk,
+                    "retailer": buyers,
+                    "product": line.product_id,
+                    "ordered_qty": qty,
+                    "quota": 5,
+                    "amount": qty * 100.0,
+                }
+            )
+        )
+    if frames:
+        bulk_write_frames(Order, ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"], frames)
+    for line in (x for x in lines if x.method == "E"):
+        line.selected_retailers.set(rng.choice(ids, size=min(200, len(ids)), replace=False).tolist())
 
 
 def measure(retailers: int, products: int) -> None:
@@ -61,13 +108,29 @@ def measure(retailers: int, products: int) -> None:
     cycle = OrderCycle.objects.get(starts_on=CYCLE_START)
     stages = Stages(f"allocation {retailers:,} retailers × {products} products, PostgreSQL")
     with stages.stage("run_allocation (load, compute, write)", rows=retailers * products):
-        allocation = allocation_run(cycle=cycle)
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            with cProfile.Profile() as profile:
+                allocation = allocation_run(cycle=cycle)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+        else:
+            allocation = allocation_run(cycle=cycle)
     with stages.stage("publish", rows=None):
         allocation_publish(allocation=allocation, approver=User.objects.get(username="boss"))
     rows = report_rows(allocation)
     off = sum(1 for r in rows if r["error"] != 0)
     print(f"  run stages (s): {allocation.run.timings}", flush=True)
-    print(f"  cells {len(rows)}, released {sum(r['released'] for r in rows):,} of {sum(r['target'] for r in rows):,}; cells off target: {off}", flush=True)
+    from allocation.models import QuotaAdjustment
+
+    print(
+        f"  per-retailer adjustment rows: {QuotaAdjustment.objects.filter(allocation=allocation).count():,}", flush=True
+    )
+    print(
+        f"  cells {len(rows)}, released {sum(r['released'] for r in rows):,} of {sum(r['target'] for r in rows):,}; cells off target: {off}",
+        flush=True,
+    )
     print(f"end to end: {sum(s for _, s, _ in stages.rows):.2f} s", flush=True)
 
 

@@ -10,7 +10,8 @@ In order, per cell:
 4. vulnerable preference: vulnerable retailers get extra cartons while the cell's target leaves
    room (what the penalties freed plus what the caps left unreleased), never above the target.
 
-Every retailer whose quota is not its plain cap comes out as one row with its rule codes.
+Every retailer whose quota is not its plain cap comes out as one row with its rule codes (in a
+rotating cell, only the retailers served: everyone else there has nothing this cycle).
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def apply_rules(
         codes[take, 3] = True
         released = np.bincount(cell, weights=quota, minlength=n_cells).astype(np.int64)
 
-    changed = codes.any(axis=1)
+    changed = codes.any(axis=1) & ~(in_rotation & (quota == 0))  # a rotation stores only whom it served
     names = np.array([ROTATION, CREDIT, CEILING, VULNERABLE])
     reasons = [",".join(names[row]) for row in codes[changed]]
     adjustments = pd.DataFrame({"base": base[changed], "quota": quota[changed], "reasons": reasons}, index=ids[changed])

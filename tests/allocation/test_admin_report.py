@@ -61,11 +61,19 @@ def test_retailer_quotas_page_is_scoped(client, supervisor, manager_a, manager_b
 def test_exceptions_only_by_supervisors_and_audited(client, supervisor, manager_a, computed):
     retailer = Retailer.objects.filter(manager=manager_a).first()
     line = SupplyPlanLine.objects.get(product__code="91000001")
-    data = {"cycle": line.cycle_id, "product": line.product_id, "retailer": retailer.pk, "quota": 7, "reason": "开业支持"}
+    data = {
+        "cycle": line.cycle_id,
+        "product": line.product_id,
+        "retailer": retailer.pk,
+        "quota": 7,
+        "reason": "开业支持",
+    }
     client.force_login(manager_a)
     assert client.post(reverse("admin:allocation_quotaexception_add"), data).status_code == 403
     client.force_login(supervisor)
-    assert client.post(reverse("admin:allocation_quotaexception_add"), {**data, "reason": " "}).status_code == 200  # form error
+    assert (
+        client.post(reverse("admin:allocation_quotaexception_add"), {**data, "reason": " "}).status_code == 200
+    )  # form error
     assert client.post(reverse("admin:allocation_quotaexception_add"), data).status_code == 302
     exception = QuotaException.objects.get()
     assert exception.approved_by == supervisor

@@ -58,7 +58,9 @@ def resolve(frame, plan, result):
     scoped=st.booleans(),
     double=st.booleans(),
 )
-def test_quotas_go_only_to_eligible_retailers_and_never_exceed_the_target(n, seed, target, low, span, method, tag, scoped, double):
+def test_quotas_go_only_to_eligible_retailers_and_never_exceed_the_target(
+    n, seed, target, low, span, method, tag, scoped, double
+):
     frame = registry(n, seed)
     high = min(30, low + span)
     plan = PlanLine(
@@ -67,7 +69,9 @@ def test_quotas_go_only_to_eligible_retailers_and_never_exceed_the_target(n, see
     )  # fmt: skip
     rng = np.random.default_rng(seed)
     forecast = pd.Series(rng.random(n) * 5, index=frame.index) if method == "D" else None
-    selected = frozenset(rng.choice(frame.index, size=min(n, 10), replace=False).tolist()) if method == "E" else frozenset()
+    selected = (
+        frozenset(rng.choice(frame.index, size=min(n, 10), replace=False).tolist()) if method == "E" else frozenset()
+    )
     item = LineInput(line_id=1, product_id=1, method=method, plan=plan, forecast=forecast, selected=selected)
     policy = Policy(rules=Rules(vulnerable_bonus=1, ceiling=None))
     (result,), _ = compute_lines(frame, [item], week_parity="odd", policy=policy, seed=seed)

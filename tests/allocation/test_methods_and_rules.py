@@ -7,9 +7,24 @@ import pytest
 from django.core.management import call_command
 
 from allocation.explanations import retailer_quota_explanations
-from allocation.models import AllocationPolicy, AllocationRun, BandCap, CellCap, CellReport, CycleKpi, QuotaAdjustment, SupplyPlanLine
+from allocation.models import (
+    AllocationPolicy,
+    AllocationRun,
+    BandCap,
+    CellCap,
+    CellReport,
+    CycleKpi,
+    QuotaAdjustment,
+    SupplyPlanLine,
+)
 from allocation.selectors import active_policy, demand_shapes, quotas_frame, retailer_quotas
-from allocation.services import allocation_nightly, allocation_publish, allocation_run, cycle_kpis_compute, quota_exception_set
+from allocation.services import (
+    allocation_nightly,
+    allocation_publish,
+    allocation_run,
+    cycle_kpis_compute,
+    quota_exception_set,
+)
 from core.exceptions import DomainError
 from core.models import AuditEntry, Run, RunStatus
 from orders.models import CycleStatus, Order, OrderCycle
@@ -36,13 +51,15 @@ def test_price_band_lines_stay_inside_their_band_total(planned):
         band = line.product.price_band.label
         for cap in CellCap.objects.filter(allocation=allocation, plan_line=line):
             assert cap.cap <= bands[(band, cap.tier)]
-    # Per band, what each tier may choose is never above the band's total for that tier.
+    # Lower tiers are cut off from the dearest band first (default: it serves D21 and up).
     lowest = {}
-    for (band, tier), cap in bands.items():
+    for band, tier in bands:
         lowest[band] = min(lowest.get(band, 99), tier)
-    if len(lowest) > 1:
-        dearest = max(band_lines, key=lambda line: line.product.wholesale_price).product.price_band.label
-        assert lowest[dearest] >= min(lowest.values())  # the dearest band is cut from below first
+    dearest = max(band_lines, key=lambda line: line.product.price_band.min_wholesale_price).product.price_band.label
+    assert lowest[dearest] == 21
+    assert not CellCap.objects.filter(
+        allocation=allocation, plan_line__product__price_band__label=dearest, tier__lt=21
+    ).exists()
 
 
 def test_demand_and_selected_methods(planned):
@@ -58,7 +75,9 @@ def test_demand_and_selected_methods(planned):
     )  # fmt: skip
     buyers = list(Retailer.objects.filter(status="active", order_cycle_kind="weekly", tier__isnull=False)[10:40])
     for i, r in enumerate(buyers):
-        Order.objects.create(cycle=previous, retailer=r, product=line_d.product, ordered_qty=1 + i % 3, quota=3, amount=100)
+        Order.objects.create(
+            cycle=previous, retailer=r, product=line_d.product, ordered_qty=1 + i % 3, quota=3, amount=100
+        )
     allocation = allocation_run(cycle=planned)
     frame = quotas_frame(allocation)
     d = frame[frame["plan_line"] == line_d.pk]
@@ -90,17 +109,38 @@ def test_rules_exceptions_and_explanations(planned, supervisor, manager_a):
     lines = retailer_quota_explanations(retailer=penalised.retailer, cycle=planned)
     mine = next(x for x in lines if x["product_code"] == penalised.plan_line.product.code)
     assert mine["quota"] == penalised.quota
-    assert any("D%s" % penalised.retailer.tier in r for r in mine["reasons"])
+    assert any(f"D{penalised.retailer.tier}" in r for r in mine["reasons"])
     assert any(penalised.retailer.credit_rating in r for r in mine["reasons"])
 
     # A published cycle changes only by an audited exception from a supervisor.
     with pytest.raises(DomainError):
         allocation_run(cycle=planned)
     with pytest.raises(DomainError):
-        quota_exception_set(cycle=planned, product=penalised.plan_line.product, retailer=penalised.retailer, quota=9, reason="x", approver=manager_a)
+        quota_exception_set(
+            cycle=planned,
+            product=penalised.plan_line.product,
+            retailer=penalised.retailer,
+            quota=9,
+            reason="x",
+            approver=manager_a,
+        )
     with pytest.raises(DomainError):
-        quota_exception_set(cycle=planned, product=penalised.plan_line.product, retailer=penalised.retailer, quota=9, reason=" ", approver=supervisor)
-    quota_exception_set(cycle=planned, product=penalised.plan_line.product, retailer=penalised.retailer, quota=9, reason="新店开业", approver=supervisor)
+        quota_exception_set(
+            cycle=planned,
+            product=penalised.plan_line.product,
+            retailer=penalised.retailer,
+            quota=9,
+            reason=" ",
+            approver=supervisor,
+        )
+    quota_exception_set(
+        cycle=planned,
+        product=penalised.plan_line.product,
+        retailer=penalised.retailer,
+        quota=9,
+        reason="新店开业",
+        approver=supervisor,
+    )
     assert retailer_quotas(retailer=penalised.retailer, cycle=planned)[penalised.plan_line.product.code] == 9
     entry = AuditEntry.objects.get(action="allocation.exception")
     assert entry.reason == "新店开业"
@@ -140,7 +180,14 @@ def test_kpis_on_close_feed_the_next_demand_shape(planned, supervisor):
     for i, row in enumerate(mine.itertuples()):
         ordered = row.quota if i % 2 == 0 else max(row.quota - 1, 0)  # half order their whole quota
         ordering += ordered > 0
-        Order.objects.create(cycle=planned, retailer_id=row.retailer, product_id=row.product, ordered_qty=ordered, quota=row.quota, amount=100)
+        Order.objects.create(
+            cycle=planned,
+            retailer_id=row.retailer,
+            product_id=row.product,
+            ordered_qty=ordered,
+            quota=row.quota,
+            amount=100,
+        )
     OrderCycle.objects.filter(pk=planned.pk).update(status=CycleStatus.CLOSED)
     assert cycle_kpis_compute(cycle=planned) > 0
     assert cycle_kpis_compute(cycle=planned) == CycleKpi.objects.filter(cycle=planned).count()  # idempotent
