@@ -226,11 +226,13 @@ class QuotaAdjustment(models.Model):
     """
 
     allocation = models.ForeignKey(
-        AllocationRun, models.CASCADE, related_name="adjustments", verbose_name=_("allocation run")
-    )
+        AllocationRun, models.CASCADE, related_name="adjustments", verbose_name=_("allocation run"),
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
     plan_line = models.ForeignKey(
-        SupplyPlanLine, models.CASCADE, related_name="+", verbose_name=_("supply plan line"), db_index=False
-    )
+        SupplyPlanLine, models.CASCADE, related_name="+", verbose_name=_("supply plan line"),
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
     retailer = models.ForeignKey(
         Retailer, models.CASCADE, related_name="+", verbose_name=_("retailer"), db_index=False, db_constraint=False
     )

@@ -17,7 +17,7 @@ from retailers.models import Retailer
 from .compute import LineInput, Policy
 from .engine.cells import PlanLine, line_cells
 from .engine.direct import forecast_demand
-from .engine.rules import ROTATION, Rules
+from .engine.rules import ROTATION, Rules, credit_and_ceiling, credit_factors_of
 from .models import AllocationPolicy, AllocationRun, CellCap, CycleKpi, QuotaAdjustment, QuotaException, SupplyPlanLine
 
 DEFAULT_POLICY_NAME = "default"
@@ -263,6 +263,12 @@ def quotas_frame(
         else pd.DataFrame({c: pd.Series(dtype=object) for c in columns[:-2]})
     )
     frame = frame.assign(quota=frame["cap"] * frame["weight"], reasons="")
+    if not frame.empty:  # the deterministic rules, as the run applied them (its policy snapshot)
+        policy = allocation.policy or {}
+        factor = credit_factors_of(frame["retailer"].map(registry["credit_rating"]), policy.get("credit_factors") or {})
+        quota, cut, capped = credit_and_ceiling(frame["quota"].to_numpy(np.int64), factor, policy.get("retailer_ceiling"))
+        frame["quota"] = quota
+        frame["reasons"] = np.where(cut & capped, "credit,ceiling", np.where(cut, "credit", np.where(capped, "ceiling", "")))
     line_product = dict(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", "product_id"))
     few = len(registry) < 1000
     adjusted = QuotaAdjustment.objects.filter(allocation=allocation)

@@ -10,8 +10,9 @@ In order, per cell:
 4. vulnerable preference: vulnerable retailers get extra cartons while the cell's target leaves
    room (what the penalties freed plus what the caps left unreleased), never above the target.
 
-Every retailer whose quota is not its plain cap comes out as one row with its rule codes (in a
-rotating cell, only the retailers served: everyone else there has nothing this cycle).
+Rows come out only for what cannot be recomputed on read: rotations (the retailers served) and
+vulnerable bonuses; credit penalties and the ceiling follow from the cap, the registry and the
+run's policy, and `credit_and_ceiling` applies them again when quotas are read.
 """
 
 from __future__ import annotations
@@ -47,6 +48,20 @@ def shuffle_key(retailer_ids: np.ndarray, seed: int) -> np.ndarray:
     return (x ^ (x >> np.uint64(13))) * np.uint64(40503) % np.uint64(2**32)
 
 
+def credit_and_ceiling(base: np.ndarray, factor: np.ndarray, ceiling: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The deterministic rules: cap × credit factor rounded down, then the ceiling. Also applied on read."""
+    quota = np.where(factor < 1, np.floor(base * factor), base).astype(np.int64)
+    cut = quota < base
+    capped = np.zeros(len(base), dtype=bool) if ceiling is None else quota > ceiling
+    if ceiling is not None:
+        quota = np.minimum(quota, ceiling)
+    return quota, cut, capped
+
+
+def credit_factors_of(ratings: pd.Series, factors: Mapping[str, float]) -> np.ndarray:
+    return ratings.astype(object).map(dict(factors)).fillna(1.0).to_numpy(float)
+
+
 def _take_in_order(cell: np.ndarray, cost: np.ndarray, budget: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Walk candidates in `order`; within each cell take them while the running cost fits the cell's budget."""
     taken = np.zeros(len(cell), dtype=bool)
@@ -79,7 +94,7 @@ def apply_rules(
     tier = chosen["tier"].to_numpy(np.int64)
     ids = chosen.index.to_numpy(np.int64)
     base = caps[cell, tier - lowest_tier] * weight
-    factor = chosen["credit_rating"].astype(object).map(dict(rules.credit_factors)).fillna(1.0).to_numpy(float)
+    factor = credit_factors_of(chosen["credit_rating"], rules.credit_factors)
     quota = base.copy()
     codes = np.zeros((len(chosen), 4), dtype=bool)  # rotation, credit, ceiling, vulnerable
 
@@ -101,13 +116,8 @@ def apply_rules(
         codes[in_rotation, 0] = True
 
     normal = ~in_rotation
-    penalised = normal & (factor < 1)
-    quota[penalised] = np.floor(base[penalised] * factor[penalised]).astype(np.int64)
-    codes[penalised & (quota < base), 1] = True
-    if rules.ceiling is not None:
-        over = normal & (quota > rules.ceiling)
-        quota[over] = rules.ceiling
-        codes[over, 2] = True
+    quota[normal], cut, capped = credit_and_ceiling(base[normal], factor[normal], rules.ceiling)
+    codes[normal, 1], codes[normal, 2] = cut, capped
 
     released = np.bincount(cell, weights=quota, minlength=n_cells).astype(np.int64)
     if rules.vulnerable_bonus > 0:
@@ -123,7 +133,9 @@ def apply_rules(
         codes[take, 3] = True
         released = np.bincount(cell, weights=quota, minlength=n_cells).astype(np.int64)
 
-    changed = codes.any(axis=1) & ~(in_rotation & (quota == 0))  # a rotation stores only whom it served
+    # Stored: what cannot be recomputed from the cap, the registry and the policy on read (see
+    # `credit_and_ceiling`): rotations (only whom they served) and vulnerable bonuses.
+    changed = (codes[:, 0] | codes[:, 3]) & ~(in_rotation & (quota == 0))
     names = np.array([ROTATION, CREDIT, CEILING, VULNERABLE])
     reasons = [",".join(names[row]) for row in codes[changed]]
     adjustments = pd.DataFrame({"base": base[changed], "quota": quota[changed], "reasons": reasons}, index=ids[changed])

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from allocation.compute import LineInput, Policy, compute_lines
 from allocation.engine.cells import PlanLine, line_cells
-from allocation.engine.rules import Rules
+from allocation.engine.rules import Rules, credit_and_ceiling, credit_factors_of
 
 
 def registry(n, seed):
@@ -32,15 +32,17 @@ def registry(n, seed):
     )
 
 
-def resolve(frame, plan, result):
-    """Quota per retailer: its cell's tier cap × weight, unless an adjustment says otherwise."""
+def resolve(frame, plan, result, rules):
+    """Quota per retailer as read: its cell's tier cap × weight, credit and ceiling, unless an adjustment says otherwise."""
     chosen, cells = line_cells(frame, plan, "odd")
     caps = {c.cell: c.caps for c in result.cells}
     quota = pd.Series(0, index=frame.index)
     for rid, row in chosen.iterrows():
         vector = caps.get(cells[row["cell"]])
         if vector is not None:
-            quota[rid] = int(vector[row["tier"] - plan.lowest_tier]) * row["weight"]
+            base = np.array([int(vector[row["tier"] - plan.lowest_tier]) * row["weight"]])
+            factor = credit_factors_of(pd.Series([row["credit_rating"]]), rules.credit_factors)
+            quota[rid] = int(credit_and_ceiling(base, factor, rules.ceiling)[0][0])
     for rid, adj in result.adjustments.iterrows():
         quota[rid] = adj["quota"]
     return quota
@@ -73,9 +75,9 @@ def test_quotas_go_only_to_eligible_retailers_and_never_exceed_the_target(
         frozenset(rng.choice(frame.index, size=min(n, 10), replace=False).tolist()) if method == "E" else frozenset()
     )
     item = LineInput(line_id=1, product_id=1, method=method, plan=plan, forecast=forecast, selected=selected)
-    policy = Policy(rules=Rules(vulnerable_bonus=1, ceiling=None))
+    policy = Policy(rules=Rules(vulnerable_bonus=1, ceiling=4 if seed % 2 else None))
     (result,), _ = compute_lines(frame, [item], week_parity="odd", policy=policy, seed=seed)
-    quota = resolve(frame, plan, result)
+    quota = resolve(frame, plan, result, policy.rules)
     served = frame[quota > 0]
     assert (served["status"] == "active").all()
     assert served["tier"].between(low, high).all()
@@ -93,4 +95,4 @@ def test_quotas_go_only_to_eligible_retailers_and_never_exceed_the_target(
         assert (np.diff(c.caps) >= 0).all()
         assert (c.caps >= 0).all()
     (again,), _ = compute_lines(frame, [item], week_parity="odd", policy=policy, seed=seed)
-    pd.testing.assert_series_equal(resolve(frame, plan, again), quota)
+    pd.testing.assert_series_equal(resolve(frame, plan, again, policy.rules), quota)

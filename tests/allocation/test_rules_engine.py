@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocation.engine.direct import forecast_demand, selected_quotas, share_out
-from allocation.engine.rules import NEVER_SERVED, Rules, apply_rules
+from allocation.engine.rules import NEVER_SERVED, Rules, apply_rules, credit_and_ceiling
 
 
 def eligible(n, *, tier=None, credit=None, vulnerable=None, weight=None, served=None, cell=None):
@@ -24,20 +24,18 @@ def eligible(n, *, tier=None, credit=None, vulnerable=None, weight=None, served=
     )
 
 
-def test_credit_penalty_and_ceiling_with_reasons():
+def test_credit_penalty_and_ceiling_count_but_are_recomputed_on_read():
     frame = eligible(4, credit=["AA", "C", "D", "AA"], tier=[1, 1, 1, 2])
     caps = np.array([[5, 9]])
     out = apply_rules(
         frame, caps, np.array([30]), Rules(credit_factors={"C": 0.8, "D": 0.5}, ceiling=8), lowest_tier=1, seed=1
     )
-    adj = out.adjustments
-    assert adj.loc[2, "quota"] == 4
-    assert adj.loc[2, "reasons"] == "credit"
-    assert adj.loc[3, "quota"] == 2  # floor(5 × 0.5)
-    assert adj.loc[4, "quota"] == 8
-    assert adj.loc[4, "reasons"] == "ceiling"
-    assert 1 not in adj.index  # a plain cap is not stored
-    assert out.released[0] == 5 + 4 + 2 + 8
+    assert out.released[0] == 5 + 4 + 2 + 8  # floor(5 × 0.8), floor(5 × 0.5), the ceiling
+    assert out.adjustments.empty  # nothing stored: the same rules apply again on read
+    quota, cut, capped = credit_and_ceiling(np.array([5, 5, 5, 9]), np.array([1, 0.8, 0.5, 1]), 8)
+    assert quota.tolist() == [5, 4, 2, 8]
+    assert cut.tolist() == [False, True, True, False]
+    assert capped.tolist() == [False, False, False, True]
 
 
 def test_vulnerable_bonus_only_within_the_target():
