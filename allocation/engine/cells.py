@@ -84,7 +84,8 @@ def split_target(target: int, weights: dict[tuple, int], ratios: dict | None = N
         first_total: dict = {}
         for c in cells:
             first_total[c[0]] = first_total.get(c[0], 0) + weights[c]
-        share = np.array([float(ratios.get(c[0], 0)) * weights[c] / max(first_total[c[0]], 1) for c in cells])
+        ratio = {str(k): float(v) for k, v in ratios.items()}  # JSON keys are text; county ids are numbers
+        share = np.array([ratio.get(str(c[0]), 0.0) * weights[c] / max(first_total[c[0]], 1) for c in cells])
     else:
         share = np.array([float(weights[c]) for c in cells])
     if share.sum() <= 0:

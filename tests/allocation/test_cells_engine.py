@@ -43,6 +43,7 @@ def test_split_target_by_share_and_by_ratio():
         ("urban",): 4,
     }
     assert sum(split_target(7, {("a",): 1, ("b",): 1, ("c",): 1}).values()) == 7
+    assert split_target(10, {(1,): 5, (2,): 5}, {"1": 3, "2": 7}) == {(1,): 3, (2,): 7}  # county ids from JSON keys
 
 
 def test_method_b_caps_per_cell_never_above_each_cell_target():
