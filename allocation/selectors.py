@@ -101,12 +101,10 @@ def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Alloc
         uplift=float(policy.full_order_uplift),
     )
     band_rank = {}
-    by_price = sorted(
-        {
-            (line.product.price_band.min_wholesale_price, line.product.price_band.label)
-            for line in lines
-            if line.method == "C" and line.product.price_band
-        }
+    by_price = sorted(  # ranked over the whole cycle's plan, whichever lines this call computes
+        SupplyPlanLine.objects.filter(cycle=cycle, method="C", product__price_band__isnull=False)
+        .values_list("product__price_band__min_wholesale_price", "product__price_band__label")
+        .distinct()
     )
     for rank, (_, label) in enumerate(reversed(by_price)):
         band_rank[label] = rank
