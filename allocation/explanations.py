@@ -86,7 +86,7 @@ def retailer_quota_explanations(
     allocation = allocation or published_allocation(cycle)
     if allocation is None:
         return []
-    frame = quotas_frame(allocation, registry_frame().loc[[retailer.pk]], include_unserved=True)
+    frame = quotas_frame(allocation, registry_frame([retailer.pk]), include_unserved=True)
     if frame.empty:
         return []
     lines = {

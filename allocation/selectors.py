@@ -35,9 +35,10 @@ CATEGORY_COLUMNS = [
 ]  # fmt: skip
 
 
-def registry_frame() -> pd.DataFrame:
-    """The registry as one frame; low-cardinality text as categoricals (fast comparisons per plan line)."""
-    rows = Retailer.objects.values_list(*REGISTRY_COLUMNS)
+def registry_frame(retailer_ids: list[int] | None = None) -> pd.DataFrame:
+    """The registry (or these retailers) as one frame; low-cardinality text as categoricals."""
+    retailers = Retailer.objects.all() if retailer_ids is None else Retailer.objects.filter(pk__in=retailer_ids)
+    rows = retailers.values_list(*REGISTRY_COLUMNS)
     frame = pd.DataFrame(list(rows), columns=REGISTRY_COLUMNS).set_index("id")
     return frame.astype(dict.fromkeys(CATEGORY_COLUMNS, "category"))
 
@@ -330,6 +331,6 @@ def retailer_quotas(*, retailer: Retailer, cycle: OrderCycle) -> dict[str, int]:
     allocation = published_allocation(cycle)
     if allocation is None or retailer.tier is None:
         return {}
-    frame = quotas_frame(allocation, registry_frame().loc[[retailer.pk]])
+    frame = quotas_frame(allocation, registry_frame([retailer.pk]))
     codes = dict(Product.objects.filter(pk__in=frame["product"].tolist()).values_list("pk", "code"))
     return {codes[p]: int(q) for p, q in zip(frame["product"], frame["quota"], strict=True)}

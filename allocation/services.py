@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.db import bulk_write_frames
@@ -164,14 +165,10 @@ def allocation_finish(*, allocation: AllocationRun) -> AllocationRun:
     with transaction.atomic():
         AllocationRun.objects.filter(pk=allocation.pk).update(is_complete=True)
         OrderCycle.objects.filter(pk=allocation.cycle_id, status=CycleStatus.DRAFT).update(status=CycleStatus.COMPUTED)
-    reports = CellReport.objects.filter(allocation=allocation)
-    counts = {
-        "lines": reports.values("plan_line").distinct().count(),
-        "cells": reports.count(),
-        "target": sum(r.target for r in reports),
-        "released": sum(r.released for r in reports),
-        "adjustments": QuotaAdjustment.objects.filter(allocation=allocation).count(),
-    }
+    counts = CellReport.objects.filter(allocation=allocation).aggregate(
+        lines=Count("plan_line", distinct=True), cells=Count("pk"), target=Sum("target"), released=Sum("released")
+    )
+    counts["adjustments"] = QuotaAdjustment.objects.filter(allocation=allocation).count()
     run_finish(allocation.run, counts=counts)
     allocation.is_complete = True
     return allocation
