@@ -6,6 +6,7 @@ maths; the services write the result. Nothing here touches the database.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -13,11 +14,10 @@ import pandas as pd
 
 from .engine.cells import CellCaps, PlanLine, line_caps, line_cells
 from .engine.direct import demand_quotas, selected_quotas
-from .engine.rules import NEVER_SERVED, Rules, apply_rules
+from .engine.rules import NEVER_SERVED, Reason, Rules, apply_rules, credit_factors_of
 
-DEMAND, SELECTED, BAND = "demand", "selected", "price_band"
 NO_ADJUSTMENTS = pd.DataFrame(
-    {"base": pd.Series(dtype=np.int64), "quota": pd.Series(dtype=np.int64), "reasons": pd.Series(dtype=object)}
+    {"base": pd.Series(dtype=np.int64), "quota": pd.Series(dtype=np.int64), "reasons": pd.Series(dtype=np.int64)}
 )
 
 
@@ -67,30 +67,31 @@ def compute_lines(
     registry: pd.DataFrame, inputs: list[LineInput], *, week_parity: str, policy: Policy, seed: int
 ) -> tuple[list[LineResult], list[BandResult]]:
     """Caps, per-retailer quotas and warnings for every line; method C's band totals."""
-    results: list[LineResult] = []
-    bands: list[BandResult] = []
-    band_caps = {}
-    for band, members in _by_band([i for i in inputs if i.method == "C"]).items():
-        result = _band_caps(registry, members, week_parity, policy)
-        bands.append(result)
-        band_caps[band] = result
-    for item in inputs:
-        if item.method == "D":
-            results.append(_direct_line(registry, item, week_parity, seed, demand=True))
-        elif item.method == "E":
-            results.append(_direct_line(registry, item, week_parity, seed, demand=False))
-        else:
-            results.append(
-                _tier_line(
-                    registry,
-                    item,
-                    week_parity,
-                    policy,
-                    seed,
-                    band_caps.get(item.price_band) if item.method == "C" else None,
-                )
-            )
-    return results, bands
+    results, bands = line_results(registry, inputs, week_parity=week_parity, policy=policy, seed=seed)
+    return list(results), bands
+
+
+def line_results(
+    registry: pd.DataFrame, inputs: list[LineInput], *, week_parity: str, policy: Policy, seed: int
+) -> tuple[Iterator[LineResult], list[BandResult]]:
+    """As `compute_lines`, with the lines computed one at a time as they are iterated (so a caller
+    can stream each line's rows to the database while the next one is computed)."""
+    registry = registry.assign(credit_factor=credit_factors_of(registry["credit_rating"], policy.rules.credit_factors))
+    bands = [
+        _band_caps(registry, members, week_parity, policy)
+        for members in _by_band([i for i in inputs if i.method == "C"]).values()
+    ]
+    band_caps = {b.price_band: b for b in bands}
+
+    def results() -> Iterator[LineResult]:
+        for item in inputs:
+            if item.method in ("D", "E"):
+                yield _direct_line(registry, item, week_parity, seed, demand=item.method == "D")
+            else:
+                band = band_caps.get(item.price_band) if item.method == "C" else None
+                yield _tier_line(registry, item, week_parity, policy, seed, band)
+
+    return results(), bands
 
 
 def _by_band(inputs: list[LineInput]) -> dict[str, list[LineInput]]:
@@ -178,25 +179,26 @@ def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed
     ).astype(np.int64)
     if chosen.empty:
         warnings.append("no selected retailers" if not demand else "empty scope")
-        quotas, base, reason = pd.Series(dtype=np.int64), pd.Series(dtype=np.int64), SELECTED
+        quotas, base, reason = pd.Series(dtype=np.int64), pd.Series(dtype=np.int64), Reason.SELECTED
     elif demand:
         forecast = (
             (item.forecast if item.forecast is not None else pd.Series(dtype=float)).reindex(chosen.index).fillna(0.0)
         )
         forecast = forecast * chosen["weight"]
         quotas = demand_quotas(forecast, plan.target, chosen["tier"], seed)
-        base, reason = np.round(forecast.reindex(quotas.index)).astype(np.int64), DEMAND
+        base, reason = np.round(forecast.reindex(quotas.index)).astype(np.int64), Reason.DEMAND
         if float(forecast.sum()) < plan.target:
             warnings.append(f"target above forecast demand ({float(forecast.sum()):.0f} cartons)")
         if quotas.empty:
             warnings.append("no recent demand in scope")
     else:
         quotas = selected_quotas(chosen["weight"], chosen["tier"], plan.target, seed)
-        base, reason = quotas, SELECTED
+        base, reason = quotas, Reason.SELECTED
     released = int(quotas.sum())
     cell = CellCaps((), plan.target, weights, np.zeros(n_tiers, dtype=np.int64), released, warnings)
     adjustments = pd.DataFrame(
-        {"base": base.to_numpy(np.int64), "quota": quotas.to_numpy(np.int64), "reasons": reason}, index=quotas.index
+        {"base": base.to_numpy(np.int64), "quota": quotas.to_numpy(np.int64), "reasons": int(reason)},
+        index=quotas.index,
     )
     adjustments.index.name = "retailer"
     return LineResult(item.line_id, [cell], adjustments)

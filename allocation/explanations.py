@@ -11,6 +11,7 @@ from pricing.models import Product
 from retailers.models import Retailer
 from retailers.vocabulary import CreditRating
 
+from .engine.rules import Reason
 from .models import AllocationRun, BandCap, QuotaException, SupplyPlanLine
 from .selectors import published_allocation, quotas_frame, registry_frame
 
@@ -31,13 +32,13 @@ def quota_reasons(
     exception: QuotaException | None,
 ) -> list[str]:
     """The reasons behind one quota, in order."""
-    codes = [c for c in row["reasons"].split(",") if c]
+    codes = Reason(int(row["reasons"]))
     out: list[str] = []
     if line.method == "D":
         out.append(_("By demand: your recent orders of this product, shared within the week's supply."))
     elif line.method == "E":
         out.append(_("Selected retailer: this product goes to chosen retailers only."))
-    elif "rotation" in codes:
+    elif Reason.ROTATION in codes:
         out.append(
             _("Scarce product: too little for every retailer, so it rotates; retailers left out recently come first.")
         )
@@ -52,17 +53,17 @@ def quota_reasons(
         )
         if row["weight"] == 2:
             out.append(_("You order every other week: your cap is doubled."))
-    if "credit" in codes:
+    if Reason.CREDIT in codes:
         factor = policy.get("credit_factors", {}).get(retailer.credit_rating)
         out.append(
             _("Credit rating %(rating)s: quota × %(factor)s, rounded down.")
             % {"rating": CreditRating(retailer.credit_rating).label if retailer.credit_rating else "", "factor": factor}
         )
-    if "ceiling" in codes:
+    if Reason.CEILING in codes:
         out.append(
             _("Ceiling: at most %(n)s cartons of one product per retailer.") % {"n": policy.get("retailer_ceiling")}
         )
-    if "vulnerable" in codes:
+    if Reason.VULNERABLE in codes:
         out.append(
             _("Vulnerable retailer: %(n)s extra carton(s) while supply allows.") % {"n": policy.get("vulnerable_bonus")}
         )

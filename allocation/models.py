@@ -238,7 +238,7 @@ class QuotaAdjustment(models.Model):
     )
     base = models.PositiveIntegerField(_("before the rules"))
     quota = models.PositiveIntegerField(_("quota"))
-    reasons = models.CharField(_("reasons"), max_length=100)  # rule codes, comma-separated
+    reasons = models.PositiveSmallIntegerField(_("reasons"), default=0)  # engine.rules.Reason bitmask
 
     class Meta:
         verbose_name = _("quota adjustment")

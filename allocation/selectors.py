@@ -17,7 +17,7 @@ from retailers.models import Retailer
 from .compute import LineInput, Policy
 from .engine.cells import PlanLine, line_cells
 from .engine.direct import forecast_demand
-from .engine.rules import ROTATION, Rules, credit_and_ceiling, credit_factors_of
+from .engine.rules import Reason, Rules, credit_and_ceiling, credit_factors_of, has_reason
 from .models import AllocationPolicy, AllocationRun, CellCap, CycleKpi, QuotaAdjustment, QuotaException, SupplyPlanLine
 
 DEFAULT_POLICY_NAME = "default"
@@ -163,7 +163,7 @@ def rotation_history(*, product_ids: list[int], before: dt.date) -> dict[int, pd
         allocation__is_published=True,
         allocation__cycle__starts_on__lt=before,
         plan_line__product_id__in=product_ids,
-        reasons__startswith=ROTATION,
+        reasons__in=[mask for mask in range(128) if mask & Reason.ROTATION],
         quota__gt=0,
     ).values_list("plan_line__product_id", "retailer_id", "allocation__cycle__starts_on")  # fmt: skip
     frame = pd.DataFrame(list(rows), columns=["product", "retailer", "day"])
@@ -219,8 +219,8 @@ def quotas_frame(
 ) -> pd.DataFrame:
     """Every retailer's quota in a run, resolved from the cap table, the adjustments and the exceptions.
 
-    Columns: retailer, plan_line, product, tier, cell, cap, weight, quota, reasons ("" = the plain cap,
-    else rule codes; "exception" when a supervisor set it). Retailers with no quota are absent.
+    Columns: retailer, plan_line, product, tier, cell, cap, weight, quota, reasons (a `Reason`
+    bitmask; 0 = the plain cap; EXCEPTION when a supervisor set it). Retailers with no quota are absent.
     `registry` may be limited to some retailers (one retailer's phone page). `include_unserved`
     keeps retailers a rotation left out this cycle (quota 0), so they can read why.
     """
@@ -261,13 +261,15 @@ def quotas_frame(
         if parts
         else pd.DataFrame({c: pd.Series(dtype=object) for c in columns[:-2]})
     )
-    frame = frame.assign(quota=frame["cap"] * frame["weight"], reasons="")
+    frame = frame.assign(quota=frame["cap"] * frame["weight"], reasons=0)
     if not frame.empty:  # the deterministic rules, as the run applied them (its policy snapshot)
         policy = allocation.policy or {}
         factor = credit_factors_of(frame["retailer"].map(registry["credit_rating"]), policy.get("credit_factors") or {})
-        quota, cut, capped = credit_and_ceiling(frame["quota"].to_numpy(np.int64), factor, policy.get("retailer_ceiling"))
+        quota, cut, capped = credit_and_ceiling(
+            frame["quota"].to_numpy(np.int64), factor, policy.get("retailer_ceiling")
+        )
         frame["quota"] = quota
-        frame["reasons"] = np.where(cut & capped, "credit,ceiling", np.where(cut, "credit", np.where(capped, "ceiling", "")))
+        frame["reasons"] = np.where(cut, int(Reason.CREDIT), 0) | np.where(capped, int(Reason.CEILING), 0)
     line_product = dict(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", "product_id"))
     few = len(registry) < 1000
     adjusted = QuotaAdjustment.objects.filter(allocation=allocation)
@@ -300,14 +302,14 @@ def quotas_frame(
         known = frame.set_index(["retailer", "plan_line"])[["tier", "cell", "cap", "weight", "reasons"]]
         exceptions = exceptions.drop(columns="reasons").join(known, on=["retailer", "plan_line"])
         exceptions["tier"] = exceptions["tier"].fillna(exceptions["retailer"].map(registry["tier"]))
-        exceptions = exceptions.fillna({"cell": "", "cap": 0, "weight": 1, "reasons": ""})
-        exceptions["reasons"] = (exceptions["reasons"] + ",exception").str.lstrip(",")
+        exceptions = exceptions.fillna({"cell": "", "cap": 0, "weight": 1, "reasons": 0})
+        exceptions["reasons"] = exceptions["reasons"].astype(np.int64) | int(Reason.EXCEPTION)
         frame = pd.concat([frame, exceptions[columns]], ignore_index=True).drop_duplicates(
             ["retailer", "plan_line"], keep="last"
         )
     keep = frame["quota"] > 0
     if include_unserved:
-        keep |= frame["reasons"].str.startswith(ROTATION)
+        keep |= has_reason(frame["reasons"], Reason.ROTATION)
     frame = frame[keep]
     types = {
         "retailer": np.int64,
@@ -317,6 +319,7 @@ def quotas_frame(
         "quota": np.int64,
         "cap": np.int64,
         "weight": np.int64,
+        "reasons": np.int64,
     }
     return frame.astype(types).reset_index(drop=True)
 

@@ -4,6 +4,7 @@ supervisor exceptions; closing a cycle's books (KPIs); the nightly job."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from core.runs import run_fail, run_finish, run_progress, run_start
 from orders.models import CycleStatus, Order, OrderCycle
 from retailers.models import Retailer
 
-from .compute import BandResult, LineResult, compute_lines
+from .compute import BandResult, LineResult, line_results
 from .models import (
     AllocationRun,
     BandCap,
@@ -56,7 +57,7 @@ def allocation_compute(
         ]
     policy = policy or active_policy()
     inputs = line_inputs(lines, cycle=cycle, policy=policy)
-    results, bands = compute_lines(
+    results, bands = line_results(
         registry_frame(),
         inputs,
         week_parity=cycle.week_parity,
@@ -64,14 +65,37 @@ def allocation_compute(
         seed=cycle.starts_on.toordinal(),
     )
     if line_ids is not None:
-        results = [r for r in results if r.line_id in wanted]
+        results = (r for r in results if r.line_id in wanted)
     return {line.pk: line for line in lines}, results, bands
 
 
 def _write(
+    allocation: AllocationRun, lines: dict[int, SupplyPlanLine], results: Iterable[LineResult], bands: list[BandResult]
+) -> int:
+    """One transaction. The per-retailer rows stream into one COPY as each line is computed, so
+    PostgreSQL ingests them while the next line is computed; caps and reports follow."""
+    done: list[LineResult] = []
+
+    def adjustments() -> Iterator[pd.DataFrame]:
+        for result in results:
+            done.append(result)
+            if not result.adjustments.empty:
+                frame = result.adjustments.reset_index().assign(plan_line=result.line_id, allocation=allocation.pk)
+                result.adjustments = frame.iloc[:0]  # written; free the memory
+                yield frame
+
+    with transaction.atomic():
+        bulk_write_frames(
+            QuotaAdjustment, ["allocation", "plan_line", "retailer", "base", "quota", "reasons"], adjustments()
+        )
+        _write_cells(allocation, lines, done, bands)
+    return len(done)
+
+
+def _write_cells(
     allocation: AllocationRun, lines: dict[int, SupplyPlanLine], results: list[LineResult], bands: list[BandResult]
 ) -> None:
-    caps, reports, adjustments = [], [], []
+    caps, reports = [], []
     for result in results:
         line = lines[result.line_id]
         for c in result.cells:
@@ -94,25 +118,15 @@ def _write(
                     warnings=c.warnings,
                 )
             )
-        if not result.adjustments.empty:
-            adjustments.append(result.adjustments.reset_index().assign(plan_line=line.pk))
-    with transaction.atomic():
-        if caps:
-            frame = pd.concat(caps, ignore_index=True).assign(allocation=allocation.pk)
-            bulk_write_frames(CellCap, ["allocation", "plan_line", "cell", "tier", "cap", "eligible"], [frame])
-        if adjustments:
-            frame = pd.concat(adjustments, ignore_index=True).assign(allocation=allocation.pk)
-            bulk_write_frames(
-                QuotaAdjustment, ["allocation", "plan_line", "retailer", "base", "quota", "reasons"], [frame]
-            )
-        CellReport.objects.bulk_create(reports)
-        BandCap.objects.bulk_create(
-            BandCap(
-                allocation=allocation, price_band=b.price_band, tier=b.lowest_tier + i, cap=int(cap), eligible=int(w)
-            )
-            for b in bands
-            for i, (cap, w) in enumerate(zip(b.caps.caps, b.caps.weights, strict=True))
-        )
+    if caps:
+        frame = pd.concat(caps, ignore_index=True).assign(allocation=allocation.pk)
+        bulk_write_frames(CellCap, ["allocation", "plan_line", "cell", "tier", "cap", "eligible"], [frame])
+    CellReport.objects.bulk_create(reports)
+    BandCap.objects.bulk_create(
+        BandCap(allocation=allocation, price_band=b.price_band, tier=b.lowest_tier + i, cap=int(cap), eligible=int(w))
+        for b in bands
+        for i, (cap, w) in enumerate(zip(b.caps.caps, b.caps.weights, strict=True))
+    )
 
 
 def allocation_start(*, cycle: OrderCycle, product_codes: list[str] | None = None, actor=None) -> AllocationRun:
@@ -145,10 +159,10 @@ def line_groups(cycle: OrderCycle, product_codes: list[str] | None = None, size:
 def allocation_group(*, allocation: AllocationRun, line_ids: list[int], total_lines: int) -> int:
     """Compute and write one group of lines into an open run; report progress."""
     lines, results, bands = allocation_compute(cycle=allocation.cycle, line_ids=line_ids, policy=_policy_of(allocation))
-    _write(allocation, lines, results, bands)
+    written = _write(allocation, lines, results, bands)
     done = CellReport.objects.filter(allocation=allocation).values("plan_line").distinct().count()
     run_progress(allocation.run, progress=5 + 90 * done // max(total_lines, 1), step=f"{done}/{total_lines} lines")
-    return len(results)
+    return written
 
 
 def _policy_of(allocation: AllocationRun):

@@ -17,14 +17,32 @@ run's policy, and `credit_and_ceiling` applies them again when quotas are read.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-ROTATION, CREDIT, CEILING, VULNERABLE = "rotation", "credit", "ceiling", "vulnerable"
 NEVER_SERVED = -1
+
+
+class Reason(enum.IntFlag):
+    """Why a quota is what it is, beyond the plain cap of its tier. Stored as a bitmask
+    (`QuotaAdjustment.reasons`), so the per-retailer rows stay numeric for binary COPY."""
+
+    ROTATION = 1
+    CREDIT = 2
+    CEILING = 4
+    VULNERABLE = 8
+    DEMAND = 16  # method D
+    SELECTED = 32  # method E
+    EXCEPTION = 64  # a supervisor's exception (on read only)
+
+
+def has_reason(reasons: np.ndarray | pd.Series, reason: Reason) -> np.ndarray:
+    """Which rows of a bitmask column carry `reason`."""
+    return (np.asarray(reasons, dtype=np.int64) & int(reason)) != 0
 
 
 @dataclass(frozen=True)
@@ -37,7 +55,7 @@ class Rules:
 
 @dataclass
 class RuleOutcome:
-    adjustments: pd.DataFrame  # retailer (index), base, quota, reasons
+    adjustments: pd.DataFrame  # retailer (index), base, quota, reasons (Reason bitmask)
     released: np.ndarray  # per cell, after the rules
     rotated: np.ndarray  # per cell: bool
 
@@ -48,7 +66,9 @@ def shuffle_key(retailer_ids: np.ndarray, seed: int) -> np.ndarray:
     return (x ^ (x >> np.uint64(13))) * np.uint64(40503) % np.uint64(2**32)
 
 
-def credit_and_ceiling(base: np.ndarray, factor: np.ndarray, ceiling: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def credit_and_ceiling(
+    base: np.ndarray, factor: np.ndarray, ceiling: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The deterministic rules: cap × credit factor rounded down, then the ceiling. Also applied on read."""
     quota = np.where(factor < 1, np.floor(base * factor), base).astype(np.int64)
     cut = quota < base
@@ -86,17 +106,20 @@ def apply_rules(
     lowest_tier: int,
     seed: int,
 ) -> RuleOutcome:
-    """`chosen`: eligible retailers (index = retailer id) with cell (int), tier, weight, credit_rating,
-    is_vulnerable, last_served (ordinal day, NEVER_SERVED if never). `caps`: cells × tiers (lowest first)."""
+    """`chosen`: eligible retailers (index = retailer id) with cell (int), tier, weight, credit_rating
+    (or its credit_factor), is_vulnerable, last_served (ordinal day, NEVER_SERVED if never). `caps`: cells × tiers (lowest first)."""
     n_cells = len(cell_targets)
     cell = chosen["cell"].to_numpy(np.int64)
     weight = chosen["weight"].to_numpy(np.int64)
     tier = chosen["tier"].to_numpy(np.int64)
     ids = chosen.index.to_numpy(np.int64)
     base = caps[cell, tier - lowest_tier] * weight
-    factor = credit_factors_of(chosen["credit_rating"], rules.credit_factors)
+    if "credit_factor" in chosen:  # precomputed once for the whole registry
+        factor = chosen["credit_factor"].to_numpy(float)
+    else:
+        factor = credit_factors_of(chosen["credit_rating"], rules.credit_factors)
     quota = base.copy()
-    codes = np.zeros((len(chosen), 4), dtype=bool)  # rotation, credit, ceiling, vulnerable
+    reasons = np.zeros(len(chosen), dtype=np.int64)  # Reason bitmask
 
     total = np.bincount(cell, weights=weight, minlength=n_cells)
     left_out = np.bincount(cell, weights=weight * (base == 0), minlength=n_cells)
@@ -113,11 +136,11 @@ def apply_rules(
         ]
         take = _take_in_order(cell, weight, cell_targets.astype(np.int64), order)
         quota[take] = weight[take]
-        codes[in_rotation, 0] = True
+        reasons[in_rotation] |= int(Reason.ROTATION)
 
     normal = ~in_rotation
     quota[normal], cut, capped = credit_and_ceiling(base[normal], factor[normal], rules.ceiling)
-    codes[normal, 1], codes[normal, 2] = cut, capped
+    reasons[normal] |= np.where(cut, int(Reason.CREDIT), 0) | np.where(capped, int(Reason.CEILING), 0)
 
     released = np.bincount(cell, weights=quota, minlength=n_cells).astype(np.int64)
     if rules.vulnerable_bonus > 0:
@@ -130,14 +153,14 @@ def apply_rules(
         order = candidates[np.lexsort((shuffle_key(ids[candidates], seed), tier[candidates]))]  # lower tiers first
         take = _take_in_order(cell, bonus, room, order)
         quota[take] += bonus[take]
-        codes[take, 3] = True
+        reasons[take] |= int(Reason.VULNERABLE)
         released = np.bincount(cell, weights=quota, minlength=n_cells).astype(np.int64)
 
     # Stored: what cannot be recomputed from the cap, the registry and the policy on read (see
     # `credit_and_ceiling`): rotations (only whom they served) and vulnerable bonuses.
-    changed = (codes[:, 0] | codes[:, 3]) & ~(in_rotation & (quota == 0))
-    names = np.array([ROTATION, CREDIT, CEILING, VULNERABLE])
-    reasons = [",".join(names[row]) for row in codes[changed]]
-    adjustments = pd.DataFrame({"base": base[changed], "quota": quota[changed], "reasons": reasons}, index=ids[changed])
+    changed = has_reason(reasons, Reason.ROTATION | Reason.VULNERABLE) & ~(in_rotation & (quota == 0))
+    adjustments = pd.DataFrame(
+        {"base": base[changed], "quota": quota[changed], "reasons": reasons[changed]}, index=ids[changed]
+    )
     adjustments.index.name = "retailer"
     return RuleOutcome(adjustments, released, rotated)

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from allocation.engine.rules import Reason, has_reason
 from allocation.explanations import retailer_quota_explanations
 from allocation.models import (
     AllocationPolicy,
@@ -98,12 +99,12 @@ def test_rules_exceptions_and_explanations(planned, supervisor, manager_a):
     allocation = allocation_run(cycle=planned)
     assert allocation.policy["retailer_ceiling"] == 6
     quotas = quotas_frame(allocation)
-    assert (quotas["reasons"].str.contains("ceiling")).any()
-    assert quotas.loc[~quotas["reasons"].str.contains("vulnerable|exception"), "quota"].max() <= 6
+    assert has_reason(quotas["reasons"], Reason.CEILING).any()
+    assert quotas.loc[~has_reason(quotas["reasons"], Reason.VULNERABLE | Reason.EXCEPTION), "quota"].max() <= 6
     for report in CellReport.objects.filter(allocation=allocation):
         assert report.released <= report.target
     allocation_publish(allocation=allocation, approver=supervisor)
-    row = quotas[quotas["reasons"].str.contains("credit")].iloc[0]
+    row = quotas[has_reason(quotas["reasons"], Reason.CREDIT)].iloc[0]
     retailer = Retailer.objects.get(pk=row["retailer"])
     product = SupplyPlanLine.objects.get(pk=row["plan_line"]).product
     lines = retailer_quota_explanations(retailer=retailer, cycle=planned)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocation.engine.direct import forecast_demand, selected_quotas, share_out
-from allocation.engine.rules import NEVER_SERVED, Rules, apply_rules, credit_and_ceiling
+from allocation.engine.rules import NEVER_SERVED, Reason, Rules, apply_rules, credit_and_ceiling
 
 
 def eligible(n, *, tier=None, credit=None, vulnerable=None, weight=None, served=None, cell=None):
@@ -43,7 +43,7 @@ def test_vulnerable_bonus_only_within_the_target():
     caps = np.array([[3]])
     tight = apply_rules(frame, caps, np.array([10]), Rules(vulnerable_bonus=1), lowest_tier=1, seed=1)
     assert tight.released[0] == 10  # 9 from the caps, room for one bonus only
-    assert (tight.adjustments["reasons"] == "vulnerable").sum() == 1
+    assert (tight.adjustments["reasons"] == Reason.VULNERABLE).sum() == 1
     roomy = apply_rules(frame, caps, np.array([20]), Rules(vulnerable_bonus=2), lowest_tier=1, seed=1)
     assert roomy.adjustments["quota"].tolist() == [5, 5]
     # A penalised retailer's freed cartons can fund the bonus.
@@ -69,7 +69,7 @@ def test_rotation_serves_those_left_out_first():
     )
     served_second = set(second.adjustments.index[second.adjustments["quota"] > 0])
     assert not served_first & served_second  # last week's receivers wait
-    assert (second.adjustments["reasons"] == "rotation").all()
+    assert (second.adjustments["reasons"] == Reason.ROTATION).all()
 
 
 @settings(max_examples=80, deadline=None)
