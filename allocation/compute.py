@@ -160,9 +160,9 @@ def _tier_line(
         c.released = int(outcome.released[i])
         if outcome.rotated[i]:
             c.caps = np.zeros_like(c.caps)
-            in_cell = chosen["cell"].to_numpy() == i
-            served_now = int((outcome.adjustments["quota"].reindex(chosen.index[in_cell]).fillna(0) > 0).sum())
-            c.warnings.append(f"rotation: {served_now} of {int(in_cell.sum())} retailers served")
+            c.served = outcome.served[i]
+            in_cell = int((chosen["cell"].to_numpy() == i).sum())
+            c.warnings.append(f"rotation: {len(c.served)} of {in_cell} retailers served")
     return LineResult(item.line_id, caps, outcome.adjustments)
 
 

@@ -217,6 +217,30 @@ class BandCap(models.Model):
         return f"{self.price_band} D{self.tier}: {self.cap}"
 
 
+class RotationCell(models.Model):
+    """A cell that rotated (too scarce for every eligible retailer): whom it served, as a bitmap over
+    retailer ids (bit i set = retailer i received its carton; see `engine.bitmaps`). One row per cell
+    instead of one per served retailer; quotas resolve from it on read."""
+
+    allocation = models.ForeignKey(
+        AllocationRun, models.CASCADE, related_name="rotations", verbose_name=_("allocation run")
+    )
+    plan_line = models.ForeignKey(SupplyPlanLine, models.CASCADE, related_name="+", verbose_name=_("supply plan line"))
+    cell = models.CharField(_("cell"), max_length=200, blank=True)
+    served = models.BinaryField(_("served retailers (bitmap)"))
+    served_count = models.PositiveIntegerField(_("retailers served"))
+
+    class Meta:
+        verbose_name = _("rotation")
+        verbose_name_plural = _("rotations")
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "plan_line", "cell"], name="rotation_one_per_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_line_id} {self.cell}: {self.served_count} served"
+
+
 class QuotaAdjustment(models.Model):
     """A retailer whose quota is not simply its tier's cap: the rules that applied, and the result.
 

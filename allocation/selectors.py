@@ -15,10 +15,20 @@ from pricing.models import Product
 from retailers.models import Retailer
 
 from .compute import LineInput, Policy
+from .engine.bitmaps import bitmap_contains, bitmap_to_ids
 from .engine.cells import PlanLine, line_cells
 from .engine.direct import forecast_demand
 from .engine.rules import Reason, Rules, credit_and_ceiling, credit_factors_of, has_reason
-from .models import AllocationPolicy, AllocationRun, CellCap, CycleKpi, QuotaAdjustment, QuotaException, SupplyPlanLine
+from .models import (
+    AllocationPolicy,
+    AllocationRun,
+    CellCap,
+    CycleKpi,
+    QuotaAdjustment,
+    QuotaException,
+    RotationCell,
+    SupplyPlanLine,
+)
 
 DEFAULT_POLICY_NAME = "default"
 
@@ -157,19 +167,22 @@ def demand_forecasts(
     }
 
 
-def rotation_history(*, product_ids: list[int], before: dt.date) -> dict[int, pd.Series]:
-    """Per product: retailer → the day (ordinal) it last received a rotation carton in a published cycle."""
-    rows = QuotaAdjustment.objects.filter(
+def rotation_history(*, product_ids: list[int], before: dt.date, weeks: int = 26) -> dict[int, pd.Series]:
+    """Per product: retailer → the day (ordinal) it last received a rotation carton in a published
+    cycle of the last `weeks` weeks (earlier counts as never: they come first either way)."""
+    rows = RotationCell.objects.filter(
         allocation__is_published=True,
         allocation__cycle__starts_on__lt=before,
+        allocation__cycle__starts_on__gte=before - dt.timedelta(weeks=weeks),
         plan_line__product_id__in=product_ids,
-        reasons__in=[mask for mask in range(128) if mask & Reason.ROTATION],
-        quota__gt=0,
-    ).values_list("plan_line__product_id", "retailer_id", "allocation__cycle__starts_on")  # fmt: skip
-    frame = pd.DataFrame(list(rows), columns=["product", "retailer", "day"])
-    if frame.empty:
+    ).values_list("plan_line__product_id", "served", "allocation__cycle__starts_on")  # fmt: skip
+    frames = [
+        pd.DataFrame({"product": product, "retailer": bitmap_to_ids(served), "day": day.toordinal()})
+        for product, served, day in rows
+    ]
+    if not frames:
         return {}
-    frame["day"] = frame["day"].map(dt.date.toordinal)
+    frame = pd.concat(frames, ignore_index=True)
     return {int(p): g.groupby("retailer")["day"].max() for p, g in frame.groupby("product")}
 
 
@@ -270,8 +283,9 @@ def quotas_frame(
         )
         frame["quota"] = quota
         frame["reasons"] = np.where(cut, int(Reason.CREDIT), 0) | np.where(capped, int(Reason.CEILING), 0)
-    line_product = dict(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", "product_id"))
     few = len(registry) < 1000
+    frame = _with_rotations(frame, allocation, registry)
+    line_product = dict(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", "product_id"))
     adjusted = QuotaAdjustment.objects.filter(allocation=allocation)
     adjusted = adjusted.filter(retailer_id__in=list(registry.index)) if few else adjusted
     adjustments = pd.DataFrame(
@@ -322,6 +336,21 @@ def quotas_frame(
         "reasons": np.int64,
     }
     return frame.astype(types).reset_index(drop=True)
+
+
+def _with_rotations(frame: pd.DataFrame, allocation: AllocationRun, registry: pd.DataFrame) -> pd.DataFrame:
+    """Retailers in a rotated cell: one carton (their weight) if the rotation served them, else 0."""
+    if frame.empty:
+        return frame
+    rotations = RotationCell.objects.filter(allocation=allocation).values_list("plan_line_id", "cell", "served")
+    for plan_line, cell, served in rotations:
+        rows = (frame["plan_line"] == plan_line).to_numpy() & (frame["cell"] == cell).to_numpy()
+        if not rows.any():
+            continue
+        hit = bitmap_contains(served, frame.loc[rows, "retailer"].to_numpy(np.int64))
+        frame.loc[rows, "quota"] = np.where(hit, frame.loc[rows, "weight"].to_numpy(np.int64), 0)
+        frame.loc[rows, "reasons"] = int(Reason.ROTATION)
+    return frame
 
 
 def cell_key(cell: tuple, dimensions: list[str]) -> str:

@@ -21,6 +21,7 @@ from orders.models import CycleStatus, Order, OrderCycle
 from retailers.models import Retailer
 
 from .compute import BandResult, LineResult, line_results
+from .engine.bitmaps import ids_to_bitmap
 from .models import (
     AllocationRun,
     BandCap,
@@ -29,6 +30,7 @@ from .models import (
     CycleKpi,
     QuotaAdjustment,
     QuotaException,
+    RotationCell,
     SupplyPlanLine,
 )  # fmt: skip
 from .selectors import active_policy, cell_key, line_inputs, policy_input, policy_snapshot, quotas_frame, registry_frame
@@ -95,7 +97,7 @@ def _write(
 def _write_cells(
     allocation: AllocationRun, lines: dict[int, SupplyPlanLine], results: list[LineResult], bands: list[BandResult]
 ) -> None:
-    caps, reports = [], []
+    caps, reports, rotations = [], [], []
     for result in results:
         line = lines[result.line_id]
         for c in result.cells:
@@ -118,10 +120,21 @@ def _write_cells(
                     warnings=c.warnings,
                 )
             )
+            if c.served is not None:
+                rotations.append(
+                    RotationCell(
+                        allocation=allocation,
+                        plan_line_id=line.pk,
+                        cell=key,
+                        served=ids_to_bitmap(c.served),
+                        served_count=len(c.served),
+                    )  # fmt: skip
+                )
     if caps:
         frame = pd.concat(caps, ignore_index=True).assign(allocation=allocation.pk)
         bulk_write_frames(CellCap, ["allocation", "plan_line", "cell", "tier", "cap", "eligible"], [frame])
     CellReport.objects.bulk_create(reports)
+    RotationCell.objects.bulk_create(rotations)
     BandCap.objects.bulk_create(
         BandCap(allocation=allocation, price_band=b.price_band, tier=b.lowest_tier + i, cap=int(cap), eligible=int(w))
         for b in bands
@@ -141,19 +154,18 @@ def allocation_start(*, cycle: OrderCycle, product_codes: list[str] | None = Non
 
 
 def line_groups(cycle: OrderCycle, product_codes: list[str] | None = None, size: int | None = None) -> list[list[int]]:
-    """Plan lines in groups for workers; a price band's method C lines stay in one group."""
+    """Plan lines in groups of about `size` for workers; a price band's method C lines stay in one group."""
     size = size or settings.ALLOCATION_GROUP_SIZE
-    groups: list[list[int]] = []
-    bands: dict[int, list[int]] = {}
-    others = []
+    units: dict[object, list[int]] = {}  # a band's lines, or one line
     for line in plan_lines(cycle, product_codes):
-        if line.method == "C":
-            bands.setdefault(line.product.price_band_id or -line.product_id, []).append(line.pk)
-        else:
-            others.append(line.pk)
-    groups.extend(bands.values())
-    groups.extend(others[i : i + size] for i in range(0, len(others), size))
-    return groups
+        key = ("band", line.product.price_band_id or -line.product_id) if line.method == "C" else line.pk
+        units.setdefault(key, []).append(line.pk)
+    groups: list[list[int]] = [[]]
+    for unit in units.values():
+        if groups[-1] and len(groups[-1]) + len(unit) > size:
+            groups.append([])
+        groups[-1].extend(unit)
+    return [g for g in groups if g]
 
 
 def allocation_group(*, allocation: AllocationRun, line_ids: list[int], total_lines: int) -> int:

@@ -1,7 +1,10 @@
 """Issue 4 targets on PostgreSQL, end to end (load, compute, write, publish): a real city's
 week (15,000 retailers × 90 products) under 3 s; 50,000 × 300 under 10 s; 500,000 × 100 under 30 s.
 
-    .venv/bin/python bench/quotas.py [--cases 15000x90 50000x300 500000x100]
+    .venv/bin/python bench/quotas.py [--cases 15000x90 50000x300 500000x100] [--workers N]
+
+With --workers, the run fans out as a Celery chord on a real worker (Redis) with N processes,
+one group of lines per process, as production does for large plans.
 
 Setup (not timed): the demo registry (with its credit ratings and vulnerable retailers, so the
 individual rules apply) and a supply plan mixing every method: 10% of products by price band (C),
@@ -12,6 +15,7 @@ retailers (E); of the rest a third by tier city-wide (A) and the others by tier 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -19,7 +23,9 @@ import sys
 import time
 
 import numpy as np
-from _common import Stages, fresh_database
+from _common import ROOT, Stages, fresh_database
+
+REDIS = "redis://127.0.0.1:6379/7"
 
 CYCLE_START = dt.date(2026, 11, 23)
 
@@ -100,15 +106,53 @@ def _history_and_selection(cycle, lines, rng) -> None:
         line.selected_retailers.set(rng.choice(ids, size=min(200, len(ids)), replace=False).tolist())
 
 
-def measure(retailers: int, products: int) -> None:
+@contextlib.contextmanager
+def celery_workers(concurrency: int):
+    """A real `celery worker` (prefork, `concurrency` processes) on Redis, on the bench database."""
+    from distribution.celery import app
+
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "distribution", "worker", "-Q", "allocation", "-c", str(concurrency),
+         "--without-gossip", "--without-mingle", "-l", "warning"],
+        cwd=ROOT, env=os.environ.copy(),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=1.0):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("celery worker did not start")
+        yield
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def run_on_workers(cycle):
+    """allocation_run as a chord over the workers; returns when the run has finished."""
+    from allocation.models import AllocationRun
+    from allocation.services import allocation_run
+    from core.models import Run, RunStatus
+
+    allocation = allocation_run(cycle=cycle, fan_out=True)
+    while (run := Run.objects.get(pk=allocation.run_id)).status == RunStatus.RUNNING:
+        time.sleep(0.05)
+    if run.status != RunStatus.SUCCEEDED:
+        raise SystemExit(f"run failed: {run.error}")
+    return AllocationRun.objects.get(pk=allocation.pk)
+
+
+def measure(retailers: int, products: int, workers: int) -> None:
     from accounts.models import User
     from allocation.services import allocation_publish, allocation_run, report_rows
     from orders.models import OrderCycle
 
     cycle = OrderCycle.objects.get(starts_on=CYCLE_START)
-    stages = Stages(f"allocation {retailers:,} retailers × {products} products, PostgreSQL")
+    where = f"a chord on {workers} worker processes" if workers else "in process"
+    stages = Stages(f"allocation {retailers:,} retailers × {products} products, PostgreSQL, {where}")
     with stages.stage("run_allocation (load, compute, write)", rows=retailers * products):
-        if os.environ.get("BENCH_PROFILE"):
+        if workers:
+            allocation = run_on_workers(cycle)
+        elif os.environ.get("BENCH_PROFILE"):
             import cProfile
             import pstats
 
@@ -137,15 +181,22 @@ def measure(retailers: int, products: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", nargs="+", default=["15000x90", "50000x300", "500000x100"])
+    parser.add_argument(
+        "--workers", type=int, default=0, help="fan out as a Celery chord on a real worker with N processes (Redis)"
+    )
     args = parser.parse_args()
     if len(args.cases) > 1:
         for case in args.cases:
-            subprocess.run([sys.executable, __file__, "--cases", case], check=True)
+            subprocess.run([sys.executable, __file__, "--cases", case, "--workers", str(args.workers)], check=True)
         return
     retailers, products = (int(x) for x in args.cases[0].split("x"))
+    if args.workers:
+        os.environ["CELERY_BROKER_URL"] = os.environ["CELERY_RESULT_BACKEND"] = REDIS
+        os.environ["ALLOCATION_GROUP_SIZE"] = str(-(-products // args.workers))  # one group per worker process
     with fresh_database(f"bench_allocation_{retailers}"):
         setup(retailers, products)
-        measure(retailers, products)
+        with celery_workers(args.workers) if args.workers else contextlib.nullcontext():
+            measure(retailers, products, args.workers)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ class CellCaps:
     caps: np.ndarray
     released: int
     warnings: list[str] = field(default_factory=list)
+    served: np.ndarray | None = None  # a rotated cell: the retailer ids served (one carton, two if double weight)
 
 
 def orders_this_cycle(retailers: pd.DataFrame, week_parity: str) -> pd.Series:

@@ -10,9 +10,10 @@ In order, per cell:
 4. vulnerable preference: vulnerable retailers get extra cartons while the cell's target leaves
    room (what the penalties freed plus what the caps left unreleased), never above the target.
 
-Rows come out only for what cannot be recomputed on read: rotations (the retailers served) and
-vulnerable bonuses; credit penalties and the ceiling follow from the cap, the registry and the
-run's policy, and `credit_and_ceiling` applies them again when quotas are read.
+Stored is only what cannot be recomputed on read: per rotated cell the set of retailers served
+(`served`, kept as a bitmap) and a row per vulnerable bonus; credit penalties and the ceiling
+follow from the cap, the registry and the run's policy, and `credit_and_ceiling` applies them
+again when quotas are read.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class RuleOutcome:
     adjustments: pd.DataFrame  # retailer (index), base, quota, reasons (Reason bitmask)
     released: np.ndarray  # per cell, after the rules
     rotated: np.ndarray  # per cell: bool
+    served: dict[int, np.ndarray] = field(default_factory=dict)  # rotated cell → retailer ids served (quota = weight)
 
 
 def shuffle_key(retailer_ids: np.ndarray, seed: int) -> np.ndarray:
@@ -136,6 +138,9 @@ def apply_rules(
         ]
         take = _take_in_order(cell, weight, cell_targets.astype(np.int64), order)
         quota[take] = weight[take]
+        served = {int(i): ids[take & (cell == i)] for i in np.flatnonzero(rotated)}
+    else:
+        served = {}
         reasons[in_rotation] |= int(Reason.ROTATION)
 
     normal = ~in_rotation
@@ -156,11 +161,10 @@ def apply_rules(
         reasons[take] |= int(Reason.VULNERABLE)
         released = np.bincount(cell, weights=quota, minlength=n_cells).astype(np.int64)
 
-    # Stored: what cannot be recomputed from the cap, the registry and the policy on read (see
-    # `credit_and_ceiling`): rotations (only whom they served) and vulnerable bonuses.
-    changed = has_reason(reasons, Reason.ROTATION | Reason.VULNERABLE) & ~(in_rotation & (quota == 0))
+    # Rows only for vulnerable bonuses; rotations go out as `served` (see the module docstring).
+    changed = has_reason(reasons, Reason.VULNERABLE)
     adjustments = pd.DataFrame(
         {"base": base[changed], "quota": quota[changed], "reasons": reasons[changed]}, index=ids[changed]
     )
     adjustments.index.name = "retailer"
-    return RuleOutcome(adjustments, released, rotated)
+    return RuleOutcome(adjustments, released, rotated, served)

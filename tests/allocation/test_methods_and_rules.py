@@ -15,6 +15,8 @@ from allocation.models import (
     CellCap,
     CellReport,
     CycleKpi,
+    QuotaAdjustment,
+    RotationCell,
     SupplyPlanLine,
 )
 from allocation.selectors import active_policy, demand_shapes, quotas_frame, retailer_quotas
@@ -23,11 +25,13 @@ from allocation.services import (
     allocation_publish,
     allocation_run,
     cycle_kpis_compute,
+    line_groups,
     quota_exception_set,
 )
 from core.exceptions import DomainError
 from core.models import AuditEntry, Run, RunStatus
 from orders.models import CycleStatus, Order, OrderCycle
+from orders.services import cycle_get_or_create
 from retailers.models import Retailer
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +227,47 @@ def test_policy_is_versioned(db):
     policy.save()
     assert AllocationPolicy.objects.count() == 1
     assert policy.history.count() == 2
+
+
+def test_rotation_is_stored_per_cell_and_serves_others_next_cycle(planned, supervisor):
+    """A product too scarce for every eligible retailer rotates: the run keeps whom it served (one
+    bitmap per cell), quotas resolve from it, and the next cycle serves those left out first."""
+    line = SupplyPlanLine.objects.get(cycle=planned, product__code="91000001")
+    SupplyPlanLine.objects.filter(pk=line.pk).update(target=5, method="A", dimensions=[], cell_ratios={})
+    first = allocation_run(cycle=planned, product_codes=["91000001"])
+    rotation = RotationCell.objects.get(allocation=first, plan_line=line)
+    report = CellReport.objects.get(allocation=first, plan_line=line)
+    quotas = quotas_frame(first, include_unserved=True)
+    mine = quotas[quotas["plan_line"] == line.pk]
+    assert has_reason(mine["reasons"], Reason.ROTATION).all()
+    served = set(mine.loc[mine["quota"] > 0, "retailer"])
+    assert len(served) == rotation.served_count > 0
+    assert mine["quota"].sum() == report.released <= 5
+    assert len(mine) > len(served)  # the others are listed with 0 and can read why
+    assert not QuotaAdjustment.objects.filter(allocation=first, plan_line=line).exists()
+    allocation_publish(allocation=first, approver=supervisor)
+
+    following = cycle_get_or_create(starts_on=planned.starts_on + dt.timedelta(weeks=1))
+    SupplyPlanLine.objects.create(
+        cycle=following, product=line.product, target=5, method="A", highest_tier=line.highest_tier,
+        lowest_tier=line.lowest_tier,
+    )  # fmt: skip
+    second = allocation_run(cycle=following)
+    again = quotas_frame(second)
+    served_again = set(again.loc[again["quota"] > 0, "retailer"])
+    assert served_again
+    assert not served & served_again
+
+
+def test_line_groups_keep_each_price_band_together(planned):
+    lines = {line.pk: line for line in SupplyPlanLine.objects.filter(cycle=planned).select_related("product")}
+    groups = line_groups(planned, size=2)
+    assert sorted(pk for group in groups for pk in group) == sorted(lines)
+    band_of_group = {}
+    for i, group in enumerate(groups):
+        for pk in group:
+            if lines[pk].method == "C":
+                band_of_group.setdefault(lines[pk].product.price_band_id, set()).add(i)
+    assert band_of_group
+    assert all(len(found) == 1 for found in band_of_group.values())
+    assert all(len(group) <= 2 for group in groups if not any(lines[pk].method == "C" for pk in group))
