@@ -33,7 +33,8 @@ def registry(n, seed):
 
 
 def resolve(frame, plan, result, rules):
-    """Quota per retailer as read: its cell's tier cap × weight, credit and ceiling, unless an adjustment says otherwise."""
+    """Quota per retailer as read: its cell's tier cap × weight, credit and ceiling, a rotation's
+    carton, unless an adjustment says otherwise."""
     chosen, cells = line_cells(frame, plan, "odd")
     caps = {c.cell: c.caps for c in result.cells}
     quota = pd.Series(0, index=frame.index)
@@ -43,6 +44,9 @@ def resolve(frame, plan, result, rules):
             base = np.array([int(vector[row["tier"] - plan.lowest_tier]) * row["weight"]])
             factor = credit_factors_of(pd.Series([row["credit_rating"]]), rules.credit_factors)
             quota[rid] = int(credit_and_ceiling(base, factor, rules.ceiling)[0][0])
+    for c in result.cells:  # a rotated cell: one carton (the weight) for each retailer it served
+        if c.served is not None:
+            quota[c.served] = chosen.loc[c.served, "weight"].to_numpy()
     for rid, adj in result.adjustments.iterrows():
         quota[rid] = adj["quota"]
     return quota
