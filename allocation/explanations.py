@@ -7,13 +7,12 @@ import json
 from django.utils.translation import gettext as _
 
 from orders.models import OrderCycle
-from pricing.models import Product
 from retailers.models import Retailer
 from retailers.vocabulary import CreditRating
 
 from .engine.rules import Reason
 from .models import AllocationRun, BandCap, QuotaException, SupplyPlanLine
-from .selectors import published_allocation, quotas_frame, registry_frame
+from .selectors import published_allocation, retailer_quota_rows
 
 
 def _cell_text(cell: str) -> str:
@@ -83,16 +82,17 @@ def quota_reasons(
 def retailer_quota_explanations(
     *, retailer: Retailer, cycle: OrderCycle, allocation: AllocationRun | None = None
 ) -> list[dict]:
-    """Per product: code, name, quota and reasons, for the cycle's published run (or the given run)."""
+    """Per product: the product, its code and name, the release method, the quota and the reasons,
+    for the cycle's published run (or the given run)."""
     allocation = allocation or published_allocation(cycle)
     if allocation is None:
         return []
-    frame = quotas_frame(allocation, registry_frame([retailer.pk]), include_unserved=True)
-    if frame.empty:
+    rows = retailer_quota_rows(allocation=allocation, retailer_id=retailer.pk)
+    if not rows:
         return []
     lines = {
         line.pk: line
-        for line in SupplyPlanLine.objects.filter(pk__in=frame["plan_line"].tolist()).select_related(
+        for line in SupplyPlanLine.objects.filter(pk__in=[r["plan_line"] for r in rows]).select_related(
             "product__price_band"
         )
     }
@@ -103,16 +103,17 @@ def retailer_quota_explanations(
     bands = {
         (b.price_band, b.tier): b.cap for b in BandCap.objects.filter(allocation=allocation, tier=retailer.tier or 0)
     }
-    products = Product.objects.in_bulk(frame["product"].tolist())
     out = []
-    for row in frame.sort_values("product").to_dict("records"):
+    for row in rows:
         line = lines[row["plan_line"]]
         band = line.product.price_band.label if line.method == "C" and line.product.price_band else None
         band_total = bands.get((band, row["tier"])) if band else None
         out.append(
             {
-                "product_code": products[row["product"]].code,
-                "product_name": products[row["product"]].name,
+                "product": line.product,
+                "product_code": line.product.code,
+                "product_name": line.product.name,
+                "method": line.method,
                 "quota": int(row["quota"]),
                 "reasons": quota_reasons(
                     row,

@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pandas as pd
+from django.core.cache import cache
 from django.db import connection
 
 from orders.models import Order, OrderCycle
@@ -356,6 +357,34 @@ def _with_rotations(frame: pd.DataFrame, allocation: AllocationRun, registry: pd
 def cell_key(cell: tuple, dimensions: list[str]) -> str:
     """A cell as stored: JSON of its values by dimension ("" for the whole scope)."""
     return json.dumps(dict(zip(dimensions, cell, strict=True)), ensure_ascii=False, sort_keys=True) if cell else ""
+
+
+def _quota_cache_key(allocation_id: int, retailer_id: int) -> str:
+    return f"allocation:{allocation_id}:quotas:{retailer_id}"
+
+
+def retailer_quota_rows(*, allocation: AllocationRun, retailer_id: int) -> list[dict]:
+    """One retailer's resolved quotas in a run (as `quotas_frame` rows, unserved rotations included).
+
+    A published run never changes except by exceptions, which forget the cached rows, so they are
+    cached: a retailer's phone page reads them from the cache after the first time."""
+    key = _quota_cache_key(allocation.pk, retailer_id)
+    rows = cache.get(key) if allocation.is_published else None
+    if rows is None:
+        frame = quotas_frame(allocation, registry_frame([retailer_id]), include_unserved=True)
+        rows = [
+            {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+            for row in frame.sort_values("product").to_dict("records")
+        ]
+        if allocation.is_published:
+            cache.set(key, rows)
+    return rows
+
+
+def retailer_quotas_forget(*, cycle: OrderCycle, retailer_id: int) -> None:
+    allocation = published_allocation(cycle)
+    if allocation is not None:
+        cache.delete(_quota_cache_key(allocation.pk, retailer_id))
 
 
 def retailer_quotas(*, retailer: Retailer, cycle: OrderCycle) -> dict[str, int]:

@@ -33,7 +33,16 @@ from .models import (
     RotationCell,
     SupplyPlanLine,
 )  # fmt: skip
-from .selectors import active_policy, cell_key, line_inputs, policy_input, policy_snapshot, quotas_frame, registry_frame
+from .selectors import (
+    active_policy,
+    cell_key,
+    line_inputs,
+    policy_input,
+    policy_snapshot,
+    quotas_frame,
+    registry_frame,
+    retailer_quotas_forget,
+)
 
 JOB = "allocation"
 
@@ -282,6 +291,9 @@ def quota_exception_set(
         actor=approver, action="allocation.exception", object_type="retailer", object_id=str(retailer.pk), reason=reason,
         before=before, after={"cycle": cycle.label, "product": product.code, "quota": quota},
     )  # fmt: skip
+    # Forget the retailer's cached quotas now and again after commit (a read in between re-caches the old ones).
+    retailer_quotas_forget(cycle=cycle, retailer_id=retailer.pk)
+    transaction.on_commit(lambda: retailer_quotas_forget(cycle=cycle, retailer_id=retailer.pk))
     return exception
 
 

@@ -38,7 +38,9 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
     if Retailer.objects.exists():
         raise ValueError("the database already holds retailers; the demo city goes only into an empty one")
     today = today or timezone.localdate()
-    with tracked_run(job="seed_demo", params={"retailers": retailers, "products": products, "weeks": weeks, "seed": seed}) as run:
+    with tracked_run(
+        job="seed_demo", params={"retailers": retailers, "products": products, "weeks": weeks, "seed": seed}
+    ) as run:
         run.stage("generate", 2)
         city = build_city(retailers=retailers, products=products, seed=seed)
         run.stage("registry", 10)
@@ -109,7 +111,9 @@ def _registry(city, manager_ids: dict[int, int]) -> np.ndarray:
     departments = [
         MarketDepartment.objects.create(branch=branches[d.branch], name=d.name) for d in city.departments.itertuples()
     ]
-    routes = [ServiceRoute.objects.create(department=departments[r.department], name=r.name) for r in city.routes.itertuples()]
+    routes = [
+        ServiceRoute.objects.create(department=departments[r.department], name=r.name) for r in city.routes.itertuples()
+    ]
     r = city.retailers
     now = timezone.now()
     branch_ids = np.array([b.pk for b in branches])[r["branch"].to_numpy()]
@@ -156,8 +160,13 @@ def _catalogue(city, today: dt.date) -> np.ndarray:
     Product.objects.bulk_create(
         [
             Product(
-                code=row.code, name=row.name, brand=row.brand, lifecycle=row.lifecycle, is_scarce=bool(row.is_scarce),
-                wholesale_price=round(float(row.wholesale_price), 2), retail_price=round(float(row.retail_price), 2),
+                code=row.code,
+                name=row.name,
+                brand=row.brand,
+                lifecycle=row.lifecycle,
+                is_scarce=bool(row.is_scarce),
+                wholesale_price=round(float(row.wholesale_price), 2),
+                retail_price=round(float(row.retail_price), 2),
             )  # fmt: skip
             for row in p.itertuples()
         ]
@@ -167,8 +176,10 @@ def _catalogue(city, today: dt.date) -> np.ndarray:
     ProductPrice.objects.bulk_create(
         [
             ProductPrice(
-                product_id=ids[row.code], effective_from=start,
-                wholesale_price=round(float(row.wholesale_price), 2), retail_price=round(float(row.retail_price), 2),
+                product_id=ids[row.code],
+                effective_from=start,
+                wholesale_price=round(float(row.wholesale_price), 2),
+                retail_price=round(float(row.retail_price), 2),
             )  # fmt: skip
             for row in p.itertuples()
         ]
@@ -211,5 +222,40 @@ def demo_logins_ensure() -> list[dict]:
                 username=retailer.license_no, password=make_password(DEMO_PASSWORD), role=Role.RETAILER
             )
             Retailer.objects.filter(pk=retailer.pk).update(user=user)
-        logins.append({"role": "retailer", "username": retailer.license_no, "password": DEMO_PASSWORD, "url": "/"})
+        logins.append({"role": "retailer", "username": retailer.license_no, "password": DEMO_PASSWORD, "url": "/m/"})
     return logins
+
+
+def demo_quotas_publish(*, today: dt.date | None = None, seed: int = 7) -> str:
+    """A supply plan for this week's cycle and the next (by tier, some by tier × market type, a few
+    scarce products that rotate), this week's computed and published as the supervisor, so the
+    retailers' phone pages show quotas with reasons."""
+    from allocation.models import SupplyPlanLine
+    from allocation.services import allocation_publish, allocation_run
+
+    today = today or timezone.localdate()
+    supervisor = get_user_model().objects.get(username=SUPERVISOR)
+    shops = Retailer.objects.filter(status="active").count()
+    products = list(Product.objects.exclude(lifecycle="withdrawn").order_by("code").values_list("pk", "is_scarce"))
+    rng = np.random.default_rng(seed)
+    current = cycle_get_or_create(starts_on=cycle_monday(today))
+    following = cycle_get_or_create(starts_on=current.starts_on + dt.timedelta(weeks=1))
+    for cycle in (current, following):
+        if SupplyPlanLine.objects.filter(cycle=cycle).exists():
+            continue
+        SupplyPlanLine.objects.bulk_create(
+            SupplyPlanLine(
+                cycle=cycle,
+                product_id=pk,
+                method="B" if k % 4 == 1 else "A",
+                dimensions=["market_type"] if k % 4 == 1 else [],
+                target=int(shops * (rng.uniform(0.1, 0.4) if scarce else rng.uniform(0.8, 4.0))),
+                remarks="demo",
+            )  # fmt: skip
+            for k, (pk, scarce) in enumerate(products)
+        )
+    if current.status not in (CycleStatus.DRAFT, CycleStatus.COMPUTED):
+        return f"cycle {current} already {current.get_status_display()}"
+    allocation = allocation_run(cycle=current, actor=supervisor)
+    allocation_publish(allocation=allocation, approver=supervisor)
+    return f"cycle {current}: quotas computed and published (allocation run #{allocation.pk})"

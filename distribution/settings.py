@@ -1,7 +1,7 @@
 """Settings, all from the environment (12-factor).
 
 Defaults give the embedded mode: a SQLite file and Celery tasks run in-process.
-Production sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis) and
+Production sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL and CACHE_URL (Redis) and
 DJANGO_SECRET_KEY; DEBUG is off unless DJANGO_DEBUG is set (``make run`` sets it).
 """
 
@@ -40,12 +40,14 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_htmx",
+    "axes",
     "accounts",
     "core",
     "retailers",
     "pricing",
     "orders",
     "allocation",
+    "portal",
     "demo",
 ]
 
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "distribution.urls"
@@ -92,12 +95,27 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.RoleBackend"]
+
+# Lock-out after repeated failures (django-axes): counted per login name, whether or not it exists,
+# so the answer never tells which license numbers are real. A manager or supervisor unlocks a
+# retailer by resetting its password (or `manage.py axes_reset_username LICENSE`).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True
+# axes.W006 asks to count per IP address too. Retailers' phones share carrier NAT addresses, so a
+# per-IP count would lock out many shops at once; the per-name count is what stops guessing one
+# license's password, and API logins are also rate-limited per client (throttle scope "login").
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -121,11 +139,25 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Retail distribution API", "VERSION": "1.0.0"}
+
+# Cache (retailers' resolved quotas, sessions): Redis in production, process memory when embedded.
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "TIMEOUT": 8 * 24 * 3600}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}}
+    )
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = 30 * 24 * 3600  # retailers stay logged in on their phones for a month
 
 # Celery: unset broker = tasks run eagerly in-process (embedded mode).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -94,6 +94,11 @@ class Product(models.Model):
     def margin_per_carton(self) -> Decimal:
         return self.retail_price - self.wholesale_price
 
+    @property
+    def retail_pack_price(self) -> Decimal:
+        """The guide retail price of one pack (what the tag shows beside the carton price)."""
+        return (self.retail_price / self.packs_per_carton).quantize(Decimal("0.01"))
+
 
 class ProductPrice(models.Model):
     """A product's prices from a date on (effective-dated price list)."""

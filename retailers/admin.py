@@ -10,11 +10,13 @@ from import_export import resources
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_mixins import SupervisorEditsAdmin
+from core.exceptions import DomainError
 
 from .classification import admin as classification_admin  # noqa: F401
 from .classification.forms import TierOverrideForm
 from .classification.selectors import tier_explanation
 from .classification.services import tier_override
+from .logins import retailer_login_reset
 from .models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
 from .selectors import retailers_visible_to
 
@@ -63,8 +65,12 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
             _("Tags"),
             {
                 "fields": (
-                    "integrity_group", "is_mutual_aid_group", "is_pos_supplier", "is_quality_customer",
-                    "is_vulnerable", "vulnerable_reason",
+                    "integrity_group",
+                    "is_mutual_aid_group",
+                    "is_pos_supplier",
+                    "is_quality_customer",
+                    "is_vulnerable",
+                    "vulnerable_reason",
                 )  # fmt: skip
             },
         ),
@@ -88,7 +94,29 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.override_tier_view)
-        return [path("<int:pk>/override-tier/", view, name="retailers_retailer_override_tier"), *super().get_urls()]
+        login = self.admin_site.admin_view(self.login_reset_view)
+        return [
+            path("<int:pk>/override-tier/", view, name="retailers_retailer_override_tier"),
+            path("<int:pk>/login/", login, name="retailers_retailer_login_reset"),
+            *super().get_urls(),
+        ]
+
+    def login_reset_view(self, request, pk):
+        """Set or reset the retailer's phone login; the new password is shown on this page only."""
+        retailer = get_object_or_404(self.get_queryset(request), pk=pk)
+        password = None
+        if request.method == "POST":
+            try:
+                password = retailer_login_reset(retailer=retailer, actor=request.user)
+            except DomainError as exc:
+                raise PermissionDenied(str(exc)) from exc
+        context = {
+            **self.admin_site.each_context(request), "retailer": retailer, "password": password,
+            "title": _("Retailer login"), "opts": self.model._meta,
+        }  # fmt: skip
+        response = TemplateResponse(request, "admin/retailers/retailer/login_reset.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
     def override_tier_view(self, request, pk):
         if not request.user.is_supervisor:
@@ -96,10 +124,20 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
         retailer = get_object_or_404(Retailer, pk=pk)
         form = TierOverrideForm(request.POST or None, initial={"tier": retailer.tier})
         if request.method == "POST" and form.is_valid():
-            tier_override(retailer=retailer, tier=form.cleaned_data["tier"], reason=form.cleaned_data["reason"], approver=request.user)
+            tier_override(
+                retailer=retailer,
+                tier=form.cleaned_data["tier"],
+                reason=form.cleaned_data["reason"],
+                approver=request.user,
+            )
             messages.success(request, _("Tier changed."))
             return redirect(reverse("admin:retailers_retailer_change", args=[pk]))
-        context = {**self.admin_site.each_context(request), "form": form, "retailer": retailer, "title": _("Override tier")}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "retailer": retailer,
+            "title": _("Override tier"),
+        }
         return TemplateResponse(request, "admin/retailers/retailer/override_tier.html", context)
 
     def _may_see(self, request, obj) -> bool:

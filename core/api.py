@@ -1,0 +1,89 @@
+"""Shared API plumbing: one error body for every failure, role permissions, cycle lookup."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, pagination, permissions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from accounts.models import Role
+
+from .exceptions import DomainError
+
+
+def exception_handler(exc, context):
+    """Every error as {"error": {"status", "code", "message", "fields"}}; a refused business rule is 400."""
+    if isinstance(exc, DomainError):
+        exc = exceptions.ValidationError({"detail": str(exc)}, code="refused")
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    fields = {}
+    if isinstance(detail, dict) and "detail" in detail and len(detail) == 1:
+        message = str(detail["detail"])
+    elif isinstance(detail, dict):
+        fields = {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
+        message = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
+    elif isinstance(detail, list):
+        message = " ".join(str(m) for m in detail)
+    else:
+        message = str(detail)
+    code = getattr(exc, "default_code", "error")
+    if isinstance(exc, Http404):
+        code = "not_found"
+    elif isinstance(exc, DjangoPermissionDenied):
+        code = "permission_denied"
+    elif isinstance(exc, exceptions.ValidationError):
+        code = "invalid"
+    response.data = {"error": {"status": response.status_code, "code": code, "message": message, "fields": fields}}
+    return response
+
+
+class Pagination(pagination.PageNumberPagination):
+    """`?page=` and `?page_size=` (at most 1,000 rows a page)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class IsRetailer(permissions.BasePermission):
+    message = "only a retailer's own login may use this endpoint"
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.role == Role.RETAILER)
+
+
+class IsStaffRole(permissions.BasePermission):
+    """Customer managers and supervisors (what they see is still limited by the selectors)."""
+
+    message = "only customer managers and supervisors may use this endpoint"
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_supervisor or user.role == Role.MANAGER))
+
+
+CYCLE_LABEL = re.compile(r"(\d{4})-(\d{1,2})-(\d)")
+
+
+def cycle_from_param(value: str | None):
+    """An order cycle from `?cycle=`: its label YEAR-MONTH-WEEK (e.g. 2026-11-4) or its id."""
+    from orders.models import OrderCycle
+
+    if not value:
+        return None
+    match = CYCLE_LABEL.fullmatch(value)
+    if match:
+        year, month, week = (int(g) for g in match.groups())
+        found = OrderCycle.objects.filter(year=year, month=month, week_seq=week).first()
+    elif value.isdigit():
+        found = OrderCycle.objects.filter(pk=int(value)).first()
+    else:
+        raise exceptions.ValidationError({"cycle": ["expected YEAR-MONTH-WEEK, e.g. 2026-11-4, or a cycle id"]})
+    if found is None:
+        raise exceptions.NotFound(f"no order cycle {value}")
+    return found

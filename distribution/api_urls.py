@@ -1,0 +1,25 @@
+"""`/api/v1/`: every endpoint of the service's API, by area."""
+
+from django.urls import path
+
+from allocation import apis as allocation
+from orders import apis as orders
+from portal import apis as me
+from retailers import apis as retailers
+
+urlpatterns = [
+    path("auth/token/", me.TokenApi.as_view(), name="api-token"),
+    path("me/", me.MeApi.as_view(), name="api-me"),
+    path("me/quotas/", me.MyQuotasApi.as_view(), name="api-me-quotas"),
+    path("me/tier/", me.MyTierApi.as_view(), name="api-me-tier"),
+    path("retailers/", retailers.RetailerListApi.as_view(), name="api-retailers"),
+    path("retailers/<int:pk>/", retailers.RetailerDetailApi.as_view(), name="api-retailer"),
+    path("retailers/<int:pk>/tier/", retailers.RetailerTierApi.as_view(), name="retailer-tier"),
+    path("cycles/", orders.OrderCycleListApi.as_view(), name="api-cycles"),
+    path("cycles/<int:pk>/", orders.OrderCycleDetailApi.as_view(), name="api-cycle"),
+    path("supply-plans/", allocation.SupplyPlanListApi.as_view(), name="api-supply-plans"),
+    path("allocation-runs/", allocation.AllocationRunListApi.as_view(), name="api-allocation-runs"),
+    path("allocation-runs/<int:pk>/report/", allocation.AllocationReportApi.as_view(), name="api-allocation-report"),
+    path("quotas/", allocation.CycleQuotasApi.as_view(), name="api-quotas"),
+    path("quota-exceptions/", allocation.QuotaExceptionListApi.as_view(), name="api-quota-exceptions"),
+]

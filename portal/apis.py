@@ -1,0 +1,111 @@
+"""The retailer's own data over the API (`/api/v1/me/…`) and token login for apps."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from core.api import IsRetailer, cycle_from_param
+from retailers.apis import TierExplanationOutput, tier_payload
+
+from . import selectors
+
+
+class TokenApi(ObtainAuthToken):
+    """License number (`username`) + password → an API token. Failures count towards the lock-out."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        operation_id="auth_token",
+        request=inline_serializer(
+            "TokenInput", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
+        responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}),
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class MeOutput(serializers.Serializer):
+    customer_code = serializers.CharField()
+    license_no = serializers.CharField()
+    name = serializers.CharField()
+    tier = serializers.IntegerField(allow_null=True)
+    order_cycle_kind = serializers.CharField()
+    order_weekday = serializers.IntegerField(allow_null=True)
+
+
+class MeApi(APIView):
+    permission_classes = [IsRetailer]
+
+    @extend_schema(responses=MeOutput, operation_id="me")
+    def get(self, request):
+        return Response(MeOutput(_retailer(request)).data)
+
+
+class QuotaOutput(serializers.Serializer):
+    product_code = serializers.CharField(source="product.code")
+    product_name = serializers.CharField(source="product.name")
+    price_band = serializers.CharField(source="product.price_band.label", default=None)
+    wholesale_price = serializers.DecimalField(source="product.wholesale_price", max_digits=10, decimal_places=2)
+    retail_price = serializers.DecimalField(source="product.retail_price", max_digits=10, decimal_places=2)
+    margin_per_carton = serializers.DecimalField(source="margin", max_digits=10, decimal_places=2)
+    quota = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class MyQuotasOutput(serializers.Serializer):
+    cycle = serializers.CharField(source="cycle.label")
+    starts_on = serializers.DateField(source="cycle.starts_on")
+    status = serializers.CharField(source="cycle.status")
+    published = serializers.BooleanField()
+    cartons = serializers.IntegerField()
+    quotas = QuotaOutput(many=True)
+
+
+class MyQuotasApi(APIView):
+    """This retailer's quotas in a cycle (default: the current one), with prices, margin and reasons."""
+
+    permission_classes = [IsRetailer]
+
+    @extend_schema(
+        operation_id="me_quotas",
+        parameters=[OpenApiParameter("cycle", str, description="YEAR-MONTH-WEEK (e.g. 2026-11-4) or cycle id")],
+        responses=MyQuotasOutput,
+    )
+    def get(self, request):
+        retailer = _retailer(request)
+        cycle = cycle_from_param(request.query_params.get("cycle")) or selectors.current_cycle(timezone.localdate())
+        if cycle is None:
+            raise NotFound("no order cycle is planned")
+        sheet = selectors.quota_sheet(retailer=retailer, cycle=cycle)
+        data = {
+            "cycle": cycle, "published": sheet.published, "cartons": sheet.cartons,
+            "quotas": [line for group in sheet.groups for line in group.lines],
+        }  # fmt: skip
+        return Response(MyQuotasOutput(data).data)
+
+
+class MyTierApi(APIView):
+    """This retailer's tier and why: score parts, cut lines, the distance to the next tier."""
+
+    permission_classes = [IsRetailer]
+
+    @extend_schema(responses=TierExplanationOutput, operation_id="me_tier")
+    def get(self, request):
+        return Response(tier_payload(_retailer(request)))
+
+
+def _retailer(request):
+    retailer = selectors.retailer_of(request.user)
+    if retailer is None:
+        raise NotFound("this login has no shop")
+    return retailer

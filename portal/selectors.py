@@ -1,0 +1,149 @@
+"""What a retailer's phone pages show. Everything is read for the logged-in retailer only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from allocation.explanations import retailer_quota_explanations
+from allocation.models import AllocationRun, RotationCell, SupplyPlanLine
+from orders.models import CycleStatus, OrderCycle
+from pricing.models import Lifecycle, Product
+from retailers.models import Retailer
+
+VISIBLE = (CycleStatus.PUBLISHED, CycleStatus.CLOSED)
+
+
+def retailer_of(user) -> Retailer | None:
+    """The shop behind a retailer login (None for anyone else)."""
+    if user is None or not user.is_authenticated or getattr(user, "role", None) != "retailer":
+        return None
+    return Retailer.objects.filter(user=user).select_related("branch", "department").first()
+
+
+def current_cycle(today: dt.date) -> OrderCycle | None:
+    """The cycle running today, else the next one."""
+    return OrderCycle.objects.filter(ends_on__gte=today).order_by("starts_on").first()
+
+
+def past_cycles(*, retailer: Retailer, before: dt.date, limit: int = 12) -> list[OrderCycle]:
+    return list(OrderCycle.objects.filter(starts_on__lt=before, status__in=VISIBLE).order_by("-starts_on")[:limit])
+
+
+@dataclass
+class QuotaLine:
+    product: Product
+    quota: int
+    reasons: list[str]
+    margin: Decimal  # per carton, at the guide price
+
+    @property
+    def margin_rate(self) -> Decimal:
+        return (self.margin / self.product.retail_price * 100).quantize(Decimal("0.1"))
+
+
+@dataclass
+class BandGroup:
+    label: str
+    lines: list[QuotaLine] = field(default_factory=list)
+
+    @property
+    def cartons(self) -> int:
+        return sum(line.quota for line in self.lines)
+
+
+@dataclass
+class QuotaSheet:
+    cycle: OrderCycle
+    published: bool
+    groups: list[BandGroup]
+
+    @property
+    def cartons(self) -> int:
+        return sum(g.cartons for g in self.groups)
+
+    @property
+    def products(self) -> int:
+        return sum(1 for g in self.groups for line in g.lines if line.quota > 0)
+
+
+def quota_sheet(*, retailer: Retailer, cycle: OrderCycle) -> QuotaSheet:
+    """The cycle's quotas grouped by price band (dearest first), each with prices, margin and reasons."""
+    published = cycle.status in VISIBLE
+    groups: dict[str, BandGroup] = {}
+    order: dict[str, Decimal] = {}
+    if published:
+        for item in retailer_quota_explanations(retailer=retailer, cycle=cycle):
+            product = item["product"]
+            band = product.price_band
+            label = band.label if band else "—"
+            order[label] = band.min_wholesale_price if band else Decimal(0)
+            groups.setdefault(label, BandGroup(label)).lines.append(
+                QuotaLine(product, item["quota"], item["reasons"], product.margin_per_carton)
+            )
+    ranked = sorted(groups.values(), key=lambda g: order[g.label], reverse=True)
+    for group in ranked:
+        group.lines.sort(key=lambda line: (-line.product.wholesale_price, line.product.code))
+    return QuotaSheet(cycle, published, ranked)
+
+
+@dataclass
+class OrderWindow:
+    opens_on: dt.date
+    closes_on: dt.date
+    order_day: dt.date | None  # the retailer's own order day in this cycle
+    orders_this_cycle: bool
+    time_left: dt.timedelta | None  # until the end of ordering (the order day, else the window's last day)
+
+
+def order_window(*, retailer: Retailer, cycle: OrderCycle, now: dt.datetime | None = None) -> OrderWindow:
+    now = now or timezone.localtime()
+    orders = retailer.order_cycle_kind == "weekly" or (
+        retailer.order_cycle_kind == "biweekly" and retailer.order_week_parity == cycle.week_parity
+    )
+    day = None
+    if orders and retailer.order_weekday:
+        day = min(max(cycle.day_of(retailer.order_weekday), cycle.order_opens_on), cycle.order_closes_on)
+    last = day or cycle.order_closes_on
+    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
+    left = end - now if orders and end > now else None
+    return OrderWindow(cycle.order_opens_on, cycle.order_closes_on, day, orders, left)
+
+
+@dataclass
+class Notices:
+    new: list[Product]
+    withdrawn: list[Product]
+    scarce: list[tuple[Product, list[Product]]]  # a scarce product and substitutes in its price band
+
+
+def notices(*, retailer: Retailer, cycle: OrderCycle | None, substitutes: int = 3) -> Notices:
+    """New and withdrawn products; this cycle's scarce products (marked scarce or rotating) with
+    substitutes from the same price band that are not scarce."""
+    new = list(Product.objects.filter(lifecycle=Lifecycle.NEW).select_related("price_band").order_by("code"))
+    withdrawn = list(Product.objects.filter(lifecycle=Lifecycle.WITHDRAWN).order_by("-updated_at")[:20])
+    scarce_ids: set[int] = set(Product.objects.filter(is_scarce=True).values_list("pk", flat=True))
+    if cycle is not None:
+        run = AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
+        if run is not None:
+            lines = RotationCell.objects.filter(allocation=run).values("plan_line")
+            scarce_ids |= set(SupplyPlanLine.objects.filter(pk__in=lines).values_list("product_id", flat=True))
+    scarce = list(Product.objects.filter(pk__in=scarce_ids).select_related("price_band").order_by("code"))
+    plenty = Product.objects.filter(lifecycle=Lifecycle.ACTIVE).exclude(pk__in=scarce_ids).order_by("-wholesale_price")
+    pairs = []
+    for product in scarce:
+        same_band = plenty.filter(Q(price_band=product.price_band) if product.price_band_id else Q(pk__in=[]))
+        pairs.append((product, list(same_band[:substitutes])))
+    return Notices(new, withdrawn, pairs)
+
+
+def price_list(*, query: str = "") -> list[Product]:
+    """Products on sale with the prices to post on their tags, dearest first."""
+    products = Product.objects.exclude(lifecycle=Lifecycle.WITHDRAWN).select_related("price_band")
+    if query:
+        products = products.filter(Q(name__icontains=query) | Q(code__icontains=query) | Q(brand__icontains=query))
+    return list(products.order_by("-retail_price", "code"))

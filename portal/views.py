@@ -1,0 +1,105 @@
+"""The retailer's phone pages. Each view reads only the logged-in retailer's own data."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+
+from orders.models import OrderCycle
+from retailers.classification.selectors import tier_explanation
+
+from . import selectors
+from .forms import LicenseLoginForm
+
+
+def retailer_page(view):
+    """Logged in as a retailer; managers and supervisors go to the admin, anyone else gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        retailer = selectors.retailer_of(request.user)
+        if retailer is None:
+            if request.user.is_staff:
+                return redirect("admin:index")
+            raise PermissionDenied
+        return view(request, retailer, *args, **kwargs)
+
+    return wrapper
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "portal/login.html"
+    authentication_form = LicenseLoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "portal/password_change.html"
+    success_url = reverse_lazy("portal:password_changed")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "retailer": selectors.retailer_of(self.request.user),
+            "nav": "password",
+        }
+
+
+def entry(request):
+    """The site's front door: retailers to their quotas, staff to the admin."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect("admin:index")
+    return redirect("portal:home")
+
+
+@retailer_page
+def home(request, retailer):
+    today = timezone.localdate()
+    cycle = selectors.current_cycle(today)
+    context = {"retailer": retailer, "cycle": cycle, "nav": "home"}
+    if cycle is not None:
+        context["sheet"] = selectors.quota_sheet(retailer=retailer, cycle=cycle)
+        context["window"] = selectors.order_window(retailer=retailer, cycle=cycle)
+    return render(request, "portal/home.html", context)
+
+
+@retailer_page
+def cycles(request, retailer):
+    past = selectors.past_cycles(retailer=retailer, before=timezone.localdate())
+    return render(request, "portal/cycles.html", {"retailer": retailer, "cycles": past, "nav": "cycles"})
+
+
+@retailer_page
+def cycle_detail(request, retailer, starts_on):
+    cycle = get_object_or_404(OrderCycle, starts_on=starts_on, status__in=selectors.VISIBLE)
+    sheet = selectors.quota_sheet(retailer=retailer, cycle=cycle)
+    return render(request, "portal/cycle.html", {"retailer": retailer, "cycle": cycle, "sheet": sheet, "nav": "cycles"})
+
+
+@retailer_page
+def prices(request, retailer):
+    query = request.GET.get("q", "").strip()[:50]
+    products = selectors.price_list(query=query)
+    return render(
+        request, "portal/prices.html", {"retailer": retailer, "products": products, "q": query, "nav": "prices"}
+    )
+
+
+@retailer_page
+def notices(request, retailer):
+    cycle = selectors.current_cycle(timezone.localdate())
+    found = selectors.notices(retailer=retailer, cycle=cycle)
+    return render(request, "portal/notices.html", {"retailer": retailer, "notices": found, "nav": "notices"})
+
+
+@retailer_page
+def tier(request, retailer):
+    explanation = tier_explanation(retailer=retailer)
+    return render(request, "portal/tier.html", {"retailer": retailer, "explanation": explanation, "nav": "tier"})

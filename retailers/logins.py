@@ -1,0 +1,53 @@
+"""Retailer logins: the license number is the login name; a customer manager sets or resets the
+password (shown once), the retailer may change it on its phone."""
+
+from __future__ import annotations
+
+import secrets
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Role
+from core.exceptions import DomainError
+from core.models import AuditEntry
+
+from .models import Retailer
+from .selectors import retailers_visible_to
+
+# No 0/O, 1/l/I: read aloud over the phone or copied from a slip of paper by an elderly shop owner.
+ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+LENGTH = 8
+
+
+@transaction.atomic
+def retailer_login_reset(*, retailer: Retailer, actor) -> str:
+    """Create the retailer's login if it has none, set a new random password and return it (shown
+    once, never stored in clear). Ends a lock-out and revokes the retailer's API tokens. Audited."""
+    if actor.role == Role.RETAILER or not retailers_visible_to(user=actor).filter(pk=retailer.pk).exists():
+        raise DomainError("only the retailer's customer manager or a supervisor sets its password")
+    password = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    user = retailer.user
+    if user is None:
+        User = get_user_model()
+        if User.objects.filter(username=retailer.license_no).exists():
+            raise DomainError(f"login name {retailer.license_no} is taken by another user")
+        user = User(username=retailer.license_no, role=Role.RETAILER)
+        created = True
+    else:
+        created = False
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    if created:
+        Retailer.objects.filter(pk=retailer.pk).update(user=user)
+        retailer.user = user
+    Token.objects.filter(user=user).delete()
+    axes_reset(username=user.username)
+    AuditEntry.objects.create(
+        actor=actor, action="retailer.login_reset", object_type="retailer", object_id=str(retailer.pk),
+        after={"login": user.username, "created": created},
+    )  # fmt: skip
+    return password
