@@ -1,5 +1,6 @@
 from django.contrib.auth.backends import ModelBackend
 
+from .cache import user_by_id
 from .models import Role
 
 
@@ -19,3 +20,8 @@ class RoleBackend(ModelBackend):
         if user_obj.is_active and getattr(user_obj, "role", None) == Role.SUPERVISOR:
             return True
         return super().has_module_perms(user_obj, app_label)
+
+    def get_user(self, user_id):
+        """The logged-in user of a session, from the cache (`accounts.cache`)."""
+        user = user_by_id(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

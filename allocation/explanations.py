@@ -7,18 +7,31 @@ import json
 from django.utils.translation import gettext as _
 
 from orders.models import OrderCycle
-from retailers.models import Retailer
+from retailers.models import CountyBranch, MarketDepartment, Retailer
 from retailers.vocabulary import CreditRating
 
+from .engine.cells import DIMENSION_COLUMNS
 from .engine.rules import Reason
 from .models import AllocationRun, BandCap, QuotaException, SupplyPlanLine
 from .selectors import published_allocation, retailer_quota_rows
 
 
 def _cell_text(cell: str) -> str:
+    """A cell in words: its values by their display names (county and department by name)."""
     if not cell:
         return _("the whole scope")
-    return ", ".join(str(v) for v in json.loads(cell).values())
+    names = []
+    for dimension, value in json.loads(cell).items():
+        column = DIMENSION_COLUMNS.get(dimension, "")
+        if column == "branch_id":
+            names.append(str(CountyBranch.objects.filter(pk=value).values_list("name", flat=True).first() or value))
+        elif column == "department_id":
+            names.append(str(MarketDepartment.objects.filter(pk=value).values_list("name", flat=True).first() or value))
+        elif column:
+            names.append(str(dict(Retailer._meta.get_field(column).flatchoices).get(value, value)))
+        else:
+            names.append(str(value))
+    return ", ".join(names)
 
 
 def quota_reasons(

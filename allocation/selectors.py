@@ -30,6 +30,7 @@ from .models import (
     RotationCell,
     SupplyPlanLine,
 )
+from .signals import quotas_changed
 
 DEFAULT_POLICY_NAME = "default"
 
@@ -371,20 +372,41 @@ def retailer_quota_rows(*, allocation: AllocationRun, retailer_id: int) -> list[
     key = _quota_cache_key(allocation.pk, retailer_id)
     rows = cache.get(key) if allocation.is_published else None
     if rows is None:
-        frame = quotas_frame(allocation, registry_frame([retailer_id]), include_unserved=True)
-        rows = [
-            {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-            for row in frame.sort_values("product").to_dict("records")
-        ]
+        rows = _rows_by_retailer(quotas_frame(allocation, registry_frame([retailer_id]), include_unserved=True)).get(
+            retailer_id, []
+        )
         if allocation.is_published:
             cache.set(key, rows)
     return rows
 
 
+def _rows_by_retailer(frame: pd.DataFrame) -> dict[int, list[dict]]:
+    columns = list(frame.columns)
+    out: dict[int, list[dict]] = {}
+    for values in frame.sort_values(["retailer", "product"]).itertuples(index=False, name=None):
+        row = {c: (v.item() if isinstance(v, np.generic) else v) for c, v in zip(columns, values, strict=True)}
+        out.setdefault(row["retailer"], []).append(row)
+    return out
+
+
+def retailer_quotas_warm(*, allocation: AllocationRun, chunk: int = 2000) -> int:
+    """Resolve every retailer's quotas of a published run in one vectorised pass and cache them,
+    so the morning after publishing no retailer's first look computes anything."""
+    registry = registry_frame()
+    rows = _rows_by_retailer(quotas_frame(allocation, registry, include_unserved=True))
+    keys = {_quota_cache_key(allocation.pk, int(r)): rows.get(int(r), []) for r in registry.index}
+    items = list(keys.items())
+    for start in range(0, len(items), chunk):
+        cache.set_many(dict(items[start : start + chunk]))
+    return len(items)
+
+
 def retailer_quotas_forget(*, cycle: OrderCycle, retailer_id: int) -> None:
+    """After an exception: drop the retailer's cached quotas and tell the readers (`quotas_changed`)."""
     allocation = published_allocation(cycle)
     if allocation is not None:
         cache.delete(_quota_cache_key(allocation.pk, retailer_id))
+        quotas_changed.send(sender=AllocationRun, allocation_id=allocation.pk, retailer_id=retailer_id)
 
 
 def retailer_quotas(*, retailer: Retailer, cycle: OrderCycle) -> dict[str, int]:

@@ -256,10 +256,17 @@ def allocation_publish(*, allocation: AllocationRun, approver) -> None:
     now = timezone.now()
     AllocationRun.objects.filter(pk=allocation.pk).update(is_published=True, published_at=now)
     OrderCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
+    transaction.on_commit(lambda: _warm_after_publish(allocation.pk))
     AuditEntry.objects.create(
         actor=approver, action="allocation.publish", object_type="allocation_run", object_id=str(allocation.pk),
         after={"cycle": cycle.label, "published_at": now.isoformat()},
     )  # fmt: skip
+
+
+def _warm_after_publish(allocation_id: int) -> None:
+    from .tasks import retailer_quotas_warm_task
+
+    retailer_quotas_warm_task.delay(allocation_id=allocation_id)
 
 
 @transaction.atomic

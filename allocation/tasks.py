@@ -38,3 +38,12 @@ def allocation_dispatch(*, allocation_id: int, groups: list[list[int]], total_li
         allocation_group_task.si(allocation_id=allocation_id, line_ids=ids, total_lines=total_lines) for ids in groups
     ]
     return chord(header)(allocation_finish_task.s(allocation_id=allocation_id))
+
+
+@shared_task(name="allocation.warm_quotas", soft_time_limit=20 * 60, time_limit=25 * 60)
+def retailer_quotas_warm_task(*, allocation_id: int) -> int:
+    """After publishing: every retailer's quotas resolved once and cached for the phone pages and the API."""
+    from .selectors import retailer_quotas_warm
+
+    allocation = AllocationRun.objects.select_related("cycle").get(pk=allocation_id)
+    return retailer_quotas_warm(allocation=allocation)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -82,16 +85,24 @@ class MyQuotasApi(APIView):
         responses=MyQuotasOutput,
     )
     def get(self, request):
-        retailer = _retailer(request)
-        cycle = cycle_from_param(request.query_params.get("cycle")) or selectors.current_cycle(timezone.localdate())
+        retailer, current = selectors.retailer_and_current(request.user, timezone.localdate())
+        if retailer is None:
+            raise NotFound("this login has no shop")
+        named = cycle_from_param(request.query_params.get("cycle"))
+        cycle, allocation_id = (named, selectors.published_run_id(named)) if named is not None else current
         if cycle is None:
             raise NotFound("no order cycle is planned")
-        sheet = selectors.quota_sheet(retailer=retailer, cycle=cycle)
-        data = {
-            "cycle": cycle, "published": sheet.published, "cartons": sheet.cartons,
-            "quotas": [line for group in sheet.groups for line in group.lines],
-        }  # fmt: skip
-        return Response(MyQuotasOutput(data).data)
+
+        def payload(sheet):
+            data = {
+                "cycle": cycle, "published": sheet.published, "cartons": sheet.cartons,
+                "quotas": [line for group in sheet.groups for line in group.lines],
+            }  # fmt: skip
+            return json.loads(json.dumps(MyQuotasOutput(data).data, cls=DjangoJSONEncoder))  # plain data to cache
+
+        return Response(
+            selectors.cached_sheet("api", retailer=retailer, cycle=cycle, allocation_id=allocation_id, build=payload)
+        )
 
 
 class MyTierApi(APIView):

@@ -3,31 +3,93 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from allocation.explanations import retailer_quota_explanations
 from allocation.models import AllocationRun, RotationCell, SupplyPlanLine
+from allocation.signals import quotas_changed
 from orders.models import CycleStatus, OrderCycle
 from pricing.models import Lifecycle, Product
 from retailers.models import Retailer
 
 VISIBLE = (CycleStatus.PUBLISHED, CycleStatus.CLOSED)
+SHEET_KINDS = ("api", "page")
+SHEET_TTL = 10 * 60  # seconds
+T = TypeVar("T")
 
 
 def retailer_of(user) -> Retailer | None:
-    """The shop behind a retailer login (None for anyone else)."""
-    if user is None or not user.is_authenticated or getattr(user, "role", None) != "retailer":
-        return None
-    return Retailer.objects.filter(user=user).select_related("branch", "department").first()
+    """The shop behind a retailer login (None for anyone else). Cached for SHEET_TTL: a registry
+    edit (name, tier) shows on the phone within that time."""
+    return retailer_and_current(user, timezone.localdate())[0]
 
 
 def current_cycle(today: dt.date) -> OrderCycle | None:
     """The cycle running today, else the next one."""
     return OrderCycle.objects.filter(ends_on__gte=today).order_by("starts_on").first()
+
+
+def retailer_and_current(user, today: dt.date) -> tuple[Retailer | None, tuple[OrderCycle | None, int | None]]:
+    """`retailer_of(user)`, and today's cycle with its published run's id (cached for a minute:
+    every phone asks for them), in one cache round trip when warm."""
+    current_key = f"portal:current:{today.isoformat()}"
+    is_retailer = user is not None and user.is_authenticated and getattr(user, "role", None) == "retailer"
+    retailer_key = f"portal:retailer:{user.pk}" if is_retailer else None
+    found = cache.get_many([k for k in (retailer_key, current_key) if k])
+    current = found.get(current_key)
+    if current is None:
+        cycle = current_cycle(today)
+        current = (cycle, published_run_id(cycle) if cycle else None)
+        cache.set(current_key, current, 60)
+    retailer = found.get(retailer_key) if retailer_key else None
+    if retailer is None and retailer_key:
+        retailer = Retailer.objects.filter(user=user).first()
+        if retailer is not None:
+            cache.set(retailer_key, retailer, SHEET_TTL)
+    return retailer, current
+
+
+def published_run_id(cycle: OrderCycle) -> int | None:
+    if cycle.status not in VISIBLE:
+        return None
+    return AllocationRun.objects.filter(cycle=cycle, is_published=True).values_list("pk", flat=True).first()
+
+
+def _cache_key(kind: str, allocation_id: int, retailer_id: int, language: str) -> str:
+    return f"portal:{kind}:{allocation_id}:{retailer_id}:{language}"
+
+
+def cached_sheet(
+    kind: str, *, retailer: Retailer, cycle: OrderCycle, allocation_id: int | None, build: Callable[[QuotaSheet], T]
+) -> T:
+    """`build(quota_sheet(...))` (an API payload, a page fragment), cached per published run
+    (`allocation_id`, None if the cycle has none), retailer and language. Exceptions drop it at once
+    (`quotas_changed`); price changes show within SHEET_TTL."""
+    if allocation_id is None:
+        return build(QuotaSheet(cycle, False, []))
+    key = _cache_key(kind, allocation_id, retailer.pk, get_language())
+    value = cache.get(key)
+    if value is None:
+        value = build(quota_sheet(retailer=retailer, cycle=cycle))
+        cache.set(key, value, SHEET_TTL)
+    return value
+
+
+@receiver(quotas_changed)
+def _forget_sheets(sender, *, allocation_id: int, retailer_id: int, **kwargs) -> None:
+    cache.delete_many(
+        [_cache_key(kind, allocation_id, retailer_id, code) for kind in SHEET_KINDS for code, _ in settings.LANGUAGES]
+    )
 
 
 def past_cycles(*, retailer: Retailer, before: dt.date, limit: int = 12) -> list[OrderCycle]:

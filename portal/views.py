@@ -8,8 +8,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from orders.models import OrderCycle
 from retailers.classification.selectors import tier_explanation
@@ -24,7 +26,7 @@ def retailer_page(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        retailer = selectors.retailer_of(request.user)
+        retailer, request.current_cycle = selectors.retailer_and_current(request.user, timezone.localdate())
         if retailer is None:
             if request.user.is_staff:
                 return redirect("admin:index")
@@ -61,11 +63,14 @@ def entry(request):
 
 @retailer_page
 def home(request, retailer):
-    today = timezone.localdate()
-    cycle = selectors.current_cycle(today)
+    cycle, allocation_id = request.current_cycle
     context = {"retailer": retailer, "cycle": cycle, "nav": "home"}
     if cycle is not None:
-        context["sheet"] = selectors.quota_sheet(retailer=retailer, cycle=cycle)
+        html = selectors.cached_sheet(
+            "page", retailer=retailer, cycle=cycle, allocation_id=allocation_id,
+            build=lambda sheet: str(render_to_string("portal/_sheet.html", {"sheet": sheet})),
+        )  # fmt: skip
+        context["sheet_html"] = mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
         context["window"] = selectors.order_window(retailer=retailer, cycle=cycle)
     return render(request, "portal/home.html", context)
 

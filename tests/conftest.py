@@ -29,6 +29,14 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (ids repeat across tests; cached quotas must not)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def samples() -> Path:
     need(SAMPLES.is_dir(), f"sample exports not found at {SAMPLES}")

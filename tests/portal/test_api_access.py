@@ -127,3 +127,21 @@ def test_only_a_supervisor_creates_exceptions_and_a_reason_is_required(client, m
 def test_anonymous_gets_401_or_403_everywhere(client):
     for name in ["api-me", "api-me-quotas", "api-retailers", "api-quota-exceptions"]:
         assert client.get(reverse(name)).status_code in (401, 403)
+
+
+def test_a_password_reset_revokes_api_tokens_at_once_even_when_cached(client, shop, manager1):
+    from retailers.logins import retailer_login_reset
+
+    token = token_for(client, shop)
+    headers = {"Authorization": f"Token {token}"}
+    assert client.get(reverse("api-me"), headers=headers).status_code == 200  # now cached
+    retailer_login_reset(retailer=shop, actor=manager1)
+    assert client.get(reverse("api-me"), headers=headers).status_code in (401, 403)
+
+
+def test_a_deactivated_login_is_refused_at_once(client, shop):
+    client.force_login(shop.user)
+    assert client.get(reverse("portal:home")).status_code == 200
+    shop.user.is_active = False
+    shop.user.save()
+    assert client.get(reverse("portal:home")).status_code == 302  # back to the login page

@@ -130,3 +130,15 @@ def test_quotas_are_cached_and_an_exception_refreshes_them(
         )
     after = {r["product"]: r for r in retailer_quota_rows(allocation=allocation, retailer_id=shop.pk)}
     assert after[product.pk]["quota"] == row["quota"] + 3
+
+
+def test_warming_after_publish_caches_what_a_single_read_computes(shop, other_shop, city):
+    allocation = published_allocation(current_cycle(city))
+    single = {r.pk: retailer_quota_rows(allocation=allocation, retailer_id=r.pk) for r in (shop, other_shop)}
+    cache.clear()
+    from allocation.selectors import retailer_quotas_warm
+    from retailers.models import Retailer
+
+    assert retailer_quotas_warm(allocation=allocation) == Retailer.objects.count()
+    for pk, rows in single.items():
+        assert cache.get(f"allocation:{allocation.pk}:quotas:{pk}") == rows

@@ -1,0 +1,58 @@
+"""Users looked up by id (every session request) or by API token (every API request), cached.
+
+A retailer's phone asks for its quotas far more often than anyone edits a login, so the user
+row and the token → user mapping are kept in the cache for USER_TTL and dropped at once when the
+user is saved or deleted or the token is deleted (password reset revokes tokens)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from rest_framework.authtoken.models import Token
+
+USER_TTL = 5 * 60  # seconds
+
+
+def _user_key(user_id) -> str:
+    return f"accounts:user:{user_id}"
+
+
+def _token_key(key: str) -> str:
+    return f"accounts:token:{key}"
+
+
+def user_by_id(user_id):
+    key = _user_key(user_id)
+    user = cache.get(key)
+    if user is None:
+        user = get_user_model()._default_manager.filter(pk=user_id).first()
+        if user is not None:
+            cache.set(key, user, USER_TTL)
+    return user
+
+
+def user_by_token(token_key: str):
+    """The user behind an API token, or None if there is no such token (one cache read when warm)."""
+    key = _token_key(token_key)
+    user = cache.get(key)
+    if user is None:
+        token = Token.objects.select_related("user").filter(key=token_key).first()
+        if token is None:
+            return None
+        user = token.user
+        cache.set(key, user, USER_TTL)
+    return user
+
+
+@receiver([post_save, post_delete], sender=get_user_model())
+def _forget_user(sender, instance, **kwargs) -> None:
+    keys = [_user_key(instance.pk)]
+    keys += [_token_key(k) for k in Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)]
+    cache.delete_many(keys)
+
+
+@receiver(post_delete, sender=Token)
+def _forget_token(sender, instance, **kwargs) -> None:
+    cache.delete(_token_key(instance.key))

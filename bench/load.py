@@ -1,0 +1,224 @@
+"""Issue 5 targets: a 50,000-retailer city on PostgreSQL, gunicorn on 127.0.0.1, authenticated
+retailers each fetching their own quotas: the API ≥ 800 requests/s and the phone page ≥ 500
+requests/s, p99 under 100 ms at 50 concurrent clients, no errors.
+
+    .venv/bin/python bench/load.py [--retailers 50000] [--products 60] [--logins 5000]
+                                   [--connections 50] [--seconds 20] [--workers 4]
+
+Needs `wrk` (Debian: apt-get install wrk). Setup, not timed: the registry and catalogue, a
+supply plan for this week's cycle computed and published, `--logins` retailers with a login,
+an API token and a session each. Then wrk drives `--connections` keep-alive clients, each
+request as a random one of those retailers (a Lua script picks the token or session cookie), first
+against `/api/v1/me/quotas/`, then against the phone page `/m/`. The first pass over each endpoint
+warms the per-retailer quota cache; the figures are from a second, timed pass. Redis is the cache
+and session store (CACHE_URL), as in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from _common import PG, ROOT, fresh_database
+
+REDIS = "redis://127.0.0.1:6379/8"
+UNUSABLE = "!"  # no password: the bench logs in by token and session  # noqa: S105
+PORT = 8765
+
+LUA = """
+local creds = {}
+for line in io.lines("%(file)s") do creds[#creds + 1] = line end
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+local n = 0
+setup = function(thread) thread:set("offset", math.random(1000000)) end  -- a global in that thread
+request = function()
+  local c
+  if %(sequential)s then
+    n = n + 1
+    c = creds[(((offset or 0) + n) %% #creds) + 1]
+  else
+    c = creds[math.random(#creds)]
+  end
+  return wrk.format("GET", "%(path)s", {["%(header)s"] = "%(prefix)s" .. c, ["Accept-Language"] = "zh-hans"})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests=%%d seconds=%%.2f rps=%%.1f p50_ms=%%.2f p99_ms=%%.2f max_ms=%%.2f errors=%%d non2xx=%%d\\n",
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
+"""
+
+
+def setup(retailers: int, products: int, logins: int) -> tuple[list[str], list[str]]:
+    import numpy as np
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.db import transaction
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import Role, User
+    from allocation.models import SupplyPlanLine
+    from allocation.services import allocation_publish, allocation_run
+    from demo.city import build_city
+    from demo.services import _catalogue, _registry
+    from orders.calendar import cycle_monday
+    from orders.services import cycle_get_or_create
+    from retailers.models import Retailer
+
+    started = time.perf_counter()
+    today = timezone.localdate()
+    city = build_city(retailers=retailers, products=products, seed=5)
+    managers = {i: User.objects.create(username=f"m{i}", role=Role.MANAGER).pk for i in range(len(city.managers))}
+    boss = User.objects.create(username="boss", role=Role.SUPERVISOR)
+    with transaction.atomic():
+        _registry(city, managers)
+        product_ids = _catalogue(city, today)
+    cycle = cycle_get_or_create(starts_on=cycle_monday(today))
+    rng = np.random.default_rng(2)
+    SupplyPlanLine.objects.bulk_create(
+        SupplyPlanLine(
+            cycle=cycle,
+            product_id=int(pid),
+            target=int(rng.integers(retailers // 5, retailers * 3)),
+            method="B" if k % 3 else "A",
+            dimensions=["market_type"] if k % 3 else [],
+        )  # fmt: skip
+        for k, pid in enumerate(product_ids)
+    )
+    allocation_publish(allocation=allocation_run(cycle=cycle), approver=boss)
+    shops = list(
+        Retailer.objects.filter(status="active", tier__isnull=False)
+        .order_by("?")
+        .values_list("pk", "license_no")[:logins]
+    )
+    users = User.objects.bulk_create(
+        User(username=license_no, role=Role.RETAILER, is_staff=False, password=UNUSABLE) for _, license_no in shops
+    )
+    for (pk, _), user in zip(shops, users, strict=True):
+        Retailer.objects.filter(pk=pk).update(user=user)
+    tokens = [t.key for t in Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users)]
+    sessions = []
+    for user in users:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "accounts.backends.RoleBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    print(
+        f"setup: {retailers:,} retailers, {products} products published in cycle {cycle}, "
+        f"{len(users):,} retailer logins, in {time.perf_counter() - started:.1f} s (not timed)",
+        flush=True,
+    )
+    return tokens, sessions
+
+
+def wrk(
+    path: str, header: str, prefix: str, creds: list[str], connections: int, seconds: int, sequential: bool = False
+) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / "creds.txt"
+        file.write_text("\n".join(creds) + "\n")
+        script = Path(tmp) / "load.lua"
+        script.write_text(
+            LUA
+            % {"file": file, "path": path, "header": header, "prefix": prefix, "sequential": str(sequential).lower()}
+        )
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", str(script),
+             f"http://127.0.0.1:{PORT}{path}"],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+    match = re.search(r"RESULT (.*)", out)
+    return dict(kv.split("=") for kv in match.group(1).split())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--retailers", type=int, default=50_000)
+    parser.add_argument("--products", type=int, default=60)
+    parser.add_argument("--logins", type=int, default=5_000)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards (bench_load)")
+    args = parser.parse_args()
+    if subprocess.run(["which", "wrk"], capture_output=True).returncode:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    os.environ["CACHE_URL"] = REDIS
+    subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], check=True, capture_output=True)
+    name = "bench_load"
+    with fresh_database(name, keep=args.keep):
+        tokens, sessions = setup(args.retailers, args.products, args.logins)
+        from django.db import connections
+
+        connections.close_all()
+        env = {
+            **os.environ, "DATABASE_URL": f"{PG}/{name}", "CACHE_URL": REDIS, "DJANGO_SETTINGS_MODULE": "distribution.settings",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only"), "DJANGO_LOG_LEVEL": "WARNING",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }  # fmt: skip
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "distribution.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", str(args.workers),
+             "--worker-class", args.worker_class, "--threads", str(args.threads), "--log-level", "warning", "--backlog", "2048"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}/m/login/", timeout=2)  # noqa: S310
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.3)
+            print(
+                f"# load: gunicorn -w {args.workers} ({args.worker_class}, {args.threads} thread(s)) on 127.0.0.1, PostgreSQL, Redis cache and sessions; "
+                f"wrk -t2 -c{args.connections} -d{args.seconds}s, each request a random one of "
+                f"{len(tokens):,} retailers ({dt.datetime.now(dt.UTC).date()})",
+                flush=True,
+            )
+            cases = [
+                ("API  /api/v1/me/quotas/", "/api/v1/me/quotas/", "Authorization", "Token ", tokens),
+                ("page /m/", "/m/", "Cookie", "sessionid=", sessions),
+            ]
+            for label, path, header, prefix, creds in cases:
+                probe = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={header: prefix + creds[0]})
+                with urllib.request.urlopen(probe, timeout=30) as answer:  # noqa: S310
+                    body = answer.read()
+                    print(f"  probe {path}: HTTP {answer.status}, {len(body):,} bytes", flush=True)
+                # First look of every retailer (the payload is built and cached), then the timed pass.
+                cold = wrk(path, header, prefix, creds, 4, max(5, len(creds) // 60), sequential=True)
+                print(
+                    f"  first looks, 4 clients: {float(cold['rps']):.0f} requests/s, p50 {float(cold['p50_ms']):.1f} ms, "
+                    f"p99 {float(cold['p99_ms']):.1f} ms ({int(cold['requests']):,} requests)",
+                    flush=True,
+                )
+                r = wrk(path, header, prefix, creds, args.connections, args.seconds)
+                print(
+                    f"{label:<26} {float(r['rps']):8.0f} requests/s  p50 {float(r['p50_ms']):6.1f} ms  "
+                    f"p99 {float(r['p99_ms']):6.1f} ms  max {float(r['max_ms']):6.1f} ms  "
+                    f"requests {int(r['requests']):,}  errors {r['errors']}  non-2xx {r['non2xx']}",
+                    flush=True,
+                )
+        finally:
+            server.terminate()
+            server.wait(30)
+
+
+if __name__ == "__main__":
+    main()
