@@ -11,7 +11,7 @@ an API token and a session each. Then wrk drives `--connections` keep-alive clie
 request as a random one of those retailers (a Lua script picks the token or session cookie), first
 against `/api/v1/me/quotas/`, then against the phone page `/m/`. The first pass over each endpoint
 warms the per-retailer quota cache; the figures are from a second, timed pass. Redis is the cache
-and session store (CACHE_URL), as in production.
+(CACHE_URL), as in production; sessions are signed cookies.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ end
 def setup(retailers: int, products: int, logins: int) -> tuple[list[str], list[str]]:
     import numpy as np
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
     from django.db import transaction
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
@@ -114,7 +114,7 @@ def setup(retailers: int, products: int, logins: int) -> tuple[list[str], list[s
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "accounts.backends.RoleBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
+        store.save()  # signed cookies: the key is the signed session itself
         sessions.append(store.session_key)
     print(
         f"setup: {retailers:,} retailers, {products} products published in cycle {cycle}, "
@@ -187,7 +187,7 @@ def main() -> None:
                         raise
                     time.sleep(0.3)
             print(
-                f"# load: gunicorn -w {args.workers} ({args.worker_class}, {args.threads} thread(s)) on 127.0.0.1, PostgreSQL, Redis cache and sessions; "
+                f"# load: gunicorn -w {args.workers} ({args.worker_class}, {args.threads} thread(s)) on 127.0.0.1, PostgreSQL, Redis cache, signed-cookie sessions; "
                 f"wrk -t2 -c{args.connections} -d{args.seconds}s, each request a random one of "
                 f"{len(tokens):,} retailers ({dt.datetime.now(dt.UTC).date()})",
                 flush=True,

@@ -26,6 +26,7 @@ class NightlyJob:
 NIGHTLY_JOBS: list[NightlyJob] = [
     NightlyJob("cycles_roll", "orders.services.cycles_roll"),
     NightlyJob("allocation_nightly", "allocation.services.allocation_nightly"),
+    NightlyJob("inventory_advice", "inventory.services.inventory_advice_nightly"),
 ]
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pricing",
     "orders",
     "allocation",
+    "inventory",
     "portal",
     "demo",
 ]
@@ -156,7 +157,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}}
     )
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
+# Sessions hold only the login (user id, backend, password hash) and the language: signed cookies
+# need no server round trip; changing the password still ends every session.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 SESSION_COOKIE_AGE = 30 * 24 * 3600  # retailers stay logged in on their phones for a month
 
 # Celery: unset broker = tasks run eagerly in-process (embedded mode).

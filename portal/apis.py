@@ -85,11 +85,13 @@ class MyQuotasApi(APIView):
         responses=MyQuotasOutput,
     )
     def get(self, request):
-        retailer, current = selectors.retailer_and_current(request.user, timezone.localdate())
-        if retailer is None:
+        visit = selectors.portal_visit(request.user, timezone.localdate(), kinds=("api",))
+        if visit.retailer is None:
             raise NotFound("this login has no shop")
         named = cycle_from_param(request.query_params.get("cycle"))
-        cycle, allocation_id = (named, selectors.published_run_id(named)) if named is not None else current
+        cycle, allocation_id = (
+            (named, selectors.published_run_id(named)) if named else (visit.cycle, visit.allocation_id)
+        )
         if cycle is None:
             raise NotFound("no order cycle is planned")
 
@@ -101,7 +103,7 @@ class MyQuotasApi(APIView):
             return json.loads(json.dumps(MyQuotasOutput(data).data, cls=DjangoJSONEncoder))  # plain data to cache
 
         return Response(
-            selectors.cached_sheet("api", retailer=retailer, cycle=cycle, allocation_id=allocation_id, build=payload)
+            selectors.cached_sheet("api", visit=visit, cycle=cycle, allocation_id=allocation_id, build=payload)
         )
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
@@ -25,38 +25,21 @@ from retailers.models import Retailer
 VISIBLE = (CycleStatus.PUBLISHED, CycleStatus.CLOSED)
 SHEET_KINDS = ("api", "page")
 SHEET_TTL = 10 * 60  # seconds
+CURRENT_TTL = 60
+CURRENT_LOCAL_TTL = 10
 T = TypeVar("T")
+local_cache = caches["local"]  # this process's memory
 
 
 def retailer_of(user) -> Retailer | None:
     """The shop behind a retailer login (None for anyone else). Cached for SHEET_TTL: a registry
     edit (name, tier) shows on the phone within that time."""
-    return retailer_and_current(user, timezone.localdate())[0]
+    return portal_visit(user, timezone.localdate()).retailer
 
 
 def current_cycle(today: dt.date) -> OrderCycle | None:
     """The cycle running today, else the next one."""
     return OrderCycle.objects.filter(ends_on__gte=today).order_by("starts_on").first()
-
-
-def retailer_and_current(user, today: dt.date) -> tuple[Retailer | None, tuple[OrderCycle | None, int | None]]:
-    """`retailer_of(user)`, and today's cycle with its published run's id (cached for a minute:
-    every phone asks for them), in one cache round trip when warm."""
-    current_key = f"portal:current:{today.isoformat()}"
-    is_retailer = user is not None and user.is_authenticated and getattr(user, "role", None) == "retailer"
-    retailer_key = f"portal:retailer:{user.pk}" if is_retailer else None
-    found = cache.get_many([k for k in (retailer_key, current_key) if k])
-    current = found.get(current_key)
-    if current is None:
-        cycle = current_cycle(today)
-        current = (cycle, published_run_id(cycle) if cycle else None)
-        cache.set(current_key, current, 60)
-    retailer = found.get(retailer_key) if retailer_key else None
-    if retailer is None and retailer_key:
-        retailer = Retailer.objects.filter(user=user).first()
-        if retailer is not None:
-            cache.set(retailer_key, retailer, SHEET_TTL)
-    return retailer, current
 
 
 def published_run_id(cycle: OrderCycle) -> int | None:
@@ -65,31 +48,76 @@ def published_run_id(cycle: OrderCycle) -> int | None:
     return AllocationRun.objects.filter(cycle=cycle, is_published=True).values_list("pk", flat=True).first()
 
 
-def _cache_key(kind: str, allocation_id: int, retailer_id: int, language: str) -> str:
-    return f"portal:{kind}:{allocation_id}:{retailer_id}:{language}"
+def _current(today: dt.date) -> tuple[OrderCycle | None, int | None]:
+    """Today's cycle and its published run's id: every phone asks, so they are kept in this
+    process for CURRENT_LOCAL_TTL and in the shared cache for CURRENT_TTL."""
+    key = f"portal:current:{today.isoformat()}"
+    current = local_cache.get(key)
+    if current is None:
+        current = cache.get(key)
+        if current is None:
+            cycle = current_cycle(today)
+            current = (cycle, published_run_id(cycle) if cycle else None)
+            cache.set(key, current, CURRENT_TTL)
+        local_cache.set(key, current, CURRENT_LOCAL_TTL)
+    return current
+
+
+def _sheet_key(kind: str, allocation_id: int, user_id: int, language: str) -> str:
+    return f"portal:{kind}:{allocation_id}:u{user_id}:{language}"
+
+
+@dataclass
+class Visit:
+    """What one phone request needs, read in one shared-cache round trip when warm."""
+
+    user_id: int | None
+    retailer: Retailer | None
+    cycle: OrderCycle | None
+    allocation_id: int | None
+    sheets: dict[str, object]  # kind → the cached sheet, where cached
+
+
+def portal_visit(user, today: dt.date, kinds: tuple[str, ...] = ()) -> Visit:
+    """The retailer behind `user`, today's cycle and published run, and the cached sheets of `kinds`."""
+    cycle, allocation_id = _current(today)
+    if user is None or not user.is_authenticated or getattr(user, "role", None) != "retailer":
+        return Visit(None, None, cycle, allocation_id, {})
+    retailer_key = f"portal:retailer:{user.pk}"
+    language = get_language()
+    sheet_keys = {kind: _sheet_key(kind, allocation_id, user.pk, language) for kind in kinds if allocation_id}
+    found = cache.get_many([retailer_key, *sheet_keys.values()])
+    retailer = found.get(retailer_key)
+    if retailer is None:
+        retailer = Retailer.objects.filter(user=user).first()
+        if retailer is not None:
+            cache.set(retailer_key, retailer, SHEET_TTL)
+    sheets = {kind: found[key] for kind, key in sheet_keys.items() if key in found}
+    return Visit(user.pk, retailer, cycle, allocation_id, sheets)
 
 
 def cached_sheet(
-    kind: str, *, retailer: Retailer, cycle: OrderCycle, allocation_id: int | None, build: Callable[[QuotaSheet], T]
+    kind: str, *, visit: Visit, cycle: OrderCycle, allocation_id: int | None, build: Callable[[QuotaSheet], T]
 ) -> T:
     """`build(quota_sheet(...))` (an API payload, a page fragment), cached per published run
-    (`allocation_id`, None if the cycle has none), retailer and language. Exceptions drop it at once
-    (`quotas_changed`); price changes show within SHEET_TTL."""
+    (`allocation_id`, None if the cycle has none), retailer login and language. Exceptions drop it
+    at once (`quotas_changed`); price changes show within SHEET_TTL."""
     if allocation_id is None:
         return build(QuotaSheet(cycle, False, []))
-    key = _cache_key(kind, allocation_id, retailer.pk, get_language())
-    value = cache.get(key)
-    if value is None:
-        value = build(quota_sheet(retailer=retailer, cycle=cycle))
-        cache.set(key, value, SHEET_TTL)
+    if allocation_id == visit.allocation_id and kind in visit.sheets:
+        return visit.sheets[kind]
+    value = build(quota_sheet(retailer=visit.retailer, cycle=cycle))
+    cache.set(_sheet_key(kind, allocation_id, visit.user_id, get_language()), value, SHEET_TTL)
     return value
 
 
 @receiver(quotas_changed)
 def _forget_sheets(sender, *, allocation_id: int, retailer_id: int, **kwargs) -> None:
-    cache.delete_many(
-        [_cache_key(kind, allocation_id, retailer_id, code) for kind in SHEET_KINDS for code, _ in settings.LANGUAGES]
-    )
+    user_id = Retailer.objects.filter(pk=retailer_id).values_list("user_id", flat=True).first()
+    if user_id is not None:
+        cache.delete_many(
+            [_sheet_key(kind, allocation_id, user_id, code) for kind in SHEET_KINDS for code, _ in settings.LANGUAGES]
+        )
 
 
 def past_cycles(*, retailer: Retailer, before: dt.date, limit: int = 12) -> list[OrderCycle]:

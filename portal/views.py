@@ -26,7 +26,8 @@ def retailer_page(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        retailer, request.current_cycle = selectors.retailer_and_current(request.user, timezone.localdate())
+        request.visit = selectors.portal_visit(request.user, timezone.localdate(), kinds=getattr(view, "sheets", ()))
+        retailer = request.visit.retailer
         if retailer is None:
             if request.user.is_staff:
                 return redirect("admin:index")
@@ -61,18 +62,22 @@ def entry(request):
     return redirect("portal:home")
 
 
-@retailer_page
-def home(request, retailer):
-    cycle, allocation_id = request.current_cycle
+def _home(request, retailer):
+    visit = request.visit
+    cycle = visit.cycle
     context = {"retailer": retailer, "cycle": cycle, "nav": "home"}
     if cycle is not None:
         html = selectors.cached_sheet(
-            "page", retailer=retailer, cycle=cycle, allocation_id=allocation_id,
+            "page", visit=visit, cycle=cycle, allocation_id=visit.allocation_id,
             build=lambda sheet: str(render_to_string("portal/_sheet.html", {"sheet": sheet})),
         )  # fmt: skip
         context["sheet_html"] = mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
         context["window"] = selectors.order_window(retailer=retailer, cycle=cycle)
     return render(request, "portal/home.html", context)
+
+
+_home.sheets = ("page",)  # read with the visit, in the same cache round trip
+home = retailer_page(_home)
 
 
 @retailer_page

@@ -32,9 +32,10 @@ def need(condition: bool, reason: str) -> None:
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (ids repeat across tests; cached quotas must not)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in caches:
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pricing.models import Product
+from retailers.models import Retailer
+
+from .engine import Status
+
+STATUS_LABELS = {
+    Status.NO_SALES: _("no recent sales"),
+    Status.SLOW: _("slow-moving"),
+    Status.SHORT: _("short"),
+    Status.HEALTHY: _("healthy"),
+    Status.OVER: _("over-stocked"),
+}
+
+
+class StockSource(models.TextChoices):
+    POS = "pos", _("POS data")
+    MANAGER = "manager", _("Customer manager's count")
+    RETAILER = "retailer", _("Retailer's own report")
+
+
+class StockCount(models.Model):
+    """Cartons of one product in one shop on a day, from a POS import, a visit or the retailer."""
+
+    retailer = models.ForeignKey(Retailer, models.CASCADE, related_name="stock_counts", verbose_name=_("retailer"))
+    product = models.ForeignKey(Product, models.PROTECT, related_name="+", verbose_name=_("product"))
+    counted_on = models.DateField(_("counted on"))
+    cartons = models.PositiveIntegerField(_("cartons"))
+    source = models.CharField(_("source"), max_length=10, choices=StockSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+        indexes = [models.Index(fields=["retailer", "product", "-counted_on"], name="stock_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.retailer_id}/{self.product_id} {self.counted_on}: {self.cartons}"
+
+
+class AdviceRun(models.Model):
+    """One night's advice for every retailer; the current one is what pages show."""
+
+    run = models.OneToOneField("core.Run", models.PROTECT, related_name="advice", verbose_name=_("job run"))
+    as_of = models.DateField(_("as of"))
+    is_current = models.BooleanField(_("current"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("advice run")
+        verbose_name_plural = _("advice runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True), name="one_current_advice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} #{self.pk}"
+
+
+class InventoryAdvice(models.Model):
+    """What one shop should do about one product (bulk-written by the nightly job, no FK constraints)."""
+
+    advice_run = models.ForeignKey(
+        AdviceRun,
+        models.CASCADE,
+        related_name="rows",
+        verbose_name=_("advice run"),
+        db_index=False,
+        db_constraint=False,
+    )
+    retailer = models.ForeignKey(
+        Retailer, models.CASCADE, related_name="+", verbose_name=_("retailer"), db_index=False, db_constraint=False
+    )
+    product = models.ForeignKey(
+        Product, models.CASCADE, related_name="+", verbose_name=_("product"), db_index=False, db_constraint=False
+    )
+    stock = models.PositiveIntegerField(_("stock (cartons)"))
+    stock_is_estimate = models.BooleanField(_("stock estimated"))
+    weekly_sales = models.FloatField(_("weekly sales (cartons)"))
+    weeks_of_cover = models.FloatField(_("weeks of cover"), null=True)
+    stock_to_sales = models.FloatField(_("stock to monthly sales"), null=True)
+    status = models.PositiveSmallIntegerField(
+        _("status"), choices=[(int(s), label) for s, label in STATUS_LABELS.items()]
+    )
+    suggested_order = models.PositiveIntegerField(_("suggested order (cartons)"))
+    quota = models.PositiveIntegerField(_("quota"))
+    diversion = models.BooleanField(_("diversion alert"))
+
+    class Meta:
+        verbose_name = _("inventory advice")
+        verbose_name_plural = _("inventory advice")
+        indexes = [models.Index(fields=["advice_run", "retailer"], name="advice_run_retailer")]
+
+    def __str__(self) -> str:
+        return f"{self.retailer_id}/{self.product_id}: {self.get_status_display()}"
