@@ -16,7 +16,7 @@ from core.runs import tracked_run
 from orders.calendar import cycle_monday
 from orders.models import Order, OrderCycle
 
-from .engine import Targets, advise, estimate_stock
+from .engine import Status, Targets, advise, estimate_stock
 from .models import AdviceRun, InventoryAdvice, StockCount
 
 JOB = "inventory_advice"
@@ -119,6 +119,7 @@ def inventory_advice_nightly(*, today: dt.date | None = None, targets: Targets |
         frame = advice_inputs(today=today)
         run.stage("advise", 60)
         advised = advise(frame, targets or Targets())
+        advised = advised[advised["status"] != Status.NO_SALES]  # nothing sold, nothing in stock: no advice
         run.stage("write", 70)
         with transaction.atomic():
             advice_run = AdviceRun.objects.create(run=run.run, as_of=today)

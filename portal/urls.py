@@ -29,6 +29,7 @@ urlpatterns = [
     path("prices/", views.prices, name="prices"),
     path("notices/", views.notices, name="notices"),
     path("tier/", views.tier, name="tier"),
+    path("stock/", views.stock, name="stock"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,12 +13,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from inventory.models import StockCount, StockSource
+from inventory.selectors import retailer_advice
 from orders.models import OrderCycle
 from retailers.classification.selectors import tier_explanation
 
 from . import selectors
-from .forms import LicenseLoginForm
+from .forms import LicenseLoginForm, StockReportForm
 
 
 def retailer_page(view):
@@ -113,3 +117,18 @@ def notices(request, retailer):
 def tier(request, retailer):
     explanation = tier_explanation(retailer=retailer)
     return render(request, "portal/tier.html", {"retailer": retailer, "explanation": explanation, "nav": "tier"})
+
+
+@retailer_page
+def stock(request, retailer):
+    """Inventory advice, and the retailer's own stock report (one product at a time)."""
+    form = StockReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        StockCount.objects.create(
+            retailer=retailer, product=form.cleaned_data["product"], counted_on=timezone.localdate(),
+            cartons=form.cleaned_data["cartons"], source=StockSource.RETAILER, recorded_by=request.user,
+        )  # fmt: skip
+        messages.success(request, _("Thank you: your stock is recorded and counts in tonight's advice."))
+        return redirect("portal:stock")
+    lines = retailer_advice(retailer=retailer)
+    return render(request, "portal/stock.html", {"retailer": retailer, "lines": lines, "form": form, "nav": "stock"})

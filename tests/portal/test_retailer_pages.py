@@ -142,3 +142,23 @@ def test_warming_after_publish_caches_what_a_single_read_computes(shop, other_sh
     assert retailer_quotas_warm(allocation=allocation) == Retailer.objects.count()
     for pk, rows in single.items():
         assert cache.get(f"allocation:{allocation.pk}:quotas:{pk}") == rows
+
+
+def test_retailer_reports_stock_and_reads_tonights_advice(client, shop, city):
+    from inventory.models import StockCount
+    from inventory.services import inventory_advice_nightly
+    from pricing.models import Product
+
+    client.force_login(shop.user)
+    product = Product.objects.exclude(lifecycle="withdrawn").first()
+    bad = client.post(reverse("portal:stock"), {"product": product.pk, "cartons": -3})
+    assert bad.status_code == 200
+    assert not StockCount.objects.exists()
+    assert client.post(reverse("portal:stock"), {"product": product.pk, "cartons": 40}).status_code == 302
+    count = StockCount.objects.get()
+    assert (count.retailer_id, count.product_id, count.cartons, count.source) == (shop.pk, product.pk, 40, "retailer")
+    inventory_advice_nightly(today=city)
+    page = client.get(reverse("portal:stock")).content.decode()
+    assert product.name in page
+    assert "您每条可赚" not in page  # the stock page, not the quota page
+    assert "库存" in page
