@@ -2,8 +2,9 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_mixins import SupervisorEditsAdmin
+from retailers.selectors import scope_to_visible_retailers
 
-from .models import PriceBand, PriceClassRule, Product, ProductPrice
+from .models import Inspection, InspectionLine, PriceBand, PriceClassRule, Product, ProductPrice
 
 
 class ProductPriceInline(admin.TabularInline):
@@ -46,3 +47,31 @@ class PriceBandAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
     list_display = ("label", "min_wholesale_price")
     search_fields = ("label",)
     list_filter = ("label",)
+
+
+class InspectionLineInline(admin.TabularInline):
+    model = InspectionLine
+    extra = 0
+    raw_id_fields = ("product",)
+    readonly_fields = ("guide_price",)
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    """Inspections of the retailers the user may see (recorded through `pricing.inspections`)."""
+
+    list_display = ("retailer", "visited_on", "kind", "inspector")
+    list_filter = ("kind", "visited_on", ("inspector", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("retailer__customer_code", "retailer__name", "notes")
+    date_hierarchy = "visited_on"
+    inlines = [InspectionLineInline]
+    list_select_related = ("retailer", "inspector")
+
+    def get_queryset(self, request):
+        return scope_to_visible_retailers(super().get_queryset(request), user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -124,3 +125,54 @@ class ProductPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} @ {self.effective_from}"
+
+
+class InspectionKind(models.TextChoices):
+    OPEN = "open", _("Open")
+    COVERT = "covert", _("Covert")
+
+
+class Inspection(models.Model):
+    """A price-tag inspection of one shop (明码标价 / 明码实价) by a customer manager or inspector."""
+
+    retailer = models.ForeignKey(
+        "retailers.Retailer", models.PROTECT, related_name="inspections", verbose_name=_("retailer")
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="inspections", verbose_name=_("inspector")
+    )
+    visited_on = models.DateField(_("visited on"))
+    kind = models.CharField(_("kind"), max_length=8, choices=InspectionKind.choices, default=InspectionKind.OPEN)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        indexes = [models.Index(fields=["retailer", "-visited_on"], name="inspection_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.retailer_id} {self.visited_on}"
+
+
+class InspectionLine(models.Model):
+    """One product on display: its tag and the price actually charged, against the guide price of the day."""
+
+    inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="lines", verbose_name=_("inspection"))
+    product = models.ForeignKey(Product, models.PROTECT, related_name="+", verbose_name=_("product"))
+    guide_price = models.DecimalField(_("guide price per carton"), max_digits=10, decimal_places=2)
+    tag_present = models.BooleanField(_("tag present"))
+    tag_price = models.DecimalField(_("tag price per carton"), max_digits=10, decimal_places=2, null=True, blank=True)
+    price_carton = models.DecimalField(
+        _("price charged per carton"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    price_pack = models.DecimalField(_("price charged per pack"), max_digits=8, decimal_places=2, null=True, blank=True)
+    photo = models.FileField(_("photo"), upload_to="inspections/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = _("inspection line")
+        verbose_name_plural = _("inspection lines")
+        constraints = [models.UniqueConstraint(fields=["inspection", "product"], name="one_line_per_product")]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}/{self.product_id}"

@@ -1,0 +1,68 @@
+"""Price-tag compliance (明码标价 / 明码实价) and the price index (DOMAIN.md §5). Pure pandas.
+
+`line_checks` takes one row per product seen on display: guide_price (the retail price per
+carton in force on the visit day), packs_per_carton, tag_present, tag_price, price_carton and
+price_pack (what was actually charged; NaN if not observed). `figures` sums them up by any
+grouping (retailer, manager, department, branch, product, month); `price_index` is
+Σ wᵢ·(pᵢ / gᵢ) / Σ wᵢ × 100 with wᵢ = last year's sales of product i.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+CENT = 0.005  # prices are compared to the cent
+
+
+def line_checks(lines: pd.DataFrame) -> pd.DataFrame:
+    guide = lines["guide_price"].astype(float)
+    tag = lines["tag_price"].astype(float)
+    carton = lines["price_carton"].astype(float)
+    pack = lines["price_pack"].astype(float)
+    packs = lines["packs_per_carton"].astype(float)
+    tag_present = lines["tag_present"].astype(bool)
+    tag_correct = tag_present & ((tag - guide).abs() < CENT)
+    # What was charged, per carton: the carton price, else the pack price × packs.
+    charged = carton.where(carton.notna(), pack * packs)
+    observed = charged.notna()
+    charged_as_tagged = tag_present & observed & ((charged - tag).abs() < CENT)
+    pack_matches = pack.isna() | ((pack - tag / packs).abs() < CENT + 1e-9) | ~tag_present
+    return lines.assign(
+        tag_correct=tag_correct,
+        observed=observed,
+        price_ratio=(charged / guide).where(observed),
+        below_guide=observed & (charged < guide - CENT),
+        above_guide=observed & (charged > guide + CENT),
+        charged_as_tagged=charged_as_tagged & pack_matches,
+    )
+
+
+def figures(checks: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per group: products on display, tag rate (correct tags ÷ products on display), price-on-target
+    rate (mean observed ÷ guide), counts below and above guide, share charged as tagged."""
+    grouped = checks.groupby(by, observed=True, sort=True)
+    out = grouped.agg(
+        on_display=("tag_present", "size"),
+        correct_tags=("tag_correct", "sum"),
+        observed=("observed", "sum"),
+        price_on_target=("price_ratio", "mean"),
+        below_guide=("below_guide", "sum"),
+        above_guide=("above_guide", "sum"),
+        charged_as_tagged=("charged_as_tagged", "sum"),
+    )
+    out["tag_rate"] = out["correct_tags"] / out["on_display"]
+    out["as_tagged_rate"] = np.where(
+        out["observed"] > 0, out["charged_as_tagged"] / out["observed"].clip(lower=1), np.nan
+    )
+    return out
+
+
+def price_index(checks: pd.DataFrame, weights: pd.Series, by: list[str]) -> pd.Series:
+    """Σ wᵢ·(pᵢ/gᵢ) / Σ wᵢ × 100 per group, over observed prices; wᵢ = `weights[product]`
+    (last year's sales; products without sales weigh nothing)."""
+    seen = checks[checks["observed"]].copy()
+    seen["w"] = seen["product"].map(weights).fillna(0.0).astype(float)
+    seen["wr"] = seen["w"] * seen["price_ratio"]
+    sums = seen.groupby(by, observed=True)[["wr", "w"]].sum()
+    return (sums["wr"] / sums["w"].where(sums["w"] > 0) * 100).rename("price_index")

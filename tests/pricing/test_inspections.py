@@ -1,0 +1,95 @@
+"""Recording an inspection: a bad line names row, column and reason, and nothing is written."""
+
+import datetime as dt
+
+import pytest
+
+from core.exceptions import AccessDenied, InvalidInput
+from pricing.compliance import figures, line_checks
+from pricing.inspections import inspection_record
+from pricing.models import Inspection, InspectionLine, Product, ProductPrice
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture
+def products(db):
+    made = []
+    for code, price in [("P1", 200), ("P2", 100)]:
+        product = Product.objects.create(code=code, name=code, wholesale_price=price * 0.88, retail_price=price)
+        ProductPrice.objects.create(
+            product=product, effective_from=dt.date(2026, 1, 1), wholesale_price=price * 0.8, retail_price=price - 10
+        )
+        ProductPrice.objects.create(
+            product=product, effective_from=dt.date(2026, 11, 1), wholesale_price=price * 0.88, retail_price=price
+        )
+        made.append(product)
+    return made
+
+
+def test_recorded_lines_take_the_guide_price_in_force_that_day(manager_a, retailer_of_a, products):
+    inspection = inspection_record(
+        inspector=manager_a, retailer=retailer_of_a, visited_on=DAY, kind="open",
+        lines=[
+            {"product": "P1", "tag_present": True, "tag_price": "200", "price_carton": "200"},
+            {"product": "P2", "tag_present": False, "price_pack": "11.50"},
+        ],
+    )  # fmt: skip
+    lines = {line.product.code: line for line in inspection.lines.select_related("product")}
+    assert lines["P1"].guide_price == 200
+    assert lines["P2"].tag_price is None
+    old = inspection_record(
+        inspector=manager_a, retailer=retailer_of_a, visited_on=dt.date(2026, 10, 1), kind="covert",
+        lines=[{"product": "P1", "tag_present": True, "tag_price": "190", "price_carton": "190"}],
+    )  # fmt: skip
+    assert old.lines.get().guide_price == 190  # the price list of that day
+
+
+def test_a_bad_inspection_names_each_problem_and_writes_nothing(manager_a, retailer_of_a, products):
+    with pytest.raises(InvalidInput) as caught:
+        inspection_record(
+            inspector=manager_a, retailer=retailer_of_a, visited_on=DAY, kind="open",
+            lines=[
+                {"product": "P1", "tag_present": True, "tag_price": "200", "price_carton": "200"},
+                {"product": "NOPE", "tag_present": False},
+                {"product": "P2", "tag_present": True, "tag_price": "-5"},
+                {"product": "P2", "tag_present": True},
+            ],
+        )  # fmt: skip
+    problems = {(e.row, e.column, e.reason) for e in caught.value.errors}
+    assert (2, "product", "unknown product") in problems
+    assert (3, "tag_price", "negative price") in problems
+    assert (4, "product", "listed twice") in problems
+    assert (4, "tag_price", "the tag is there: its price is needed") in problems
+    assert not Inspection.objects.exists()
+    assert not InspectionLine.objects.exists()
+
+
+def test_only_the_retailers_own_manager_inspects(manager_b, retailer_of_a, products):
+    with pytest.raises(AccessDenied):
+        inspection_record(inspector=manager_b, retailer=retailer_of_a, visited_on=DAY, kind="open",
+                          lines=[{"product": "P1", "tag_present": False}])  # fmt: skip
+    assert not Inspection.objects.exists()
+
+
+def test_the_retailers_compliance_follows_its_inspections(manager_a, retailer_of_a, products):
+    inspection_record(
+        inspector=manager_a, retailer=retailer_of_a, visited_on=DAY, kind="open",
+        lines=[
+            {"product": "P1", "tag_present": True, "tag_price": "200", "price_carton": "200"},
+            {"product": "P2", "tag_present": True, "tag_price": "95", "price_carton": "95"},
+        ],
+    )  # fmt: skip
+    rows = InspectionLine.objects.values(
+        "inspection__retailer", "product", "guide_price", "tag_present", "tag_price", "price_carton", "price_pack",
+        "product__packs_per_carton",
+    )  # fmt: skip
+    import pandas as pd
+
+    frame = pd.DataFrame(list(rows)).rename(
+        columns={"inspection__retailer": "retailer", "product__packs_per_carton": "packs_per_carton"}
+    )
+    out = figures(line_checks(frame), ["retailer"]).loc[retailer_of_a.pk]
+    assert out["tag_rate"] == 0.5
+    assert out["below_guide"] == 1
