@@ -32,7 +32,16 @@ def test_sample_products_import_with_classes_and_bands(samples, capsys):
 
 
 def test_new_price_from_a_date_keeps_history(db):
-    frame = pd.DataFrame({"CIG_CODE": ["1"], "CIG_NAME": ["甲(软)"], "WHOLESALE_PRICE": ["100"], "RETAIL_PRICE": ["115"], "EFFECTIVE_FROM": ["2026-01-01"]}, index=[2])
+    frame = pd.DataFrame(
+        {
+            "CIG_CODE": ["1"],
+            "CIG_NAME": ["甲(软)"],
+            "WHOLESALE_PRICE": ["100"],
+            "RETAIL_PRICE": ["115"],
+            "EFFECTIVE_FROM": ["2026-01-01"],
+        },
+        index=[2],
+    )
     import_table(kind="products", frame=frame)
     later = frame.assign(WHOLESALE_PRICE="120", RETAIL_PRICE="140", EFFECTIVE_FROM="2026-06-01")
     counts = import_table(kind="products", frame=later)
@@ -47,7 +56,12 @@ def test_new_price_from_a_date_keeps_history(db):
 
 def test_bad_prices_are_named(db):
     frame = pd.DataFrame(
-        {"CIG_CODE": ["1", "2", "3"], "CIG_NAME": ["a", "b", "c"], "WHOLESALE_PRICE": ["100", "-5", "abc"], "RETAIL_PRICE": ["90", "10", "10"]},
+        {
+            "CIG_CODE": ["1", "2", "3"],
+            "CIG_NAME": ["a", "b", "c"],
+            "WHOLESALE_PRICE": ["100", "-5", "abc"],
+            "RETAIL_PRICE": ["90", "10", "10"],
+        },
         index=[2, 3, 4],
     )
     with pytest.raises(InvalidInput) as caught:
@@ -62,14 +76,20 @@ def test_bad_prices_are_named(db):
 
 
 def test_price_class_prefers_allocation_price_and_config_changes_apply(db):
-    rules = [ClassRule("I", Decimal(100), Decimal(150)), ClassRule("II", Decimal(70), Decimal(105)), ClassRule("V", Decimal(0), Decimal(0))]
+    rules = [
+        ClassRule("I", Decimal(100), Decimal(150)),
+        ClassRule("II", Decimal(70), Decimal(105)),
+        ClassRule("V", Decimal(0), Decimal(0)),
+    ]
     assert price_class_of(wholesale_price=Decimal(120), allocation_price=Decimal(101), rules=rules) == "I"
     assert price_class_of(wholesale_price=Decimal(120), allocation_price=None, rules=rules) == "II"
     assert price_class_of(wholesale_price=Decimal(10), allocation_price=None, rules=rules) == "V"
     bands = [Band(1, "hi", Decimal(600)), Band(2, "lo", Decimal(109))]
     assert price_band_of(wholesale_price=Decimal(600), bands=bands) == 1
     assert price_band_of(wholesale_price=Decimal(108.99), bands=bands) is None
-    frame = pd.DataFrame({"CIG_CODE": ["1"], "CIG_NAME": ["a"], "WHOLESALE_PRICE": ["120"], "RETAIL_PRICE": ["140"]}, index=[2])
+    frame = pd.DataFrame(
+        {"CIG_CODE": ["1"], "CIG_NAME": ["a"], "WHOLESALE_PRICE": ["120"], "RETAIL_PRICE": ["140"]}, index=[2]
+    )
     import_table(kind="products", frame=frame)
     assert Product.objects.get().price_class == "II"
     PriceClassRule.objects.filter(price_class="I").update(min_wholesale_price=Decimal(110))

@@ -1,0 +1,113 @@
+"""A customer manager's phone pages for price-tag inspections of their own retailers."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+import pandas as pd
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import InvalidInput
+from retailers.selectors import retailers_visible_to
+
+from .compliance import figures, line_checks
+from .inspections import PRICE_FIELDS, inspection_record
+from .models import InspectionKind, InspectionLine, Lifecycle, Product
+from .sampling import sample_products
+
+PRODUCTS_PER_VISIT = 5
+
+
+def manager_page(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_supervisor or request.user.role == "manager"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@manager_page
+def retailers(request):
+    query = request.GET.get("q", "").strip()[:50]
+    shops = retailers_visible_to(user=request.user).filter(status="active")
+    if query:
+        shops = shops.filter(name__icontains=query) | shops.filter(customer_code__icontains=query)
+    return render(request, "pricing/inspect_list.html", {"shops": shops.order_by("customer_code")[:50], "q": query})
+
+
+def _visit_products(retailer, today) -> list[Product]:
+    candidates = list(Product.objects.filter(lifecycle=Lifecycle.ACTIVE).values_list("pk", "is_scarce"))
+    chosen = sample_products(
+        [p for p, _ in candidates],
+        [s for _, s in candidates],
+        PRODUCTS_PER_VISIT,
+        seed=retailer.pk * 100_003 + today.toordinal(),
+    )
+    return list(Product.objects.filter(pk__in=chosen).order_by("code"))
+
+
+@manager_page
+def inspect(request, retailer_pk: int):
+    """Record a visit: for each sampled product, the tag and the price actually charged."""
+    retailer = get_object_or_404(retailers_visible_to(user=request.user), pk=retailer_pk)
+    today = timezone.localdate()
+    products = _visit_products(retailer, today)
+    errors: list = []
+    if request.method == "POST":
+        lines = [
+            {
+                "product": p.code,
+                "tag_present": request.POST.get(f"tag_present_{p.pk}") == "on",
+                **{f: request.POST.get(f"{f}_{p.pk}", "").strip() for f in PRICE_FIELDS},
+            }
+            for p in products
+        ]
+        try:
+            inspection_record(
+                inspector=request.user, retailer=retailer, visited_on=today,
+                kind=request.POST.get("kind", InspectionKind.OPEN), lines=lines, notes=request.POST.get("notes", "")[:2000],
+            )  # fmt: skip
+        except InvalidInput as exc:
+            errors = exc.errors
+        else:
+            return redirect("inspections:compliance", retailer_pk=retailer.pk)
+    context = {
+        "retailer_obj": retailer,
+        "products": products,
+        "errors": errors,
+        "kinds": InspectionKind.choices,
+        "post": request.POST,
+    }
+    return render(request, "pricing/inspect.html", context)
+
+
+@manager_page
+def compliance(request, retailer_pk: int):
+    """The retailer's compliance over its inspections: tag rate, price on target, below / above guide."""
+    retailer = get_object_or_404(retailers_visible_to(user=request.user), pk=retailer_pk)
+    rows = InspectionLine.objects.filter(inspection__retailer=retailer).values(
+        "inspection__visited_on", "product", "guide_price", "tag_present", "tag_price", "price_carton", "price_pack",
+        "product__packs_per_carton",
+    )  # fmt: skip
+    frame = pd.DataFrame(list(rows))
+    summary = None
+    if not frame.empty:
+        frame = frame.rename(
+            columns={"inspection__visited_on": "visited_on", "product__packs_per_carton": "packs_per_carton"}
+        )
+        frame["all"] = "all"
+        out = figures(line_checks(frame), ["all"])
+        counts = ["on_display", "correct_tags", "observed", "below_guide", "above_guide", "charged_as_tagged"]
+        summary = {c: int(out[c].iloc[0]) if c in counts else float(out[c].iloc[0]) for c in out.columns}
+    return render(
+        request, "pricing/compliance.html",
+        {"retailer_obj": retailer, "summary": summary, "inspections": retailer.inspections.order_by("-visited_on")[:10],
+         "title": _("Price-tag compliance")},
+    )  # fmt: skip

@@ -1,0 +1,43 @@
+"""A customer manager, as a new user would, records a price-tag inspection on a 360 px phone and
+sees the retailer's compliance change. Screenshots go to artifacts/screenshots/."""
+
+import pytest
+from django.utils import timezone
+
+from demo.services import DEMO_PASSWORD, demo_city_create
+from pricing.views import _visit_products
+from retailers.models import Retailer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_manager_records_an_inspection_on_a_phone(live_server, phone_page, screenshot):
+    today = timezone.localdate()
+    demo_city_create(retailers=120, products=20, weeks=2, seed=8, today=today)
+    shop = Retailer.objects.filter(manager__username="manager1", status="active").order_by("customer_code").first()
+    products = _visit_products(shop, today)
+
+    page = phone_page
+    page.goto(f"{live_server.url}/admin/login/?next=/m/inspections/")
+    page.fill("#id_username", "manager1")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("input[name=q]")
+    page.fill("input[name=q]", shop.customer_code)
+    page.press("input[name=q]", "Enter")
+    page.click(f"text={shop.name or shop.customer_code}")
+    page.wait_for_selector(".product")
+    assert page.locator(".product").count() == len(products) == 5
+    for i, product in enumerate(products):
+        page.check(f"input[name=tag_present_{product.pk}]")
+        page.fill(f"#tag_price_{product.pk}", str(product.retail_price))
+        charged = product.retail_price + (10 if i == 0 else 0)  # one product sold above the guide price
+        page.fill(f"#price_carton_{product.pk}", str(charged))
+    screenshot(page, "manager-phone-inspection")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".tag-rate")
+    text = page.inner_text("main")
+    assert "100%" in page.inner_text(".tag-rate")
+    assert "高于指导价" in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "manager-phone-compliance")
