@@ -342,17 +342,23 @@ def quotas_frame(
 
 def _with_rotations(frame: pd.DataFrame, allocation: AllocationRun, registry: pd.DataFrame) -> pd.DataFrame:
     """Retailers in a rotated cell: one carton (their weight) if the rotation served them, else 0."""
-    if frame.empty:
+    rotations = list(RotationCell.objects.filter(allocation=allocation).values_list("plan_line_id", "cell", "served"))
+    if frame.empty or not rotations:
         return frame
-    rotations = RotationCell.objects.filter(allocation=allocation).values_list("plan_line_id", "cell", "served")
+    by_line = frame.groupby("plan_line", sort=False).indices  # plan line → row positions, found once
+    cells = frame["cell"].to_numpy()
+    retailers = frame["retailer"].to_numpy(np.int64)
+    weights = frame["weight"].to_numpy(np.int64)
+    quota = frame["quota"].to_numpy(np.int64).copy()
+    reasons = frame["reasons"].to_numpy(np.int64).copy()
     for plan_line, cell, served in rotations:
-        rows = (frame["plan_line"] == plan_line).to_numpy() & (frame["cell"] == cell).to_numpy()
-        if not rows.any():
+        rows = by_line.get(plan_line)
+        if rows is None:
             continue
-        hit = bitmap_contains(served, frame.loc[rows, "retailer"].to_numpy(np.int64))
-        frame.loc[rows, "quota"] = np.where(hit, frame.loc[rows, "weight"].to_numpy(np.int64), 0)
-        frame.loc[rows, "reasons"] = int(Reason.ROTATION)
-    return frame
+        rows = rows[cells[rows] == cell]
+        quota[rows] = np.where(bitmap_contains(served, retailers[rows]), weights[rows], 0)
+        reasons[rows] = int(Reason.ROTATION)
+    return frame.assign(quota=quota, reasons=reasons)
 
 
 def cell_key(cell: tuple, dimensions: list[str]) -> str:
