@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.db import bulk_write_frames
+from core.exceptions import DomainError
 from core.runs import tracked_run
 from orders.calendar import cycle_monday
 from orders.models import Order, OrderCycle
@@ -133,3 +134,13 @@ def inventory_advice_nightly(*, today: dt.date | None = None, targets: Targets |
         counts["diversion_alerts"] = int(advised["diversion"].sum())
         run.count(**counts)
     return counts
+
+
+def stock_count_record(*, retailer, product, cartons: int, source: str, actor, on: dt.date | None = None) -> StockCount:
+    """A stock count from a visit or the retailer's own report; tonight's advice starts from it."""
+    if cartons < 0:
+        raise DomainError("a stock count cannot be negative")
+    return StockCount.objects.create(
+        retailer=retailer, product=product, counted_on=on or timezone.localdate(), cartons=cartons, source=source,
+        recorded_by=actor,
+    )  # fmt: skip

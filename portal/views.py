@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from inventory.models import StockCount, StockSource
+from inventory.models import StockSource
 from inventory.selectors import retailer_advice
+from inventory.services import stock_count_record
 from orders.models import OrderCycle
 from retailers.classification.selectors import tier_explanation
 
@@ -124,9 +125,9 @@ def stock(request, retailer):
     """Inventory advice, and the retailer's own stock report (one product at a time)."""
     form = StockReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        StockCount.objects.create(
-            retailer=retailer, product=form.cleaned_data["product"], counted_on=timezone.localdate(),
-            cartons=form.cleaned_data["cartons"], source=StockSource.RETAILER, recorded_by=request.user,
+        stock_count_record(
+            retailer=retailer, product=form.cleaned_data["product"], cartons=form.cleaned_data["cartons"],
+            source=StockSource.RETAILER, actor=request.user,
         )  # fmt: skip
         messages.success(request, _("Thank you: your stock is recorded and counts in tonight's advice."))
         return redirect("portal:stock")
