@@ -144,8 +144,7 @@ class CycleQuotasApi(generics.GenericAPIView):
             raise NotFound(f"cycle {cycle} has no published quotas")
         visible = list(retailers_visible_to(user=request.user).values_list("pk", flat=True))
         registry = registry_frame(visible if not request.user.is_supervisor else None)
-        frame = quotas_frame(allocation, registry)
-        frame = frame[frame["plan_line"] == line.pk].sort_values("retailer")
+        frame = quotas_frame(allocation, registry, plan_line_ids=[line.pk]).sort_values("retailer")
         codes = dict(Retailer.objects.filter(pk__in=frame["retailer"].tolist()).values_list("pk", "customer_code"))
         rows = [
             {

@@ -230,21 +230,29 @@ def published_allocation(cycle: OrderCycle) -> AllocationRun | None:
 
 
 def quotas_frame(
-    allocation: AllocationRun, registry: pd.DataFrame | None = None, *, include_unserved: bool = False
+    allocation: AllocationRun,
+    registry: pd.DataFrame | None = None,
+    *,
+    include_unserved: bool = False,
+    plan_line_ids: list[int] | None = None,
 ) -> pd.DataFrame:
     """Every retailer's quota in a run, resolved from the cap table, the adjustments and the exceptions.
 
     Columns: retailer, plan_line, product, tier, cell, cap, weight, quota, reasons (a `Reason`
     bitmask; 0 = the plain cap; EXCEPTION when a supervisor set it). Retailers with no quota are absent.
     `registry` may be limited to some retailers (one retailer's phone page). `include_unserved`
-    keeps retailers a rotation left out this cycle (quota 0), so they can read why.
+    keeps retailers a rotation left out this cycle (quota 0), so they can read why. `plan_line_ids`
+    limits it to those lines (one product's quotas).
     """
     cycle = allocation.cycle
     registry = registry_frame() if registry is None else registry
+    in_cycle = SupplyPlanLine.objects.filter(cycle=cycle)
+    if plan_line_ids is not None:
+        in_cycle = in_cycle.filter(pk__in=plan_line_ids)
     lines = list(
-        SupplyPlanLine.objects.filter(cycle=cycle)
-        .exclude(method__in=["D", "E"])
-        .filter(pk__in=CellCap.objects.filter(allocation=allocation).values("plan_line"))
+        in_cycle.exclude(method__in=["D", "E"]).filter(
+            pk__in=CellCap.objects.filter(allocation=allocation).values("plan_line")
+        )
     )
     caps = pd.DataFrame(
         CellCap.objects.filter(allocation=allocation, plan_line__in=lines).values_list(
@@ -289,6 +297,8 @@ def quotas_frame(
     frame = _with_rotations(frame, allocation, registry)
     line_product = dict(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", "product_id"))
     adjusted = QuotaAdjustment.objects.filter(allocation=allocation)
+    if plan_line_ids is not None:
+        adjusted = adjusted.filter(plan_line_id__in=plan_line_ids)
     adjusted = adjusted.filter(retailer_id__in=list(registry.index)) if few else adjusted
     adjustments = pd.DataFrame(
         list(adjusted.values_list("retailer_id", "plan_line_id", "quota", "reasons")),
@@ -306,6 +316,8 @@ def quotas_frame(
             ["retailer", "plan_line"], keep="last"
         )
     by_hand = QuotaException.objects.filter(cycle=cycle)
+    if plan_line_ids is not None:
+        by_hand = by_hand.filter(product__in=in_cycle.values("product"))
     by_hand = by_hand.filter(retailer_id__in=list(registry.index)) if few else by_hand
     exceptions = pd.DataFrame(
         list(by_hand.values_list("retailer_id", "product_id", "quota", "reason")),

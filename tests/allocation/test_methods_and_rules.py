@@ -271,3 +271,19 @@ def test_line_groups_keep_each_price_band_together(planned):
     assert band_of_group
     assert all(len(found) == 1 for found in band_of_group.values())
     assert all(len(group) <= 2 for group in groups if not any(lines[pk].method == "C" for pk in group))
+
+
+def test_quotas_of_one_line_equal_the_full_resolution_of_that_line(planned, supervisor):
+    allocation = allocation_run(cycle=planned)
+    allocation_publish(allocation=allocation, approver=supervisor)
+    full = quotas_frame(allocation)
+    line = SupplyPlanLine.objects.get(pk=int(full["plan_line"].iloc[0]))
+    retailer = Retailer.objects.get(pk=int(full.loc[full["plan_line"] == line.pk, "retailer"].iloc[0]))
+    quota_exception_set(
+        cycle=planned, product=line.product, retailer=retailer, quota=7, reason="opening", approver=supervisor
+    )
+    full = quotas_frame(allocation)
+    expected = full[full["plan_line"] == line.pk].sort_values("retailer").reset_index(drop=True)
+    one = quotas_frame(allocation, plan_line_ids=[line.pk]).sort_values("retailer").reset_index(drop=True)
+    assert one.equals(expected)
+    assert int(one.loc[one["retailer"] == retailer.pk, "quota"].iloc[0]) == 7
