@@ -12,6 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
 from orders.models import OrderCycle
+from pricing.models import Product
+from pricing.selectors import recent_supply_signals
 from retailers.selectors import retailers_visible_to
 
 from .explanations import retailer_quota_explanations
@@ -100,7 +102,7 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         allocation = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
-        rows = report_rows(allocation)
+        rows = _with_price_signals(report_rows(allocation), allocation.cycle.starts_on)
         query = request.GET.get("q", "").strip()
         if query:
             rows = [r for r in rows if query in r["product_code"] or query in r["product_name"]]
@@ -211,3 +213,20 @@ class CycleKpiAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ("cycle", "tier")
     search_fields = ("product__code", "product__name")
     list_select_related = ("cycle", "product")
+
+
+def _with_price_signals(rows: list[dict], until) -> list[dict]:
+    """Each report row with what recent price-tag inspections say of its product's supply."""
+    ids = dict(Product.objects.filter(code__in={r["product_code"] for r in rows}).values_list("code", "pk"))
+    signals = recent_supply_signals(product_ids=list(ids.values()), until=until)
+    for row in rows:
+        found = signals.get(ids.get(row["product_code"]), {})
+        if found.get("signal") == "over":
+            text = _("sold below guide in %(p)d%% of %(n)d checks: over-supplied?")
+            row["price_signal"] = text % {"p": round(found["below"] * 100), "n": found["observed"]}
+        elif found.get("signal") == "scarce":
+            text = _("sold above guide in %(p)d%% of %(n)d checks: scarce?")
+            row["price_signal"] = text % {"p": round(found["above"] * 100), "n": found["observed"]}
+        else:
+            row["price_signal"] = ""
+    return rows

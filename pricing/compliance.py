@@ -66,3 +66,20 @@ def price_index(checks: pd.DataFrame, weights: pd.Series, by: list[str]) -> pd.S
     seen["wr"] = seen["w"] * seen["price_ratio"]
     sums = seen.groupby(by, observed=True)[["wr", "w"]].sum()
     return (sums["wr"] / sums["w"].where(sums["w"] > 0) * 100).rename("price_index")
+
+
+def supply_signals(checks: pd.DataFrame, *, min_observed: int = 5, share: float = 0.3) -> pd.DataFrame:
+    """Per product: observed prices, share below and above guide, and a signal — "over" (sold below
+    guide: over-supplied) or "scarce" (sold above guide) when at least `share` of at least
+    `min_observed` observations point that way (DOMAIN.md §5: the allocation view shows both)."""
+    seen = checks[checks["observed"]]
+    out = seen.groupby("product").agg(
+        observed=("observed", "size"), below=("below_guide", "mean"), above=("above_guide", "mean")
+    )
+    enough = out["observed"] >= min_observed
+    out["signal"] = np.select(
+        [enough & (out["below"] >= share) & (out["below"] >= out["above"]), enough & (out["above"] >= share)],
+        ["over", "scarce"],
+        default="",
+    )
+    return out

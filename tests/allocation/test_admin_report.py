@@ -1,5 +1,6 @@
 """The admin: a run's report (page and XLSX), publishing, a retailer's quotas with reasons, and who may see what."""
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -78,3 +79,28 @@ def test_exceptions_only_by_supervisors_and_audited(client, supervisor, manager_
     exception = QuotaException.objects.get()
     assert exception.approved_by == supervisor
     assert AuditEntry.objects.filter(action="allocation.exception", reason="开业支持").exists()
+
+
+def test_report_shows_what_inspections_say_about_supply(client, supervisor, manager_a, computed):
+    from pricing.models import Inspection, InspectionLine
+
+    line = SupplyPlanLine.objects.filter(cycle=computed.cycle).select_related("product").first()
+    shop = Retailer.objects.filter(manager=manager_a).first()
+    visited = computed.cycle.starts_on - dt.timedelta(days=3)
+    guide = line.product.retail_price
+    for charged in [guide - 10] * 4 + [guide] * 2:  # 4 of 6 sold below guide
+        inspection = Inspection.objects.create(retailer=shop, inspector=manager_a, visited_on=visited)
+        InspectionLine.objects.create(
+            inspection=inspection, product=line.product, guide_price=guide, tag_present=True, tag_price=guide,
+            price_carton=charged,
+        )  # fmt: skip
+    client.force_login(supervisor)
+    page = client.get(reverse("admin:allocation_allocationrun_report", args=[computed.pk]), {"q": line.product.code})
+    assert "6 次检查中 67% 低于指导价：可能供过于求" in page.content.decode()
+    xlsx = client.get(
+        reverse("admin:allocation_allocationrun_report", args=[computed.pk]), {"q": line.product.code, "format": "xlsx"}
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    headers = [c.value for c in sheet[1]]
+    assert "price_signal" in headers
+    assert "供过于求" in sheet.cell(row=2, column=headers.index("price_signal") + 1).value

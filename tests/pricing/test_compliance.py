@@ -51,3 +51,18 @@ def test_price_index_weights_by_last_years_sales(checks):
     index = price_index(checks.assign(area="north"), weights, ["area"])
     expected = (3 * 1.0 + 1 * 0.9 + 3 * 1.05 + 1 * 1.1) / (3 + 1 + 3 + 1) * 100
     assert index.loc["north"] == pytest.approx(expected)
+
+
+def test_supply_signals_need_enough_observations():
+    from pricing.compliance import supply_signals
+
+    # product 1: 3 of 6 sold below guide → over-supplied; product 2: 2 of 6 above guide → scarce;
+    # product 3: all above, but only 4 observations → no signal yet
+    prices = {1: [90.0] * 3 + [100.0] * 3, 2: [120.0] * 2 + [100.0] * 4, 3: [130.0] * 4}
+    rows = [{"product": p, "guide_price": 100.0, "price_carton": c} for p, charged in prices.items() for c in charged]
+    lines = pd.DataFrame(rows).assign(packs_per_carton=10, tag_present=True, tag_price=100.0, price_pack=np.nan)
+    out = supply_signals(line_checks(lines))
+    assert out.loc[1, "signal"] == "over"
+    assert out.loc[2, "signal"] == "scarce"
+    assert out.loc[3, "signal"] == ""
+    assert out.loc[1, "below"] == pytest.approx(0.5)
