@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, pagination, permissions
@@ -67,23 +65,20 @@ class IsStaffRole(permissions.BasePermission):
         return bool(user and user.is_authenticated and (user.is_supervisor or user.role == Role.MANAGER))
 
 
-CYCLE_LABEL = re.compile(r"(\d{4})-(\d{1,2})-(\d)")
-
-
 def cycle_from_param(value: str | None):
     """An order cycle from `?cycle=`: its label YEAR-MONTH-WEEK (e.g. 2026-11-4) or its id."""
     from orders.models import OrderCycle
+    from orders.selectors import cycle_by_label
 
     if not value:
         return None
-    match = CYCLE_LABEL.fullmatch(value)
-    if match:
-        year, month, week = (int(g) for g in match.groups())
-        found = OrderCycle.objects.filter(year=year, month=month, week_seq=week).first()
-    elif value.isdigit():
+    if value.isdigit():
         found = OrderCycle.objects.filter(pk=int(value)).first()
     else:
-        raise exceptions.ValidationError({"cycle": ["expected YEAR-MONTH-WEEK, e.g. 2026-11-4, or a cycle id"]})
+        try:
+            found = cycle_by_label(value)
+        except ValueError as exc:
+            raise exceptions.ValidationError({"cycle": [str(exc) + " or a cycle id"]}) from exc
     if found is None:
         raise exceptions.NotFound(f"no order cycle {value}")
     return found

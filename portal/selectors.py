@@ -120,7 +120,7 @@ def _forget_sheets(sender, *, allocation_id: int, retailer_id: int, **kwargs) ->
         )
 
 
-def past_cycles(*, retailer: Retailer, before: dt.date, limit: int = 12) -> list[OrderCycle]:
+def past_cycles(*, before: dt.date, limit: int = 12) -> list[OrderCycle]:
     return list(OrderCycle.objects.filter(starts_on__lt=before, status__in=VISIBLE).order_by("-starts_on")[:limit])
 
 

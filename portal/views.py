@@ -87,7 +87,7 @@ home = retailer_page(_home)
 
 @retailer_page
 def cycles(request, retailer):
-    past = selectors.past_cycles(retailer=retailer, before=timezone.localdate())
+    past = selectors.past_cycles(before=timezone.localdate())
     return render(request, "portal/cycles.html", {"retailer": retailer, "cycles": past, "nav": "cycles"})
 
 

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+import pandas as pd
+
 from .classes import Band, ClassRule
-from .models import PriceBand, PriceClassRule, ProductPrice
+from .compliance import line_checks, supply_signals
+from .models import InspectionLine, PriceBand, PriceClassRule, ProductPrice
 
 
 def price_class_rules() -> list[ClassRule]:
@@ -29,24 +33,33 @@ def retail_prices_on(*, product_ids: list[int], on) -> dict[int, Decimal]:
     return prices
 
 
-def recent_supply_signals(*, product_ids: list[int], until, weeks: int = 8) -> dict[int, dict]:
-    """Per product, what the last `weeks` of inspections say about its supply (see `compliance.supply_signals`)."""
-    import datetime as dt
-
-    import pandas as pd
-
-    from .compliance import line_checks, supply_signals
-    from .models import InspectionLine
-
-    rows = InspectionLine.objects.filter(
-        product_id__in=product_ids,
-        inspection__visited_on__gt=until - dt.timedelta(weeks=weeks),
-        inspection__visited_on__lte=until,
-    ).values(
-        "product", "guide_price", "tag_present", "tag_price", "price_carton", "price_pack", "product__packs_per_carton"
-    )
+def inspection_checks(lines) -> pd.DataFrame:
+    """Inspection lines (a queryset) as checked rows (`compliance.line_checks`), with the visit's
+    retailer and day; empty if there are none."""
+    rows = lines.values(
+        "inspection__retailer", "inspection__visited_on", "product", "guide_price", "tag_present", "tag_price",
+        "price_carton", "price_pack", "product__packs_per_carton",
+    )  # fmt: skip
     frame = pd.DataFrame(list(rows))
     if frame.empty:
-        return {}
-    frame = frame.rename(columns={"product__packs_per_carton": "packs_per_carton"})
-    return supply_signals(line_checks(frame)).to_dict("index")
+        return frame
+    frame = frame.rename(
+        columns={
+            "inspection__retailer": "retailer",
+            "inspection__visited_on": "visited_on",
+            "product__packs_per_carton": "packs_per_carton",
+        }
+    )
+    return line_checks(frame)
+
+
+def recent_supply_signals(*, product_ids: list[int], until, weeks: int = 8) -> dict[int, dict]:
+    """Per product, what the last `weeks` of inspections say about its supply (see `compliance.supply_signals`)."""
+    checks = inspection_checks(
+        InspectionLine.objects.filter(
+            product_id__in=product_ids,
+            inspection__visited_on__gt=until - dt.timedelta(weeks=weeks),
+            inspection__visited_on__lte=until,
+        )
+    )
+    return {} if checks.empty else supply_signals(checks).to_dict("index")

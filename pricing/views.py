@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,10 +13,11 @@ from django.utils.translation import gettext as _
 from core.exceptions import InvalidInput
 from retailers.selectors import retailers_visible_to
 
-from .compliance import figures, line_checks
+from .compliance import figures
 from .inspections import PRICE_FIELDS, inspection_record
 from .models import InspectionKind, InspectionLine, Lifecycle, Product
 from .sampling import sample_products
+from .selectors import inspection_checks
 
 PRODUCTS_PER_VISIT = 5
 
@@ -92,18 +92,10 @@ def inspect(request, retailer_pk: int):
 def compliance(request, retailer_pk: int):
     """The retailer's compliance over its inspections: tag rate, price on target, below / above guide."""
     retailer = get_object_or_404(retailers_visible_to(user=request.user), pk=retailer_pk)
-    rows = InspectionLine.objects.filter(inspection__retailer=retailer).values(
-        "inspection__visited_on", "product", "guide_price", "tag_present", "tag_price", "price_carton", "price_pack",
-        "product__packs_per_carton",
-    )  # fmt: skip
-    frame = pd.DataFrame(list(rows))
+    checks = inspection_checks(InspectionLine.objects.filter(inspection__retailer=retailer))
     summary = None
-    if not frame.empty:
-        frame = frame.rename(
-            columns={"inspection__visited_on": "visited_on", "product__packs_per_carton": "packs_per_carton"}
-        )
-        frame["all"] = "all"
-        out = figures(line_checks(frame), ["all"])
+    if not checks.empty:
+        out = figures(checks, ["retailer"])
         counts = ["on_display", "correct_tags", "observed", "below_guide", "above_guide", "charged_as_tagged"]
         summary = {c: int(out[c].iloc[0]) if c in counts else float(out[c].iloc[0]) for c in out.columns}
     return render(

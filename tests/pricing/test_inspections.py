@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 
 from core.exceptions import AccessDenied, InvalidInput
-from pricing.compliance import figures, line_checks
+from pricing.compliance import figures
 from pricing.inspections import inspection_record
 from pricing.models import Inspection, InspectionLine, Product, ProductPrice
+from pricing.selectors import inspection_checks
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 11, 20)
@@ -81,15 +82,6 @@ def test_the_retailers_compliance_follows_its_inspections(manager_a, retailer_of
             {"product": "P2", "tag_present": True, "tag_price": "95", "price_carton": "95"},
         ],
     )  # fmt: skip
-    rows = InspectionLine.objects.values(
-        "inspection__retailer", "product", "guide_price", "tag_present", "tag_price", "price_carton", "price_pack",
-        "product__packs_per_carton",
-    )  # fmt: skip
-    import pandas as pd
-
-    frame = pd.DataFrame(list(rows)).rename(
-        columns={"inspection__retailer": "retailer", "product__packs_per_carton": "packs_per_carton"}
-    )
-    out = figures(line_checks(frame), ["retailer"]).loc[retailer_of_a.pk]
+    out = figures(inspection_checks(InspectionLine.objects.all()), ["retailer"]).loc[retailer_of_a.pk]
     assert out["tag_rate"] == 0.5
     assert out["below_guide"] == 1

@@ -1,13 +1,11 @@
 import csv
-import re
 
 from django.core.management.base import BaseCommand, CommandError
 
 from allocation.selectors import cell_key
 from allocation.services import allocation_compute, allocation_run, report_rows
 from core.exceptions import DomainError, RunOverlap
-from orders.calendar import cycle_start
-from orders.models import OrderCycle
+from orders.selectors import cycle_by_label
 
 
 class Command(BaseCommand):
@@ -23,9 +21,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, cycle, product=None, dry_run=False, report=None, fan_out=False, **options):
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d)", cycle)
-        start = cycle_start(*(int(g) for g in match.groups())) if match else None
-        found = OrderCycle.objects.filter(starts_on=start).first() if start else None
+        try:
+            found = cycle_by_label(cycle)
+        except ValueError:
+            found = None
         if found is None:
             raise CommandError(f"no order cycle {cycle} (expected YEAR-MONTH-WEEK of an existing cycle)")
         if dry_run:
