@@ -27,6 +27,7 @@ NIGHTLY_JOBS: list[NightlyJob] = [
     NightlyJob("cycles_roll", "orders.services.cycles_roll"),
     NightlyJob("allocation_nightly", "allocation.services.allocation_nightly"),
     NightlyJob("inventory_advice", "inventory.services.inventory_advice_nightly"),
+    NightlyJob("profit_figures", "profitability.services.profit_figures_nightly"),
 ]
 
 

@@ -20,6 +20,8 @@ from core.runs import tracked_run
 from orders.calendar import cycle_monday
 from orders.models import CycleStatus, Order, OrderCycle, WeeklyPurchase
 from orders.services import cycle_get_or_create
+from orders.weekly import COLUMNS as WEEKLY_COLUMNS
+from orders.weekly import weekly_totals
 from pricing.models import Product, ProductPrice
 from pricing.services import products_refresh_prices
 from retailers.models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
@@ -56,6 +58,7 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
         run.stage("orders", 15)
         written = 0
         columns = ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"]
+        prices = _week_prices(city, product_ids)
         weekly = []
         with transaction.atomic(), constraints_rebuilt_after(Order):
             for k, (week, frame) in enumerate(weekly_orders(city, week_starts=week_starts, seed=seed)):
@@ -71,12 +74,12 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
                 )
                 # one COPY per week: progress is written between COPYs, never on a connection mid-COPY
                 written += bulk_write_frames(Order, columns, [out])
-                weekly.append(_weekly_totals(out))
+                weekly.append(weekly_totals(out.assign(returned_qty=0, **prices.iloc[frame["product"]].reset_index(drop=True))))
                 run.report(15 + int(75 * (k + 1) / len(week_starts)), f"orders {week}")
             run.stage("indexes and foreign keys", 90)
         run.stage("weekly purchases", 94)
         with transaction.atomic(), constraints_rebuilt_after(WeeklyPurchase):
-            bulk_write_frames(WeeklyPurchase, ["cycle", "retailer", "cartons", "amount", "lines"], weekly)
+            bulk_write_frames(WeeklyPurchase, WEEKLY_COLUMNS, weekly)
         run.count(orders=written, cycles=len(cycles))
         if is_postgresql():
             run.stage("analyze", 97)
@@ -142,12 +145,16 @@ def _registry(city, manager_ids: dict[int, int]) -> np.ndarray:
     return r["customer_code"].map(ids).to_numpy(dtype=np.int64)
 
 
-def _weekly_totals(orders: pd.DataFrame) -> pd.DataFrame:
-    """The week's purchase totals per retailer, summed in memory (what weekly_purchases_refresh does in SQL)."""
-    totals = orders.groupby(["cycle", "retailer"], sort=False).agg(
-        cartons=("ordered_qty", "sum"), amount=("amount", "sum"), lines=("product", "size")
+def _week_prices(city, product_ids: np.ndarray) -> pd.DataFrame:
+    """Per product row of the city: its (constant) prices in fen and its price class."""
+    classes = dict(Product.objects.filter(pk__in=product_ids.tolist()).values_list("pk", "price_class"))
+    return pd.DataFrame(
+        {
+            "wholesale_fen": np.round(city.products["wholesale_price"].to_numpy() * 100).astype(np.int64),
+            "retail_fen": np.round(city.products["retail_price"].to_numpy() * 100).astype(np.int64),
+            "price_class": [classes[p] for p in product_ids.tolist()],
+        }
     )
-    return totals.reset_index()
 
 
 def _plain(value):

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "orders",
     "allocation",
     "inventory",
+    "profitability",
     "portal",
     "demo",
 ]

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import numpy as np
 import pandas as pd
 
 from core.db import bulk_write_frames
 from core.exceptions import RowError
 from core.imports.base import ImportCounts, Importer
 from core.imports.columns import Column, ParsedTable, code, decimal, integer, text
-from pricing.models import Product, ProductPrice
+from pricing.models import Product
+from pricing.selectors import prices_in_force
 from retailers.models import Retailer
 
 from .calendar import cycle_start
@@ -33,11 +33,12 @@ ORDER_COLUMNS = [
     Column("product_code", ("CIG_CODE", "卷烟编码", "product_code"), code(), required=True),
     Column("ordered_qty", ("QTY", "ORDER_QTY", "QTY_ORDER", "订货量", "订购量", "ordered_qty"), integer(0), required=True),
     Column("quota", ("QUOTA", "QTY_LIMIT", "限量", "定量", "quota"), integer(0)),
+    Column("returned_qty", ("RETURN_QTY", "QTY_RETURN", "退货量", "returned_qty"), integer(0)),
     Column("amount", ("AMOUNT", "AMT", "金额", "amount"), decimal(2, minimum=Decimal(0))),
 ]  # fmt: skip
 
 _CYCLE = re.compile(r"^(\d{4})\D(\d{1,2})\D(\d)$")
-COLUMNS = ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"]
+COLUMNS = ["cycle", "retailer", "product", "ordered_qty", "returned_qty", "quota", "amount"]
 
 
 def _cycle_starts(values: pd.DataFrame) -> pd.Series:
@@ -74,6 +75,9 @@ class OrderImporter(Importer):
         for row, value in values["product_code"].dropna().items():
             if value not in products:
                 errors.append(RowError(int(row), headers["product_code"], value, "no product with this code"))
+        over = values["returned_qty"].notna() & values["ordered_qty"].notna() & (values["returned_qty"] > values["ordered_qty"])
+        for row in values.index[over]:
+            errors.append(RowError(int(row), headers["returned_qty"], str(values.at[row, "returned_qty"]), "more cartons returned than ordered"))
         keys = pd.DataFrame({"s": starts, "c": values["customer_code"], "p": values["product_code"]}).dropna()
         first: dict[tuple, int] = {}
         for row, key in zip(keys.index, keys.itertuples(index=False, name=None), strict=True):
@@ -96,17 +100,18 @@ class OrderImporter(Importer):
                 "retailer": values["customer_code"].map(retailer_ids).astype("int64"),
                 "product": values["product_code"].map(product_ids).astype("int64"),
                 "ordered_qty": values["ordered_qty"].astype("int64"),
+                "returned_qty": values["returned_qty"].fillna(0).astype("int64"),
                 "quota": values["quota"].astype("Int64"),
             }
         )
         given = values["amount"].map(lambda v: pd.NA if pd.isna(v) else int(v * 100)).astype("Int64")
-        frame["amount"] = given.fillna(frame["ordered_qty"] * _wholesale_fen(frame)).astype("int64")
+        frame["amount"] = given.fillna(frame["ordered_qty"] * prices_in_force(frame)["wholesale_fen"]).astype("int64")
 
         existing = pd.DataFrame(
             Order.objects.filter(cycle__in=[c.pk for c in cycles.values()], retailer__in=set(frame["retailer"])).values_list(
-                "pk", "cycle_id", "retailer_id", "product_id", "ordered_qty", "quota", "amount"
+                "pk", "cycle_id", "retailer_id", "product_id", "ordered_qty", "returned_qty", "quota", "amount"
             ),
-            columns=["pk", "cycle", "retailer", "product", "old_qty", "old_quota", "old_amount"],
+            columns=["pk", "cycle", "retailer", "product", "old_qty", "old_returned", "old_quota", "old_amount"],
         )
         merged = frame.merge(existing, on=["cycle", "retailer", "product"], how="left")
         is_new = merged["pk"].isna()
@@ -114,6 +119,7 @@ class OrderImporter(Importer):
         same = (
             ~is_new
             & (merged["old_qty"] == merged["ordered_qty"])
+            & (merged["old_returned"] == merged["returned_qty"])
             & (merged["old_quota"].astype("Int64").fillna(-1) == merged["quota"].fillna(-1))
             & (old_amount_fen == merged["amount"])
         ).fillna(False)
@@ -125,23 +131,3 @@ class OrderImporter(Importer):
         bulk_write_frames(Order, COLUMNS, [rows])
         weekly_purchases_refresh(cycle_ids=[c.pk for c in cycles.values()])
         return ImportCounts(created=int(is_new.sum()), updated=int(changed.sum()), unchanged=int(same.sum()))
-
-
-def _wholesale_fen(frame: pd.DataFrame) -> pd.Series:
-    """Wholesale price (fen) of each row's product in force at its cycle's start."""
-    prices = pd.DataFrame(
-        ProductPrice.objects.filter(product__in=set(frame["product"])).values_list("product_id", "effective_from", "wholesale_price"),
-        columns=["product", "effective_from", "price"],
-    )
-    current = dict(Product.objects.filter(pk__in=set(frame["product"])).values_list("pk", "wholesale_price"))
-    fallback = frame["product"].map(lambda p: int(current[p] * 100))
-    if prices.empty:
-        return fallback
-    prices["effective_from"] = pd.to_datetime(prices["effective_from"])
-    prices["fen"] = prices["price"].map(lambda v: int(v * 100))
-    left = frame[["product", "starts_on"]].reset_index().sort_values("starts_on")
-    matched = pd.merge_asof(
-        left, prices.sort_values("effective_from")[["product", "effective_from", "fen"]],
-        left_on="starts_on", right_on="effective_from", by="product", direction="backward",
-    ).set_index("index")["fen"]  # fmt: skip
-    return matched.reindex(frame.index).fillna(fallback).astype(np.int64)

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pandas as pd
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,8 +33,10 @@ def cycles_roll(*, today: dt.date | None = None, upcoming: int = UPCOMING_CYCLES
     before = OrderCycle.objects.count()
     for k in range(upcoming + 1):
         cycle_get_or_create(starts_on=monday + dt.timedelta(weeks=k))
-    closed = OrderCycle.objects.filter(ends_on__lt=today).exclude(status=CycleStatus.CLOSED).update(
-        status=CycleStatus.CLOSED
+    closed = (
+        OrderCycle.objects.filter(ends_on__lt=today)
+        .exclude(status=CycleStatus.CLOSED)
+        .update(status=CycleStatus.CLOSED)
     )
     return {"created": OrderCycle.objects.count() - before, "closed": closed}
 
@@ -39,20 +44,25 @@ def cycles_roll(*, today: dt.date | None = None, upcoming: int = UPCOMING_CYCLES
 @transaction.atomic
 def weekly_purchases_refresh(*, cycle_ids: list[int]) -> int:
     """Rebuild the weekly purchase totals of these cycles from their orders (idempotent)."""
-    from django.db import connection
+    from core.db import bulk_write_frames
+    from pricing.selectors import prices_in_force
 
     from .models import Order, WeeklyPurchase
+    from .weekly import COLUMNS, weekly_totals
 
     if not cycle_ids:
         return 0
     WeeklyPurchase.objects.filter(cycle_id__in=cycle_ids).delete()
-    qn = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(cycle_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(WeeklyPurchase._meta.db_table)} (cycle_id, retailer_id, cartons, amount, lines) "  # noqa: S608
-            f"SELECT cycle_id, retailer_id, SUM(ordered_qty), SUM(amount), COUNT(*) FROM {qn(Order._meta.db_table)} "
-            f"WHERE cycle_id IN ({marks}) GROUP BY cycle_id, retailer_id",
-            cycle_ids,
-        )
-        return cursor.rowcount
+    lines = pd.DataFrame(
+        list(
+            Order.objects.filter(cycle_id__in=cycle_ids).values_list(
+                "cycle_id", "cycle__starts_on", "retailer_id", "product_id", "ordered_qty", "returned_qty", "amount"
+            )
+        ),
+        columns=["cycle", "starts_on", "retailer", "product", "ordered_qty", "returned_qty", "amount"],
+    )
+    if lines.empty:
+        return 0
+    lines["amount"] = (lines["amount"] * 100).astype(np.int64)
+    totals = weekly_totals(pd.concat([lines, prices_in_force(lines)], axis=1))
+    return bulk_write_frames(WeeklyPurchase, COLUMNS, [totals])

@@ -3,11 +3,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from .classes import Band, ClassRule
 from .compliance import line_checks, supply_signals
-from .models import InspectionLine, PriceBand, PriceClassRule, ProductPrice
+from .models import InspectionLine, PriceBand, PriceClassRule, Product, ProductPrice
 
 
 def price_class_rules() -> list[ClassRule]:
@@ -31,6 +32,47 @@ def retail_prices_on(*, product_ids: list[int], on) -> dict[int, Decimal]:
     for product_id, price in rows:
         prices.setdefault(product_id, price)
     return prices
+
+
+def prices_in_force(lines: pd.DataFrame) -> pd.DataFrame:
+    """For rows holding product and starts_on (a day), the wholesale and retail price per carton in
+    force that day, in fen (`wholesale_fen`, `retail_fen`), and the product's `price_class`; a
+    product with no dated price before that day falls back to its current prices."""
+    products = set(lines["product"])
+    current = pd.DataFrame(
+        list(Product.objects.filter(pk__in=products).values_list("pk", "wholesale_price", "retail_price", "price_class")),
+        columns=["product", "wholesale", "retail", "price_class"],
+    ).set_index("product")
+    dated = pd.DataFrame(
+        list(
+            ProductPrice.objects.filter(product__in=products).values_list(
+                "product_id", "effective_from", "wholesale_price", "retail_price"
+            )
+        ),
+        columns=["product", "effective_from", "wholesale", "retail"],
+    )
+    out = pd.DataFrame(index=lines.index)
+    for kind in ("wholesale", "retail"):
+        out[f"{kind}_fen"] = lines["product"].map(current[kind].map(_fen)).astype(np.int64)
+    out["price_class"] = lines["product"].map(current["price_class"]).fillna("")
+    if dated.empty:
+        return out
+    dated["effective_from"] = pd.to_datetime(dated["effective_from"])
+    for kind in ("wholesale", "retail"):
+        dated[kind] = dated[kind].map(_fen).astype(np.int64)
+    left = lines[["product"]].assign(starts_on=pd.to_datetime(lines["starts_on"])).reset_index(names="_row")
+    matched = pd.merge_asof(
+        left.sort_values("starts_on"), dated.sort_values("effective_from"),
+        left_on="starts_on", right_on="effective_from", by="product", direction="backward",
+    ).set_index("_row")  # fmt: skip
+    for kind in ("wholesale", "retail"):
+        found = matched[kind].reindex(lines.index)
+        out[f"{kind}_fen"] = found.fillna(out[f"{kind}_fen"]).astype(np.int64)
+    return out
+
+
+def _fen(value: Decimal) -> int:
+    return int(value * 100)
 
 
 def inspection_checks(lines) -> pd.DataFrame:

@@ -1,3 +1,4 @@
 from .bulk import bulk_write, bulk_write_frames, is_postgresql
+from .read import read_frame
 
-__all__ = ["bulk_write", "bulk_write_frames", "is_postgresql"]
+__all__ = ["bulk_write", "bulk_write_frames", "is_postgresql", "read_frame"]

@@ -121,7 +121,10 @@ def bulk_write_frames(model: type[models.Model], columns: Sequence[str], frames:
             for f in fields:
                 col = frame[f.name]
                 if f.name in scales:
-                    out[f.name] = (col.to_numpy(dtype=np.int64) / scales[f.name]).round(f.decimal_places).tolist()
+                    units = col.to_numpy(dtype=np.float64) / scales[f.name]
+                    out[f.name] = [None if np.isnan(v) else v for v in units.round(f.decimal_places).tolist()]
+                elif isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
+                    out[f.name] = [d.isoformat() for d in pd.to_datetime(col).dt.date]
                 else:
                     out[f.name] = col.astype(object).where(col.notna(), None).tolist()
             cursor.executemany(sql, list(zip(*out.values(), strict=True)))

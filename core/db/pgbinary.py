@@ -1,4 +1,4 @@
-"""Vectorised encoder for PostgreSQL's binary COPY format (ints, bools, numerics).
+"""Vectorised encoder for PostgreSQL's binary COPY format (ints, bools, numerics, floats, dates).
 
 Each tuple is: int16 field count, then per field an int32 length (-1 = NULL) and
 the value in network byte order. Rows sharing a NULL pattern have one fixed
@@ -39,6 +39,8 @@ def _kind(field: models.Field) -> str:
         return "numeric"
     if internal == "FloatField":
         return "float8"
+    if internal == "DateField":
+        return "date"
     raise TypeError(f"binary COPY does not encode {field.name} ({internal})")
 
 
@@ -50,7 +52,8 @@ def binary_encodable(field: models.Field) -> bool:
     return True
 
 
-_WIDTH = {"int8": 8, "int4": 4, "int2": 2, "bool": 1, "float8": 8, "numeric": 8 + 3 * 2}
+_WIDTH = {"int8": 8, "int4": 4, "int2": 2, "bool": 1, "float8": 8, "date": 4, "numeric": 8 + 3 * 2}
+PG_EPOCH_DAYS = 10957  # 2000-01-01, PostgreSQL's day zero, in days since 1970-01-01
 
 
 def _numeric_parts(minor_units: np.ndarray, scale: int) -> dict[str, np.ndarray]:
@@ -86,7 +89,7 @@ def encode_frame(frame: pd.DataFrame, fields: list[models.Field]) -> bytes:
             if kind == "numeric":
                 dtype += [(f"h{i}", ">i2", (4,)), (f"d{i}", ">i2", (3,))]
             else:
-                dtype.append((f"v{i}", {"int8": ">i8", "int4": ">i4", "int2": ">i2", "bool": "u1", "float8": ">f8"}[kind]))
+                dtype.append((f"v{i}", {"int8": ">i8", "int4": ">i4", "int2": ">i2", "bool": "u1", "float8": ">f8", "date": ">i4"}[kind]))
         out = np.zeros(len(rows), dtype=dtype)
         out["n"] = len(fields)
         for i, (field, kind) in enumerate(zip(fields, kinds, strict=True)):
@@ -105,6 +108,9 @@ def encode_frame(frame: pd.DataFrame, fields: list[models.Field]) -> bytes:
                 out[f"v{i}"] = values.astype(bool)
             elif kind == "float8":
                 out[f"v{i}"] = values.astype(np.float64)
+            elif kind == "date":
+                days = pd.to_datetime(values).to_numpy().astype("datetime64[D]").astype(np.int64)
+                out[f"v{i}"] = days - PG_EPOCH_DAYS
             else:
                 out[f"v{i}"] = values.astype(np.int64)
         chunks.append(out.tobytes())

@@ -78,7 +78,10 @@ def test_demo_weekly_totals_equal_the_sql_refresh():
     from orders.services import weekly_purchases_refresh
 
     demo_city_create(retailers=150, products=20, weeks=3, seed=8, today=dt.date(2026, 11, 22))
-    in_memory = sorted(WeeklyPurchase.objects.values_list("cycle_id", "retailer_id", "cartons", "amount", "lines"))
+    fields = ["cycle_id", "retailer_id", "cartons", "amount", "lines", "returned", "sales", "cost",
+              "cartons_class_i", "cartons_class_ii", "cartons_class_iii", "cartons_class_iv", "cartons_class_v"]  # fmt: skip
+    in_memory = sorted(WeeklyPurchase.objects.values_list(*fields))
     assert in_memory
+    assert sum(row[6] for row in in_memory) > sum(row[7] for row in in_memory) > 0  # sales above cost
     weekly_purchases_refresh(cycle_ids=sorted({c for c, *_ in in_memory}))
-    assert sorted(WeeklyPurchase.objects.values_list("cycle_id", "retailer_id", "cartons", "amount", "lines")) == in_memory
+    assert sorted(WeeklyPurchase.objects.values_list(*fields)) == in_memory

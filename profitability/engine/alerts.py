@@ -1,0 +1,133 @@
+"""Alerts for a customer manager (DOMAIN.md §7): falling profit, no orders, vulnerable retailers,
+order anomalies (against the shop's own recent cycles and against same-tier peers) and one owner
+identity behind several shops. Thresholds are configurable (`AlertRules`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+import pandas as pd
+
+COLUMNS = ["retailer", "kind", "value", "reference"]
+
+
+class AlertKind(IntEnum):
+    FALLING_PROFIT = 1
+    NO_ORDERS = 2
+    VULNERABLE = 3
+    ORDER_SPIKE = 4
+    PEER_OUTLIER = 5
+    SHARED_IDENTITY = 6
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    falling_weeks: int = 4  # compare the last N weeks' profit with the N before
+    falling_drop: float = 0.25  # alert when it fell by more than this share
+    idle_cycles: int = 4  # no orders in this many cycles (covers two order days of a biweekly shop)
+    spike_ratio: float = 2.2  # last cycle's cartons ≥ this × the average of the cycles before
+    spike_window: int = 3
+    peer_sigma: float = 3.0  # outside mean ± this many standard deviations of same-tier peers
+    min_peers: int = 10
+
+
+def alerts(weekly: pd.DataFrame, weeks: list, retailers: pd.DataFrame, rules: AlertRules) -> pd.DataFrame:
+    """One row per alert: retailer, kind, value (what was seen) and reference (what it is compared with).
+
+    weekly: retailer, starts_on, cartons, sales, cost (fen) for at least the last
+        max(2 × falling_weeks, idle_cycles, spike_window + 1) complete cycles;
+    weeks: those cycles' first days, oldest first (the last is the latest complete cycle);
+    retailers: retailer, tier, business_format, is_vulnerable, phone, owner_id_no, bank_account.
+    """
+    ids = retailers["retailer"].to_numpy(np.int64)
+    position = pd.Series(np.arange(len(weeks)), index=pd.to_datetime(pd.Series(weeks)))
+    w = weekly[weekly["retailer"].isin(ids)]
+    col = position.reindex(pd.to_datetime(w["starts_on"]).to_numpy()).to_numpy()
+    w = w[~np.isnan(col.astype(float))]
+    col = col[~np.isnan(col.astype(float))].astype(np.int64)
+    row = pd.Series(np.arange(len(ids)), index=ids).reindex(w["retailer"].to_numpy()).to_numpy()
+    cartons = np.zeros((len(ids), len(weeks)), dtype=np.int64)
+    profit = np.zeros((len(ids), len(weeks)), dtype=np.int64)
+    np.add.at(cartons, (row, col), w["cartons"].to_numpy(np.int64))
+    np.add.at(profit, (row, col), (w["sales"] - w["cost"]).to_numpy(np.int64))
+    found = [
+        _falling(ids, profit, rules),
+        _idle(ids, cartons, rules),
+        _vulnerable(retailers),
+        _spikes(ids, cartons, rules),
+        _peer_outliers(ids, cartons, retailers, rules),
+        _shared_identity(retailers),
+    ]
+    found = [f for f in found if len(f)]
+    return pd.concat(found, ignore_index=True)[COLUMNS] if found else pd.DataFrame(columns=COLUMNS)
+
+
+def _frame(ids: np.ndarray, kind: AlertKind, value, reference) -> pd.DataFrame:
+    return pd.DataFrame({"retailer": ids, "kind": int(kind), "value": value, "reference": reference})
+
+
+def _falling(ids: np.ndarray, profit: np.ndarray, rules: AlertRules) -> pd.DataFrame:
+    n = rules.falling_weeks
+    if profit.shape[1] < 2 * n:
+        return _frame(ids[:0], AlertKind.FALLING_PROFIT, [], [])
+    recent = profit[:, -n:].sum(axis=1).astype(float)
+    before = profit[:, -2 * n : -n].sum(axis=1).astype(float)
+    hit = (before > 0) & (recent < before * (1 - rules.falling_drop))
+    return _frame(ids[hit], AlertKind.FALLING_PROFIT, recent[hit], before[hit])
+
+
+def _idle(ids: np.ndarray, cartons: np.ndarray, rules: AlertRules) -> pd.DataFrame:
+    k = rules.idle_cycles
+    if cartons.shape[1] < k:
+        return _frame(ids[:0], AlertKind.NO_ORDERS, [], [])
+    ever = cartons.sum(axis=1) > 0
+    hit = (cartons[:, -k:].sum(axis=1) == 0) & (ever if cartons.shape[1] > k else True)
+    return _frame(ids[hit], AlertKind.NO_ORDERS, float(k), np.nan)
+
+
+def _vulnerable(retailers: pd.DataFrame) -> pd.DataFrame:
+    ids = retailers.loc[retailers["is_vulnerable"].astype(bool), "retailer"].to_numpy(np.int64)
+    return _frame(ids, AlertKind.VULNERABLE, np.nan, np.nan)
+
+
+def _spikes(ids: np.ndarray, cartons: np.ndarray, rules: AlertRules) -> pd.DataFrame:
+    k = rules.spike_window
+    if cartons.shape[1] < k + 1:
+        return _frame(ids[:0], AlertKind.ORDER_SPIKE, [], [])
+    last = cartons[:, -1].astype(float)
+    average = cartons[:, -k - 1 : -1].mean(axis=1)
+    hit = (average > 0) & (last >= rules.spike_ratio * average)
+    return _frame(ids[hit], AlertKind.ORDER_SPIKE, last[hit], average[hit])
+
+
+def _peer_outliers(ids: np.ndarray, cartons: np.ndarray, retailers: pd.DataFrame, rules: AlertRules) -> pd.DataFrame:
+    if cartons.shape[1] == 0:
+        return _frame(ids[:0], AlertKind.PEER_OUTLIER, [], [])
+    last = pd.Series(cartons[:, -1].astype(float))
+    keys = [retailers["tier"].fillna(0).to_numpy(), retailers["business_format"].fillna("").to_numpy()]
+    groups = last.groupby(keys)
+    mean, std, size = groups.transform("mean"), groups.transform("std", ddof=0), groups.transform("size")
+    # Leave the shop itself out of its peers' mean and spread, or one huge order hides itself.
+    others_mean = (mean * size - last) / (size - 1).where(size > 1)
+    others_sq = ((std**2 + mean**2) * size - last**2) / (size - 1).where(size > 1)
+    others_std = np.sqrt((others_sq - others_mean**2).clip(lower=0))
+    hit = (size > rules.min_peers) & (others_std > 0) & ((last - others_mean).abs() > rules.peer_sigma * others_std)
+    hit = hit.to_numpy()
+    return _frame(ids[hit], AlertKind.PEER_OUTLIER, last.to_numpy()[hit], others_mean.to_numpy()[hit])
+
+
+def _shared_identity(retailers: pd.DataFrame) -> pd.DataFrame:
+    """Shops sharing a non-blank phone, ID card or bank account; value = how many shops share it."""
+    found = []
+    for column in ("owner_id_no", "bank_account", "phone"):
+        values = retailers[column].fillna("").astype(str).str.strip()
+        counts = values[values != ""].map(values[values != ""].value_counts())
+        shared = counts[counts > 1]
+        found.append(pd.DataFrame({"retailer": retailers.loc[shared.index, "retailer"], "n": shared}))
+    joined = pd.concat(found)
+    if joined.empty:
+        return _frame(np.array([], dtype=np.int64), AlertKind.SHARED_IDENTITY, [], [])
+    most = joined.groupby("retailer")["n"].max()
+    return _frame(most.index.to_numpy(np.int64), AlertKind.SHARED_IDENTITY, most.to_numpy(float), np.nan)
