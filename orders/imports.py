@@ -76,8 +76,10 @@ class OrderImporter(Importer):
             if value not in products:
                 errors.append(RowError(int(row), headers["product_code"], value, "no product with this code"))
         over = values["returned_qty"].notna() & values["ordered_qty"].notna() & (values["returned_qty"] > values["ordered_qty"])
-        for row in values.index[over]:
-            errors.append(RowError(int(row), headers["returned_qty"], str(values.at[row, "returned_qty"]), "more cartons returned than ordered"))
+        errors.extend(
+            RowError(int(row), headers["returned_qty"], str(values.at[row, "returned_qty"]), "more cartons returned than ordered")
+            for row in values.index[over]
+        )
         keys = pd.DataFrame({"s": starts, "c": values["customer_code"], "p": values["product_code"]}).dropna()
         first: dict[tuple, int] = {}
         for row, key in zip(keys.index, keys.itertuples(index=False, name=None), strict=True):

@@ -4,7 +4,6 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-
 from django.db import transaction
 from django.utils import timezone
 
