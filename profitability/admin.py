@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.admin_mixins import ReadOnlyAdmin
+
+from . import charts
+from .engine.figures import Period
+from .exports import report_pdf, report_xlsx
+from .models import ALERT_LABELS, PERIOD_LABELS, ProfitRun
+from .selectors import LEVELS, budget_plan, overview, retailer_for_report, retailer_report, workspace
+from .tables import CHANGE, INT, MONEY, PCT, TEXT, Table, report_tables
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PERIODS = {p.name.lower(): p for p in Period}
+
+
+def _period(request) -> Period:
+    return PERIODS.get(request.GET.get("period", ""), Period.WEEK)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@admin.register(ProfitRun)
+class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ("as_of", "latest_week", "is_current", "run", "created_at")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("workspace/", view(self.workspace_view), name="profitability_workspace"),
+            path("retailer/<int:pk>/", view(self.report_view), name="profitability_report"),
+            path("overview/", view(self.overview_view), name="profitability_overview"),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, title: str, **extra) -> dict:
+        return {**self.admin_site.each_context(request), "title": title, "periods": PERIOD_LABELS.items(), **extra}
+
+    def workspace_view(self, request):
+        """A customer manager's retailers: ranked by profit or change, alerts, a visit list, a trend."""
+        period = _period(request)
+        query = request.GET.get("q", "").strip()
+        alert = int(request.GET["alert"]) if request.GET.get("alert", "").isdigit() else None
+        space = workspace(user=request.user, period=period, query=query, alert=alert)
+        rows = space.rows
+        if request.GET.get("order") == "change":
+            rows = sorted(rows, key=lambda r: (r.figure.change is None, r.figure.change or 0))
+        table = _workspace_table(rows)
+        if request.GET.get("format") == "xlsx":
+            return _download(report_xlsx(_("My retailers"), [table]), XLSX, f"workspace-{space.period_start}.xlsx")
+        trend = charts.trend(
+            _("Gross profit of my retailers per week"),
+            [d.strftime("%m-%d") for d, _p in space.trend], {_("Gross profit"): [p for _d, p in space.trend]},
+        ) if space.trend else ""  # fmt: skip
+        context = self._context(
+            request, _("My retailers' profitability"), space=space, rows=rows, table=table, trend=trend,
+            table_rows=list(zip([r.retailer.pk for r in rows], table.formatted(), strict=True)),
+            period=period, query=query, alert=alert, alert_kinds=ALERT_LABELS.items(),
+            visit_list=space.visit_list[:20], alert_labels=ALERT_LABELS, order=request.GET.get("order", ""),
+        )  # fmt: skip
+        return render(request, "admin/profitability/workspace.html", context)
+
+    def report_view(self, request, pk):
+        retailer = retailer_for_report(user=request.user, pk=pk)
+        if retailer is None:
+            raise Http404
+        today = timezone.localdate()
+        report = retailer_report(retailer=retailer, today=today)
+        tables = report_tables(report)
+        title = _("Profitability of %(shop)s") % {"shop": f"{retailer.customer_code} {retailer.name}"}
+        subtitle = _("Tier D%(tier)s · figures as of %(day)s") % {
+            "tier": retailer.tier or "—", "day": report.run.as_of if report.run else "—",
+        }  # fmt: skip
+        fmt = request.GET.get("format")
+        if fmt == "xlsx":
+            return _download(report_xlsx(title, tables), XLSX, f"profit-{retailer.customer_code}.xlsx")
+        if fmt == "pdf":
+            return _download(report_pdf(title, subtitle, tables), "application/pdf", f"profit-{retailer.customer_code}.pdf")
+        context = self._context(
+            request, title, retailer=retailer, report=report, subtitle=subtitle,
+            tables=[(t, t.formatted()) for t in tables], **report_charts(report),
+            **_planner(request, retailer, today),
+        )  # fmt: skip
+        return render(request, "admin/profitability/report.html", context)
+
+    def overview_view(self, request):
+        """The figures by manager, market department or branch, with the managers' KPIs."""
+        if not request.user.is_supervisor:
+            raise PermissionDenied
+        level = request.GET.get("level", "manager")
+        if level not in LEVELS:
+            level = "manager"
+        period = _period(request)
+        run, start, groups = overview(user=request.user, level=level, period=period, today=timezone.localdate())
+        table = Table(
+            "overview", _("Figures by %(level)s") % {"level": _level_label(level)},
+            [_("Group"), _("Retailers"), _("Sales"), _("Gross profit"), _("Margin"), _("Change on previous"),
+             _("Change on a year before"), _("Tag rate (13 weeks)")],
+            [TEXT, INT, MONEY, MONEY, PCT, CHANGE, CHANGE, PCT],
+            [[g.label, g.retailers, g.sales, g.gross_profit, g.margin, g.change, g.change_year, g.tag_rate] for g in groups],
+        )  # fmt: skip
+        if request.GET.get("format") == "xlsx":
+            return _download(report_xlsx(table.title, [table]), XLSX, f"overview-{level}-{start}.xlsx")
+        chart = charts.bars(
+            _("Gross profit"), [g.label for g in groups[:30]],
+            {_("This period"): [g.gross_profit for g in groups[:30]], _("A year before"): [g.last_year_profit for g in groups[:30]]},
+        ) if groups else ""  # fmt: skip
+        context = self._context(
+            request, _("Profitability overview"), run=run, start=start, table=table, rows=table.formatted(),
+            chart=chart, level=level, levels=[(k, _level_label(k)) for k in LEVELS], period=period,
+        )  # fmt: skip
+        return render(request, "admin/profitability/overview.html", context)
+
+
+def _level_label(level: str) -> str:
+    return {"manager": _("customer manager"), "department": _("market department"), "branch": _("county branch")}[level]
+
+
+def _workspace_table(rows) -> Table:
+    return Table(
+        "workspace", _("My retailers"),
+        [_("Customer code"), _("Shop"), _("Tier"), _("Cartons"), _("Sales"), _("Gross profit"), _("Margin"),
+         _("Change on previous"), _("Rank among peers"), _("Alerts")],
+        [TEXT, TEXT, TEXT, INT, MONEY, MONEY, PCT, CHANGE, TEXT, TEXT],
+        [[r.retailer.customer_code, r.retailer.name, f"D{r.retailer.tier}" if r.retailer.tier else "—", r.figure.cartons,
+          r.figure.sales, r.figure.gross_profit, r.figure.margin, r.figure.change,
+          f"{r.figure.peer_rank} / {r.figure.peer_count}", "、".join(str(ALERT_LABELS[a.kind]) for a in r.alerts)]
+         for r in rows],
+    )  # fmt: skip
+
+
+def report_charts(report) -> dict[str, str]:
+    """Trend, months against a year before, and the price-class mix of one retailer's report."""
+    out = {"trend_chart": "", "month_chart": "", "mix_chart": ""}
+    if report.weeks:
+        out["trend_chart"] = charts.trend(
+            _("Gross profit per week"), [f.period_start.strftime("%m-%d") for f in report.weeks],
+            {_("Gross profit"): [f.gross_profit for f in report.weeks], _("A year before"): [f.last_year_profit for f in report.weeks]},
+        )  # fmt: skip
+    if report.months:
+        out["month_chart"] = charts.bars(
+            _("Gross profit per month"), [f.period_start.strftime("%Y-%m") for f in report.months],
+            {_("This year"): [f.gross_profit for f in report.months], _("A year before"): [f.last_year_profit for f in report.months]},
+        )  # fmt: skip
+    if any(n for _label, n in report.class_mix):
+        out["mix_chart"] = charts.shares(
+            _("Cartons by price class (13 weeks)"), [(_("Class %(c)s") % {"c": c}, n) for c, n in report.class_mix]
+        )
+    return out
+
+
+def _planner(request, retailer, today) -> dict:
+    raw = request.GET.get("budget", "").strip()
+    if not raw:
+        return {"budget": ""}
+    try:
+        budget = Decimal(raw)
+    except InvalidOperation:
+        return {"budget": raw, "budget_error": _("Enter the budget as a number of yuan.")}
+    if budget <= 0:
+        return {"budget": raw, "budget_error": _("Enter the budget as a number of yuan.")}
+    result, items, products = budget_plan(retailer=retailer, today=today, budget=budget)
+    lines = [
+        {"product": products[p], "cartons": q, "cost": Decimal(q * products[p].wholesale_price),
+         "profit": q * products[p].margin_per_carton}
+        for p, q in result.quantities.items()
+    ]  # fmt: skip
+    return {"budget": raw, "plan": result, "plan_lines": lines, "plan_bands": {
+        band: {"cartons": v["cartons"], "cost": Decimal(v["cost"]) / 100, "profit": Decimal(v["profit"]) / 100}
+        for band, v in result.band_totals(items).items()},
+            "plan_cost": Decimal(result.cost) / 100, "plan_profit": Decimal(result.profit) / 100, "plan_items": len(items)}  # fmt: skip

@@ -1,0 +1,80 @@
+"""The per-retailer report as XLSX (openpyxl: numbers stay numbers) and PDF (reportlab, with the
+built-in Chinese CID font, so nothing has to be installed to print Chinese)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table as PdfTable, TableStyle
+
+from .tables import DATE, INT, MONEY, Table
+
+CJK_FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+
+
+def _cell(value, kind: str):
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if kind == MONEY:
+        return float(Decimal(value).quantize(Decimal("0.01")))
+    if kind == INT:
+        return int(value)
+    if kind == DATE:
+        return value if isinstance(value, dt.date) else str(value)
+    return value if isinstance(value, int | float) else str(value)
+
+
+def report_xlsx(title: str, tables: list[Table]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.title[:31].replace("/", "-"))
+        sheet.append([title])
+        sheet.append(table.headers)
+        for row in table.rows:
+            sheet.append([_cell(v, k) for v, k in zip(row, table.kinds, strict=True)])
+        for k, kind in enumerate(table.kinds, start=1):
+            fmt = {"money": "#,##0.00", "pct": "0.0%", "change": "+0.0%;-0.0%", "date": "yyyy-mm-dd"}.get(kind)
+            if fmt:
+                for (cell,) in sheet.iter_rows(min_row=3, min_col=k, max_col=k):
+                    cell.number_format = fmt
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def report_pdf(title: str, subtitle: str, tables: list[Table]) -> bytes:
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm, title=title)
+    heading = ParagraphStyle("h", fontName=CJK_FONT, fontSize=15, leading=20, spaceAfter=4)
+    small = ParagraphStyle("s", fontName=CJK_FONT, fontSize=9, leading=12)
+    section = ParagraphStyle("t", fontName=CJK_FONT, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4)
+    story = [Paragraph(title, heading), Paragraph(subtitle, small), Spacer(0, 4 * mm)]
+    for table in tables:
+        story.append(Paragraph(table.title, section))
+        data = [table.headers, *table.formatted()]
+        grid = PdfTable(data, repeatRows=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), CJK_FONT),
+                    ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef2")),
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                ]
+            )
+        )
+        story.append(grid)
+    doc.build(story)
+    return out.getvalue()

@@ -1,0 +1,315 @@
+"""What the workspace, the per-retailer report and the supervisor view read. Every reader takes
+the user and goes through `retailers_visible_to`: a manager only ever sees their own retailers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+from django.db.models import Count, F, Max, Q, Sum
+
+from orders.models import Order, OrderCycle
+from pricing.models import PriceBand, Product
+from pricing.selectors import prices_in_force
+from retailers.models import Retailer
+from retailers.selectors import retailers_visible_to
+
+from .engine.figures import CLASS_COLUMNS, Period
+from .engine.opportunities import missing_products, structure_upgrades
+from .engine.planner import Item, Plan, plan
+from .models import ALERT_LABELS, ProfitAlert, ProfitFigure, ProfitRun
+
+REPORT_WEEKS = 13  # the window for mix and opportunities
+TREND_WEEKS = 26
+ALERT_WEIGHT = {1: 3, 2: 3, 3: 1, 4: 2, 5: 2, 6: 2}  # how urgently each kind asks for a visit
+
+
+def current_run() -> ProfitRun | None:
+    return ProfitRun.objects.filter(is_current=True).first()
+
+
+def latest_start(run: ProfitRun, period: Period) -> dt.date | None:
+    return (
+        ProfitFigure.objects.filter(profit_run=run, period=period)
+        .aggregate(latest=Max("period_start"))["latest"]
+    )
+
+
+@dataclass
+class WorkspaceRow:
+    figure: ProfitFigure
+    retailer: Retailer
+    alerts: list[ProfitAlert] = field(default_factory=list)
+
+    @property
+    def visit_score(self) -> int:
+        return sum(ALERT_WEIGHT.get(a.kind, 1) for a in self.alerts)
+
+
+@dataclass
+class Workspace:
+    run: ProfitRun | None
+    period: Period
+    period_start: dt.date | None
+    rows: list[WorkspaceRow]
+    trend: list[tuple[dt.date, Decimal]]  # total gross profit of these retailers per week
+
+    @property
+    def total_profit(self) -> Decimal:
+        return sum((r.figure.gross_profit for r in self.rows), Decimal(0))
+
+    @property
+    def total_previous(self) -> Decimal:
+        return sum((r.figure.previous_profit or Decimal(0) for r in self.rows), Decimal(0))
+
+    @property
+    def visit_list(self) -> list[WorkspaceRow]:
+        return sorted((r for r in self.rows if r.alerts), key=lambda r: (-r.visit_score, r.retailer.customer_code))
+
+    def alert_counts(self) -> list[tuple[str, int]]:
+        counts: dict[int, int] = {}
+        for row in self.rows:
+            for alert in row.alerts:
+                counts[alert.kind] = counts.get(alert.kind, 0) + 1
+        return [(str(ALERT_LABELS[k]), n) for k, n in sorted(counts.items())]
+
+
+def workspace(*, user, period: Period = Period.WEEK, query: str = "", alert: int | None = None) -> Workspace:
+    """The user's retailers with this period's figures and alerts (a manager's few hundred)."""
+    run = current_run()
+    start = latest_start(run, period) if run else None
+    if run is None or start is None:
+        return Workspace(run, period, None, [], [])
+    retailers = retailers_visible_to(user=user).select_related("department")
+    if query:
+        retailers = retailers.filter(Q(name__icontains=query) | Q(customer_code__icontains=query) | Q(license_no=query))
+    by_id = {r.pk: r for r in retailers}
+    figures = ProfitFigure.objects.filter(profit_run=run, period=period, period_start=start, retailer_id__in=list(by_id))
+    alerts: dict[int, list[ProfitAlert]] = {}
+    for a in ProfitAlert.objects.filter(profit_run=run, retailer_id__in=list(by_id)):
+        alerts.setdefault(a.retailer_id, []).append(a)
+    rows = [WorkspaceRow(f, by_id[f.retailer_id], alerts.get(f.retailer_id, [])) for f in figures]
+    if alert:
+        rows = [r for r in rows if any(a.kind == alert for a in r.alerts)]
+    rows.sort(key=lambda r: (-r.figure.gross_profit, r.retailer.customer_code))
+    trend = list(
+        ProfitFigure.objects.filter(
+            profit_run=run, period=Period.WEEK, retailer_id__in=list(by_id),
+            period_start__gt=run.latest_week - dt.timedelta(weeks=TREND_WEEKS),
+        )  # fmt: skip
+        .values("period_start")
+        .annotate(profit=Sum("gross_profit"))
+        .order_by("period_start")
+        .values_list("period_start", "profit")
+    )
+    return Workspace(run, period, start, rows, trend)
+
+
+@dataclass
+class Report:
+    retailer: Retailer
+    run: ProfitRun | None
+    latest: dict[int, ProfitFigure]  # period -> the latest figure
+    weeks: list[ProfitFigure]
+    months: list[ProfitFigure]
+    class_mix: list[tuple[str, int]]
+    band_mix: list[dict]
+    alerts: list[ProfitAlert]
+    missing: list[dict]
+    upgrades: list[dict]
+
+
+def retailer_for_report(*, user, pk: int) -> Retailer | None:
+    return retailers_visible_to(user=user).select_related("branch", "department", "manager").filter(pk=pk).first()
+
+
+def retailer_report(*, retailer: Retailer, today: dt.date) -> Report:
+    run = current_run()
+    rows = (
+        list(ProfitFigure.objects.filter(profit_run=run, retailer=retailer).order_by("period", "period_start"))
+        if run
+        else []
+    )
+    latest = {r.period: r for r in rows}
+    weeks = [r for r in rows if r.period == Period.WEEK][-TREND_WEEKS:]
+    months = [r for r in rows if r.period == Period.MONTH][-13:]
+    recent = weeks[-REPORT_WEEKS:]
+    class_mix = [
+        (column.removeprefix("cartons_class_").upper(), sum(getattr(r, column) for r in recent))
+        for column in CLASS_COLUMNS
+    ]
+    since = today - dt.timedelta(weeks=REPORT_WEEKS)
+    alerts = list(ProfitAlert.objects.filter(profit_run=run, retailer=retailer)) if run else []
+    return Report(
+        retailer, run, latest, weeks, months, class_mix, band_mix(retailer=retailer, since=since, before=today),
+        alerts, peer_gaps(retailer=retailer, since=since, before=today), upgrades(retailer=retailer, today=today),
+    )  # fmt: skip
+
+
+def _lines(retailer_ids, since: dt.date, before: dt.date) -> pd.DataFrame:
+    rows = Order.objects.filter(
+        retailer_id__in=retailer_ids, cycle__starts_on__gte=since, cycle__starts_on__lt=before
+    ).values_list("retailer_id", "product_id", "cycle__starts_on", F("ordered_qty") - F("returned_qty"))
+    lines = pd.DataFrame(list(rows), columns=["retailer", "product", "starts_on", "cartons"])
+    if lines.empty:
+        return lines.assign(profit=0, sales=0)
+    prices = prices_in_force(lines)
+    lines["sales"] = lines["cartons"] * prices["retail_fen"]
+    lines["profit"] = lines["cartons"] * (prices["retail_fen"] - prices["wholesale_fen"])
+    return lines
+
+
+def band_mix(*, retailer: Retailer, since: dt.date, before: dt.date) -> list[dict]:
+    """Cartons, sales and profit per price band over the window, dearest band first."""
+    lines = _lines([retailer.pk], since, before)
+    if lines.empty:
+        return []
+    band_of = dict(Product.objects.filter(pk__in=set(lines["product"])).values_list("pk", "price_band_id"))
+    labels = {b.pk: (b.label, b.min_wholesale_price) for b in PriceBand.objects.all()}
+    lines["band"] = lines["product"].map(band_of)
+    out = []
+    for band, group in lines.groupby(lines["band"].fillna(0)):
+        label, floor = labels.get(int(band), ("—", Decimal(0)))
+        out.append({"band": label, "floor": floor, "cartons": int(group["cartons"].sum()),
+                    "sales": Decimal(int(group["sales"].sum())) / 100, "profit": Decimal(int(group["profit"].sum())) / 100})  # fmt: skip
+    return sorted(out, key=lambda r: r["floor"], reverse=True)
+
+
+def peer_gaps(*, retailer: Retailer, since: dt.date, before: dt.date, limit: int = 8) -> list[dict]:
+    """Products most same-tier, same-format shops sell at a profit that this one did not buy."""
+    peers = Retailer.objects.filter(
+        tier=retailer.tier, business_format=retailer.business_format, status=retailer.status
+    ).exclude(pk=retailer.pk)
+    peer_ids = list(peers.values_list("pk", flat=True))
+    lines = _lines([*peer_ids, retailer.pk], since, before)
+    if lines.empty:
+        return []
+    own = lines[lines["retailer"] == retailer.pk]
+    found = missing_products(own, lines[lines["retailer"] != retailer.pk], peer_count=len(peer_ids), weeks=REPORT_WEEKS)
+    products = Product.objects.in_bulk(list(found["product"][:limit]))
+    return [
+        {"product": products[int(r.product)], "share": r.share, "weekly_profit": Decimal(int(r.weekly_profit)) / 100}
+        for r in found.head(limit).itertuples()
+    ]
+
+
+def this_cycle_quotas(*, retailer: Retailer, today: dt.date) -> tuple[OrderCycle | None, list]:
+    """This cycle's quota lines (portal's quota sheet) and what the shop has ordered of each so far."""
+    from portal.selectors import current_cycle, quota_sheet
+
+    cycle = current_cycle(today)
+    if cycle is None:
+        return None, []
+    sheet = quota_sheet(retailer=retailer, cycle=cycle)
+    return cycle, [line for group in sheet.groups for line in group.lines if line.quota > 0]
+
+
+def upgrades(*, retailer: Retailer, today: dt.date) -> list[dict]:
+    cycle, lines = this_cycle_quotas(retailer=retailer, today=today)
+    if not lines:
+        return []
+    ordered = dict(
+        Order.objects.filter(cycle=cycle, retailer=retailer).values_list("product_id", "ordered_qty")
+    )
+    past = _lines([retailer.pk], today - dt.timedelta(weeks=REPORT_WEEKS), today)
+    average = float(past["profit"].sum() / past["cartons"].sum()) if len(past) and past["cartons"].sum() > 0 else 0.0
+    quotas = pd.DataFrame(
+        {
+            "product": [line.product.pk for line in lines],
+            "quota": [line.quota for line in lines],
+            "ordered": [ordered.get(line.product.pk, 0) for line in lines],
+            "profit_per_carton": [int(line.margin * 100) for line in lines],
+        }
+    )
+    found = structure_upgrades(quotas, current_profit_per_carton=average)
+    products = {line.product.pk: line.product for line in lines}
+    return [
+        {"product": products[int(r.product)], "room": int(r.room), "gain": Decimal(int(r.gain_per_carton)) / 100}
+        for r in found.itertuples()
+    ]
+
+
+def budget_plan(*, retailer: Retailer, today: dt.date, budget: Decimal) -> tuple[Plan, list[Item], dict]:
+    """The most profitable order within this cycle's quotas for a budget (yuan)."""
+    _, lines = this_cycle_quotas(retailer=retailer, today=today)
+    bands = {line.product.pk: (line.product.price_band.label if line.product.price_band else "—") for line in lines}
+    items = [
+        Item(line.product.pk, line.quota, int(line.product.wholesale_price * 100), int(line.margin * 100), bands[line.product.pk])
+        for line in lines
+    ]  # fmt: skip
+    return plan(items, int(budget * 100)), items, {line.product.pk: line.product for line in lines}
+
+
+@dataclass
+class GroupFigures:
+    key: str
+    label: str
+    retailers: int
+    sales: Decimal
+    gross_profit: Decimal
+    previous_profit: Decimal
+    last_year_profit: Decimal
+    tag_rate: float | None = None
+
+    @property
+    def change(self) -> float | None:
+        return float(self.gross_profit / self.previous_profit - 1) if self.previous_profit > 0 else None
+
+    @property
+    def change_year(self) -> float | None:
+        return float(self.gross_profit / self.last_year_profit - 1) if self.last_year_profit > 0 else None
+
+    @property
+    def margin(self) -> float | None:
+        return float(self.gross_profit / self.sales) if self.sales > 0 else None
+
+
+LEVELS = {
+    "manager": ("retailer__manager", "retailer__manager__username", "retailer__manager__first_name"),
+    "department": ("retailer__department", "retailer__department__name", "retailer__department__branch__short_name"),
+    "branch": ("retailer__branch", "retailer__branch__name", "retailer__branch__short_name"),
+}
+
+
+def overview(*, user, level: str, period: Period, today: dt.date) -> tuple[ProfitRun | None, dt.date | None, list[GroupFigures]]:
+    """The figures summed by manager, market department or branch (a supervisor's view)."""
+    run = current_run()
+    start = latest_start(run, period) if run else None
+    if start is None:
+        return run, None, []
+    key, name, extra = LEVELS[level]
+    rows = (
+        ProfitFigure.objects.filter(profit_run=run, period=period, period_start=start)
+        .filter(retailer__in=retailers_visible_to(user=user))
+        .values(key, name, extra)
+        .annotate(
+            n=Count("id"), sales=Sum("sales"), profit=Sum("gross_profit"), previous=Sum("previous_profit"),
+            year=Sum("last_year_profit"),
+        )  # fmt: skip
+        .order_by(name)
+    )
+    tag_rates = _tag_rates(key.removeprefix("retailer__"), today) if level == "manager" else {}
+    return run, start, [
+        GroupFigures(
+            str(r[key] or ""), " · ".join(str(v) for v in (r[name], r[extra]) if v) or "—", r["n"], r["sales"] or 0,
+            r["profit"] or 0, r["previous"] or 0, r["year"] or 0, tag_rates.get(r[key]),
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def _tag_rates(field_name: str, today: dt.date) -> dict:
+    """Correct tags ÷ products checked over the last 13 weeks, per manager (their KPI)."""
+    from pricing.compliance import figures
+    from pricing.models import InspectionLine
+    from pricing.selectors import inspection_checks
+
+    lines = InspectionLine.objects.filter(inspection__visited_on__gt=today - dt.timedelta(weeks=13))
+    checks = inspection_checks(lines)
+    if checks.empty:
+        return {}
+    owner = dict(Retailer.objects.filter(pk__in=set(checks["retailer"])).values_list("pk", f"{field_name}_id"))
+    checks["group"] = checks["retailer"].map(owner)
+    return figures(checks.dropna(subset=["group"]), by=["group"])["tag_rate"].to_dict()

@@ -1,0 +1,122 @@
+"""The per-retailer report as titled tables: one source for the page, the XLSX and the PDF, so
+the three always show the same figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from .engine.figures import CASE_CARTONS, Period
+from .models import ALERT_LABELS, PERIOD_LABELS
+from .selectors import Report
+
+TEXT, INT, MONEY, PCT, CHANGE, DATE = "text", "int", "money", "pct", "change", "date"
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    kinds: list[str]
+    rows: list[list]
+
+    def formatted(self) -> list[list[str]]:
+        return [[display(v, k) for v, k in zip(row, self.kinds, strict=True)] for row in self.rows]
+
+
+def display(value, kind: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if kind == MONEY:
+        return number_format(Decimal(value).quantize(Decimal("0.01")), 2, force_grouping=True)
+    if kind == PCT:
+        return f"{float(value) * 100:.1f}%"
+    if kind == CHANGE:
+        return f"{float(value) * 100:+.1f}%"
+    if kind == INT:
+        return number_format(int(value), 0, force_grouping=True)
+    if kind == DATE:
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return str(value)
+
+
+def report_tables(report: Report) -> list[Table]:
+    tables = [_summary(report), _months(report), _weeks(report), _mix(report)]
+    if report.missing or report.upgrades:
+        tables.append(_opportunities(report))
+    if report.alerts:
+        tables.append(
+            Table("alerts", _("Alerts"), [_("Alert"), _("Seen"), _("Compared with")], [TEXT, TEXT, TEXT],
+                  [[str(ALERT_LABELS[a.kind]), display(a.value, TEXT), display(a.reference, TEXT)] for a in report.alerts])  # fmt: skip
+        )
+    return tables
+
+
+def _summary(report: Report) -> Table:
+    headers = [
+        _("Period"), _("From"), _("Cartons"), _("Sales"), _("Cost"), _("Gross profit"), _("Margin"), _("Value per carton"),
+        _("Value per case"), _("Change on previous"), _("Change on a year before"), _("Rank among peers"),
+        _("Percentile"), _("Gap to the next tier"),
+    ]  # fmt: skip
+    kinds = [TEXT, DATE, INT, MONEY, MONEY, MONEY, PCT, MONEY, MONEY, CHANGE, CHANGE, TEXT, PCT, MONEY]
+    rows = []
+    for period in Period:
+        f = report.latest.get(int(period))
+        if f is None:
+            continue
+        rows.append([
+            str(PERIOD_LABELS[period]), f.period_start, f.cartons, f.sales, f.cost, f.gross_profit, f.margin,
+            f.value_per_carton, None if f.value_per_carton is None else f.value_per_carton * CASE_CARTONS,
+            f.change, f.change_year, f"{f.peer_rank} / {f.peer_count}", f.percentile, f.next_tier_gap,
+        ])  # fmt: skip
+    return Table("summary", _("Latest figures"), headers, kinds, rows)
+
+
+def _months(report: Report) -> Table:
+    return Table(
+        "months", _("By month"),
+        [_("Month"), _("Cartons"), _("Sales"), _("Gross profit"), _("Margin"), _("A year before")],
+        [DATE, INT, MONEY, MONEY, PCT, MONEY],
+        [[f.period_start, f.cartons, f.sales, f.gross_profit, f.margin, f.last_year_profit] for f in report.months],
+    )  # fmt: skip
+
+
+def _weeks(report: Report) -> Table:
+    return Table(
+        "weeks", _("By week"),
+        [_("Week of"), _("Cartons"), _("Sales"), _("Gross profit"), _("Margin"), _("Rank among peers")],
+        [DATE, INT, MONEY, MONEY, PCT, TEXT],
+        [[f.period_start, f.cartons, f.sales, f.gross_profit, f.margin, f"{f.peer_rank} / {f.peer_count}"] for f in report.weeks],
+    )  # fmt: skip
+
+
+def _mix(report: Report) -> Table:
+    total = sum(n for _label, n in report.class_mix) or 1
+    rows = [[_("Class %(c)s") % {"c": label}, n, n / total, None, None] for label, n in report.class_mix]
+    rows += [[band["band"], band["cartons"], None, band["sales"], band["profit"]] for band in report.band_mix]
+    return Table(
+        "mix", _("Mix by price class and band (last 13 weeks)"),
+        [_("Class or band"), _("Cartons"), _("Share"), _("Sales"), _("Gross profit")], [TEXT, INT, PCT, MONEY, MONEY], rows,
+    )  # fmt: skip
+
+
+def _opportunities(report: Report) -> Table:
+    rows = [
+        [_("Peers sell it, you do not"), f"{m['product'].code} {m['product'].name}",
+         _("%(share)s of peers") % {"share": display(m["share"], PCT)}, m["weekly_profit"]]
+        for m in report.missing
+    ]  # fmt: skip
+    rows += [
+        [_("Quota left, pays better"), f"{u['product'].code} {u['product'].name}",
+         _("%(n)s cartons left") % {"n": u["room"]}, u["gain"]]
+        for u in report.upgrades
+    ]  # fmt: skip
+    return Table(
+        "opportunities", _("Opportunities"),
+        [_("Kind"), _("Product"), _("Detail"), _("Profit per week or per carton")], [TEXT, TEXT, TEXT, MONEY], rows,
+    )  # fmt: skip
