@@ -30,6 +30,7 @@ urlpatterns = [
     path("notices/", views.notices, name="notices"),
     path("tier/", views.tier, name="tier"),
     path("stock/", views.stock, name="stock"),
+    path("profit/", views.profit, name="profit"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",

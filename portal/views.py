@@ -19,6 +19,8 @@ from inventory.models import StockSource
 from inventory.selectors import retailer_advice
 from inventory.services import stock_count_record
 from orders.models import OrderCycle
+from profitability.charts import report_charts
+from profitability.selectors import retailer_report
 from retailers.classification.selectors import tier_explanation
 
 from . import selectors
@@ -133,3 +135,12 @@ def stock(request, retailer):
         return redirect("portal:stock")
     lines = retailer_advice(retailer=retailer)
     return render(request, "portal/stock.html", {"retailer": retailer, "lines": lines, "form": form, "nav": "stock"})
+
+
+@retailer_page
+def profit(request, retailer):
+    """The retailer's own profitability: latest figures, standing among peers, trend, mix, what to try."""
+    report = retailer_report(retailer=retailer, today=timezone.localdate())
+    charts = report_charts(report)
+    context = {"retailer": retailer, "report": report, "trend_chart": charts["trend_chart"], "nav": "profit"}
+    return render(request, "portal/profit.html", context)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.admin_mixins import ReadOnlyAdmin
 
 from . import charts
+from .charts import report_charts
 from .engine.figures import Period
 from .exports import report_pdf, report_xlsx
 from .models import ALERT_LABELS, PERIOD_LABELS, ProfitRun
@@ -88,7 +89,9 @@ class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         if fmt == "xlsx":
             return _download(report_xlsx(title, tables), XLSX, f"profit-{retailer.customer_code}.xlsx")
         if fmt == "pdf":
-            return _download(report_pdf(title, subtitle, tables), "application/pdf", f"profit-{retailer.customer_code}.pdf")
+            return _download(
+                report_pdf(title, subtitle, tables), "application/pdf", f"profit-{retailer.customer_code}.pdf"
+            )
         context = self._context(
             request, title, retailer=retailer, report=report, subtitle=subtitle,
             tables=[(t, t.formatted()) for t in tables], **report_charts(report),
@@ -140,26 +143,6 @@ def _workspace_table(rows) -> Table:
           f"{r.figure.peer_rank} / {r.figure.peer_count}", "、".join(str(ALERT_LABELS[a.kind]) for a in r.alerts)]
          for r in rows],
     )  # fmt: skip
-
-
-def report_charts(report) -> dict[str, str]:
-    """Trend, months against a year before, and the price-class mix of one retailer's report."""
-    out = {"trend_chart": "", "month_chart": "", "mix_chart": ""}
-    if report.weeks:
-        out["trend_chart"] = charts.trend(
-            _("Gross profit per week"), [f.period_start.strftime("%m-%d") for f in report.weeks],
-            {_("Gross profit"): [f.gross_profit for f in report.weeks], _("A year before"): [f.last_year_profit for f in report.weeks]},
-        )  # fmt: skip
-    if report.months:
-        out["month_chart"] = charts.bars(
-            _("Gross profit per month"), [f.period_start.strftime("%Y-%m") for f in report.months],
-            {_("This year"): [f.gross_profit for f in report.months], _("A year before"): [f.last_year_profit for f in report.months]},
-        )  # fmt: skip
-    if any(n for _label, n in report.class_mix):
-        out["mix_chart"] = charts.shares(
-            _("Cartons by price class (13 weeks)"), [(_("Class %(c)s") % {"c": c}, n) for c, n in report.class_mix]
-        )
-    return out
 
 
 def _planner(request, retailer, today) -> dict:

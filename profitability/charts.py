@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pygal
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
 STYLE = Style(
@@ -12,7 +13,14 @@ STYLE = Style(
     colors=("#417690", "#e0a030", "#79aec8", "#ba2121", "#5b8c3a"), label_font_size=11, major_label_font_size=11,
     legend_font_size=12, value_font_size=10, title_font_size=14,
 )  # fmt: skip
-COMMON = {"style": STYLE, "js": [], "disable_xml_declaration": True, "explicit_size": False, "height": 260, "width": 720}
+COMMON = {
+    "style": STYLE,
+    "js": [],
+    "disable_xml_declaration": True,
+    "explicit_size": False,
+    "height": 260,
+    "width": 720,
+}
 
 
 def _render(chart) -> str:
@@ -44,3 +52,23 @@ def shares(title: str, parts: Sequence[tuple[str, float]]) -> str:
         if value:
             chart.add(label, float(value))
     return _render(chart)
+
+
+def report_charts(report) -> dict[str, str]:
+    """Trend, months against a year before, and the price-class mix of one retailer's report."""
+    out = {"trend_chart": "", "month_chart": "", "mix_chart": ""}
+    if report.weeks:
+        out["trend_chart"] = trend(
+            _("Gross profit per week"), [f.period_start.strftime("%m-%d") for f in report.weeks],
+            {_("Gross profit"): [f.gross_profit for f in report.weeks], _("A year before"): [f.last_year_profit for f in report.weeks]},
+        )  # fmt: skip
+    if report.months:
+        out["month_chart"] = bars(
+            _("Gross profit per month"), [f.period_start.strftime("%Y-%m") for f in report.months],
+            {_("This year"): [f.gross_profit for f in report.months], _("A year before"): [f.last_year_profit for f in report.months]},
+        )  # fmt: skip
+    if any(n for _label, n in report.class_mix):
+        out["mix_chart"] = shares(
+            _("Cartons by price class (13 weeks)"), [(_("Class %(c)s") % {"c": c}, n) for c, n in report.class_mix]
+        )
+    return out

@@ -31,10 +31,7 @@ def current_run() -> ProfitRun | None:
 
 
 def latest_start(run: ProfitRun, period: Period) -> dt.date | None:
-    return (
-        ProfitFigure.objects.filter(profit_run=run, period=period)
-        .aggregate(latest=Max("period_start"))["latest"]
-    )
+    return ProfitFigure.objects.filter(profit_run=run, period=period).aggregate(latest=Max("period_start"))["latest"]
 
 
 @dataclass
@@ -86,7 +83,9 @@ def workspace(*, user, period: Period = Period.WEEK, query: str = "", alert: int
     if query:
         retailers = retailers.filter(Q(name__icontains=query) | Q(customer_code__icontains=query) | Q(license_no=query))
     by_id = {r.pk: r for r in retailers}
-    figures = ProfitFigure.objects.filter(profit_run=run, period=period, period_start=start, retailer_id__in=list(by_id))
+    figures = ProfitFigure.objects.filter(
+        profit_run=run, period=period, period_start=start, retailer_id__in=list(by_id)
+    )
     alerts: dict[int, list[ProfitAlert]] = {}
     for a in ProfitAlert.objects.filter(profit_run=run, retailer_id__in=list(by_id)):
         alerts.setdefault(a.retailer_id, []).append(a)
@@ -96,7 +95,9 @@ def workspace(*, user, period: Period = Period.WEEK, query: str = "", alert: int
     rows.sort(key=lambda r: (-r.figure.gross_profit, r.retailer.customer_code))
     trend = list(
         ProfitFigure.objects.filter(
-            profit_run=run, period=Period.WEEK, retailer_id__in=list(by_id),
+            profit_run=run,
+            period=Period.WEEK,
+            retailer_id__in=list(by_id),
             period_start__gt=run.latest_week - dt.timedelta(weeks=TREND_WEEKS),
         )  # fmt: skip
         .values("period_start")
@@ -210,9 +211,7 @@ def upgrades(*, retailer: Retailer, today: dt.date) -> list[dict]:
     cycle, lines = this_cycle_quotas(retailer=retailer, today=today)
     if not lines:
         return []
-    ordered = dict(
-        Order.objects.filter(cycle=cycle, retailer=retailer).values_list("product_id", "ordered_qty")
-    )
+    ordered = dict(Order.objects.filter(cycle=cycle, retailer=retailer).values_list("product_id", "ordered_qty"))
     past = _lines([retailer.pk], today - dt.timedelta(weeks=REPORT_WEEKS), today)
     average = float(past["profit"].sum() / past["cartons"].sum()) if len(past) and past["cartons"].sum() > 0 else 0.0
     quotas = pd.DataFrame(
@@ -273,7 +272,9 @@ LEVELS = {
 }
 
 
-def overview(*, user, level: str, period: Period, today: dt.date) -> tuple[ProfitRun | None, dt.date | None, list[GroupFigures]]:
+def overview(
+    *, user, level: str, period: Period, today: dt.date
+) -> tuple[ProfitRun | None, dt.date | None, list[GroupFigures]]:
     """The figures summed by manager, market department or branch (a supervisor's view)."""
     run = current_run()
     start = latest_start(run, period) if run else None
@@ -285,7 +286,10 @@ def overview(*, user, level: str, period: Period, today: dt.date) -> tuple[Profi
         .filter(retailer__in=retailers_visible_to(user=user))
         .values(key, name, extra)
         .annotate(
-            n=Count("id"), sales=Sum("sales"), profit=Sum("gross_profit"), previous=Sum("previous_profit"),
+            n=Count("id"),
+            sales=Sum("sales"),
+            profit=Sum("gross_profit"),
+            previous=Sum("previous_profit"),
             year=Sum("last_year_profit"),
         )  # fmt: skip
         .order_by(name)

@@ -32,7 +32,9 @@ def weekly_frame(*, since: dt.date, before: dt.date) -> pd.DataFrame:
     qn = connection.ops.quote_name
     fen = ", ".join(f"CAST(ROUND(w.{c} * 100) AS BIGINT)" for c in ("sales", "cost"))
     # cartons kept: what was ordered less what was returned
-    counts = ", ".join("w.cartons - w.returned" if c == "cartons" else f"w.{c}" for c in MEASURES if c not in ("sales", "cost"))
+    counts = ", ".join(
+        "w.cartons - w.returned" if c == "cartons" else f"w.{c}" for c in MEASURES if c not in ("sales", "cost")
+    )
     sql = (
         f"SELECT w.retailer_id, c.starts_on, {fen}, {counts} FROM {qn(WeeklyPurchase._meta.db_table)} w "  # noqa: S608
         f"JOIN {qn(OrderCycle._meta.db_table)} c ON c.id = w.cycle_id WHERE c.starts_on >= %s AND c.starts_on < %s"

@@ -51,8 +51,16 @@ def report_tables(report: Report) -> list[Table]:
         tables.append(_opportunities(report))
     if report.alerts:
         tables.append(
-            Table("alerts", _("Alerts"), [_("Alert"), _("Seen"), _("Compared with")], [TEXT, TEXT, TEXT],
-                  [[str(ALERT_LABELS[a.kind]), display(a.value, TEXT), display(a.reference, TEXT)] for a in report.alerts])  # fmt: skip
+            Table(
+                "alerts",
+                _("Alerts"),
+                [_("Alert"), _("Seen"), _("Compared with")],
+                [TEXT, TEXT, TEXT],
+                [
+                    [str(ALERT_LABELS[a.kind]), display(a.value, TEXT), display(a.reference, TEXT)]
+                    for a in report.alerts
+                ],
+            )  # fmt: skip
         )
     return tables
 

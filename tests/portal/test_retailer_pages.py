@@ -104,7 +104,7 @@ def test_pages_need_a_retailer_login(client, manager1, shop):
     assert client.get(reverse("admin:index")).status_code == 302  # not staff: no admin
 
 
-@pytest.mark.parametrize("name", ["portal:cycles", "portal:prices", "portal:notices", "portal:tier"])
+@pytest.mark.parametrize("name", ["portal:cycles", "portal:prices", "portal:notices", "portal:tier", "portal:profit"])
 def test_every_page_renders_for_the_retailer(client, shop, name):
     client.force_login(shop.user)
     assert client.get(reverse(name)).status_code == 200

@@ -30,7 +30,9 @@ def _city(rng: np.random.Generator, overrides: dict[int, list[int]] | None = Non
     rows = []
     for shop in range(1, PEERS + 1):
         cartons = (overrides or {}).get(shop) or list(rng.integers(9, 12, len(WEEKS)))
-        rows += [(shop, pd.Timestamp(w), int(c), int(c) * 12000, int(c) * 10000) for w, c in zip(WEEKS, cartons, strict=True)]
+        rows += [
+            (shop, pd.Timestamp(w), int(c), int(c) * 12000, int(c) * 10000) for w, c in zip(WEEKS, cartons, strict=True)
+        ]
     weekly = pd.DataFrame(rows, columns=["retailer", "starts_on", "cartons", "sales", "cost"])
     return weekly, retailers
 
@@ -86,9 +88,7 @@ def _brute_force(items: list[Item], budget: int) -> int:
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 4), st.integers(1, 60), st.integers(-5, 30)), min_size=1, max_size=4
-    ),
+    st.lists(st.tuples(st.integers(0, 4), st.integers(1, 60), st.integers(-5, 30)), min_size=1, max_size=4),
     st.integers(0, 300),
 )
 def test_budget_planner_equals_brute_force(raw, budget):
@@ -126,9 +126,11 @@ def test_missing_products_and_structure_upgrades():
     own = pd.DataFrame({"product": [20]})
     found = missing_products(own, peers, peer_count=3, weeks=1, min_share=0.3)
     assert list(found["product"]) == [10, 30]  # 20 is stocked; 40 sells at a loss
-    assert found.iloc[0]["weekly_profit"] == 6000 and found.iloc[0]["share"] == 1.0
+    assert found.iloc[0]["weekly_profit"] == 6000
+    assert found.iloc[0]["share"] == 1.0
     quotas = pd.DataFrame(
         {"product": [1, 2, 3], "quota": [5, 5, 5], "ordered": [5, 2, 0], "profit_per_carton": [3000, 2500, 1000]}
     )
     upgrades = structure_upgrades(quotas, current_profit_per_carton=2000)
-    assert list(upgrades["product"]) == [2] and upgrades.iloc[0]["room"] == 3
+    assert list(upgrades["product"]) == [2]
+    assert upgrades.iloc[0]["room"] == 3

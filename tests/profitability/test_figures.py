@@ -31,11 +31,16 @@ def test_weekly_totals_net_returns_and_price_each_line_at_its_week():
     )  # fmt: skip
     out = weekly_totals(lines).set_index("cycle")
     # week 1: kept 3 + 2 cartons; sales 3×120 + 2×170 = 700 yuan; cost 3×100 + 2×150 = 600 yuan
-    assert out.loc[1, "cartons"] == 6 and out.loc[1, "returned"] == 1 and out.loc[1, "lines"] == 2
-    assert out.loc[1, "sales"] == 70000 and out.loc[1, "cost"] == 60000
-    assert out.loc[1, "cartons_class_iii"] == 3 and out.loc[1, "cartons_class_ii"] == 2
+    assert out.loc[1, "cartons"] == 6
+    assert out.loc[1, "returned"] == 1
+    assert out.loc[1, "lines"] == 2
+    assert out.loc[1, "sales"] == 70000
+    assert out.loc[1, "cost"] == 60000
+    assert out.loc[1, "cartons_class_iii"] == 3
+    assert out.loc[1, "cartons_class_ii"] == 2
     # week 2 at the new prices: 3 × 130 and 3 × 110
-    assert out.loc[2, "sales"] == 39000 and out.loc[2, "cost"] == 33000
+    assert out.loc[2, "sales"] == 39000
+    assert out.loc[2, "cost"] == 33000
 
 
 def _calendar(starts: list[dt.date]) -> pd.DataFrame:
@@ -57,9 +62,7 @@ W1, W2, W3 = dt.date(2026, 1, 5), dt.date(2026, 1, 12), dt.date(2026, 2, 2)
 
 @pytest.fixture
 def table():
-    retailers = pd.DataFrame(
-        {"retailer": [1, 2, 3, 4], "tier": [5, 5, 6, 5], "business_format": ["Z", "Z", "Z", "Z"]}
-    )
+    retailers = pd.DataFrame({"retailer": [1, 2, 3, 4], "tier": [5, 5, 6, 5], "business_format": ["Z", "Z", "Z", "Z"]})
     weekly = _weekly(
         [
             (1, W_LAST_YEAR, 5, 50000, 40000),  # profit 100 a year before W1
@@ -76,7 +79,8 @@ def table():
 
 def test_week_figures_previous_year_before_and_margin(table):
     row = table.loc[(int(Period.WEEK), np.datetime64(W2), 1)]
-    assert row["gross_profit"] == 30000 and row["previous_profit"] == 20000
+    assert row["gross_profit"] == 30000
+    assert row["previous_profit"] == 20000
     assert row["margin"] == pytest.approx(30000 / 130000)
     assert row["value_per_carton"] == 10000  # purchase amount per carton, fen
     first = table.loc[(int(Period.WEEK), np.datetime64(W1), 1)]
@@ -86,7 +90,9 @@ def test_week_figures_previous_year_before_and_margin(table):
 
 def test_a_shop_without_orders_has_zero_figures_and_counts_among_peers(table):
     idle = table.loc[(int(Period.MONTH), np.datetime64(dt.date(2026, 1, 1)), 4)]
-    assert idle["cartons"] == 0 and idle["gross_profit"] == 0 and np.isnan(idle["margin"])
+    assert idle["cartons"] == 0
+    assert idle["gross_profit"] == 0
+    assert np.isnan(idle["margin"])
     assert np.isnan(idle["value_per_carton"])
     assert idle["peer_count"] == 3  # retailers 1, 2 and 4: tier 5, format Z
     assert idle["peer_rank"] == 3
@@ -95,16 +101,21 @@ def test_a_shop_without_orders_has_zero_figures_and_counts_among_peers(table):
 def test_month_sums_its_weeks_and_ranks_among_peers(table):
     january = np.datetime64(dt.date(2026, 1, 1))
     one = table.loc[(int(Period.MONTH), january, 1)]
-    assert one["gross_profit"] == 50000 and one["sales"] == 250000 and one["cartons"] == 20
-    assert one["peer_rank"] == 1 and one["percentile"] == 1.0
+    assert one["gross_profit"] == 50000
+    assert one["sales"] == 250000
+    assert one["cartons"] == 20
+    assert one["peer_rank"] == 1
+    assert one["percentile"] == 1.0
     assert one["last_year_profit"] == 10000  # January 2025
     two = table.loc[(int(Period.MONTH), january, 2)]
-    assert two["peer_rank"] == 2 and two["percentile"] == pytest.approx(2 / 3)
+    assert two["peer_rank"] == 2
+    assert two["percentile"] == pytest.approx(2 / 3)
     # Next tier up (6, format Z) averages 600 yuan in January: retailer 2 is 500 yuan short.
     assert two["next_tier_gap"] == 50000
     assert np.isnan(table.loc[(int(Period.MONTH), january, 3)]["next_tier_gap"])  # nobody in tier 7
     february = table.loc[(int(Period.MONTH), np.datetime64(dt.date(2026, 2, 1)), 1)]
-    assert february["gross_profit"] == 5000 and february["previous_profit"] == 50000
+    assert february["gross_profit"] == 5000
+    assert february["previous_profit"] == 50000
 
 
 def test_quarter_and_year_hold_every_week(table):
@@ -119,11 +130,17 @@ def test_quarter_and_year_hold_every_week(table):
 def test_nightly_job_prices_a_month_across_a_price_change_and_a_return():
     shop = RetailerFactory(tier=5)
     product = ProductFactory(price_class="III")
-    ProductPrice.objects.create(product=product, effective_from=dt.date(2026, 1, 1), wholesale_price=100, retail_price=120)
-    ProductPrice.objects.create(product=product, effective_from=dt.date(2026, 1, 10), wholesale_price=110, retail_price=130)
+    ProductPrice.objects.create(
+        product=product, effective_from=dt.date(2026, 1, 1), wholesale_price=100, retail_price=120
+    )
+    ProductPrice.objects.create(
+        product=product, effective_from=dt.date(2026, 1, 10), wholesale_price=110, retail_price=130
+    )
     first, second = cycle_get_or_create(starts_on=W1), cycle_get_or_create(starts_on=W2)
     Order.objects.create(cycle=first, retailer=shop, product=product, ordered_qty=2, amount=Decimal(200))
-    Order.objects.create(cycle=second, retailer=shop, product=product, ordered_qty=3, returned_qty=1, amount=Decimal(330))
+    Order.objects.create(
+        cycle=second, retailer=shop, product=product, ordered_qty=3, returned_qty=1, amount=Decimal(330)
+    )
     weekly_purchases_refresh(cycle_ids=[first.pk, second.pk])
     cycle_get_or_create(starts_on=dt.date(2026, 1, 19))
 
@@ -135,11 +152,14 @@ def test_nightly_job_prices_a_month_across_a_price_change_and_a_return():
     )
     # 2 cartons at 120/100, then 3 − 1 returned at 130/110
     assert month.cartons == 4
-    assert month.sales == Decimal("500.00") and month.cost == Decimal("420.00")
-    assert month.gross_profit == Decimal("80.00") and month.margin == pytest.approx(0.16)
+    assert month.sales == Decimal("500.00")
+    assert month.cost == Decimal("420.00")
+    assert month.gross_profit == Decimal("80.00")
+    assert month.margin == pytest.approx(0.16)
     assert month.cartons_class_iii == 4
     week = ProfitFigure.objects.get(profit_run__is_current=True, retailer=shop, period=Period.WEEK, period_start=W2)
-    assert week.gross_profit == Decimal("40.00") and week.previous_profit == Decimal("40.00")
+    assert week.gross_profit == Decimal("40.00")
+    assert week.previous_profit == Decimal("40.00")
 
 
 @pytest.mark.django_db
