@@ -1,0 +1,50 @@
+"""A customer manager, as a new user would, opens the profitability workspace from the admin's top
+bar, follows a retailer from the visit list or the table to its report, and plans an order for
+a budget. Screenshots go to artifacts/screenshots/."""
+
+import pytest
+from django.utils import timezone
+
+from demo.services import DEMO_PASSWORD, demo_city_create, demo_first_rerating, demo_quotas_publish
+from profitability.services import profit_figures_nightly
+from retailers.models import Retailer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_manager_opens_the_workspace_and_a_retailers_report(live_server, desktop_page, screenshot):
+    today = timezone.localdate()
+    demo_city_create(retailers=240, products=16, weeks=60, seed=3, today=today)
+    demo_first_rerating(today=today)
+    demo_quotas_publish(today=today)
+    profit_figures_nightly(today=today)
+    own = Retailer.objects.filter(manager__username="manager1", status="active")
+
+    page = desktop_page
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "manager1")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.click("#workspace-nav >> text=我的零售户经营")
+    page.wait_for_selector("#table-workspace")
+    assert page.inner_text("#retailer-count") == str(own.count())
+    assert page.locator("#table-workspace tbody tr").count() == own.count()
+    assert page.locator(".chart svg").count() == 1
+    assert "毛利" in page.inner_text("#table-workspace thead")
+    screenshot(page, "manager-profit-workspace")
+
+    first = page.locator("#table-workspace tbody tr").first
+    code = first.locator("td").first.inner_text()
+    first.locator("a").click()
+    page.wait_for_selector("#profit-report")
+    assert code in page.inner_text("h1")
+    assert page.locator("#profit-report .chart svg").count() >= 2
+    assert "最近数据" in page.inner_text("#profit-report")
+    page.fill("input[name=budget]", "3000")
+    page.click("#planner button")
+    page.wait_for_selector("#plan-summary")
+    assert "元" in page.inner_text("#plan-summary")
+    screenshot(page, "manager-profit-report")
+    with page.expect_download() as download:
+        page.click("text=下载 PDF")
+    assert download.value.suggested_filename == f"profit-{code}.pdf"
