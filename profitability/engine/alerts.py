@@ -93,28 +93,37 @@ def _vulnerable(retailers: pd.DataFrame) -> pd.DataFrame:
 
 
 def _spikes(ids: np.ndarray, cartons: np.ndarray, rules: AlertRules) -> pd.DataFrame:
+    """Last cycle's order against the shop's own last `spike_window` orders before it (cycles it did
+    not order in are skipped, so a biweekly shop is compared with its own order weeks)."""
     k = rules.spike_window
-    if cartons.shape[1] < k + 1:
+    if cartons.shape[1] < 2:
         return _frame(ids[:0], AlertKind.ORDER_SPIKE, [], [])
     last = cartons[:, -1].astype(float)
-    average = cartons[:, -k - 1 : -1].mean(axis=1)
-    hit = (average > 0) & (last >= rules.spike_ratio * average)
+    before = cartons[:, :-1]
+    ordered = before > 0
+    recent = ordered & (np.cumsum(ordered[:, ::-1], axis=1)[:, ::-1] <= k)  # the last k orders
+    n = recent.sum(axis=1)
+    average = np.where(n == k, (before * recent).sum(axis=1) / np.maximum(n, 1), np.nan)
+    hit = (n == k) & (last > 0) & (last >= rules.spike_ratio * np.nan_to_num(average))
     return _frame(ids[hit], AlertKind.ORDER_SPIKE, last[hit], average[hit])
 
 
 def _peer_outliers(ids: np.ndarray, cartons: np.ndarray, retailers: pd.DataFrame, rules: AlertRules) -> pd.DataFrame:
+    """Last cycle's order against the orders of same tier and format peers that ordered in it."""
     if cartons.shape[1] == 0:
         return _frame(ids[:0], AlertKind.PEER_OUTLIER, [], [])
     last = pd.Series(cartons[:, -1].astype(float))
+    ordered = last > 0
     keys = [retailers["tier"].fillna(0).to_numpy(), retailers["business_format"].fillna("").to_numpy()]
-    groups = last.groupby(keys)
-    mean, std, size = groups.transform("mean"), groups.transform("std", ddof=0), groups.transform("size")
+    groups = last.where(ordered).groupby(keys)
+    mean, std, size = groups.transform("mean"), groups.transform("std", ddof=0), groups.transform("count")
     # Leave the shop itself out of its peers' mean and spread, or one huge order hides itself.
     others_mean = (mean * size - last) / (size - 1).where(size > 1)
     others_sq = ((std**2 + mean**2) * size - last**2) / (size - 1).where(size > 1)
     others_std = np.sqrt((others_sq - others_mean**2).clip(lower=0))
-    hit = (size > rules.min_peers) & (others_std > 0) & ((last - others_mean).abs() > rules.peer_sigma * others_std)
-    hit = hit.to_numpy()
+    hit = ordered & (size > rules.min_peers) & (others_std > 0)
+    hit &= (last - others_mean).abs() > rules.peer_sigma * others_std
+    hit = hit.fillna(False).to_numpy(dtype=bool)
     return _frame(ids[hit], AlertKind.PEER_OUTLIER, last.to_numpy()[hit], others_mean.to_numpy()[hit])
 
 

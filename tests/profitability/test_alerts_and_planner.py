@@ -71,6 +71,19 @@ def test_each_constructed_anomaly_fires_on_its_shop_only():
     assert set(found) <= {1, 2, 3, 4, 5, 6, 7}
 
 
+def test_a_biweekly_shop_is_compared_with_its_own_order_weeks():
+    weekly, retailers = _city(
+        np.random.default_rng(4),
+        {
+            8: [0, 20, 0, 20, 0, 20, 0, 21],  # orders every other week: 21 is its normal order
+            9: [0, 10, 0, 10, 0, 10, 0, 25],  # 250% of its last three orders
+        },
+    )
+    found = _kinds(alerts(weekly, WEEKS, retailers, AlertRules()))
+    assert AlertKind.ORDER_SPIKE not in found.get(8, set())
+    assert AlertKind.ORDER_SPIKE in found[9]
+
+
 def test_thresholds_are_configurable():
     weekly, retailers = _city(np.random.default_rng(3), {4: [10, 10, 10, 10, 10, 10, 10, 21]})
     found = _kinds(alerts(weekly, WEEKS, retailers, AlertRules(spike_ratio=2.0)))
