@@ -67,7 +67,8 @@ def test_a_retailer_cannot_open_manager_pages(client, shop, other_shop, profits)
     client.force_login(shop.user)
     for url in (reverse(WORKSPACE), reverse(OVERVIEW), report_url(shop), report_url(other_shop)):
         response = client.get(url)
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
 
 
 def test_overview_is_for_supervisors(client, manager1, profits):
