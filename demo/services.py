@@ -124,7 +124,7 @@ def _registry(city, manager_ids: dict[int, int]) -> np.ndarray:
     route_ids = np.array([x.pk for x in routes])[r["route"].to_numpy()]
     manager_of = np.array([manager_ids[i] for i in range(len(manager_ids))])[r["manager"].to_numpy()]
     columns = {
-        "customer_code": r["customer_code"], "license_no": r["license_no"], "name": r["name"], "owner_name": "",
+        "customer_code": r["customer_code"], "license_no": r["license_no"], "name": r["name"], "owner_name": "", "owner_id_no": "", "bank_account": "",
         "phone": r["phone"], "address": "", "shop_area": r["shop_area"].map(lambda v: Decimal(str(v))),
         "branch": branch_ids, "department": department_ids, "route": route_ids, "manager": manager_of,
         "business_format": r["business_format"], "market_type": r["market_type"], "urban_rural_code": r["urban_rural_code"],

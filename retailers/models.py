@@ -74,8 +74,8 @@ class Retailer(models.Model):
     name = models.CharField(_("shop name"), max_length=200, blank=True)
     owner_name = models.CharField(_("owner"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    owner_id_no = models.CharField(_("owner's ID card number"), max_length=32, blank=True, db_default="")
-    bank_account = models.CharField(_("settlement bank account"), max_length=40, blank=True, db_default="")
+    owner_id_no = models.CharField(_("owner's ID card number"), max_length=32, blank=True)
+    bank_account = models.CharField(_("settlement bank account"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     shop_area = models.DecimalField(_("shop area (m²)"), max_digits=8, decimal_places=1, null=True, blank=True)
 
