@@ -65,7 +65,11 @@ def report_charts(report) -> dict[str, str]:
     if report.months:
         out["month_chart"] = bars(
             _("Gross profit per month"), [f.period_start.strftime("%Y-%m") for f in report.months],
-            {_("This year"): [f.gross_profit for f in report.months], _("A year before"): [f.last_year_profit for f in report.months]},
+            {
+                _("This year"): [f.gross_profit for f in report.months],
+                _("A year before"): [f.last_year_profit for f in report.months],
+                _("Peers' average"): [report.peer_months.get(f.period_start) for f in report.months],
+            },
         )  # fmt: skip
     if any(n for _label, n in report.class_mix):
         out["mix_chart"] = shares(

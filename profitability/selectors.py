@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Avg, Count, F, Max, Q, Sum
 
 from orders.models import Order, OrderCycle
 from pricing.models import PriceBand, Product
@@ -115,6 +115,7 @@ class Report:
     latest: dict[int, ProfitFigure]  # period -> the latest figure
     weeks: list[ProfitFigure]
     months: list[ProfitFigure]
+    peer_months: dict[dt.date, Decimal]  # average gross profit of same tier and format shops per month
     class_mix: list[tuple[str, int]]
     band_mix: list[dict]
     alerts: list[ProfitAlert]
@@ -144,9 +145,24 @@ def retailer_report(*, retailer: Retailer, today: dt.date) -> Report:
     since = today - dt.timedelta(weeks=REPORT_WEEKS)
     alerts = list(ProfitAlert.objects.filter(profit_run=run, retailer=retailer)) if run else []
     return Report(
-        retailer, run, latest, weeks, months, class_mix, band_mix(retailer=retailer, since=since, before=today),
+        retailer, run, latest, weeks, months, peer_months(run=run, retailer=retailer, months=months), class_mix, band_mix(retailer=retailer, since=since, before=today),
         alerts, peer_gaps(retailer=retailer, since=since, before=today), upgrades(retailer=retailer, today=today),
     )  # fmt: skip
+
+
+def peer_months(*, run: ProfitRun | None, retailer: Retailer, months: list[ProfitFigure]) -> dict[dt.date, Decimal]:
+    if run is None or not months:
+        return {}
+    peers = Retailer.objects.filter(tier=retailer.tier, business_format=retailer.business_format)
+    rows = (
+        ProfitFigure.objects.filter(
+            profit_run=run, period=Period.MONTH, period_start__in=[m.period_start for m in months], retailer__in=peers
+        )
+        .values("period_start")
+        .annotate(average=Avg("gross_profit"))
+        .values_list("period_start", "average")
+    )
+    return {start: Decimal(average).quantize(Decimal("0.01")) for start, average in rows}
 
 
 def _lines(retailer_ids, since: dt.date, before: dt.date) -> pd.DataFrame:

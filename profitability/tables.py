@@ -88,9 +88,10 @@ def _summary(report: Report) -> Table:
 def _months(report: Report) -> Table:
     return Table(
         "months", _("By month"),
-        [_("Month"), _("Cartons"), _("Sales"), _("Gross profit"), _("Margin"), _("A year before")],
-        [DATE, INT, MONEY, MONEY, PCT, MONEY],
-        [[f.period_start, f.cartons, f.sales, f.gross_profit, f.margin, f.last_year_profit] for f in report.months],
+        [_("Month"), _("Cartons"), _("Sales"), _("Gross profit"), _("Margin"), _("A year before"), _("Peers' average")],
+        [DATE, INT, MONEY, MONEY, PCT, MONEY, MONEY],
+        [[f.period_start, f.cartons, f.sales, f.gross_profit, f.margin, f.last_year_profit,
+          report.peer_months.get(f.period_start)] for f in report.months],
     )  # fmt: skip
 
 

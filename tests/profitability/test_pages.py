@@ -81,10 +81,14 @@ def test_overview_is_for_supervisors(client, manager1, profits):
         assert page.status_code == 200
     run_total = sum(
         f.gross_profit
-        for f in ProfitFigure.objects.filter(profit_run__is_current=True, period=Period.MONTH).order_by("-period_start")[:1]
+        for f in ProfitFigure.objects.filter(profit_run__is_current=True, period=Period.MONTH).order_by(
+            "-period_start"
+        )[:1]
     )
     assert run_total is not None
-    sheet = load_workbook(io.BytesIO(client.get(reverse(OVERVIEW), {"level": "branch", "format": "xlsx"}).content)).active
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse(OVERVIEW), {"level": "branch", "format": "xlsx"}).content)
+    ).active
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     latest = ProfitFigure.objects.filter(profit_run__is_current=True, period=Period.WEEK).latest("period_start")
     week_total = sum(
@@ -111,6 +115,14 @@ def test_report_xlsx_and_pdf_match_the_page(client, manager1, shop, profits):
     summary = list(book.worksheets[0].iter_rows(min_row=3, values_only=True))
     month_row = next(r for r in summary if r[1].date() == month.period_start)
     assert Decimal(str(month_row[5])) == month.gross_profit
+    months = list(book.worksheets[1].iter_rows(min_row=3, values_only=True))
+    peers = ProfitFigure.objects.filter(
+        profit_run__is_current=True, period=Period.MONTH, period_start=month.period_start,
+        retailer__tier=shop.tier, retailer__business_format=shop.business_format,
+    ).values_list("gross_profit", flat=True)  # fmt: skip
+    peer_average = (sum(peers) / len(peers)).quantize(Decimal("0.01"))
+    assert Decimal(str(months[-1][6])).quantize(Decimal("0.01")) == peer_average
+    assert display(peer_average, MONEY) in page
     pdf = PdfReader(io.BytesIO(client.get(report_url(shop, format="pdf")).content))
     text = "".join(p.extract_text() for p in pdf.pages)
     assert shown in text
