@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
@@ -43,7 +42,9 @@ def cycles_roll(*, today: dt.date | None = None, upcoming: int = UPCOMING_CYCLES
 @transaction.atomic
 def weekly_purchases_refresh(*, cycle_ids: list[int]) -> int:
     """Rebuild the weekly purchase totals of these cycles from their orders (idempotent)."""
-    from core.db import bulk_write_frames
+    from django.db import connection
+
+    from core.db import bulk_write_frames, read_frame
     from pricing.selectors import prices_in_force
 
     from .models import Order, WeeklyPurchase
@@ -52,16 +53,17 @@ def weekly_purchases_refresh(*, cycle_ids: list[int]) -> int:
     if not cycle_ids:
         return 0
     WeeklyPurchase.objects.filter(cycle_id__in=cycle_ids).delete()
-    lines = pd.DataFrame(
-        list(
-            Order.objects.filter(cycle_id__in=cycle_ids).values_list(
-                "cycle_id", "cycle__starts_on", "retailer_id", "product_id", "ordered_qty", "returned_qty", "amount"
-            )
-        ),
-        columns=["cycle", "starts_on", "retailer", "product", "ordered_qty", "returned_qty", "amount"],
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(cycle_ids))
+    lines = read_frame(
+        f"SELECT o.cycle_id, c.starts_on, o.retailer_id, o.product_id, o.ordered_qty, o.returned_qty, "  # noqa: S608
+        f"CAST(ROUND(o.amount * 100) AS BIGINT) FROM {qn(Order._meta.db_table)} o "
+        f"JOIN {qn(OrderCycle._meta.db_table)} c ON c.id = o.cycle_id WHERE o.cycle_id IN ({marks})",
+        cycle_ids,
+        ["cycle", "starts_on", "retailer", "product", "ordered_qty", "returned_qty", "amount"],
+        dates=["starts_on"],
     )
     if lines.empty:
         return 0
-    lines["amount"] = (lines["amount"] * 100).astype(np.int64)
     totals = weekly_totals(pd.concat([lines, prices_in_force(lines)], axis=1))
     return bulk_write_frames(WeeklyPurchase, COLUMNS, [totals])
