@@ -57,10 +57,11 @@ def prices_in_force(lines: pd.DataFrame) -> pd.DataFrame:
     out["price_class"] = lines["product"].map(current["price_class"]).fillna("")
     if dated.empty:
         return out
-    dated["effective_from"] = pd.to_datetime(dated["effective_from"])
+    dated["effective_from"] = pd.to_datetime(dated["effective_from"]).astype("datetime64[us]")
     for kind in ("wholesale", "retail"):
         dated[kind] = dated[kind].map(_fen).astype(np.int64)
-    left = lines[["product"]].assign(starts_on=pd.to_datetime(lines["starts_on"])).reset_index(names="_row")
+    starts = pd.to_datetime(lines["starts_on"]).astype("datetime64[us]")  # merge_asof wants one resolution
+    left = lines[["product"]].assign(starts_on=starts).reset_index(names="_row")
     matched = pd.merge_asof(
         left.sort_values("starts_on"), dated.sort_values("effective_from"),
         left_on="starts_on", right_on="effective_from", by="product", direction="backward",

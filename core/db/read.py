@@ -31,5 +31,5 @@ def read_frame(sql: str, params: Sequence, columns: list[str], *, dates: Sequenc
             cursor.execute(sql, list(params))
             frame = pd.DataFrame(cursor.fetchall(), columns=columns)
     for name in dates:
-        frame[name] = pd.to_datetime(frame[name])
+        frame[name] = pd.to_datetime(frame[name]).astype("datetime64[us]")  # one resolution on every backend
     return frame
