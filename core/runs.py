@@ -48,8 +48,13 @@ def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = No
     try:
         with transaction.atomic():
             return Run.objects.create(
-                job=job, scope=scope, actor=actor, params=params or {}, status=RunStatus.RUNNING,
-                started_at=now, heartbeat_at=now,
+                job=job,
+                scope=scope,
+                actor=actor,
+                params=params or {},
+                status=RunStatus.RUNNING,
+                started_at=now,
+                heartbeat_at=now,
             )
     except IntegrityError as exc:  # a concurrent start won the race (SQLite has no advisory lock)
         raise RunOverlap(f"{job} is already running for {scope or 'all'}") from exc
@@ -125,3 +130,17 @@ def tracked_run(*, job: str, scope: str = "", actor=None, params: dict | None = 
         raise
     tracker._close_stage()
     run_finish(tracker.run, counts=tracker.counts, timings=tracker.timings)
+
+
+def result_make_current(model, pk: int) -> None:
+    """Make one night's result set (a model with `is_current`, e.g. AdviceRun) the current one.
+    Call it inside the transaction that wrote the set, so readers see the old set until the new
+    one is complete."""
+    model.objects.filter(is_current=True).exclude(pk=pk).update(is_current=False)
+    model.objects.filter(pk=pk).update(is_current=True)
+
+
+def results_prune(model, *, keep: int) -> None:
+    """Drop all but the newest `keep` result sets (after the new one is committed)."""
+    for old in model.objects.order_by("-pk")[keep:]:
+        old.delete()

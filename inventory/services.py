@@ -11,9 +11,9 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.db import bulk_write_frames
+from core.db import bulk_write_frames, read_frame
 from core.exceptions import DomainError
-from core.runs import tracked_run
+from core.runs import result_make_current, results_prune, tracked_run
 from orders.calendar import cycle_monday
 from orders.models import Order, OrderCycle
 
@@ -33,14 +33,13 @@ COLUMNS = [
 def _orders(since: dt.date, before: dt.date) -> pd.DataFrame:
     """Cartons ordered per retailer × product × cycle start (delivered stock; in steady state, sales)."""
     qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT o.retailer_id, o.product_id, c.starts_on, o.ordered_qty FROM {qn(Order._meta.db_table)} o "  # noqa: S608
-            f"JOIN {qn(OrderCycle._meta.db_table)} c ON c.id = o.cycle_id WHERE c.starts_on >= %s AND c.starts_on < %s",
-            [since, before],
-        )
-        rows = cursor.fetchall()
-    frame = pd.DataFrame(rows, columns=["retailer", "product", "starts_on", "cartons"])
+    frame = read_frame(
+        f"SELECT o.retailer_id, o.product_id, c.starts_on, o.ordered_qty FROM {qn(Order._meta.db_table)} o "  # noqa: S608
+        f"JOIN {qn(OrderCycle._meta.db_table)} c ON c.id = o.cycle_id WHERE c.starts_on >= %s AND c.starts_on < %s",
+        [since, before],
+        ["retailer", "product", "starts_on", "cartons"],
+    )
+    frame["starts_on"] = pd.to_datetime(frame["starts_on"]).dt.date
     frame["cartons"] = frame["cartons"].astype(np.int64)
     return frame
 
@@ -125,10 +124,8 @@ def inventory_advice_nightly(*, today: dt.date | None = None, targets: Targets |
         with transaction.atomic():
             advice_run = AdviceRun.objects.create(run=run.run, as_of=today)
             bulk_write_frames(InventoryAdvice, COLUMNS, [advised.assign(advice_run=advice_run.pk)])
-            AdviceRun.objects.filter(is_current=True).update(is_current=False)
-            AdviceRun.objects.filter(pk=advice_run.pk).update(is_current=True)
-        for old in AdviceRun.objects.order_by("-pk")[KEEP_RUNS:]:
-            old.delete()
+            result_make_current(AdviceRun, advice_run.pk)
+        results_prune(AdviceRun, keep=KEEP_RUNS)
         counts = {"rows": len(advised), "retailers": int(advised["retailer"].nunique())}
         counts.update({f"status_{int(k)}": int(v) for k, v in advised["status"].value_counts().items()})
         counts["diversion_alerts"] = int(advised["diversion"].sum())

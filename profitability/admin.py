@@ -95,7 +95,7 @@ class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         context = self._context(
             request, title, retailer=retailer, report=report, subtitle=subtitle,
             tables=[(t, t.formatted()) for t in tables], **report_charts(report),
-            **_planner(request, retailer, today),
+            **_planner(request, report, today),
         )  # fmt: skip
         return render(request, "admin/profitability/report.html", context)
 
@@ -145,7 +145,7 @@ def _workspace_table(rows) -> Table:
     )  # fmt: skip
 
 
-def _planner(request, retailer, today) -> dict:
+def _planner(request, report, today) -> dict:
     raw = request.GET.get("budget", "").strip()
     if not raw:
         return {"budget": ""}
@@ -155,7 +155,9 @@ def _planner(request, retailer, today) -> dict:
         return {"budget": raw, "budget_error": _("Enter the budget as a number of yuan.")}
     if budget <= 0:
         return {"budget": raw, "budget_error": _("Enter the budget as a number of yuan.")}
-    result, items, products = budget_plan(retailer=retailer, today=today, budget=budget)
+    result, items, products = budget_plan(
+        retailer=report.retailer, today=today, budget=budget, lines=report.quota_lines
+    )
     lines = [
         {"product": products[p], "cartons": q, "cost": Decimal(q * products[p].wholesale_price),
          "profit": q * products[p].margin_per_carton}

@@ -121,6 +121,7 @@ class Report:
     alerts: list[ProfitAlert]
     missing: list[dict]
     upgrades: list[dict]
+    quota_lines: list  # this cycle's quota lines (portal's QuotaLine), for the budget planner
 
 
 def retailer_for_report(*, user, pk: int) -> Retailer | None:
@@ -144,9 +145,10 @@ def retailer_report(*, retailer: Retailer, today: dt.date) -> Report:
     ]
     since = today - dt.timedelta(weeks=REPORT_WEEKS)
     alerts = list(ProfitAlert.objects.filter(profit_run=run, retailer=retailer)) if run else []
+    cycle, quota_lines = this_cycle_quotas(retailer=retailer, today=today)
     return Report(
         retailer, run, latest, weeks, months, peer_months(run=run, retailer=retailer, months=months), class_mix, band_mix(retailer=retailer, since=since, before=today),
-        alerts, peer_gaps(retailer=retailer, since=since, before=today), upgrades(retailer=retailer, today=today),
+        alerts, peer_gaps(retailer=retailer, since=since, before=today), upgrades(retailer=retailer, cycle=cycle, lines=quota_lines, today=today), quota_lines,
     )  # fmt: skip
 
 
@@ -223,8 +225,7 @@ def this_cycle_quotas(*, retailer: Retailer, today: dt.date) -> tuple[OrderCycle
     return cycle, [line for group in sheet.groups for line in group.lines if line.quota > 0]
 
 
-def upgrades(*, retailer: Retailer, today: dt.date) -> list[dict]:
-    cycle, lines = this_cycle_quotas(retailer=retailer, today=today)
+def upgrades(*, retailer: Retailer, cycle: OrderCycle | None, lines: list, today: dt.date) -> list[dict]:
     if not lines:
         return []
     ordered = dict(Order.objects.filter(cycle=cycle, retailer=retailer).values_list("product_id", "ordered_qty"))
@@ -246,9 +247,13 @@ def upgrades(*, retailer: Retailer, today: dt.date) -> list[dict]:
     ]
 
 
-def budget_plan(*, retailer: Retailer, today: dt.date, budget: Decimal) -> tuple[Plan, list[Item], dict]:
-    """The most profitable order within this cycle's quotas for a budget (yuan)."""
-    _, lines = this_cycle_quotas(retailer=retailer, today=today)
+def budget_plan(
+    *, retailer: Retailer, today: dt.date, budget: Decimal, lines: list | None = None
+) -> tuple[Plan, list[Item], dict]:
+    """The most profitable order within this cycle's quotas for a budget (yuan); `lines` are this
+    cycle's quota lines when the caller has them already."""
+    if lines is None:
+        _, lines = this_cycle_quotas(retailer=retailer, today=today)
     bands = {line.product.pk: (line.product.price_band.label if line.product.price_band else "—") for line in lines}
     items = [
         Item(line.product.pk, line.quota, int(line.product.wholesale_price * 100), int(line.margin * 100), bands[line.product.pk])

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.db import bulk_write_frames, read_frame
-from core.runs import tracked_run
+from core.runs import result_make_current, results_prune, tracked_run
 from orders.calendar import cycle_monday
 from orders.models import OrderCycle, WeeklyPurchase
 from retailers.models import Retailer, RetailerStatus
@@ -85,11 +85,9 @@ def profit_figures_nightly(*, today: dt.date | None = None, rules: AlertRules | 
             written = _write_figures(table, profit_run.pk) if table is not None else 0
             if found is not None and len(found):
                 bulk_write_frames(ProfitAlert, ["profit_run", *ALERT_COLUMNS], [found.assign(profit_run=profit_run.pk)])
-            ProfitRun.objects.filter(is_current=True).update(is_current=False)
-            ProfitRun.objects.filter(pk=profit_run.pk).update(is_current=True)
+            result_make_current(ProfitRun, profit_run.pk)
         run.stage("tidy", 95)
-        for old in ProfitRun.objects.order_by("-pk")[KEEP_RUNS:]:
-            old.delete()
+        results_prune(ProfitRun, keep=KEEP_RUNS)
         counts = {"figures": written, "alerts": 0 if found is None else len(found)}
         run.count(**counts)
     return counts
