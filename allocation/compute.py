@@ -14,7 +14,7 @@ import pandas as pd
 
 from .engine.cells import CellCaps, PlanLine, line_caps, line_cells
 from .engine.direct import demand_quotas, selected_quotas
-from .engine.rules import NEVER_SERVED, Reason, Rules, apply_rules, credit_factors_of
+from .engine.rules import NEVER_SERVED, Reason, Rules, apply_rules, penalties_of
 
 NO_ADJUSTMENTS = pd.DataFrame(
     {"base": pd.Series(dtype=np.int64), "quota": pd.Series(dtype=np.int64), "reasons": pd.Series(dtype=np.int64)}
@@ -76,7 +76,8 @@ def line_results(
 ) -> tuple[Iterator[LineResult], list[BandResult]]:
     """As `compute_lines`, with the lines computed one at a time as they are iterated (so a caller
     can stream each line's rows to the database while the next one is computed)."""
-    registry = registry.assign(credit_factor=credit_factors_of(registry["credit_rating"], policy.rules.credit_factors))
+    factor, reasons = penalties_of(registry.index.to_numpy(), registry["credit_rating"], policy.rules)
+    registry = registry.assign(penalty_factor=factor, penalty_reasons=reasons)
     bands = [
         _band_caps(registry, members, week_parity, policy)
         for members in _by_band([i for i in inputs if i.method == "C"]).values()

@@ -71,6 +71,11 @@ def quota_reasons(
             _("Credit rating %(rating)s: quota × %(factor)s, rounded down.")
             % {"rating": CreditRating(retailer.credit_rating).label if retailer.credit_rating else "", "factor": factor}
         )
+    if Reason.VIOLATION in codes:
+        out.append(
+            _("Repeated price-tag violations in recent inspections: quota × %(factor)s, rounded down.")
+            % {"factor": policy.get("violation_factor")}
+        )
     if Reason.CEILING in codes:
         out.append(
             _("Ceiling: at most %(n)s cartons of one product per retailer.") % {"n": policy.get("retailer_ceiling")}

@@ -1,6 +1,9 @@
 """The weekly supply plan (货源投放计划), the allocation policy, runs, caps, per-retailer quotas and KPIs."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -30,6 +33,11 @@ class AllocationPolicy(models.Model):
     credit_factors = models.JSONField(
         _("credit penalty factors"), default=default_credit_factors,
         help_text=_('Quota multiplier by credit rating, rounded down, e.g. {"C": 0.8, "D": 0.5}.'),
+    )  # fmt: skip
+    violation_factor = models.DecimalField(
+        _("repeat violators' quota factor"), max_digits=3, decimal_places=2, default=Decimal("0.90"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_("Quota multiplier, rounded down, for retailers with repeated price-tag violations (see the compliance policy); 1 = no penalty."),
     )  # fmt: skip
     retailer_ceiling = models.PositiveIntegerField(
         _("ceiling per retailer and product"), null=True, blank=True,

@@ -13,13 +13,14 @@ from django.db import connection
 
 from orders.models import Order, OrderCycle
 from pricing.models import Product
+from pricing.selectors import repeat_violator_ids
 from retailers.models import Retailer
 
 from .compute import LineInput, Policy
 from .engine.bitmaps import bitmap_contains, bitmap_to_ids
 from .engine.cells import PlanLine, line_cells
 from .engine.direct import forecast_demand
-from .engine.rules import Reason, Rules, credit_and_ceiling, credit_factors_of, has_reason
+from .engine.rules import Reason, Rules, credit_and_ceiling, has_reason, penalties_of
 from .models import (
     AllocationPolicy,
     AllocationRun,
@@ -72,6 +73,8 @@ def policy_input(policy: AllocationPolicy) -> Policy:
             credit_factors={k: float(v) for k, v in (policy.credit_factors or {}).items()},
             ceiling=policy.retailer_ceiling,
             rotation_threshold=float(policy.rotation_threshold),
+            violation_factor=float(policy.violation_factor),
+            repeat_violators=frozenset(repeat_violator_ids()),
         ),
         max_step=policy.max_step,
         default_top_ratio=float(policy.default_top_ratio),
@@ -86,8 +89,18 @@ def policy_snapshot(policy: AllocationPolicy) -> dict:
         "retailer_ceiling": policy.retailer_ceiling, "rotation_threshold": float(policy.rotation_threshold),
         "max_step": policy.max_step, "default_top_ratio": float(policy.default_top_ratio),
         "demand_weeks": policy.demand_weeks, "full_order_uplift": float(policy.full_order_uplift),
-        "band_cut_tiers": policy.band_cut_tiers,
+        "band_cut_tiers": policy.band_cut_tiers, "violation_factor": float(policy.violation_factor),
+        "repeat_violators": repeat_violator_ids(),
     }  # fmt: skip
+
+
+def rules_of_snapshot(policy: dict) -> Rules:
+    """The penalties a run applied, from its policy snapshot (runs before repeat violators counted none)."""
+    return Rules(
+        credit_factors={k: float(v) for k, v in (policy.get("credit_factors") or {}).items()},
+        violation_factor=float(policy.get("violation_factor", 1.0)),
+        repeat_violators=frozenset(policy.get("repeat_violators") or ()),
+    )
 
 
 def plan_line_input(line: SupplyPlanLine) -> PlanLine:
@@ -287,12 +300,14 @@ def quotas_frame(
     frame = frame.assign(quota=frame["cap"] * frame["weight"], reasons=0)
     if not frame.empty:  # the deterministic rules, as the run applied them (its policy snapshot)
         policy = allocation.policy or {}
-        factor = credit_factors_of(frame["retailer"].map(registry["credit_rating"]), policy.get("credit_factors") or {})
+        factor, penalty_reasons = penalties_of(
+            frame["retailer"].to_numpy(), frame["retailer"].map(registry["credit_rating"]), rules_of_snapshot(policy)
+        )
         quota, cut, capped = credit_and_ceiling(
             frame["quota"].to_numpy(np.int64), factor, policy.get("retailer_ceiling")
         )
         frame["quota"] = quota
-        frame["reasons"] = np.where(cut, int(Reason.CREDIT), 0) | np.where(capped, int(Reason.CEILING), 0)
+        frame["reasons"] = np.where(cut, penalty_reasons, 0) | np.where(capped, int(Reason.CEILING), 0)
     few = len(registry) < 1000
     frame = _with_rotations(frame, allocation, registry)
     line_product = dict(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", "product_id"))

@@ -8,6 +8,7 @@ KIND_LABELS = {
     "assignments": _("Customer manager assignments"),
     "products": _("Products and prices"),
     "orders": _("Order history"),
+    "stock": _("Stock counts (POS data)"),
     "supply_plan": _("Supply plan"),
 }
 

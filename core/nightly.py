@@ -25,6 +25,7 @@ class NightlyJob:
 
 NIGHTLY_JOBS: list[NightlyJob] = [
     NightlyJob("cycles_roll", "orders.services.cycles_roll"),
+    NightlyJob("compliance_standing", "pricing.services.compliance_standing_refresh"),
     NightlyJob("allocation_nightly", "allocation.services.allocation_nightly"),
     NightlyJob("inventory_advice", "inventory.services.inventory_advice_nightly"),
     NightlyJob("profit_figures", "profitability.services.profit_figures_nightly"),

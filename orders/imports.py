@@ -15,7 +15,16 @@ import pandas as pd
 from core.db import bulk_write_frames
 from core.exceptions import RowError
 from core.imports.base import ImportCounts, Importer
-from core.imports.columns import Column, ParsedTable, code, decimal, integer, text
+from core.imports.columns import (
+    Column,
+    ParsedTable,
+    code,
+    decimal,
+    integer,
+    repeated_key_errors,
+    text,
+    unknown_code_errors,
+)
 from pricing.models import Product
 from pricing.selectors import prices_in_force
 from retailers.models import Retailer
@@ -69,24 +78,15 @@ class OrderImporter(Importer):
             errors.append(RowError(int(row), headers["cycle"], str(shown), "no such order cycle (use 2026-11-4 or YEAR, MONTH, WEEK_SEQ)"))
         retailers = set(Retailer.objects.filter(customer_code__in=set(values["customer_code"].dropna())).values_list("customer_code", flat=True))
         products = set(Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True))
-        for row, value in values["customer_code"].dropna().items():
-            if value not in retailers:
-                errors.append(RowError(int(row), headers["customer_code"], value, "no retailer with this customer code"))
-        for row, value in values["product_code"].dropna().items():
-            if value not in products:
-                errors.append(RowError(int(row), headers["product_code"], value, "no product with this code"))
+        errors += unknown_code_errors(values["customer_code"], headers["customer_code"], retailers, "no retailer with this customer code")
+        errors += unknown_code_errors(values["product_code"], headers["product_code"], products, "no product with this code")
         over = values["returned_qty"].notna() & values["ordered_qty"].notna() & (values["returned_qty"] > values["ordered_qty"])
         errors.extend(
             RowError(int(row), headers["returned_qty"], str(values.at[row, "returned_qty"]), "more cartons returned than ordered")
             for row in values.index[over]
         )
-        keys = pd.DataFrame({"s": starts, "c": values["customer_code"], "p": values["product_code"]}).dropna()
-        first: dict[tuple, int] = {}
-        for row, key in zip(keys.index, keys.itertuples(index=False, name=None), strict=True):
-            if key in first:
-                errors.append(RowError(int(row), headers["product_code"], key[2], f"repeats row {first[key]} (same cycle, retailer, product)"))
-            else:
-                first[key] = int(row)
+        keys = pd.DataFrame({"s": starts, "c": values["customer_code"], "p": values["product_code"]})
+        errors += repeated_key_errors(keys, headers["product_code"], "p", "same cycle, retailer, product")
         return errors  # fmt: skip
 
     def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<date:starts_on>/", views.cycle_detail, name="cycle"),
     path("prices/", views.prices, name="prices"),
+    path("prices/tags/", views.tag_sheet, name="tag_sheet"),
     path("notices/", views.notices, name="notices"),
     path("tier/", views.tier, name="tier"),
     path("stock/", views.stock, name="stock"),

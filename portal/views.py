@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from inventory.models import StockSource
 from inventory.selectors import retailer_advice
 from inventory.services import stock_count_record
 from orders.models import OrderCycle
+from pricing.tags import tag_sheet_response
 from profitability.charts import report_charts
 from profitability.selectors import retailer_report
 from retailers.classification.selectors import tier_explanation
@@ -107,6 +108,11 @@ def prices(request, retailer):
     return render(
         request, "portal/prices.html", {"retailer": retailer, "products": products, "q": query, "nav": "prices"}
     )
+
+
+@retailer_page
+def tag_sheet(request, retailer):
+    return tag_sheet_response(request, retailer, on=timezone.localdate(), back_url=reverse("portal:prices"))
 
 
 @retailer_page

@@ -21,9 +21,7 @@ class Band:
     min_wholesale_price: Decimal
 
 
-def price_class_of(
-    *, wholesale_price: Decimal, allocation_price: Decimal | None, rules: Sequence[ClassRule]
-) -> str:
+def price_class_of(*, wholesale_price: Decimal, allocation_price: Decimal | None, rules: Sequence[ClassRule]) -> str:
     """The highest class whose lower bound the price reaches (allocation price when known)."""
     if allocation_price is not None:
         ordered = sorted(rules, key=lambda r: r.min_allocation_price, reverse=True)

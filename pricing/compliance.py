@@ -15,7 +15,10 @@ import pandas as pd
 CENT = 0.005  # prices are compared to the cent
 
 
-def line_checks(lines: pd.DataFrame) -> pd.DataFrame:
+def line_checks(lines: pd.DataFrame, *, ceiling_ratio: float = 1.10) -> pd.DataFrame:
+    """Adds per line: tag_correct, observed, price_ratio (charged ÷ guide), below_guide, above_guide,
+    above_ceiling (charged above guide × `ceiling_ratio`), charged_as_tagged and violation (a wrong or
+    missing tag, a price other than the tag, or a price above the ceiling)."""
     guide = lines["guide_price"].astype(float)
     tag = lines["tag_price"].astype(float)
     carton = lines["price_carton"].astype(float)
@@ -28,19 +31,24 @@ def line_checks(lines: pd.DataFrame) -> pd.DataFrame:
     observed = charged.notna()
     charged_as_tagged = tag_present & observed & ((charged - tag).abs() < CENT)
     pack_matches = pack.isna() | ((pack - tag / packs).abs() < CENT + 1e-9) | ~tag_present
+    as_tagged = charged_as_tagged & pack_matches
+    above_ceiling = observed & (charged > guide * ceiling_ratio + CENT)
     return lines.assign(
         tag_correct=tag_correct,
         observed=observed,
         price_ratio=(charged / guide).where(observed),
         below_guide=observed & (charged < guide - CENT),
         above_guide=observed & (charged > guide + CENT),
-        charged_as_tagged=charged_as_tagged & pack_matches,
+        above_ceiling=above_ceiling,
+        charged_as_tagged=as_tagged,
+        violation=~tag_correct | (observed & ~as_tagged) | above_ceiling,
     )
 
 
 def figures(checks: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per group: products on display, tag rate (correct tags ÷ products on display), price-on-target
-    rate (mean observed ÷ guide), counts below and above guide, share charged as tagged."""
+    rate (mean observed ÷ guide), counts below and above guide and above the legal ceiling, share
+    charged as tagged, violations."""
     grouped = checks.groupby(by, observed=True, sort=True)
     out = grouped.agg(
         on_display=("tag_present", "size"),
@@ -49,7 +57,9 @@ def figures(checks: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         price_on_target=("price_ratio", "mean"),
         below_guide=("below_guide", "sum"),
         above_guide=("above_guide", "sum"),
+        above_ceiling=("above_ceiling", "sum"),
         charged_as_tagged=("charged_as_tagged", "sum"),
+        violations=("violation", "sum"),
     )
     out["tag_rate"] = out["correct_tags"] / out["on_display"]
     out["as_tagged_rate"] = np.where(
@@ -83,3 +93,22 @@ def supply_signals(checks: pd.DataFrame, *, min_observed: int = 5, share: float 
         default="",
     )
     return out
+
+
+def standings(checks: pd.DataFrame, *, repeat_violations: int) -> pd.DataFrame:
+    """Per retailer over the lines given (one window of inspections): inspections, inspections with a
+    violation, lines, fully compliant lines, compliance rate (compliant ÷ lines) and whether it is a
+    repeat violator (at least `repeat_violations` inspections with a violation)."""
+    per_visit = checks.groupby(["retailer", "inspection"]).agg(
+        violations=("violation", "sum"), lines=("violation", "size")
+    )
+    out = per_visit.groupby("retailer").agg(
+        inspections=("lines", "size"),
+        violating_inspections=("violations", lambda v: int((v > 0).sum())),
+        lines=("lines", "sum"),
+        violations=("violations", "sum"),
+    )
+    out["compliant_lines"] = out["lines"] - out["violations"]
+    out["compliance_rate"] = out["compliant_lines"] / out["lines"]
+    out["repeat_violator"] = out["violating_inspections"] >= repeat_violations
+    return out.drop(columns="violations")

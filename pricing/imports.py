@@ -63,7 +63,12 @@ class ProductImporter(Importer):
         for row in values.index[both]:
             if values.at[row, "retail_price"] < values.at[row, "wholesale_price"]:
                 errors.append(
-                    RowError(int(row), headers["retail_price"], str(values.at[row, "retail_price"]), "retail price below wholesale price")
+                    RowError(
+                        int(row),
+                        headers["retail_price"],
+                        str(values.at[row, "retail_price"]),
+                        "retail price below wholesale price",
+                    )
                 )
         return errors
 

@@ -40,7 +40,9 @@ class PriceBand(models.Model):
     """A band of wholesale price per carton (价位段), lower bound inclusive."""
 
     label = models.CharField(_("label"), max_length=50, unique=True)
-    min_wholesale_price = models.DecimalField(_("minimum wholesale price"), max_digits=10, decimal_places=2, unique=True)
+    min_wholesale_price = models.DecimalField(
+        _("minimum wholesale price"), max_digits=10, decimal_places=2, unique=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -176,3 +178,64 @@ class InspectionLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id}/{self.product_id}"
+
+
+class CompliancePolicy(models.Model):
+    """How price-tag inspections are planned and judged (DOMAIN.md §5). One row; every change kept."""
+
+    retailers_per_week = models.PositiveSmallIntegerField(
+        _("retailers per manager and week"), default=20, validators=[MinValueValidator(1)]
+    )
+    products_per_visit = models.PositiveSmallIntegerField(
+        _("products checked per visit"), default=5, validators=[MinValueValidator(1)]
+    )
+    scarce_weight = models.DecimalField(
+        _("weight of scarce products"), max_digits=4, decimal_places=1, default=Decimal(3),
+        validators=[MinValueValidator(Decimal(1))],
+        help_text=_("How much likelier a scarce product is to be checked than any other."),
+    )  # fmt: skip
+    ceiling_ratio = models.DecimalField(
+        _("legal price ceiling ÷ guide price"), max_digits=4, decimal_places=2, default=Decimal("1.10"),
+        validators=[MinValueValidator(Decimal(1))],
+        help_text=_("A price charged above the guide price times this is above the legal ceiling."),
+    )  # fmt: skip
+    window_weeks = models.PositiveSmallIntegerField(
+        _("standing window (weeks)"), default=13, validators=[MinValueValidator(1)],
+        help_text=_("A retailer's compliance standing counts the inspections of this many weeks."),
+    )  # fmt: skip
+    repeat_violations = models.PositiveSmallIntegerField(
+        _("inspections with a violation that make a repeat violator"), default=2, validators=[MinValueValidator(1)],
+        help_text=_("Repeat violators' quotas are reduced by the allocation policy's violation factor."),
+    )  # fmt: skip
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("compliance policy")
+        verbose_name_plural = _("compliance policy")
+
+    def __str__(self) -> str:
+        return str(_("compliance policy"))
+
+
+class ComplianceStanding(models.Model):
+    """A retailer's price-tag record over the policy's window, refreshed nightly; allocation
+    (repeat violators' penalty) and classification (the compliance part of the score) read it."""
+
+    retailer = models.OneToOneField(
+        "retailers.Retailer", models.CASCADE, primary_key=True, related_name="compliance_standing",
+        verbose_name=_("retailer"),
+    )  # fmt: skip
+    as_of = models.DateField(_("as of"))
+    inspections = models.PositiveIntegerField(_("inspections"))
+    violating_inspections = models.PositiveIntegerField(_("inspections with a violation"))
+    lines = models.PositiveIntegerField(_("products checked"))
+    compliant_lines = models.PositiveIntegerField(_("products fully compliant"))
+    compliance_rate = models.FloatField(_("compliance rate"))
+    repeat_violator = models.BooleanField(_("repeat violator"), db_index=True)
+
+    class Meta:
+        verbose_name = _("compliance standing")
+        verbose_name_plural = _("compliance standings")
+
+    def __str__(self) -> str:
+        return f"{self.retailer_id}: {self.compliance_rate:.0%}"

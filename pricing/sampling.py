@@ -1,18 +1,39 @@
-"""Which products to check on a visit: `n` at random, scarce products weighted up (DOMAIN.md §5)."""
+"""Who and what to inspect: weighted random samples that stay the same for the same seed (DOMAIN.md §5)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+
+# A retailer's weight in the week's inspection list: repeat violators are visited more often,
+# shops inspected in the last few weeks less often, so visits spread over every shop.
+REPEAT_VIOLATOR_WEIGHT = 2.0
+RECENTLY_INSPECTED_WEIGHT = 0.25
+RECENT_WEEKS = 4
+
+
+def weighted_sample(ids: Sequence[int], weights: Sequence[float], n: int, seed: int) -> list[int]:
+    """`n` distinct ids (all of them if fewer), each as likely as its weight; the same seed gives the
+    same sample (a list does not change on reload)."""
+    if len(ids) <= n:
+        return sorted(int(i) for i in ids)
+    w = np.asarray(weights, dtype=float)
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(np.asarray(ids), size=n, replace=False, p=w / w.sum())
+    return sorted(int(i) for i in chosen)
 
 
 def sample_products(
     product_ids: list[int], scarce: list[bool], n: int, seed: int, scarce_weight: float = 3.0
 ) -> list[int]:
-    """`n` distinct products (all of them if fewer), scarce ones `scarce_weight` times as likely; the
-    same seed gives the same sample (a visit's list does not change on reload)."""
-    if len(product_ids) <= n:
-        return sorted(product_ids)
-    weights = np.where(np.asarray(scarce, dtype=bool), scarce_weight, 1.0)
-    rng = np.random.default_rng(seed)
-    chosen = rng.choice(np.asarray(product_ids), size=n, replace=False, p=weights / weights.sum())
-    return sorted(int(p) for p in chosen)
+    """`n` distinct products, scarce ones `scarce_weight` times as likely."""
+    return weighted_sample(product_ids, np.where(np.asarray(scarce, dtype=bool), scarce_weight, 1.0), n, seed)
+
+
+def retailer_weights(retailer_ids: list[int], repeat_violators: set[int], recently_inspected: set[int]) -> list[float]:
+    return [
+        (REPEAT_VIOLATOR_WEIGHT if r in repeat_violators else 1.0)
+        * (RECENTLY_INSPECTED_WEIGHT if r in recently_inspected else 1.0)
+        for r in retailer_ids
+    ]

@@ -8,7 +8,15 @@ import pandas as pd
 
 from .classes import Band, ClassRule
 from .compliance import line_checks, supply_signals
-from .models import InspectionLine, PriceBand, PriceClassRule, Product, ProductPrice
+from .models import (
+    CompliancePolicy,
+    ComplianceStanding,
+    InspectionLine,
+    PriceBand,
+    PriceClassRule,
+    Product,
+    ProductPrice,
+)
 
 
 def price_class_rules() -> list[ClassRule]:
@@ -40,7 +48,9 @@ def prices_in_force(lines: pd.DataFrame) -> pd.DataFrame:
     product with no dated price before that day falls back to its current prices."""
     products = set(lines["product"])
     current = pd.DataFrame(
-        list(Product.objects.filter(pk__in=products).values_list("pk", "wholesale_price", "retail_price", "price_class")),
+        list(
+            Product.objects.filter(pk__in=products).values_list("pk", "wholesale_price", "retail_price", "price_class")
+        ),
         columns=["product", "wholesale", "retail", "price_class"],
     ).set_index("product")
     dated = pd.DataFrame(
@@ -76,24 +86,51 @@ def _fen(value: Decimal) -> int:
     return int(value * 100)
 
 
-def inspection_checks(lines) -> pd.DataFrame:
-    """Inspection lines (a queryset) as checked rows (`compliance.line_checks`), with the visit's
-    retailer and day; empty if there are none."""
-    rows = lines.values(
-        "inspection__retailer", "inspection__visited_on", "product", "guide_price", "tag_present", "tag_price",
-        "price_carton", "price_pack", "product__packs_per_carton",
-    )  # fmt: skip
-    frame = pd.DataFrame(list(rows))
+def compliance_policy() -> CompliancePolicy:
+    """The company's compliance policy (created with the defaults of DOMAIN.md §5 on first use)."""
+    return CompliancePolicy.objects.get_or_create(pk=1)[0]
+
+
+CHECK_FIELDS = {
+    "inspection": "inspection",
+    "retailer": "inspection__retailer",
+    "visited_on": "inspection__visited_on",
+    "product": "product",
+    "guide_price": "guide_price",
+    "tag_present": "tag_present",
+    "tag_price": "tag_price",
+    "price_carton": "price_carton",
+    "price_pack": "price_pack",
+    "packs_per_carton": "product__packs_per_carton",
+}
+AREA_FIELDS = {
+    "manager": "inspection__retailer__manager",
+    "department": "inspection__retailer__department",
+    "branch": "inspection__retailer__branch",
+}
+
+
+def inspection_checks(lines, *, areas: bool = False, policy: CompliancePolicy | None = None) -> pd.DataFrame:
+    """Inspection lines (a queryset) as checked rows (`compliance.line_checks`), with the visit,
+    its retailer and day (and, with `areas`, the retailer's manager, department and branch); empty
+    if there are none."""
+    fields = {**CHECK_FIELDS, **(AREA_FIELDS if areas else {})}
+    frame = pd.DataFrame(list(lines.values_list(*fields.values())), columns=list(fields))
     if frame.empty:
         return frame
-    frame = frame.rename(
-        columns={
-            "inspection__retailer": "retailer",
-            "inspection__visited_on": "visited_on",
-            "product__packs_per_carton": "packs_per_carton",
-        }
-    )
-    return line_checks(frame)
+    ratio = float((policy or compliance_policy()).ceiling_ratio)
+    return line_checks(frame, ceiling_ratio=ratio)
+
+
+def repeat_violator_ids() -> list[int]:
+    """Retailers whose standing marks them as repeat price-tag violators (read by allocation)."""
+    return sorted(ComplianceStanding.objects.filter(repeat_violator=True).values_list("retailer_id", flat=True))
+
+
+def compliance_rates() -> pd.Series:
+    """Each inspected retailer's compliance rate over the standing window (read by classification)."""
+    rows = ComplianceStanding.objects.values_list("retailer_id", "compliance_rate")
+    return pd.Series(dict(rows), dtype=float, name="compliance")
 
 
 def recent_supply_signals(*, product_ids: list[int], until, weeks: int = 8) -> dict[int, dict]:

@@ -7,19 +7,20 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import InvalidInput
+from orders.calendar import cycle_monday
 from retailers.selectors import retailers_visible_to
 
 from .compliance import figures
 from .inspections import PRICE_FIELDS, inspection_record
-from .models import InspectionKind, InspectionLine, Lifecycle, Product
-from .sampling import sample_products
+from .models import ComplianceStanding, InspectionKind, InspectionLine
+from .planning import inspection_list, visit_products
 from .selectors import inspection_checks
-
-PRODUCTS_PER_VISIT = 5
+from .tags import tag_sheet_response
 
 
 def manager_page(view):
@@ -39,18 +40,14 @@ def retailers(request):
     shops = retailers_visible_to(user=request.user).filter(status="active")
     if query:
         shops = shops.filter(name__icontains=query) | shops.filter(customer_code__icontains=query)
-    return render(request, "pricing/inspect_list.html", {"shops": shops.order_by("customer_code")[:50], "q": query})
-
-
-def _visit_products(retailer, today) -> list[Product]:
-    candidates = list(Product.objects.filter(lifecycle=Lifecycle.ACTIVE).values_list("pk", "is_scarce"))
-    chosen = sample_products(
-        [p for p, _ in candidates],
-        [s for _, s in candidates],
-        PRODUCTS_PER_VISIT,
-        seed=retailer.pk * 100_003 + today.toordinal(),
-    )
-    return list(Product.objects.filter(pk__in=chosen).order_by("code"))
+    planned = [] if request.user.is_supervisor else inspection_list(manager=request.user, on=timezone.localdate())
+    context = {
+        "shops": shops.order_by("customer_code")[:50],
+        "q": query,
+        "planned": planned,
+        "planned_done": sum(v.done for v in planned),
+    }
+    return render(request, "pricing/inspect_list.html", context)
 
 
 @manager_page
@@ -58,7 +55,7 @@ def inspect(request, retailer_pk: int):
     """Record a visit: for each sampled product, the tag and the price actually charged."""
     retailer = get_object_or_404(retailers_visible_to(user=request.user), pk=retailer_pk)
     today = timezone.localdate()
-    products = _visit_products(retailer, today)
+    products = visit_products(retailer, cycle_monday(today))
     errors: list = []
     if request.method == "POST":
         lines = [
@@ -96,10 +93,22 @@ def compliance(request, retailer_pk: int):
     summary = None
     if not checks.empty:
         out = figures(checks, ["retailer"])
-        counts = ["on_display", "correct_tags", "observed", "below_guide", "above_guide", "charged_as_tagged"]
+        counts = [
+            "on_display", "correct_tags", "observed", "below_guide", "above_guide", "above_ceiling",
+            "charged_as_tagged", "violations",
+        ]  # fmt: skip
         summary = {c: int(out[c].iloc[0]) if c in counts else float(out[c].iloc[0]) for c in out.columns}
     return render(
         request, "pricing/compliance.html",
-        {"retailer_obj": retailer, "summary": summary, "inspections": retailer.inspections.order_by("-visited_on")[:10],
+        {"retailer_obj": retailer, "summary": summary, "standing": ComplianceStanding.objects.filter(retailer=retailer).first(), "inspections": retailer.inspections.order_by("-visited_on")[:10],
          "title": _("Price-tag compliance")},
     )  # fmt: skip
+
+
+@manager_page
+def tag_sheet(request, retailer_pk: int):
+    """The shop's price tags to print and bring on a visit."""
+    retailer = get_object_or_404(retailers_visible_to(user=request.user), pk=retailer_pk)
+    return tag_sheet_response(
+        request, retailer, on=timezone.localdate(), back_url=reverse("inspections:compliance", args=[retailer.pk])
+    )

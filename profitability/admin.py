@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.admin_mixins import ReadOnlyAdmin
+from core.reports import charts
+from core.reports.exports import report_pdf, report_xlsx
+from core.reports.tables import CHANGE, INT, MONEY, PCT, TEXT, Table
 
-from . import charts
 from .charts import report_charts
 from .engine.figures import Period
-from .exports import report_pdf, report_xlsx
 from .models import ALERT_LABELS, PERIOD_LABELS, ProfitRun
 from .selectors import LEVELS, budget_plan, overview, retailer_for_report, retailer_report, workspace
-from .tables import CHANGE, INT, MONEY, PCT, TEXT, Table, report_tables
+from .tables import report_tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERIODS = {p.name.lower(): p for p in Period}

@@ -5,15 +5,16 @@ In order, per cell:
    with nothing gives one carton (two for double-weight biweekly retailers) to as many retailers
    as its target allows instead: retailers served least recently first (never served first),
    penalised ones last, then higher tiers, then a fixed shuffle of the cycle;
-2. credit penalty: the cap times the rating's factor, rounded down;
+2. penalties: the cap times the credit rating's factor, and times the violation factor for repeat
+   price-tag violators, rounded down;
 3. ceiling: no retailer above the ceiling;
 4. vulnerable preference: vulnerable retailers get extra cartons while the cell's target leaves
    room (what the penalties freed plus what the caps left unreleased), never above the target.
 
 Stored is only what cannot be recomputed on read: per rotated cell the set of retailers served
-(`served`, kept as a bitmap) and a row per vulnerable bonus; credit penalties and the ceiling
-follow from the cap, the registry and the run's policy, and `credit_and_ceiling` applies them
-again when quotas are read.
+(`served`, kept as a bitmap) and a row per vulnerable bonus; penalties and the ceiling follow
+from the cap, the registry and the run's policy (which keeps the repeat violators it applied), and
+`credit_and_ceiling` applies them again when quotas are read.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Reason(enum.IntFlag):
     DEMAND = 16  # method D
     SELECTED = 32  # method E
     EXCEPTION = 64  # a supervisor's exception (on read only)
+    VIOLATION = 128  # repeated price-tag violations
 
 
 def has_reason(reasons: np.ndarray | pd.Series, reason: Reason) -> np.ndarray:
@@ -52,6 +54,8 @@ class Rules:
     credit_factors: Mapping[str, float] = field(default_factory=lambda: {"C": 0.8, "D": 0.5})
     ceiling: int | None = None
     rotation_threshold: float = 0.5
+    violation_factor: float = 1.0
+    repeat_violators: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -84,6 +88,16 @@ def credit_factors_of(ratings: pd.Series, factors: Mapping[str, float]) -> np.nd
     return ratings.astype(object).map(dict(factors)).fillna(1.0).to_numpy(float)
 
 
+def penalties_of(retailer_ids: np.ndarray, ratings: pd.Series, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
+    """Per retailer: the quota multiplier (credit factor × violation factor for repeat violators)
+    and the Reason bits behind it (CREDIT, VIOLATION)."""
+    credit = credit_factors_of(ratings, rules.credit_factors)
+    violator = np.isin(np.asarray(retailer_ids, dtype=np.int64), np.fromiter(rules.repeat_violators, np.int64))
+    violation = np.where(violator, rules.violation_factor, 1.0)
+    reasons = np.where(credit < 1, int(Reason.CREDIT), 0) | np.where(violation < 1, int(Reason.VIOLATION), 0)
+    return credit * violation, reasons.astype(np.int64)
+
+
 def _take_in_order(cell: np.ndarray, cost: np.ndarray, budget: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Walk candidates in `order`; within each cell take them while the running cost fits the cell's budget."""
     taken = np.zeros(len(cell), dtype=bool)
@@ -109,17 +123,19 @@ def apply_rules(
     seed: int,
 ) -> RuleOutcome:
     """`chosen`: eligible retailers (index = retailer id) with cell (int), tier, weight, credit_rating
-    (or its credit_factor), is_vulnerable, last_served (ordinal day, NEVER_SERVED if never). `caps`: cells × tiers (lowest first)."""
+    (or its penalty_factor and penalty_reasons, see `penalties_of`), is_vulnerable, last_served
+    (ordinal day, NEVER_SERVED if never). `caps`: cells × tiers (lowest first)."""
     n_cells = len(cell_targets)
     cell = chosen["cell"].to_numpy(np.int64)
     weight = chosen["weight"].to_numpy(np.int64)
     tier = chosen["tier"].to_numpy(np.int64)
     ids = chosen.index.to_numpy(np.int64)
     base = caps[cell, tier - lowest_tier] * weight
-    if "credit_factor" in chosen:  # precomputed once for the whole registry
-        factor = chosen["credit_factor"].to_numpy(float)
+    if "penalty_factor" in chosen:  # precomputed once for the whole registry
+        factor = chosen["penalty_factor"].to_numpy(float)
+        penalty_reasons = chosen["penalty_reasons"].to_numpy(np.int64)
     else:
-        factor = credit_factors_of(chosen["credit_rating"], rules.credit_factors)
+        factor, penalty_reasons = penalties_of(ids, chosen["credit_rating"], rules)
     quota = base.copy()
     reasons = np.zeros(len(chosen), dtype=np.int64)  # Reason bitmask
 
@@ -145,7 +161,7 @@ def apply_rules(
 
     normal = ~in_rotation
     quota[normal], cut, capped = credit_and_ceiling(base[normal], factor[normal], rules.ceiling)
-    reasons[normal] |= np.where(cut, int(Reason.CREDIT), 0) | np.where(capped, int(Reason.CEILING), 0)
+    reasons[normal] |= np.where(cut, penalty_reasons[normal], 0) | np.where(capped, int(Reason.CEILING), 0)
 
     released = np.bincount(cell, weights=quota, minlength=n_cells).astype(np.int64)
     if rules.vulnerable_bonus > 0:

@@ -56,6 +56,7 @@ IMPORTERS = {
     "assignments": "retailers.imports.AssignmentImporter",
     "products": "pricing.imports.ProductImporter",
     "orders": "orders.imports.OrderImporter",
+    "stock": "inventory.imports.StockImporter",
     "supply_plan": "allocation.imports.SupplyPlanImporter",
 }
 

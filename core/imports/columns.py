@@ -198,7 +198,11 @@ def parse_table(frame: pd.DataFrame, columns: list[Column]) -> ParsedTable:
         headers[column.key] = header or column.headers[0]
         if header is None:
             if column.required:
-                errors.append(RowError(1, column.headers[0], "", f"missing column (accepted headers: {', '.join(column.headers)})"))
+                errors.append(
+                    RowError(
+                        1, column.headers[0], "", f"missing column (accepted headers: {', '.join(column.headers)})"
+                    )
+                )
             out[column.key] = pd.Series(pd.NA, index=frame.index, dtype="object")
             continue
         raw = frame[header].astype("object").where(frame[header].notna(), pd.NA)
@@ -226,4 +230,23 @@ def duplicate_errors(values: pd.Series, header: str) -> list[RowError]:
             errors.append(RowError(int(row), header, str(value), f"repeats row {first_row[value]}"))
         else:
             first_row[value] = int(row)
+    return errors
+
+
+def unknown_code_errors(values: pd.Series, header: str, known: set[str], reason: str) -> list[RowError]:
+    """Every row whose code is not among `known`, with `reason` (e.g. "no retailer with this customer code")."""
+    return [RowError(int(row), header, value, reason) for row, value in values.dropna().items() if value not in known]
+
+
+def repeated_key_errors(keys: pd.DataFrame, header: str, shown: str, note: str) -> list[RowError]:
+    """Every row whose key (all columns of `keys`, blank rows dropped) repeats an earlier row;
+    the error shows the row's `shown` column under `header`, e.g. "repeats row 3 (same retailer, product)"."""
+    keys = keys.dropna()
+    first: dict[tuple, int] = {}
+    errors = []
+    for row, key in zip(keys.index, keys.itertuples(index=False, name=None), strict=True):
+        if key in first:
+            errors.append(RowError(int(row), header, str(keys.at[row, shown]), f"repeats row {first[key]} ({note})"))
+        else:
+            first[key] = int(row)
     return errors

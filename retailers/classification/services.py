@@ -15,6 +15,7 @@ from core.exceptions import AccessDenied, DomainError
 from core.models import AuditEntry
 from core.runs import tracked_run
 from orders.models import OrderCycle, WeeklyPurchase
+from pricing.selectors import compliance_rates
 
 from ..models import Retailer
 from ..vocabulary import RetailerStatus
@@ -113,6 +114,8 @@ def classification_compute(*, as_of: dt.date, scheme: ClassificationScheme) -> p
     retailers = _retailers()
     frame = retailers.merge(_purchases(start, end), on="retailer_id", how="left")
     frame[["amount", "quantity"]] = frame[["amount", "quantity"]].fillna(0.0)
+    # Price-tag compliance over the inspection window; never inspected counts as compliant.
+    frame["compliance"] = frame["retailer_id"].map(compliance_rates()).astype(float)
     has_data = (frame["quantity"] > 0) | (frame["old_tier"] > 0)
     ranked = frame[has_data].reset_index(drop=True)
     scope = _scope_keys(ranked, scheme.scope)

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from orders.calendar import cycle_monday
 from pricing.models import Inspection
+from pricing.planning import visit_products
 from pricing.sampling import sample_products
-from pricing.views import _visit_products
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def form_for(products, **overrides):
 def test_manager_records_an_inspection_and_sees_compliance(client, manager1, shop, city):
     client.force_login(manager1)
     assert shop.customer_code in client.get(reverse("inspections:retailers")).content.decode()
-    products = _visit_products(shop, city)
+    products = visit_products(shop, cycle_monday(city))
     assert len(products) == 5
     url = reverse("inspections:inspect", args=[shop.pk])
     first = products[0]
@@ -48,7 +49,7 @@ def test_manager_records_an_inspection_and_sees_compliance(client, manager1, sho
 
 def test_a_bad_inspection_is_refused_with_row_and_column_and_nothing_saved(client, manager1, shop, city):
     client.force_login(manager1)
-    products = _visit_products(shop, city)
+    products = visit_products(shop, cycle_monday(city))
     bad = form_for(products, **{f"tag_price_{products[1].pk}": "-3"})
     page = client.post(reverse("inspections:inspect", args=[shop.pk]), bad).content.decode()
     assert "row 2, column tag_price" in page

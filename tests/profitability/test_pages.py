@@ -15,11 +15,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from core.reports.tables import MONEY, display
 from profitability.engine.figures import Period
 from profitability.engine.planner import plan
 from profitability.models import ProfitFigure
 from profitability.selectors import budget_plan
-from profitability.tables import MONEY, display
 from retailers.models import Retailer
 
 pytestmark = pytest.mark.django_db

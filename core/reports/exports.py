@@ -1,5 +1,4 @@
-"""The per-retailer report as XLSX (openpyxl: numbers stay numbers) and PDF (reportlab, with the
-built-in Chinese CID font, so nothing has to be installed to print Chinese)."""
+"""Titled tables as XLSX (openpyxl: numbers stay numbers) and PDF (reportlab, `core.reports.pdf`)."""
 
 from __future__ import annotations
 
@@ -12,15 +11,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
-from .tables import DATE, INT, MONEY, Table
-
-CJK_FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+from core.reports.pdf import CJK_FONT
+from core.reports.tables import DATE, INT, MONEY, Table
 
 
 def _cell(value, kind: str):

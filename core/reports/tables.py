@@ -1,0 +1,39 @@
+"""Titled tables: one source for a page, its XLSX and its PDF, so the three always show the same figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import number_format
+
+TEXT, INT, MONEY, PCT, CHANGE, DATE = "text", "int", "money", "pct", "change", "date"
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    kinds: list[str]
+    rows: list[list]
+
+    def formatted(self) -> list[list[str]]:
+        return [[display(v, k) for v, k in zip(row, self.kinds, strict=True)] for row in self.rows]
+
+
+def display(value, kind: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if kind == MONEY:
+        return number_format(Decimal(value).quantize(Decimal("0.01")), 2, force_grouping=True)
+    if kind == PCT:
+        return f"{float(value) * 100:.1f}%"
+    if kind == CHANGE:
+        return f"{float(value) * 100:+.1f}%"
+    if kind == INT:
+        return number_format(int(value), 0, force_grouping=True)
+    if kind == DATE:
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return str(value)

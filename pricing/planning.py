@@ -1,0 +1,81 @@
+"""The week's inspection list per customer manager: `retailers_per_week` of their shops, each with
+`products_per_visit` of its products, scarce ones weighted up (the compliance policy's sampling plan).
+
+The list is drawn from seeds of the manager and the week, and from what was known before the week
+began, so it stays the same all week; a visit is done once an inspection of the shop is recorded
+that week."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from orders.calendar import cycle_monday
+from orders.models import Order
+from retailers.models import Retailer
+from retailers.vocabulary import RetailerStatus
+
+from .models import CompliancePolicy, ComplianceStanding, Inspection, Lifecycle, Product
+from .sampling import RECENT_WEEKS, retailer_weights, sample_products, weighted_sample
+from .selectors import compliance_policy
+
+PRODUCT_WEEKS = 8  # the products a shop ordered in this many weeks are what it has on display
+
+
+@dataclass
+class PlannedVisit:
+    retailer: Retailer
+    products: list[Product]
+    done: bool
+
+
+def visit_products(retailer: Retailer, week_start: dt.date, policy: CompliancePolicy | None = None) -> list[Product]:
+    """The products to check in this shop this week: from what it ordered lately (else every product on sale)."""
+    policy = policy or compliance_policy()
+    on_sale = Product.objects.exclude(lifecycle=Lifecycle.WITHDRAWN)
+    ordered = set(
+        Order.objects.filter(
+            retailer=retailer, cycle__starts_on__gte=week_start - dt.timedelta(weeks=PRODUCT_WEEKS)
+        ).values_list("product_id", flat=True)
+    )
+    candidates = list(on_sale.filter(pk__in=ordered).values_list("pk", "is_scarce")) or list(
+        on_sale.values_list("pk", "is_scarce")
+    )
+    chosen = sample_products(
+        [p for p, _ in candidates],
+        [s for _, s in candidates],
+        policy.products_per_visit,
+        seed=retailer.pk * 100_003 + week_start.toordinal(),
+        scarce_weight=float(policy.scarce_weight),
+    )
+    return list(Product.objects.filter(pk__in=chosen).order_by("code"))
+
+
+def inspection_list(*, manager, on: dt.date) -> list[PlannedVisit]:
+    """The manager's inspection list for the week holding `on`."""
+    policy = compliance_policy()
+    week_start = cycle_monday(on)
+    shops = list(Retailer.objects.filter(manager=manager, status=RetailerStatus.ACTIVE).values_list("pk", flat=True))
+    violators = set(
+        ComplianceStanding.objects.filter(retailer__in=shops, repeat_violator=True).values_list(
+            "retailer_id", flat=True
+        )
+    )
+    recent = set(
+        Inspection.objects.filter(
+            retailer__in=shops,
+            visited_on__gte=week_start - dt.timedelta(weeks=RECENT_WEEKS),
+            visited_on__lt=week_start,
+        ).values_list("retailer_id", flat=True)
+    )
+    chosen = weighted_sample(
+        shops, retailer_weights(shops, violators, recent), policy.retailers_per_week,
+        seed=manager.pk * 7_919 + week_start.toordinal(),
+    )  # fmt: skip
+    done = set(
+        Inspection.objects.filter(
+            retailer__in=chosen, visited_on__gte=week_start, visited_on__lt=week_start + dt.timedelta(weeks=1)
+        ).values_list("retailer_id", flat=True)
+    )
+    retailers = Retailer.objects.filter(pk__in=chosen).order_by("route__name", "customer_code")
+    return [PlannedVisit(r, visit_products(r, week_start, policy), r.pk in done) for r in retailers]

@@ -1,0 +1,132 @@
+"""The week's inspection list per manager, and the printable price-tag sheet."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from orders.calendar import cycle_monday
+from orders.models import Order
+from pricing.inspections import inspection_record
+from pricing.models import CompliancePolicy, ComplianceStanding, Product, ProductPrice
+from pricing.planning import inspection_list
+from pricing.sampling import retailer_weights, weighted_sample
+from pricing.tags import tag_products, tags_on
+from retailers.models import Retailer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_weighted_sample_is_stable_and_leans_to_heavier_ids():
+    ids = list(range(100))
+    weights = retailer_weights(ids, repeat_violators=set(range(10)), recently_inspected=set(range(50, 100)))
+    assert weights[0] == 2.0
+    assert weights[60] == 0.25
+    assert weighted_sample(ids, weights, 20, seed=5) == weighted_sample(ids, weights, 20, seed=5)
+    picks = [i for s in range(200) for i in weighted_sample(ids, weights, 20, seed=s)]
+    violators = sum(i < 10 for i in picks) / len(picks)
+    recent = sum(i >= 50 for i in picks) / len(picks)
+    assert violators > 0.1 * 1.5  # 10% of the shops, well over their share
+    assert recent < 0.5 * 0.5  # half of the shops, well under their share
+
+
+def test_the_weeks_list_follows_the_policy_and_marks_visits_done(city, manager1):
+    CompliancePolicy.objects.update_or_create(pk=1, defaults={"retailers_per_week": 6, "products_per_visit": 3})
+    planned = inspection_list(manager=manager1, on=city)
+    assert len(planned) == 6
+    assert {v.retailer.manager_id for v in planned} == {manager1.pk}
+    assert all(len(v.products) == 3 for v in planned)
+    assert not any(v.done for v in planned)
+    assert [v.retailer.pk for v in inspection_list(manager=manager1, on=city)] == [v.retailer.pk for v in planned]
+    visit = planned[0]
+    inspection_record(
+        inspector=manager1, retailer=visit.retailer, visited_on=city, kind="open",
+        lines=[{"product": p.code, "tag_present": True, "tag_price": str(p.retail_price)} for p in visit.products],
+    )  # fmt: skip
+    again = inspection_list(manager=manager1, on=city)
+    assert [v.retailer.pk for v in again] == [v.retailer.pk for v in planned]  # the list holds all week
+    assert [v.done for v in again].count(True) == 1
+    assert next(v for v in again if v.retailer.pk == visit.retailer.pk).done
+
+
+def test_the_list_products_come_from_what_the_shop_ordered(city, manager1):
+    CompliancePolicy.objects.update_or_create(pk=1, defaults={"retailers_per_week": 3, "products_per_visit": 2})
+    week = cycle_monday(city)
+    for visit in inspection_list(manager=manager1, on=city):
+        ordered = set(
+            Order.objects.filter(retailer=visit.retailer, cycle__starts_on__gte=week - dt.timedelta(weeks=8))
+            .values_list("product_id", flat=True)
+        )  # fmt: skip
+        assert {p.pk for p in visit.products} <= ordered
+
+
+def test_the_list_page_shows_the_week_and_repeat_violators_weigh_more(client, city, manager1):
+    CompliancePolicy.objects.update_or_create(pk=1, defaults={"retailers_per_week": 4})
+    client.force_login(manager1)
+    page = client.get(reverse("inspections:retailers")).content.decode()
+    for visit in inspection_list(manager=manager1, on=city):
+        assert visit.retailer.customer_code in page
+    shops = list(Retailer.objects.filter(manager=manager1, status="active").values_list("pk", flat=True))
+    violators = shops[:5]
+    ComplianceStanding.objects.bulk_create(
+        ComplianceStanding(
+            retailer_id=r,
+            as_of=city,
+            inspections=2,
+            violating_inspections=2,
+            lines=10,
+            compliant_lines=0,
+            compliance_rate=0.0,
+            repeat_violator=True,
+        )  # fmt: skip
+        for r in violators
+    )
+    hits = 0
+    for weeks in range(30):
+        chosen = {v.retailer.pk for v in inspection_list(manager=manager1, on=city + dt.timedelta(weeks=weeks))}
+        hits += len(chosen & set(violators))
+    share = hits / (30 * 4)
+    assert share > 1.5 * len(violators) / len(shops)
+
+
+def test_tag_sheet_shows_the_shops_products_at_the_guide_price_of_the_day(client, city, manager1, shop):
+    sold = tag_products(shop, city)
+    ordered = set(Order.objects.filter(retailer=shop).values_list("product_id", flat=True))
+    assert sold
+    assert {p.pk for p in sold} <= ordered
+    product = sold[0]
+    ProductPrice.objects.create(
+        product=product, effective_from=city + dt.timedelta(days=1),
+        wholesale_price=product.wholesale_price, retail_price=product.retail_price + 10,
+    )  # fmt: skip
+    today_tag = next(t for t in tags_on(sold, city) if t.code == product.code)
+    assert today_tag.carton == product.retail_price  # tomorrow's price is not on today's tag
+    assert today_tag.pack == (product.retail_price / product.packs_per_carton).quantize(today_tag.pack)
+    assert next(t for t in tags_on(sold, city + dt.timedelta(days=1)) if t.code == product.code).carton == (
+        product.retail_price + 10
+    )
+    client.force_login(manager1)
+    url = reverse("inspections:tag_sheet", args=[shop.pk])
+    page = client.get(url).content.decode()
+    assert f"¥{today_tag.pack}" in page
+    assert product.name in page
+    every = client.get(url, {"all": "1"}).content.decode()
+    assert every.count('class="tag"') == Product.objects.exclude(lifecycle="withdrawn").count()
+    pdf = client.get(url, {"format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert product.code in text
+    assert f"¥{today_tag.carton}" in text
+
+
+def test_tag_sheets_are_only_for_the_shop_its_manager_and_supervisors(client, city, manager1, shop, other_shop):
+    client.force_login(manager1)
+    assert client.get(reverse("inspections:tag_sheet", args=[other_shop.pk])).status_code == 404
+    client.force_login(shop.user)
+    assert client.get(reverse("inspections:tag_sheet", args=[shop.pk])).status_code == 403
+    own = client.get(reverse("portal:tag_sheet"))
+    assert own.status_code == 200
+    assert shop.customer_code in own.content.decode()
+    assert other_shop.customer_code not in own.content.decode()
