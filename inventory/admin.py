@@ -1,9 +1,16 @@
 from django.contrib import admin
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
 
 from core.admin_mixins import ReadOnlyAdmin
+from core.reports.exports import XLSX, download, report_xlsx
+from core.reports.tables import INT, TEXT, Table
 from retailers.selectors import scope_to_visible_retailers
 
+from .engine import Targets
 from .models import AdviceRun, InventoryAdvice, StockCount
+from .selectors import diversion_alerts
 
 
 @admin.register(StockCount)
@@ -36,3 +43,31 @@ class InventoryAdviceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def get_queryset(self, request):
         rows = super().get_queryset(request).filter(advice_run__is_current=True)
         return scope_to_visible_retailers(rows, user=request.user)
+
+    def get_urls(self):
+        return [
+            path("diversion/", self.admin_site.admin_view(self.diversion_view), name="inventory_diversion_alerts"),
+            *super().get_urls(),
+        ]
+
+    def diversion_view(self, request):
+        """Shops holding far more of a product than they sell: stock that may be passed on (转批/窜货)."""
+        query = request.GET.get("q", "").strip()[:50]
+        rows = diversion_alerts(user=request.user, query=query)
+        weeks = Targets().diversion_weeks
+        table = Table(
+            "diversion", _("Diversion alerts"),
+            [_("Customer code"), _("Shop"), _("Customer manager"), _("Product"), _("Stock (cartons)"),
+             _("Sold per week"), _("Weeks of cover"), _("Cartons above %(n)s weeks of sales") % {"n": f"{weeks:g}"}],
+            [TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, INT],
+            [[r.customer_code, r.shop, r.manager, r.product,
+              f"{r.stock}{' (' + _('estimate') + ')' if r.stock_is_estimate else ''}", r.weekly_sales,
+              "—" if r.weeks_of_cover is None else r.weeks_of_cover, r.excess] for r in rows],
+        )  # fmt: skip
+        if request.GET.get("format") == "xlsx":
+            return download(report_xlsx(table.title, [table]), XLSX, "diversion-alerts.xlsx")
+        context = {
+            **self.admin_site.each_context(request), "title": _("Diversion alerts"), "table": table,
+            "rows": table.formatted(), "query": query, "count": len(rows), "weeks": f"{weeks:g}",
+        }  # fmt: skip
+        return render(request, "admin/inventory/diversion.html", context)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 
+import pandas as pd
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from orders.models import WeeklyPurchase
 from retailers.models import Retailer
+from retailers.selectors import scope_to_visible_retailers
 
-from .engine import Status
+from .engine import Status, Targets
 from .models import STATUS_LABELS, InventoryAdvice
+from .structure import CLASSES, StructureGap, structure_gaps
 
 
 @dataclass
@@ -60,3 +67,97 @@ def retailer_advice(*, retailer: Retailer) -> list[AdviceLine]:
         for r in rows
     ]
     return sorted(lines, key=lambda line: (order[line.status], line.product_code))
+
+
+STRUCTURE_WEEKS = 13
+MIN_PEERS = 5  # fewer peers of the same tier and format: neighbouring tiers join, up to MAX_WIDEN each way
+MAX_WIDEN = 5
+
+
+def retailer_structure(*, retailer: Retailer, today) -> list[tuple[StructureGap, str]]:
+    """The shop's class mix over the last STRUCTURE_WEEKS weeks against peers of its tier and
+    format (neighbouring tiers too when fewer than MIN_PEERS), as gaps with a plain-words message."""
+    if retailer.tier is None:
+        return []
+    columns = {c: f"cartons_class_{c.lower()}" for c in CLASSES}
+    since = today - dt.timedelta(weeks=STRUCTURE_WEEKS)
+    rows = (
+        WeeklyPurchase.objects.filter(
+            cycle__starts_on__gte=since, retailer__business_format=retailer.business_format,
+            retailer__tier__gte=retailer.tier - MAX_WIDEN, retailer__tier__lte=retailer.tier + MAX_WIDEN,
+        )
+        .values("retailer_id", "retailer__tier")
+        .annotate(**{c: Sum(f) for c, f in columns.items()})
+        .values_list("retailer_id", "retailer__tier", *CLASSES)
+    )  # fmt: skip
+    frame = pd.DataFrame(list(rows), columns=["retailer", "tier", *CLASSES]).set_index("retailer").fillna(0)
+    if retailer.pk not in frame.index:
+        return []
+    others = frame.drop(index=retailer.pk)
+    for widen in range(MAX_WIDEN + 1):
+        peers = others[(others["tier"] - retailer.tier).abs() <= widen]
+        if len(peers) >= MIN_PEERS:
+            break
+    low, high = max(1, retailer.tier - widen), min(30, retailer.tier + widen)
+    gaps = structure_gaps(frame.loc[retailer.pk, list(CLASSES)], peers[list(CLASSES)])
+    return [(g, structure_message(g, retailer, low, high)) for g in gaps]
+
+
+def structure_message(gap: StructureGap, retailer: Retailer, low: int, high: int) -> str:
+    values = {
+        "cls": gap.price_class, "own": round(gap.own_share * 100), "peers": round(gap.peer_share * 100),
+        "tiers": f"D{low}" if low == high else f"D{low}–D{high}", "format": retailer.get_business_format_display(),
+    }  # fmt: skip
+    if gap.below_peers:
+        return (
+            _("Class %(cls)s is %(own)s%% of your cartons but %(peers)s%% at shops like yours (%(format)s, tier %(tiers)s): there may be demand you do not serve yet.")
+            % values
+        )  # fmt: skip
+    return (
+        _("Class %(cls)s is %(own)s%% of your cartons against %(peers)s%% at shops like yours (%(format)s, tier %(tiers)s): make sure it sells before ordering more.")
+        % values
+    )  # fmt: skip
+
+
+@dataclass
+class DiversionRow:
+    retailer_pk: int
+    customer_code: str
+    shop: str
+    manager: str
+    product: str
+    stock: int
+    stock_is_estimate: bool
+    weekly_sales: float
+    weeks_of_cover: float | None
+    excess: int
+
+
+def diversion_alerts(*, user, query: str = "", targets: Targets | None = None) -> list[DiversionRow]:
+    """Tonight's diversion alerts (stock far above what the shop sells) for the retailers `user`
+    may see, most excess stock first; excess = stock − `diversion_weeks` of sales."""
+    weeks = (targets or Targets()).diversion_weeks
+    rows = scope_to_visible_retailers(
+        InventoryAdvice.objects.filter(advice_run__is_current=True, diversion=True), user=user
+    ).select_related("retailer__manager", "product")
+    if query:
+        rows = rows.filter(
+            Q(retailer__customer_code__icontains=query) | Q(retailer__name__icontains=query)
+            | Q(product__code__icontains=query) | Q(product__name__icontains=query)
+        )  # fmt: skip
+    found = [
+        DiversionRow(
+            r.retailer_id,
+            r.retailer.customer_code,
+            r.retailer.name,
+            r.retailer.manager.get_username() if r.retailer.manager else "",
+            f"{r.product.code} {r.product.name}",
+            r.stock,
+            r.stock_is_estimate,
+            round(r.weekly_sales, 1),
+            None if r.weeks_of_cover is None else round(r.weeks_of_cover, 1),
+            max(0, r.stock - math.ceil(r.weekly_sales * weeks)),
+        )  # fmt: skip
+        for r in rows[:2000]
+    ]
+    return sorted(found, key=lambda d: (-d.excess, d.customer_code))

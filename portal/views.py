@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from inventory.models import StockSource
-from inventory.selectors import retailer_advice
+from inventory.selectors import retailer_advice, retailer_structure
 from inventory.services import stock_count_record
 from orders.models import OrderCycle
 from pricing.tags import tag_sheet_response
@@ -139,8 +139,11 @@ def stock(request, retailer):
         )  # fmt: skip
         messages.success(request, _("Thank you: your stock is recorded and counts in tonight's advice."))
         return redirect("portal:stock")
-    lines = retailer_advice(retailer=retailer)
-    return render(request, "portal/stock.html", {"retailer": retailer, "lines": lines, "form": form, "nav": "stock"})
+    context = {
+        "retailer": retailer, "lines": retailer_advice(retailer=retailer), "form": form, "nav": "stock",
+        "structure": retailer_structure(retailer=retailer, today=timezone.localdate()),
+    }  # fmt: skip
+    return render(request, "portal/stock.html", context)
 
 
 @retailer_page

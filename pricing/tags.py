@@ -8,7 +8,6 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -16,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from core.reports.exports import download
 from core.reports.pdf import CJK_FONT
 from orders.models import Order
 from retailers.models import Retailer
@@ -99,8 +99,8 @@ def tag_sheet_response(request, retailer: Retailer, *, on: dt.date, back_url: st
     every_product = request.GET.get("all") == "1"
     tags = tags_on(tag_products(retailer, on, every_product=every_product), on)
     if request.GET.get("format") == "pdf":
-        response = HttpResponse(tag_sheet_pdf(retailer, tags, on), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="price-tags-{retailer.customer_code}-{on}.pdf"'
-        return response
+        return download(
+            tag_sheet_pdf(retailer, tags, on), "application/pdf", f"price-tags-{retailer.customer_code}-{on}.pdf"
+        )
     context = {"retailer": retailer, "tags": tags, "on": on, "every_product": every_product, "back_url": back_url}
     return render(request, "pricing/tag_sheet.html", context)

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from core.admin_mixins import ReadOnlyAdmin
 from core.reports import charts
-from core.reports.exports import report_pdf, report_xlsx
+from core.reports.exports import XLSX, download, report_pdf, report_xlsx
 from core.reports.tables import CHANGE, INT, MONEY, PCT, TEXT, Table
+from inventory.selectors import retailer_structure
 
 from .charts import report_charts
 from .engine.figures import Period
@@ -21,18 +22,11 @@ from .models import ALERT_LABELS, PERIOD_LABELS, ProfitRun
 from .selectors import LEVELS, budget_plan, overview, retailer_for_report, retailer_report, workspace
 from .tables import report_tables
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERIODS = {p.name.lower(): p for p in Period}
 
 
 def _period(request) -> Period:
     return PERIODS.get(request.GET.get("period", ""), Period.WEEK)
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @admin.register(ProfitRun)
@@ -62,7 +56,7 @@ class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             rows = sorted(rows, key=lambda r: (r.figure.change is None, r.figure.change or 0))
         table = _workspace_table(rows)
         if request.GET.get("format") == "xlsx":
-            return _download(report_xlsx(_("My retailers"), [table]), XLSX, f"workspace-{space.period_start}.xlsx")
+            return download(report_xlsx(_("My retailers"), [table]), XLSX, f"workspace-{space.period_start}.xlsx")
         trend = charts.trend(
             _("Gross profit of my retailers per week"),
             [d.strftime("%m-%d") for d, _p in space.trend], {_("Gross profit"): [p for _d, p in space.trend]},
@@ -88,14 +82,15 @@ class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         }  # fmt: skip
         fmt = request.GET.get("format")
         if fmt == "xlsx":
-            return _download(report_xlsx(title, tables), XLSX, f"profit-{retailer.customer_code}.xlsx")
+            return download(report_xlsx(title, tables), XLSX, f"profit-{retailer.customer_code}.xlsx")
         if fmt == "pdf":
-            return _download(
+            return download(
                 report_pdf(title, subtitle, tables), "application/pdf", f"profit-{retailer.customer_code}.pdf"
             )
         context = self._context(
             request, title, retailer=retailer, report=report, subtitle=subtitle,
             tables=[(t, t.formatted()) for t in tables], **report_charts(report),
+            structure=retailer_structure(retailer=retailer, today=today),
             **_planner(request, report, today),
         )  # fmt: skip
         return render(request, "admin/profitability/report.html", context)
@@ -117,7 +112,7 @@ class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             [[g.label, g.retailers, g.sales, g.gross_profit, g.margin, g.change, g.change_year, g.tag_rate] for g in groups],
         )  # fmt: skip
         if request.GET.get("format") == "xlsx":
-            return _download(report_xlsx(table.title, [table]), XLSX, f"overview-{level}-{start}.xlsx")
+            return download(report_xlsx(table.title, [table]), XLSX, f"overview-{level}-{start}.xlsx")
         chart = charts.bars(
             _("Gross profit"), [g.label for g in groups[:30]],
             {_("This period"): [g.gross_profit for g in groups[:30]], _("A year before"): [g.last_year_profit for g in groups[:30]]},

@@ -332,9 +332,7 @@ def _tag_rates(field_name: str, today: dt.date) -> dict:
     from pricing.selectors import inspection_checks
 
     lines = InspectionLine.objects.filter(inspection__visited_on__gt=today - dt.timedelta(weeks=13))
-    checks = inspection_checks(lines)
+    checks = inspection_checks(lines, areas=True)
     if checks.empty:
         return {}
-    owner = dict(Retailer.objects.filter(pk__in=set(checks["retailer"])).values_list("pk", f"{field_name}_id"))
-    checks["group"] = checks["retailer"].map(owner)
-    return figures(checks.dropna(subset=["group"]), by=["group"])["tag_rate"].to_dict()
+    return figures(checks.dropna(subset=[field_name]), by=[field_name])["tag_rate"].to_dict()

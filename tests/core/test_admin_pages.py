@@ -26,6 +26,8 @@ def test_every_admin_list_renders_with_filters_and_search(client, supervisor, ci
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         page = client.get(url)
         assert page.status_code == 200, url
+        if model._meta.model_name == "compliancepolicy":  # one row of settings: nothing to search or filter
+            continue
         if model._meta.app_label in {"retailers", "pricing", "orders", "core", "accounts"}:
             assert model_admin.search_fields, f"{url} has no search"
             if model._meta.model_name != "countybranch":  # a handful of rows: nothing to filter by
