@@ -38,7 +38,13 @@ SPEC_WORDS = ["硬红", "软蓝", "细支", "中支", "金", "冰爆", "和谐",
 CLASS_PRICES = {"I": (160, 900), "II": (105, 160), "III": (45, 105), "IV": (25, 45), "V": (12, 25)}
 CLASS_SHARES = {"I": 0.45, "II": 0.25, "III": 0.2, "IV": 0.07, "V": 0.03}
 # Spring Festival dates: orders peak in the weeks before, dip in the festival week.
-SPRING_FESTIVAL = [dt.date(2024, 2, 10), dt.date(2025, 1, 29), dt.date(2026, 2, 17), dt.date(2027, 2, 6), dt.date(2028, 1, 26)]
+SPRING_FESTIVAL = [
+    dt.date(2024, 2, 10),
+    dt.date(2025, 1, 29),
+    dt.date(2026, 2, 17),
+    dt.date(2027, 2, 6),
+    dt.date(2028, 1, 26),
+]
 MANAGER_LOAD = 300  # retailers per customer manager
 
 
@@ -83,7 +89,9 @@ def build_city(*, retailers: int, products: int, seed: int) -> City:
     n, m = retailers, products
 
     branch_names = BRANCHES[: max(2, min(len(BRANCHES), n // 600 + 2))]
-    branches = pd.DataFrame({"name": [b + BRANCH_SUFFIX for b in branch_names], "short_name": [b[:-1] for b in branch_names]})
+    branches = pd.DataFrame(
+        {"name": [b + BRANCH_SUFFIX for b in branch_names], "short_name": [b[:-1] for b in branch_names]}
+    )
     departments = pd.DataFrame(
         [
             {"branch": b, "name": f"{name[:-1]}{word}市场部"}
@@ -95,9 +103,7 @@ def build_city(*, retailers: int, products: int, seed: int) -> City:
     scale = rng.lognormal(mean=3.0, sigma=0.7, size=n)  # weekly cartons, median ~20
     tier = tiers_from_scale(scale)
     market = np.where(rng.random(n) < 0.74, "urban", "rural")
-    urban_rural = np.where(
-        market == "urban", _pick(rng, URBAN_CODES, n), _pick(rng, RURAL_CODES, n)
-    )
+    urban_rural = np.where(market == "urban", _pick(rng, URBAN_CODES, n), _pick(rng, RURAL_CODES, n))
     department = rng.integers(0, len(departments), size=n)
 
     # routes: one per MANAGER_LOAD retailers of a department, one manager per route
@@ -147,7 +153,9 @@ def build_city(*, retailers: int, products: int, seed: int) -> City:
             "order_weekday": np.where(cycle_kind == "not_served", 0, weekday),
             "order_week_parity": parity,
             "credit_rating": _pick(rng, CREDIT, n),
-            "integrity_group": [f"{DEPARTMENT_WORDS[i % 12]}诚信互助小组{i % 4 + 1}组" for i in rng.integers(0, 48, size=n)],
+            "integrity_group": [
+                f"{DEPARTMENT_WORDS[i % 12]}诚信互助小组{i % 4 + 1}组" for i in rng.integers(0, 48, size=n)
+            ],
             "is_pos_supplier": rng.random(n) < 0.06,
             "is_vulnerable": vulnerable,
             "vulnerable_reason": np.where(vulnerable, rng.choice(np.array(VULNERABLE_REASONS), size=n), ""),
@@ -258,9 +266,11 @@ def weekly_orders(city: City, *, week_starts: list[dt.date], seed: int) -> Itera
     cap = scarce_cap(tier[pr])
     for week_start in week_starts:
         odd = week_start.isocalendar().week % 2 == 1
-        orders_now = active & (
-            (kind == "weekly") | ((kind == "biweekly") & (parity == ("odd" if odd else "even")))
-        ) & (rng.random(len(r)) > 0.04)
+        orders_now = (
+            active
+            & ((kind == "weekly") | ((kind == "biweekly") & (parity == ("odd" if odd else "even"))))
+            & (rng.random(len(r)) > 0.04)
+        )
         biweekly_boost = np.where(kind[pr] == "biweekly", 2.0, 1.0)
         chosen = orders_now[pr] & (rng.random(len(pr)) < 0.75)
         lam = base * biweekly_boost * season_factor(week_start) / 0.75

@@ -74,7 +74,9 @@ def demo_city_create(*, retailers: int, products: int, weeks: int, seed: int, to
                 )
                 # one COPY per week: progress is written between COPYs, never on a connection mid-COPY
                 written += bulk_write_frames(Order, columns, [out])
-                weekly.append(weekly_totals(out.assign(returned_qty=0, **prices.iloc[frame["product"]].reset_index(drop=True))))
+                weekly.append(
+                    weekly_totals(out.assign(returned_qty=0, **prices.iloc[frame["product"]].reset_index(drop=True)))
+                )
                 run.report(15 + int(75 * (k + 1) / len(week_starts)), f"orders {week}")
             run.stage("indexes and foreign keys", 90)
         run.stage("weekly purchases", 94)
@@ -266,3 +268,64 @@ def demo_quotas_publish(*, today: dt.date | None = None, seed: int = 7) -> str:
     allocation = allocation_run(cycle=current, actor=supervisor)
     allocation_publish(allocation=allocation, approver=supervisor)
     return f"cycle {current}: quotas computed and published (allocation run #{allocation.pk})"
+
+
+def demo_inspections_create(
+    *, today: dt.date | None = None, weeks: int = 8, per_week: int = 10, products_per_visit: int = 5, seed: int = 11
+) -> str:
+    """Price-tag inspections over the last `weeks` weeks: each manager visits `per_week` of their
+    shops a week and checks a few products. Most shops comply; some miss tags or sell scarce
+    products above the guide price and plentiful ones below it, so the compliance figures,
+    signals and standings have something to show."""
+    from pricing.models import Inspection, InspectionKind, InspectionLine
+
+    today = today or timezone.localdate()
+    if Inspection.objects.exists():
+        return "inspections exist: none added"
+    rng = np.random.default_rng(seed)
+    products = pd.DataFrame(
+        list(Product.objects.exclude(lifecycle="withdrawn").values_list("pk", "retail_price", "is_scarce")),
+        columns=["pk", "price", "scarce"],
+    )
+    weights = np.where(products["scarce"], 3.0, 1.0)
+    shops = pd.DataFrame(
+        list(Retailer.objects.filter(status="active", manager__isnull=False).values_list("pk", "manager_id")),
+        columns=["pk", "manager"],
+    )
+    visits = []
+    for week in range(weeks, 0, -1):
+        monday = cycle_monday(today) - dt.timedelta(weeks=week)
+        for manager, group in shops.groupby("manager"):
+            for retailer in rng.choice(group["pk"].to_numpy(), size=min(per_week, len(group)), replace=False):
+                day = monday + dt.timedelta(days=int(rng.integers(0, 5)))
+                kind = InspectionKind.COVERT if rng.random() < 0.2 else InspectionKind.OPEN
+                visits.append(
+                    Inspection(retailer_id=int(retailer), inspector_id=int(manager), visited_on=day, kind=kind)
+                )
+    Inspection.objects.bulk_create(visits, batch_size=BATCH)
+    lines = []
+    for visit in Inspection.objects.all():
+        chosen = rng.choice(
+            len(products), size=min(products_per_visit, len(products)), replace=False, p=weights / weights.sum()
+        )
+        for k in chosen:
+            guide = Decimal(products.at[k, "price"])
+            tagged = rng.random() < 0.9
+            ratio = (
+                rng.choice([1.0, 1.05, 1.1], p=[0.7, 0.2, 0.1])
+                if products.at[k, "scarce"]
+                else rng.choice([1.0, 0.95], p=[0.9, 0.1])
+            )
+            charged = (guide * Decimal(str(ratio))).quantize(Decimal("0.01"))
+            lines.append(
+                InspectionLine(
+                    inspection=visit,
+                    product_id=int(products.at[k, "pk"]),
+                    guide_price=guide,
+                    tag_present=tagged,
+                    tag_price=(guide if rng.random() < 0.95 else guide + 10) if tagged else None,
+                    price_carton=charged,
+                )  # fmt: skip
+            )
+    InspectionLine.objects.bulk_create(lines, batch_size=BATCH)
+    return f"{len(visits)} demo inspections with {len(lines)} products checked"

@@ -84,7 +84,9 @@ def tag_sheet_pdf(retailer: Retailer, tags: list[Tag], on: dt.date) -> bytes:
             canvas.setFont(CJK_FONT, 13)
             canvas.drawString(x + 4 * mm, y + cell_h - 8 * mm, tag.name[:14])
             canvas.setFont(CJK_FONT, 8)
-            canvas.drawString(x + 4 * mm, y + cell_h - 12.5 * mm, f"{tag.code} · {_('Class')} {tag.price_class}")
+            canvas.drawString(
+                x + 4 * mm, y + cell_h - 12.5 * mm, f"{tag.code} · {_('Class %(c)s') % {'c': tag.price_class}}"
+            )
             canvas.setFont(CJK_FONT, 16)
             canvas.drawString(x + 4 * mm, y + 9 * mm, f"¥{tag.pack} / {_('pack')}")
             canvas.setFont(CJK_FONT, 10)

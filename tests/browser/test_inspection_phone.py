@@ -2,11 +2,12 @@
 sees the retailer's compliance change. Screenshots go to artifacts/screenshots/."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from demo.services import DEMO_PASSWORD, demo_city_create
-from pricing.views import _visit_products
-from retailers.models import Retailer
+from orders.calendar import cycle_monday
+from pricing.planning import inspection_list, visit_products
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -14,18 +15,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_manager_records_an_inspection_on_a_phone(live_server, phone_page, screenshot):
     today = timezone.localdate()
     demo_city_create(retailers=120, products=20, weeks=2, seed=8, today=today)
-    shop = Retailer.objects.filter(manager__username="manager1", status="active").order_by("customer_code").first()
-    products = _visit_products(shop, today)
+    manager = get_user_model().objects.get(username="manager1")
+    planned = inspection_list(manager=manager, on=today)
+    shop = planned[-1].retailer
+    products = visit_products(shop, cycle_monday(today))
+    assert [p.pk for p in products] == [p.pk for p in planned[-1].products]
 
     page = phone_page
     page.goto(f"{live_server.url}/admin/login/?next=/m/inspections/")
     page.fill("#id_username", "manager1")
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_selector("input[name=q]")
-    page.fill("input[name=q]", shop.customer_code)
-    page.press("input[name=q]", "Enter")
-    page.click(f"text={shop.name or shop.customer_code}")
+    page.wait_for_selector("text=本周检查名单")
+    assert "已检查 0 / 20 户" in page.inner_text("main")
+    screenshot(page, "manager-phone-inspection-list")
+    page.click(f".card:first-of-type a[href='/m/inspections/{shop.pk}/']")
     page.wait_for_selector(".product")
     assert page.locator(".product").count() == len(products) == 5
     for i, product in enumerate(products):
@@ -41,3 +45,9 @@ def test_manager_records_an_inspection_on_a_phone(live_server, phone_page, scree
     assert "高于指导价" in text
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "manager-phone-compliance")
+    page.click(f"a[href='/m/inspections/{shop.pk}/tags/']")
+    page.wait_for_selector(".tag")
+    assert page.locator(".tag").count() > 0
+    screenshot(page, "manager-phone-price-tags")
+    page.goto(f"{live_server.url}/m/inspections/")
+    assert "已检查 1 / 20 户" in page.inner_text("main")

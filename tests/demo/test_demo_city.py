@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from demo.city import TIER_BANDS, build_city, scarce_cap, season_factor, tiers_from_scale, weekly_orders
-from demo.services import demo_city_create, demo_logins_ensure
+from demo.services import demo_city_create, demo_inspections_create, demo_logins_ensure
 from orders.models import Order
 from retailers.models import Retailer
 
@@ -85,3 +85,21 @@ def test_demo_weekly_totals_equal_the_sql_refresh():
     assert sum(row[6] for row in in_memory) > sum(row[7] for row in in_memory) > 0  # sales above cost
     weekly_purchases_refresh(cycle_ids=sorted({c for c, *_ in in_memory}))
     assert sorted(WeeklyPurchase.objects.values_list(*fields)) == in_memory
+
+
+@pytest.mark.django_db
+def test_demo_inspections_give_figures_and_standings():
+    from pricing.models import Inspection, InspectionLine
+    from pricing.services import compliance_standing_refresh
+
+    today = dt.date(2026, 11, 22)
+    demo_city_create(retailers=200, products=20, weeks=3, seed=4, today=today)
+    message = demo_inspections_create(today=today, weeks=4, per_week=5)
+    visits = Inspection.objects.count()
+    assert visits == 4 * 5 * Retailer.objects.values("manager").distinct().count()
+    assert InspectionLine.objects.filter(tag_present=False).exists()
+    assert str(visits) in message
+    assert demo_inspections_create(today=today) == "inspections exist: none added"
+    assert Inspection.objects.count() == visits
+    counts = compliance_standing_refresh(today=today)
+    assert 0 < counts["retailers"] <= visits

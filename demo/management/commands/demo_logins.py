@@ -16,5 +16,7 @@ class Command(BaseCommand):
         if not logins:
             self.stdout.write("  No demo logins: this database was not built by seed_demo.")
         for login in logins:
-            self.stdout.write(f"  {login['role']:<11} {login['username']:<14} password {login['password']}  {BASE}{login['url']}")
+            self.stdout.write(
+                f"  {login['role']:<11} {login['username']:<14} password {login['password']}  {BASE}{login['url']}"
+            )
         self.stdout.write("")
