@@ -33,17 +33,19 @@ def user_by_id(user_id):
     return user
 
 
-def user_by_token(token_key: str):
-    """The user behind an API token, or None if there is no such token (one cache read when warm)."""
+def user_by_token(token_key: str, *, also: list[str] | tuple[str, ...] = ()) -> tuple[object | None, dict]:
+    """The user behind an API token (None if there is no such token) and, read in the same cache
+    round trip, whichever of the cache keys `also` are there."""
     key = _token_key(token_key)
-    user = cache.get(key)
+    found = cache.get_many([key, *also])
+    user = found.pop(key, None)
     if user is None:
         token = Token.objects.select_related("user").filter(key=token_key).first()
         if token is None:
-            return None
+            return None, {}
         user = token.user
         cache.set(key, user, USER_TTL)
-    return user
+    return user, found
 
 
 @receiver([post_save, post_delete], sender=get_user_model())

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -15,6 +17,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.api import IsRetailer, cycle_from_param
+from core.authentication import CachedTokenAuthentication
 from retailers.apis import TierExplanationOutput, tier_payload
 
 from . import selectors
@@ -74,10 +77,20 @@ class MyQuotasOutput(serializers.Serializer):
     quotas = QuotaOutput(many=True)
 
 
+class QuotaSheetTokenAuthentication(CachedTokenAuthentication):
+    """Token authentication that reads the token's user and its cached quota sheet in one round trip."""
+
+    def prefetch_keys(self, request, token: str) -> list[str]:
+        if request.query_params.get("cycle"):
+            return []
+        return selectors.sheet_prefetch_keys(token, timezone.localdate(), ("api",))
+
+
 class MyQuotasApi(APIView):
     """This retailer's quotas in a cycle (default: the current one), with prices, margin and reasons."""
 
     permission_classes = [IsRetailer]
+    authentication_classes = [SessionAuthentication, QuotaSheetTokenAuthentication]
 
     @extend_schema(
         operation_id="me_quotas",
@@ -85,8 +98,12 @@ class MyQuotasApi(APIView):
         responses=MyQuotasOutput,
     )
     def get(self, request):
-        visit = selectors.portal_visit(request.user, timezone.localdate(), kinds=("api",))
-        if visit.retailer is None:
+        token = request.auth if isinstance(request.auth, str) else None
+        visit = selectors.portal_visit(
+            request.user, timezone.localdate(), kinds=("api",), token=token,
+            prefetched=getattr(request, "prefetched", None),
+        )  # fmt: skip
+        if "api" not in visit.sheets and visit.retailer is None:
             raise NotFound("this login has no shop")
         named = cycle_from_param(request.query_params.get("cycle"))
         cycle, allocation_id = (
@@ -95,16 +112,19 @@ class MyQuotasApi(APIView):
         if cycle is None:
             raise NotFound("no order cycle is planned")
 
-        def payload(sheet):
+        def payload(sheet) -> bytes:
             data = {
                 "cycle": cycle, "published": sheet.published, "cartons": sheet.cartons,
                 "quotas": [line for group in sheet.groups for line in group.lines],
             }  # fmt: skip
-            return json.loads(json.dumps(MyQuotasOutput(data).data, cls=DjangoJSONEncoder))  # plain data to cache
+            return json.dumps(
+                MyQuotasOutput(data).data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+            ).encode()
 
-        return Response(
-            selectors.cached_sheet("api", visit=visit, cycle=cycle, allocation_id=allocation_id, build=payload)
-        )
+        # The JSON is cached as bytes and sent as it is: every phone asks, and re-rendering the same
+        # payload was a third of a warm request.
+        body = selectors.cached_sheet("api", visit=visit, cycle=cycle, allocation_id=allocation_id, build=payload)
+        return HttpResponse(body, content_type="application/json")
 
 
 class MyTierApi(APIView):

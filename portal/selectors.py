@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
+from rest_framework.authtoken.models import Token
 
 from allocation.explanations import retailer_quota_explanations
 from allocation.models import AllocationRun, RotationCell, SupplyPlanLine
@@ -63,8 +64,17 @@ def _current(today: dt.date) -> tuple[OrderCycle | None, int | None]:
     return current
 
 
-def _sheet_key(kind: str, allocation_id: int, user_id: int, language: str) -> str:
-    return f"portal:{kind}:{allocation_id}:u{user_id}:{language}"
+SHEET_FORMAT = 2  # bumped when what a sheet caches changes shape (2: the API caches JSON bytes)
+
+
+def _sheet_key(kind: str, allocation_id: int, owner: str, language: str) -> str:
+    """`owner`: "u<user id>" (a session), or "t<token>" for the API, so a token request reads its
+    user and its sheet in one cache round trip (`sheet_prefetch_keys`)."""
+    return f"portal:{kind}:f{SHEET_FORMAT}:{allocation_id}:{owner}:{language}"
+
+
+def _retailer_key(user_id: int) -> str:
+    return f"portal:retailer:{user_id}"
 
 
 @dataclass
@@ -72,42 +82,75 @@ class Visit:
     """What one phone request needs, read in one shared-cache round trip when warm."""
 
     user_id: int | None
-    retailer: Retailer | None
     cycle: OrderCycle | None
     allocation_id: int | None
     sheets: dict[str, object]  # kind → the cached sheet, where cached
+    owner: str = ""
+    _retailer: Retailer | None = None
+    _retailer_read: bool = False
+
+    @property
+    def retailer(self) -> Retailer | None:
+        """The shop behind the login, read (cache, then database) on first use."""
+        if not self._retailer_read:
+            self._retailer, self._retailer_read = _retailer_of_user(self.user_id), True
+        return self._retailer
 
 
-def portal_visit(user, today: dt.date, kinds: tuple[str, ...] = ()) -> Visit:
-    """The retailer behind `user`, today's cycle and published run, and the cached sheets of `kinds`."""
+def _retailer_of_user(user_id: int | None, found: dict | None = None) -> Retailer | None:
+    if user_id is None:
+        return None
+    key = _retailer_key(user_id)
+    retailer = (found or {}).get(key) or cache.get(key)
+    if retailer is None:
+        retailer = Retailer.objects.filter(user_id=user_id).first()
+        if retailer is not None:
+            cache.set(key, retailer, SHEET_TTL)
+    return retailer
+
+
+def sheet_prefetch_keys(token: str, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
+    """The cache keys of a token's sheets today: the API's token authentication reads them with the
+    token's user, in one round trip."""
+    _cycle, allocation_id = _current(today)
+    language = get_language()
+    return [_sheet_key(kind, allocation_id, f"t{token}", language) for kind in kinds] if allocation_id else []
+
+
+def portal_visit(
+    user, today: dt.date, kinds: tuple[str, ...] = (), *, token: str | None = None, prefetched: dict | None = None
+) -> Visit:
+    """The retailer behind `user`, today's cycle and published run, and the cached sheets of
+    `kinds` (per token when the request came with one; from `prefetched` where read already)."""
     cycle, allocation_id = _current(today)
     if user is None or not user.is_authenticated or getattr(user, "role", None) != "retailer":
-        return Visit(None, None, cycle, allocation_id, {})
-    retailer_key = f"portal:retailer:{user.pk}"
+        return Visit(None, cycle, allocation_id, {}, _retailer_read=True)
+    owner = f"t{token}" if token else f"u{user.pk}"
     language = get_language()
-    sheet_keys = {kind: _sheet_key(kind, allocation_id, user.pk, language) for kind in kinds if allocation_id}
-    found = cache.get_many([retailer_key, *sheet_keys.values()])
-    retailer = found.get(retailer_key)
-    if retailer is None:
-        retailer = Retailer.objects.filter(user=user).first()
-        if retailer is not None:
-            cache.set(retailer_key, retailer, SHEET_TTL)
-    sheets = {kind: found[key] for kind, key in sheet_keys.items() if key in found}
-    return Visit(user.pk, retailer, cycle, allocation_id, sheets)
+    sheet_keys = {kind: _sheet_key(kind, allocation_id, owner, language) for kind in kinds if allocation_id}
+    found = dict(prefetched or {})
+    missing = [key for key in sheet_keys.values() if key not in found]
+    if missing or not sheet_keys:  # read the shop with what is missing (a page always needs the shop)
+        found.update(cache.get_many([_retailer_key(user.pk), *missing]))
+        visit = Visit(user.pk, cycle, allocation_id, {}, owner, _retailer_of_user(user.pk, found), True)
+    else:
+        visit = Visit(user.pk, cycle, allocation_id, {}, owner)
+    visit.sheets = {kind: found[key] for kind, key in sheet_keys.items() if key in found}
+    return visit
 
 
 def cached_sheet(
     kind: str, *, visit: Visit, cycle: OrderCycle, allocation_id: int | None, build: Callable[[QuotaSheet], T]
 ) -> T:
     """`build(quota_sheet(...))` (an API payload, a page fragment), cached per published run
-    (`allocation_id`, None if the cycle has none), retailer login and language. Exceptions drop it
-    at once (`quotas_changed`); price changes show within SHEET_TTL."""
+    (`allocation_id`, None if the cycle has none), retailer login (or API token) and language.
+    Exceptions drop it at once (`quotas_changed`); price changes show within SHEET_TTL."""
     if allocation_id is None:
         return build(QuotaSheet(cycle, False, []))
     if allocation_id == visit.allocation_id and kind in visit.sheets:
         return visit.sheets[kind]
     value = build(quota_sheet(retailer=visit.retailer, cycle=cycle))
-    cache.set(_sheet_key(kind, allocation_id, visit.user_id, get_language()), value, SHEET_TTL)
+    cache.set(_sheet_key(kind, allocation_id, visit.owner, get_language()), value, SHEET_TTL)
     return value
 
 
@@ -115,9 +158,16 @@ def cached_sheet(
 def _forget_sheets(sender, *, allocation_id: int, retailer_id: int, **kwargs) -> None:
     user_id = Retailer.objects.filter(pk=retailer_id).values_list("user_id", flat=True).first()
     if user_id is not None:
+        owners = [
+            f"u{user_id}",
+            *(f"t{key}" for key in Token.objects.filter(user_id=user_id).values_list("key", flat=True)),
+        ]
         cache.delete_many(
-            [_sheet_key(kind, allocation_id, user_id, code) for kind in SHEET_KINDS for code, _ in settings.LANGUAGES]
-        )
+            [
+                _sheet_key(kind, allocation_id, owner, code)
+                for kind in SHEET_KINDS for owner in owners for code, _ in settings.LANGUAGES
+            ]
+        )  # fmt: skip
 
 
 def past_cycles(*, before: dt.date, limit: int = 12) -> list[OrderCycle]:

@@ -145,3 +145,29 @@ def test_a_deactivated_login_is_refused_at_once(client, shop):
     shop.user.is_active = False
     shop.user.save()
     assert client.get(reverse("portal:home")).status_code == 302  # back to the login page
+
+
+def test_the_api_sheet_by_token_is_read_warm_in_one_cache_trip_and_an_exception_refreshes_it(
+    client, shop, city, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    from allocation.services import quota_exception_set
+
+    token = token_for(client, shop)
+    headers = {"Authorization": f"Token {token}"}
+    url = reverse("api-me-quotas")
+    first = client.get(url, headers=headers).json()
+    with django_assert_max_num_queries(0):
+        assert client.get(url, headers=headers).json() == first
+    cycle = current_cycle(city)
+    line = next(q for q in first["quotas"] if q["quota"] > 0)
+    product = cycle.supply_plan.get(product__code=line["product_code"]).product
+    boss = get_user_model().objects.get(username="supervisor")
+    with django_capture_on_commit_callbacks(execute=True):
+        quota_exception_set(
+            cycle=cycle, product=product, retailer=shop, quota=line["quota"] + 3, reason="new shop", approver=boss
+        )
+    after = {q["product_code"]: q for q in client.get(url, headers=headers).json()["quotas"]}
+    assert after[line["product_code"]]["quota"] == line["quota"] + 3
+    assert client.get(url, headers={"Authorization": "Token not-a-token"}).status_code in (401, 403)

@@ -5,7 +5,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from allocation.engine.rules import Reason, Rules, penalties_of
 from allocation.explanations import retailer_quota_explanations
@@ -105,9 +105,10 @@ def test_a_repeat_violator_gets_reduced_quotas_with_the_reason(city, manager1, s
     for k in plain:
         assert after[k]["quota"] == before[k]["quota"] // 2
         assert Reason.VIOLATION in Reason(int(after[k]["reasons"]))
-    explained = retailer_quota_explanations(retailer=shop, cycle=cycle, allocation=allocation)
+    with translation.override("en"):
+        explained = retailer_quota_explanations(retailer=shop, cycle=cycle, allocation=allocation)
     reasons = [r for item in explained for r in item["reasons"]]
-    assert any("price-tag violations" in r for r in reasons)
+    assert any("price-tag violations in recent inspections: quota × 0.5" in r for r in reasons)
 
 
 @pytest.mark.django_db
