@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Q, Sum
+from django.db.models import ExpressionWrapper, F, FloatField, Q, Sum
 from django.utils.translation import gettext as _
 
 from orders.models import WeeklyPurchase
@@ -135,11 +135,16 @@ class DiversionRow:
 
 def diversion_alerts(*, user, query: str = "", targets: Targets | None = None) -> list[DiversionRow]:
     """Tonight's diversion alerts (stock far above what the shop sells) for the retailers `user`
-    may see, most excess stock first; excess = stock − `diversion_weeks` of sales."""
+    may see, most excess stock first (the first 2,000); excess = stock − `diversion_weeks` of sales."""
     weeks = (targets or Targets()).diversion_weeks
-    rows = scope_to_visible_retailers(
-        InventoryAdvice.objects.filter(advice_run__is_current=True, diversion=True), user=user
-    ).select_related("retailer__manager", "product")
+    rows = (
+        scope_to_visible_retailers(
+            InventoryAdvice.objects.filter(advice_run__is_current=True, diversion=True), user=user
+        )
+        .select_related("retailer__manager", "product")
+        .annotate(excess=ExpressionWrapper(F("stock") - F("weekly_sales") * weeks, output_field=FloatField()))
+        .order_by("-excess", "retailer__customer_code")
+    )
     if query:
         rows = rows.filter(
             Q(retailer__customer_code__icontains=query) | Q(retailer__name__icontains=query)
@@ -160,4 +165,4 @@ def diversion_alerts(*, user, query: str = "", targets: Targets | None = None) -
         )  # fmt: skip
         for r in rows[:2000]
     ]
-    return sorted(found, key=lambda d: (-d.excess, d.customer_code))
+    return found

@@ -7,6 +7,8 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
@@ -84,6 +86,17 @@ class QuotaSheetTokenAuthentication(CachedTokenAuthentication):
         if request.query_params.get("cycle"):
             return []
         return selectors.sheet_prefetch_keys(token, timezone.localdate(), ("api",))
+
+
+class QuotaSheetTokenScheme(OpenApiAuthenticationExtension):
+    """The same `Authorization: Token …` header as everywhere; named apart because OpenAPI
+    components must not share a name across classes."""
+
+    target_class = QuotaSheetTokenAuthentication
+    name = "retailerTokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix=self.target.keyword)
 
 
 class MyQuotasApi(APIView):

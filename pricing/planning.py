@@ -1,8 +1,9 @@
 """The week's inspection list per customer manager: `retailers_per_week` of their shops, each with
 `products_per_visit` of its products, scarce ones weighted up (the compliance policy's sampling plan).
 
-The list is drawn from seeds of the manager and the week, and from what was known before the week
-began, so it stays the same all week; a visit is done once an inspection of the shop is recorded
+The list is drawn from seeds of the manager and the week, and weighted from the inspections before
+the week began (`shop_weights`), so it stays the same all week; a visit is done once an inspection
+of the shop is recorded
 that week."""
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from orders.models import Order
 from retailers.models import Retailer
 from retailers.vocabulary import RetailerStatus
 
-from .models import CompliancePolicy, ComplianceStanding, Inspection, Lifecycle, Product
+from .compliance import standings
+from .models import CompliancePolicy, Inspection, InspectionLine, Lifecycle, Product
 from .sampling import RECENT_WEEKS, retailer_weights, sample_products, weighted_sample
-from .selectors import compliance_policy
+from .selectors import compliance_policy, inspection_checks
 
 PRODUCT_WEEKS = 8  # the products a shop ordered in this many weeks are what it has on display
 
@@ -51,25 +53,31 @@ def visit_products(retailer: Retailer, week_start: dt.date, policy: CompliancePo
     return list(Product.objects.filter(pk__in=chosen).order_by("code"))
 
 
+def shop_weights(shops: list[int], week_start: dt.date, policy: CompliancePolicy) -> list[float]:
+    """Each shop's weight in the week's draw (`sampling.retailer_weights`), from the inspections
+    before the week only: repeat violators as the standing counts them, and shops visited lately."""
+    before = InspectionLine.objects.filter(
+        inspection__retailer__in=shops,
+        inspection__visited_on__gte=week_start - dt.timedelta(weeks=max(policy.window_weeks, RECENT_WEEKS)),
+        inspection__visited_on__lt=week_start,
+    )
+    checks = inspection_checks(before, policy=policy)
+    if checks.empty:
+        return retailer_weights(shops, set(), set())
+    in_window = checks[checks["visited_on"] >= week_start - dt.timedelta(weeks=policy.window_weeks)]
+    standing = standings(in_window, repeat_violations=policy.repeat_violations) if not in_window.empty else None
+    violators = set() if standing is None else set(standing.index[standing["repeat_violator"]])
+    recent = set(checks.loc[checks["visited_on"] >= week_start - dt.timedelta(weeks=RECENT_WEEKS), "retailer"])
+    return retailer_weights(shops, violators, recent)
+
+
 def inspection_list(*, manager, on: dt.date) -> list[PlannedVisit]:
     """The manager's inspection list for the week holding `on`."""
     policy = compliance_policy()
     week_start = cycle_monday(on)
     shops = list(Retailer.objects.filter(manager=manager, status=RetailerStatus.ACTIVE).values_list("pk", flat=True))
-    violators = set(
-        ComplianceStanding.objects.filter(retailer__in=shops, repeat_violator=True).values_list(
-            "retailer_id", flat=True
-        )
-    )
-    recent = set(
-        Inspection.objects.filter(
-            retailer__in=shops,
-            visited_on__gte=week_start - dt.timedelta(weeks=RECENT_WEEKS),
-            visited_on__lt=week_start,
-        ).values_list("retailer_id", flat=True)
-    )
     chosen = weighted_sample(
-        shops, retailer_weights(shops, violators, recent), policy.retailers_per_week,
+        shops, shop_weights(shops, week_start, policy), policy.retailers_per_week,
         seed=manager.pk * 7_919 + week_start.toordinal(),
     )  # fmt: skip
     done = set(

@@ -32,8 +32,13 @@ def sample_products(
 
 
 def retailer_weights(retailer_ids: list[int], repeat_violators: set[int], recently_inspected: set[int]) -> list[float]:
+    """Repeat violators weigh REPEAT_VIOLATOR_WEIGHT (followed up however recently visited); other
+    shops inspected lately RECENTLY_INSPECTED_WEIGHT; the rest 1."""
     return [
-        (REPEAT_VIOLATOR_WEIGHT if r in repeat_violators else 1.0)
-        * (RECENTLY_INSPECTED_WEIGHT if r in recently_inspected else 1.0)
+        REPEAT_VIOLATOR_WEIGHT
+        if r in repeat_violators
+        else RECENTLY_INSPECTED_WEIGHT
+        if r in recently_inspected
+        else 1.0
         for r in retailer_ids
     ]

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from orders.calendar import cycle_monday
 from orders.models import Order
 from pricing.inspections import inspection_record
-from pricing.models import CompliancePolicy, ComplianceStanding, Product, ProductPrice
-from pricing.planning import inspection_list
+from pricing.models import CompliancePolicy, Product, ProductPrice
+from pricing.planning import inspection_list, shop_weights, visit_products
 from pricing.sampling import retailer_weights, weighted_sample
 from pricing.tags import tag_products, tags_on
 from retailers.models import Retailer
@@ -62,33 +62,34 @@ def test_the_list_products_come_from_what_the_shop_ordered(city, manager1):
         assert {p.pk for p in visit.products} <= ordered
 
 
-def test_the_list_page_shows_the_week_and_repeat_violators_weigh_more(client, city, manager1):
+def test_the_list_page_shows_the_week_and_weights_come_from_earlier_inspections(client, city, manager1):
     CompliancePolicy.objects.update_or_create(pk=1, defaults={"retailers_per_week": 4})
     client.force_login(manager1)
     page = client.get(reverse("inspections:retailers")).content.decode()
     for visit in inspection_list(manager=manager1, on=city):
         assert visit.retailer.customer_code in page
-    shops = list(Retailer.objects.filter(manager=manager1, status="active").values_list("pk", flat=True))
-    violators = shops[:5]
-    ComplianceStanding.objects.bulk_create(
-        ComplianceStanding(
-            retailer_id=r,
-            as_of=city,
-            inspections=2,
-            violating_inspections=2,
-            lines=10,
-            compliant_lines=0,
-            compliance_rate=0.0,
-            repeat_violator=True,
+    shops = list(Retailer.objects.filter(manager=manager1, status="active").order_by("pk").values_list("pk", flat=True))
+    violator, visited, later = (Retailer.objects.get(pk=pk) for pk in shops[:3])
+    week = cycle_monday(city)
+
+    def inspect(retailer, day, *, tagged):
+        products = visit_products(retailer, cycle_monday(day))
+        inspection_record(
+            inspector=manager1, retailer=retailer, visited_on=day, kind="open",
+            lines=[{"product": p.code, "tag_present": tagged, "tag_price": str(p.retail_price) if tagged else ""}
+                   for p in products],
         )  # fmt: skip
-        for r in violators
-    )
-    hits = 0
-    for weeks in range(30):
-        chosen = {v.retailer.pk for v in inspection_list(manager=manager1, on=city + dt.timedelta(weeks=weeks))}
-        hits += len(chosen & set(violators))
-    share = hits / (30 * 4)
-    assert share > 1.5 * len(violators) / len(shops)
+
+    inspect(violator, week - dt.timedelta(weeks=6), tagged=False)
+    inspect(violator, week - dt.timedelta(weeks=2), tagged=False)
+    inspect(visited, week - dt.timedelta(weeks=1), tagged=True)
+    inspect(later, week, tagged=False)  # this week's visits do not change this week's draw
+    policy = CompliancePolicy.objects.get()
+    weights = dict(zip(shops, shop_weights(shops, week, policy), strict=True))
+    assert weights[violator.pk] == 2.0  # a repeat violator, followed up although visited lately
+    assert weights[visited.pk] == 0.25  # visited lately and compliant
+    assert weights[later.pk] == 1.0
+    assert set(weights.values()) == {2.0, 0.25, 1.0}
 
 
 def test_tag_sheet_shows_the_shops_products_at_the_guide_price_of_the_day(client, city, manager1, shop):
