@@ -3,8 +3,7 @@
 
 The list is drawn from seeds of the manager and the week, and weighted from the inspections before
 the week began (`shop_weights`), so it stays the same all week; a visit is done once an inspection
-of the shop is recorded
-that week."""
+of the shop is recorded that week."""
 
 from __future__ import annotations
 
