@@ -1,4 +1,7 @@
-"""Recording a price-tag inspection: every line is checked first; one bad line and nothing is written."""
+"""Recording a price-tag inspection: every line is checked first; one bad line and nothing is written.
+
+A line may also carry the cartons the inspector counted in stock (a stock count, source "customer
+manager's count", that tonight's inventory advice starts from) and a photo of the tag."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from core.exceptions import AccessDenied, InvalidInput, RowError
+from inventory.models import StockCount, StockSource
 from retailers.models import Retailer
 from retailers.selectors import retailers_visible_to
 
@@ -15,6 +19,30 @@ from .models import Inspection, InspectionKind, InspectionLine, Product
 from .selectors import retail_prices_on
 
 PRICE_FIELDS = ("tag_price", "price_carton", "price_pack")
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+
+
+def _stock(value, row: int, errors: list[RowError]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        cartons = int(str(value))
+    except ValueError:
+        errors.append(RowError(row, "stock", str(value), "not a whole number of cartons"))
+        return None
+    if cartons < 0:
+        errors.append(RowError(row, "stock", str(value), "a stock count cannot be negative"))
+    return cartons
+
+
+def _photo(photo, row: int, errors: list[RowError]):
+    if photo is None:
+        return None
+    if not (getattr(photo, "content_type", "") or "").startswith("image/"):
+        errors.append(RowError(row, "photo", photo.name, "not an image"))
+    elif photo.size > PHOTO_MAX_BYTES:
+        errors.append(RowError(row, "photo", photo.name, f"larger than {PHOTO_MAX_BYTES // (1024 * 1024)} MB"))
+    return photo
 
 
 def _price(value, row: int, column: str, errors: list[RowError]) -> Decimal | None:
@@ -36,7 +64,8 @@ def _price(value, row: int, column: str, errors: list[RowError]) -> Decimal | No
 def inspection_record(
     *, inspector, retailer: Retailer, visited_on: dt.date, kind: str, lines: list[dict], notes: str = ""
 ) -> Inspection:
-    """`lines`: dicts with product (code), tag_present, tag_price, price_carton, price_pack (row 1 = the first).
+    """`lines`: dicts with product (code), tag_present, tag_price, price_carton, price_pack and,
+    optionally, stock (cartons counted) and photo (an uploaded image); row 1 = the first.
 
     The inspector must be allowed to see the retailer (its customer manager, or a supervisor)."""
     if not retailers_visible_to(user=inspector).filter(pk=retailer.pk).exists():
@@ -60,26 +89,29 @@ def inspection_record(
         seen.add(code)
         tag_present = bool(line.get("tag_present"))
         prices = {f: _price(line.get(f), row, f, errors) for f in PRICE_FIELDS}
+        stock, photo = _stock(line.get("stock"), row, errors), _photo(line.get("photo"), row, errors)
         if tag_present and prices["tag_price"] is None:
             errors.append(RowError(row, "tag_price", "", "the tag is there: its price is needed"))
         if product is not None and product.pk not in guides:
             errors.append(RowError(row, "product", code, f"no price in force on {visited_on}"))
-        clean.append((product, tag_present, prices))
+        clean.append((product, tag_present, prices, stock, photo))
     if errors:
         raise InvalidInput(errors)
     inspection = Inspection.objects.create(
         retailer=retailer, inspector=inspector, visited_on=visited_on, kind=kind, notes=notes
     )
-    InspectionLine.objects.bulk_create(
-        InspectionLine(
-            inspection=inspection,
-            product=product,
-            guide_price=guides[product.pk],
-            tag_present=tag_present,
-            tag_price=prices["tag_price"] if tag_present else None,
-            price_carton=prices["price_carton"],
+    for product, tag_present, prices, stock, photo in clean:
+        line = InspectionLine(
+            inspection=inspection, product=product, guide_price=guides[product.pk], tag_present=tag_present,
+            tag_price=prices["tag_price"] if tag_present else None, price_carton=prices["price_carton"],
             price_pack=prices["price_pack"],
         )  # fmt: skip
-        for product, tag_present, prices in clean
-    )
+        if photo is not None:
+            line.photo.save(photo.name, photo, save=False)
+        line.save()
+        if stock is not None:
+            StockCount.objects.create(
+                retailer=retailer, product=product, counted_on=visited_on, cartons=stock,
+                source=StockSource.MANAGER, recorded_by=inspector,
+            )  # fmt: skip
     return inspection

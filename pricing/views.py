@@ -63,6 +63,8 @@ def inspect(request, retailer_pk: int):
                 "product": p.code,
                 "tag_present": request.POST.get(f"tag_present_{p.pk}") == "on",
                 **{f: request.POST.get(f"{f}_{p.pk}", "").strip() for f in PRICE_FIELDS},
+                "stock": request.POST.get(f"stock_{p.pk}", "").strip(),
+                "photo": request.FILES.get(f"photo_{p.pk}"),
             }
             for p in products
         ]

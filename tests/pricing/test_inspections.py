@@ -85,3 +85,48 @@ def test_the_retailers_compliance_follows_its_inspections(manager_a, retailer_of
     out = figures(inspection_checks(InspectionLine.objects.all()), ["retailer"]).loc[retailer_of_a.pk]
     assert out["tag_rate"] == 0.5
     assert out["below_guide"] == 1
+
+
+def test_a_visit_also_records_stock_counts_and_tag_photos(manager_a, retailer_of_a, products, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inventory.models import StockCount, StockSource
+
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("tag.jpg", b"\xff\xd8\xff\xe0 fake jpeg", content_type="image/jpeg")
+    inspection = inspection_record(
+        inspector=manager_a, retailer=retailer_of_a, visited_on=DAY, kind="open",
+        lines=[
+            {"product": "P1", "tag_present": True, "tag_price": "200", "stock": "7", "photo": photo},
+            {"product": "P2", "tag_present": False, "stock": ""},
+        ],
+    )  # fmt: skip
+    count = StockCount.objects.get()
+    assert (count.retailer, count.product.code, count.cartons, count.counted_on) == (retailer_of_a, "P1", 7, DAY)
+    assert (count.source, count.recorded_by) == (StockSource.MANAGER, manager_a)
+    line = inspection.lines.get(product__code="P1")
+    assert line.photo.name.startswith("inspections/")
+    assert (tmp_path / line.photo.name).read_bytes() == b"\xff\xd8\xff\xe0 fake jpeg"
+
+
+def test_a_bad_stock_count_or_photo_writes_nothing(manager_a, retailer_of_a, products, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inventory.models import StockCount
+
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(InvalidInput) as caught:
+        inspection_record(
+            inspector=manager_a, retailer=retailer_of_a, visited_on=DAY, kind="open",
+            lines=[
+                {"product": "P1", "tag_present": False, "stock": "-2"},
+                {"product": "P2", "tag_present": False, "stock": "3",
+                 "photo": SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")},
+            ],
+        )  # fmt: skip
+    problems = {(e.row, e.column, e.reason) for e in caught.value.errors}
+    assert (1, "stock", "a stock count cannot be negative") in problems
+    assert (2, "photo", "not an image") in problems
+    assert not Inspection.objects.exists()
+    assert not StockCount.objects.exists()
+    assert not list(tmp_path.rglob("*.*"))
