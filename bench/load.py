@@ -3,7 +3,7 @@ retailers each fetching their own quotas: the API ≥ 800 requests/s and the pho
 requests/s, p99 under 100 ms at 50 concurrent clients, no errors.
 
     .venv/bin/python bench/load.py [--retailers 50000] [--products 60] [--logins 5000]
-                                   [--connections 50] [--seconds 20] [--workers 4]
+                                   [--connections 50] [--seconds 20] [--workers 3]
 
 Needs `wrk` (Debian: apt-get install wrk). Setup, not timed: the registry and catalogue, a
 supply plan for this week's cycle computed and published, `--logins` retailers with a login,
@@ -162,7 +162,8 @@ def main() -> None:
     parser.add_argument("--logins", type=int, default=5_000)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=4)
+    # 3 did best on this 2-core machine, which also runs wrk, PostgreSQL and Redis (docs/benchmarks.md)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards (bench_load)")
