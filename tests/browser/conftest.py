@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from demo.services import DEMO_PASSWORD
 from tests.conftest import ROOT
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -55,3 +56,11 @@ def screenshot():
         return path
 
     return take
+
+
+def staff_login(page, base_url: str, username: str, next_path: str = "/admin/") -> None:
+    """Log a demo supervisor or customer manager in through the admin login form."""
+    page.goto(f"{base_url}/admin/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("input[type=submit]")

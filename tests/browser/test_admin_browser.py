@@ -2,8 +2,9 @@ import datetime as dt
 
 import pytest
 
-from demo.services import DEMO_PASSWORD, demo_city_create
+from demo.services import demo_city_create
 from retailers.models import Retailer
+from tests.browser.conftest import staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -11,10 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_manager_logs_in_and_sees_only_own_retailers_in_chinese(live_server, desktop_page, screenshot):
     demo_city_create(retailers=200, products=20, weeks=2, seed=11, today=dt.date(2026, 11, 22))
     page = desktop_page
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "manager1")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
+    staff_login(page, live_server.url, "manager1")
     page.wait_for_selector("#site-name")
     assert "零售户经营指导服务" in page.inner_text("#site-name")
     screenshot(page, "admin-index-manager")

@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
-from demo.services import DEMO_PASSWORD, demo_city_create
+from demo.services import demo_city_create
 from retailers.classification.services import classification_run
 from retailers.models import Retailer
+from tests.browser.conftest import staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -13,10 +14,7 @@ def test_supervisor_publishes_a_rerating_and_reads_an_explanation(live_server, d
     demo_city_create(retailers=300, products=20, weeks=14, seed=4, today=dt.date(2026, 11, 22))
     proposal = classification_run(as_of=dt.date(2026, 11, 22))
     page = desktop_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "supervisor")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
+    staff_login(page, live_server.url, "supervisor")
     page.goto(f"{live_server.url}/admin/retailers/tierproposal/{proposal.pk}/change/")
     assert "各档汇总" in page.content()
     screenshot(page, "tier-proposal")

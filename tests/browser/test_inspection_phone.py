@@ -5,9 +5,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from demo.services import DEMO_PASSWORD, demo_city_create
+from demo.services import demo_city_create
 from orders.calendar import cycle_monday
 from pricing.planning import inspection_list, visit_products
+from tests.browser.conftest import staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,10 +23,7 @@ def test_manager_records_an_inspection_on_a_phone(live_server, phone_page, scree
     assert [p.pk for p in products] == [p.pk for p in planned[-1].products]
 
     page = phone_page
-    page.goto(f"{live_server.url}/admin/login/?next=/m/inspections/")
-    page.fill("#id_username", "manager1")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
+    staff_login(page, live_server.url, "manager1", next_path="/m/inspections/")
     page.wait_for_selector("text=本周检查名单")
     assert "已检查 0 / 20 户" in page.inner_text("main")
     screenshot(page, "manager-phone-inspection-list")

@@ -5,9 +5,10 @@ a budget. Screenshots go to artifacts/screenshots/."""
 import pytest
 from django.utils import timezone
 
-from demo.services import DEMO_PASSWORD, demo_city_create, demo_first_rerating, demo_quotas_publish
+from demo.services import demo_city_create, demo_first_rerating, demo_quotas_publish
 from profitability.services import profit_figures_nightly
 from retailers.models import Retailer
+from tests.browser.conftest import staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -21,10 +22,7 @@ def test_manager_opens_the_workspace_and_a_retailers_report(live_server, desktop
     own = Retailer.objects.filter(manager__username="manager1", status="active")
 
     page = desktop_page
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "manager1")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
+    staff_login(page, live_server.url, "manager1")
     page.click("#workspace-nav >> text=我的零售户经营")
     page.wait_for_selector("#table-workspace")
     assert page.inner_text("#retailer-count") == str(own.count())
