@@ -11,16 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from orders.calendar import cycle_monday
-from orders.models import Order
 from retailers.models import Retailer
 from retailers.vocabulary import RetailerStatus
 
 from .compliance import standings
-from .models import CompliancePolicy, Inspection, InspectionLine, Lifecycle, Product
+from .models import CompliancePolicy, Inspection, InspectionLine, Product
 from .sampling import RECENT_WEEKS, retailer_weights, sample_products, weighted_sample
 from .selectors import compliance_policy, inspection_checks
-
-PRODUCT_WEEKS = 8  # the products a shop ordered in this many weeks are what it has on display
+from .tags import tag_products
 
 
 @dataclass
@@ -31,17 +29,10 @@ class PlannedVisit:
 
 
 def visit_products(retailer: Retailer, week_start: dt.date, policy: CompliancePolicy | None = None) -> list[Product]:
-    """The products to check in this shop this week: from what it ordered lately (else every product on sale)."""
+    """The products to check in this shop this week: from what it sells (`tags.tag_products`: what it
+    ordered lately, else every product on sale)."""
     policy = policy or compliance_policy()
-    on_sale = Product.objects.exclude(lifecycle=Lifecycle.WITHDRAWN)
-    ordered = set(
-        Order.objects.filter(
-            retailer=retailer, cycle__starts_on__gte=week_start - dt.timedelta(weeks=PRODUCT_WEEKS)
-        ).values_list("product_id", flat=True)
-    )
-    candidates = list(on_sale.filter(pk__in=ordered).values_list("pk", "is_scarce")) or list(
-        on_sale.values_list("pk", "is_scarce")
-    )
+    candidates = [(p.pk, p.is_scarce) for p in tag_products(retailer, week_start)]
     chosen = sample_products(
         [p for p, _ in candidates],
         [s for _, s in candidates],
