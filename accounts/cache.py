@@ -2,11 +2,20 @@
 
 A retailer's phone asks for its quotas far more often than anyone edits a login, so the user
 row and the token → user mapping are kept in the cache for USER_TTL and dropped at once when the
-user is saved or deleted or the token is deleted (password reset revokes tokens)."""
+user is saved or deleted or the token is deleted (password reset revokes tokens).
+
+A view that needs more from the cache than the user reads it all in one round trip: by token
+(`user_by_token(also=...)`), or for a session with `read_ahead`, which Django's lazy
+`request.user` then draws on."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
+
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -15,8 +24,31 @@ from rest_framework.authtoken.models import Token
 USER_TTL = 5 * 60  # seconds
 
 
-def _user_key(user_id) -> str:
+_read_ahead: ContextVar[Mapping[str, object]] = ContextVar("accounts_read_ahead", default=MappingProxyType({}))
+
+
+def user_key(user_id) -> str:
     return f"accounts:user:{user_id}"
+
+
+def session_user_id(request) -> str | None:
+    """The user id a session names (not yet checked: `request.user` checks it)."""
+    return request.session.get(SESSION_KEY)
+
+
+@contextmanager
+def read_ahead(request, also: Sequence[str]) -> Iterator[dict]:
+    """Read the session's user and the cache keys `also` in one cache round trip. Inside the
+    block, `request.user` takes the user from what was read (Django still checks the session
+    against it); yields what was found of `also`."""
+    user_id = session_user_id(request)
+    keys = [*also, user_key(user_id)] if user_id is not None else list(also)
+    found = cache.get_many(keys) if keys else {}
+    token = _read_ahead.set(found)
+    try:
+        yield found
+    finally:
+        _read_ahead.reset(token)
 
 
 def _token_key(key: str) -> str:
@@ -24,8 +56,8 @@ def _token_key(key: str) -> str:
 
 
 def user_by_id(user_id):
-    key = _user_key(user_id)
-    user = cache.get(key)
+    key = user_key(user_id)
+    user = _read_ahead.get().get(key) or cache.get(key)
     if user is None:
         user = get_user_model()._default_manager.filter(pk=user_id).first()
         if user is not None:
@@ -50,7 +82,7 @@ def user_by_token(token_key: str, *, also: list[str] | tuple[str, ...] = ()) -> 
 
 @receiver([post_save, post_delete], sender=get_user_model())
 def _forget_user(sender, instance, **kwargs) -> None:
-    keys = [_user_key(instance.pk)]
+    keys = [user_key(instance.pk)]
     keys += [_token_key(k) for k in Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)]
     cache.delete_many(keys)
 

@@ -22,11 +22,21 @@ def psql(sql: str) -> None:
     subprocess.run(["psql", f"{PG}/test", "-qc", sql], check=True)
 
 
+def database_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/test") as connection:
+        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
 @contextlib.contextmanager
-def fresh_database(name: str, keep: bool = False):
-    """Create an empty PostgreSQL database, point Django at it, migrate; drop it afterwards."""
-    psql(f"DROP DATABASE IF EXISTS {name}")
-    psql(f"CREATE DATABASE {name}")
+def fresh_database(name: str, keep: bool = False, reuse: bool = False):
+    """Create an empty PostgreSQL database, point Django at it, migrate; drop it afterwards.
+    `reuse`: take the database as a kept earlier run left it, if there is one (and keep it)."""
+    keep = keep or reuse
+    if not (reuse and database_exists(name)):
+        psql(f"DROP DATABASE IF EXISTS {name}")
+        psql(f"CREATE DATABASE {name}")
     os.environ["DATABASE_URL"] = f"{PG}/{name}"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "distribution.settings")

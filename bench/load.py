@@ -3,7 +3,7 @@ retailers each fetching their own quotas: the API ≥ 800 requests/s and the pho
 requests/s, p99 under 100 ms at 50 concurrent clients, no errors.
 
     .venv/bin/python bench/load.py [--retailers 50000] [--products 60] [--logins 5000]
-                                   [--connections 50] [--seconds 20] [--workers 3]
+                                   [--connections 50] [--seconds 20] [--workers 3] [--keep] [--reuse] [--only api]
 
 Needs `wrk` (Debian: apt-get install wrk). Setup, not timed: the registry and catalogue, a
 supply plan for this week's cycle computed and published, `--logins` retailers with a login,
@@ -11,7 +11,8 @@ an API token and a session each. Then wrk drives `--connections` keep-alive clie
 request as a random one of those retailers (a Lua script picks the token or session cookie), first
 against `/api/v1/me/quotas/`, then against the phone page `/m/`. The first pass asks for every login
 once (4 at a time) so each payload or page is built and cached; the figures are from a second,
-timed pass. Redis is the cache (CACHE_URL), as in production; sessions are signed cookies.
+timed pass. Redis is the cache (CACHE_URL), as in production; sessions are signed cookies, and
+each phone also sends the CSRF cookie a browser keeps from its first page.
 """
 
 from __future__ import annotations
@@ -54,8 +55,6 @@ end
 
 def setup(retailers: int, products: int, logins: int) -> tuple[list[str], list[str]]:
     import numpy as np
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.signed_cookies import SessionStore
     from django.db import transaction
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
@@ -100,20 +99,34 @@ def setup(retailers: int, products: int, logins: int) -> tuple[list[str], list[s
     )
     for (pk, _), user in zip(shops, users, strict=True):
         Retailer.objects.filter(pk=pk).update(user=user)
-    tokens = [t.key for t in Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users)]
-    sessions = []
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "accounts.backends.RoleBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.save()  # signed cookies: the key is the signed session itself
-        sessions.append(store.session_key)
+    Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users)
     print(
         f"setup: {retailers:,} retailers, {products} products published in cycle {cycle}, "
         f"{len(users):,} retailer logins, in {time.perf_counter() - started:.1f} s (not timed)",
         flush=True,
     )
+    return retailer_logins()
+
+
+def retailer_logins() -> tuple[list[str], list[str]]:
+    """Each retailer login's API token, and its phone's cookies: a signed-cookie session and the
+    CSRF cookie a browser keeps from its first page."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
+    from rest_framework.authtoken.models import Token
+
+    tokens, sessions = [], []
+    for token in Token.objects.filter(user__role="retailer").select_related("user").order_by("user_id"):
+        store = SessionStore()
+        store[SESSION_KEY] = str(token.user.pk)
+        store[BACKEND_SESSION_KEY] = "accounts.backends.RoleBackend"
+        store[HASH_SESSION_KEY] = token.user.get_session_auth_hash()
+        store.save()  # signed cookies: the key is the signed session itself
+        tokens.append(token.key)
+        csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+        sessions.append(f"{store.session_key}; csrftoken={csrf}")
     return tokens, sessions
 
 
@@ -167,14 +180,24 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards (bench_load)")
+    parser.add_argument("--reuse", action="store_true", help="take the kept bench database as it is (skips setup)")
+    parser.add_argument("--only", help="only the endpoints whose path holds this (api, /m/)")
     args = parser.parse_args()
     if subprocess.run(["which", "wrk"], capture_output=True).returncode:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     os.environ["CACHE_URL"] = REDIS
     subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], check=True, capture_output=True)
     name = "bench_load"
-    with fresh_database(name, keep=args.keep):
-        tokens, sessions = setup(args.retailers, args.products, args.logins)
+    with fresh_database(name, keep=args.keep, reuse=args.reuse):
+        tokens, sessions = retailer_logins() if args.reuse else ([], [])
+        if not tokens:
+            tokens, sessions = setup(args.retailers, args.products, args.logins)
+        else:  # the cache was emptied above: warm the quotas as publishing did
+            from allocation.models import AllocationRun
+            from allocation.selectors import retailer_quotas_warm
+
+            retailer_quotas_warm(allocation=AllocationRun.objects.get(is_published=True))
+            print(f"setup: reused the kept database {name} ({len(tokens):,} retailer logins)", flush=True)
         from django.db import connections
 
         connections.close_all()
@@ -209,6 +232,8 @@ def main() -> None:
                 ("page /m/", "/m/", "Cookie", "sessionid=", sessions),
             ]
             for label, path, header, prefix, creds in cases:
+                if args.only and args.only not in path:
+                    continue
                 probe = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={header: prefix + creds[0]})
                 with urllib.request.urlopen(probe, timeout=30) as answer:  # noqa: S310
                     body = answer.read()

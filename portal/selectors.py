@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TypeVar
 
 from django.conf import settings
@@ -68,13 +69,32 @@ SHEET_FORMAT = 2  # bumped when what a sheet caches changes shape (2: the API ca
 
 
 def _sheet_key(kind: str, allocation_id: int, owner: str, language: str) -> str:
-    """`owner`: "u<user id>" (a session), or "t<token>" for the API, so a token request reads its
-    user and its sheet in one cache round trip (`sheet_prefetch_keys`)."""
+    """`owner`: "u<user id>" (a session), or "t<token>" for the API, so a request reads its user
+    and its sheet in one cache round trip (`visit_keys`, `sheet_prefetch_keys`)."""
     return f"portal:{kind}:f{SHEET_FORMAT}:{allocation_id}:{owner}:{language}"
 
 
-def _retailer_key(user_id: int) -> str:
+def _retailer_key(user_id) -> str:
     return f"portal:retailer:{user_id}"
+
+
+def _sheet_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> dict[str, str]:
+    """kind → the cache key of the owner's sheet of that kind today (none before a run is published)."""
+    _cycle, allocation_id = _current(today)
+    language = get_language()
+    return {kind: _sheet_key(kind, allocation_id, owner, language) for kind in kinds} if allocation_id else {}
+
+
+def visit_keys(user_id, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
+    """The cache keys a session's visit reads: the shop and its sheets of `kinds` today. The page
+    reads them with the session's user, in one round trip (`accounts.cache.read_ahead`)."""
+    return [_retailer_key(user_id), *_sheet_keys(f"u{user_id}", today, kinds).values()]
+
+
+def sheet_prefetch_keys(token: str, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
+    """The cache keys of a token's sheets today: the API's token authentication reads them with the
+    token's user, in one round trip."""
+    return list(_sheet_keys(f"t{token}", today, kinds).values())
 
 
 @dataclass
@@ -86,35 +106,24 @@ class Visit:
     allocation_id: int | None
     sheets: dict[str, object]  # kind → the cached sheet, where cached
     owner: str = ""
-    _retailer: Retailer | None = None
-    _retailer_read: bool = False
+    found: dict[str, object] = field(default_factory=dict)  # what was read from the cache
 
-    @property
+    @cached_property
     def retailer(self) -> Retailer | None:
-        """The shop behind the login, read (cache, then database) on first use."""
-        if not self._retailer_read:
-            self._retailer, self._retailer_read = _retailer_of_user(self.user_id), True
-        return self._retailer
+        """The shop behind the login: from what was read, else the cache, else the database."""
+        return _retailer_of_user(self.user_id, self.found)
 
 
-def _retailer_of_user(user_id: int | None, found: dict | None = None) -> Retailer | None:
+def _retailer_of_user(user_id: int | None, found: dict) -> Retailer | None:
     if user_id is None:
         return None
     key = _retailer_key(user_id)
-    retailer = (found or {}).get(key) or cache.get(key)
+    retailer = found.get(key) or cache.get(key)
     if retailer is None:
         retailer = Retailer.objects.filter(user_id=user_id).first()
         if retailer is not None:
             cache.set(key, retailer, SHEET_TTL)
     return retailer
-
-
-def sheet_prefetch_keys(token: str, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
-    """The cache keys of a token's sheets today: the API's token authentication reads them with the
-    token's user, in one round trip."""
-    _cycle, allocation_id = _current(today)
-    language = get_language()
-    return [_sheet_key(kind, allocation_id, f"t{token}", language) for kind in kinds] if allocation_id else []
 
 
 def portal_visit(
@@ -124,19 +133,17 @@ def portal_visit(
     `kinds` (per token when the request came with one; from `prefetched` where read already)."""
     cycle, allocation_id = _current(today)
     if user is None or not user.is_authenticated or getattr(user, "role", None) != "retailer":
-        return Visit(None, cycle, allocation_id, {}, _retailer_read=True)
+        return Visit(None, cycle, allocation_id, {})
     owner = f"t{token}" if token else f"u{user.pk}"
-    language = get_language()
-    sheet_keys = {kind: _sheet_key(kind, allocation_id, owner, language) for kind in kinds if allocation_id}
+    sheet_keys = _sheet_keys(owner, today, kinds)
     found = dict(prefetched or {})
-    missing = [key for key in sheet_keys.values() if key not in found]
-    if missing or not sheet_keys:  # read the shop with what is missing (a page always needs the shop)
-        found.update(cache.get_many([_retailer_key(user.pk), *missing]))
-        visit = Visit(user.pk, cycle, allocation_id, {}, owner, _retailer_of_user(user.pk, found), True)
-    else:
-        visit = Visit(user.pk, cycle, allocation_id, {}, owner)
-    visit.sheets = {kind: found[key] for kind, key in sheet_keys.items() if key in found}
-    return visit
+    wanted = [key for key in sheet_keys.values() if key not in found]
+    if (wanted or not sheet_keys) and _retailer_key(user.pk) not in found:
+        wanted.append(_retailer_key(user.pk))  # read the shop with what is missing (a page always needs it)
+    if wanted:
+        found.update(cache.get_many(wanted))
+    sheets = {kind: found[key] for kind, key in sheet_keys.items() if key in found}
+    return Visit(user.pk, cycle, allocation_id, sheets, owner, found)
 
 
 def cached_sheet(
@@ -238,6 +245,13 @@ class OrderWindow:
     order_day: dt.date | None  # the retailer's own order day in this cycle
     orders_this_cycle: bool
     time_left: dt.timedelta | None  # until the end of ordering (the order day, else the window's last day)
+
+    @property
+    def left(self) -> tuple[int, int] | None:
+        """The time left in whole days and hours, rounded down, as the page shows it."""
+        if self.time_left is None:
+            return None
+        return self.time_left.days, self.time_left.seconds // 3600
 
 
 def order_window(*, retailer: Retailer, cycle: OrderCycle, now: dt.datetime | None = None) -> OrderWindow:

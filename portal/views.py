@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from accounts.cache import read_ahead, session_user_id
 from inventory.models import StockSource
 from inventory.selectors import retailer_advice, retailer_structure
 from inventory.services import stock_count_record
@@ -29,18 +30,28 @@ from .forms import LicenseLoginForm, StockReportForm
 
 
 def retailer_page(view):
-    """Logged in as a retailer; managers and supervisors go to the admin, anyone else gets 403."""
+    """Logged in as a retailer; managers and supervisors go to the admin, anyone else gets 403.
+
+    The session's user, the shop and the view's cached `sheets` are read in one cache round trip."""
+    kinds = getattr(view, "sheets", ())
 
     @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        request.visit = selectors.portal_visit(request.user, timezone.localdate(), kinds=getattr(view, "sheets", ()))
+    def checked(request, today, found, *args, **kwargs):
+        request.visit = selectors.portal_visit(request.user, today, kinds=kinds, prefetched=found)
         retailer = request.visit.retailer
         if retailer is None:
             if request.user.is_staff:
                 return redirect("admin:index")
             raise PermissionDenied
         return view(request, retailer, *args, **kwargs)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        today = timezone.localdate()
+        user_id = session_user_id(request)
+        keys = selectors.visit_keys(user_id, today, kinds) if user_id is not None else []
+        with read_ahead(request, keys) as found:
+            return checked(request, today, found, *args, **kwargs)
 
     return wrapper
 

@@ -44,3 +44,28 @@ def other_shop(manager2):
     retailer.password = retailer_login_reset(retailer=retailer, actor=manager2)
     retailer.refresh_from_db()
     return retailer
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The shared cache's read calls from here on, one entry (method, keys) per round trip (the
+    local-memory cache used in tests makes `get_many` of `get`s; those count as one)."""
+    from django.core.cache import caches
+
+    shared = caches["default"]
+    calls: list[tuple[str, list]] = []
+    depth = [0]
+    for name in ("get", "get_many", "has_key", "get_or_set"):
+        original = getattr(shared, name)
+
+        def counted(key, *args, _name=name, _original=original, **kwargs):
+            if not depth[0]:
+                calls.append((_name, list(key) if _name == "get_many" else [key]))
+            depth[0] += 1
+            try:
+                return _original(key, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(shared, name, counted)
+    return calls

@@ -148,7 +148,7 @@ def test_a_deactivated_login_is_refused_at_once(client, shop):
 
 
 def test_the_api_sheet_by_token_is_read_warm_in_one_cache_trip_and_an_exception_refreshes_it(
-    client, shop, city, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    client, shop, city, django_assert_max_num_queries, django_capture_on_commit_callbacks, cache_reads
 ):
     from django.contrib.auth import get_user_model
 
@@ -158,8 +158,10 @@ def test_the_api_sheet_by_token_is_read_warm_in_one_cache_trip_and_an_exception_
     headers = {"Authorization": f"Token {token}"}
     url = reverse("api-me-quotas")
     first = client.get(url, headers=headers).json()
+    cache_reads.clear()
     with django_assert_max_num_queries(0):
         assert client.get(url, headers=headers).json() == first
+    assert [name for name, _keys in cache_reads] == ["get_many"]
     cycle = current_cycle(city)
     line = next(q for q in first["quotas"] if q["quota"] > 0)
     product = cycle.supply_plan.get(product__code=line["product_code"]).product

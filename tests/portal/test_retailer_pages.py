@@ -162,3 +162,20 @@ def test_retailer_reports_stock_and_reads_tonights_advice(client, shop, city):
     assert product.name in page
     assert "您每条可赚" not in page  # the stock page, not the quota page
     assert "库存" in page
+
+
+def test_a_warm_quota_page_reads_the_user_shop_and_sheet_in_one_cache_trip(
+    client, shop, django_assert_max_num_queries, cache_reads
+):
+    client.force_login(shop.user)
+    first = client.get(reverse("portal:home")).content.decode()
+    cache_reads.clear()
+    with django_assert_max_num_queries(0):
+        again = client.get(reverse("portal:home")).content.decode()
+    assert [name for name, _keys in cache_reads] == ["get_many"]
+    keys = cache_reads[0][1]
+    assert f"accounts:user:{shop.user.pk}" in keys
+    assert f"portal:retailer:{shop.user.pk}" in keys
+    assert any(key.startswith("portal:page:") for key in keys)
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert csrf.sub("", again) == csrf.sub("", first)
