@@ -18,7 +18,7 @@ from .compliance import standings
 from .models import CompliancePolicy, Inspection, InspectionLine, Product
 from .sampling import RECENT_WEEKS, retailer_weights, sample_products, weighted_sample
 from .selectors import compliance_policy, inspection_checks
-from .tags import tag_products
+from .tags import shops_products, tag_products
 
 
 @dataclass
@@ -28,19 +28,23 @@ class PlannedVisit:
     done: bool
 
 
-def visit_products(retailer: Retailer, week_start: dt.date, policy: CompliancePolicy | None = None) -> list[Product]:
-    """The products to check in this shop this week: from what it sells (`tags.tag_products`: what it
-    ordered lately, else every product on sale)."""
+def visit_products(
+    retailer: Retailer, week_start: dt.date, policy: CompliancePolicy | None = None, sold: list[Product] | None = None
+) -> list[Product]:
+    """The products to check in this shop this week: from what it sells (`sold`, else
+    `tags.tag_products`: what it ordered lately, else every product on sale)."""
     policy = policy or compliance_policy()
-    candidates = [(p.pk, p.is_scarce) for p in tag_products(retailer, week_start)]
-    chosen = sample_products(
-        [p for p, _ in candidates],
-        [s for _, s in candidates],
-        policy.products_per_visit,
-        seed=retailer.pk * 100_003 + week_start.toordinal(),
-        scarce_weight=float(policy.scarce_weight),
+    candidates = tag_products(retailer, week_start) if sold is None else sold
+    chosen = set(
+        sample_products(
+            [p.pk for p in candidates],
+            [p.is_scarce for p in candidates],
+            policy.products_per_visit,
+            seed=retailer.pk * 100_003 + week_start.toordinal(),
+            scarce_weight=float(policy.scarce_weight),
+        )
     )
-    return list(Product.objects.filter(pk__in=chosen).order_by("code"))
+    return sorted((p for p in candidates if p.pk in chosen), key=lambda p: p.code)
 
 
 def shop_weights(shops: list[int], week_start: dt.date, policy: CompliancePolicy) -> list[float]:
@@ -76,4 +80,5 @@ def inspection_list(*, manager, on: dt.date) -> list[PlannedVisit]:
         ).values_list("retailer_id", flat=True)
     )
     retailers = Retailer.objects.filter(pk__in=chosen).order_by("route__name", "customer_code")
-    return [PlannedVisit(r, visit_products(r, week_start, policy), r.pk in done) for r in retailers]
+    sold = shops_products(chosen, week_start)
+    return [PlannedVisit(r, visit_products(r, week_start, policy, sold[r.pk]), r.pk in done) for r in retailers]

@@ -39,11 +39,23 @@ class Tag:
 def tag_products(retailer: Retailer, on: dt.date, *, every_product: bool = False) -> list[Product]:
     """What the shop sells (ordered in the last SOLD_WEEKS weeks); every product on sale when it
     ordered nothing yet or when asked."""
-    on_sale = Product.objects.exclude(lifecycle=Lifecycle.WITHDRAWN).order_by("price_band__min_wholesale_price", "code")
     if every_product:
-        return list(on_sale)
-    sold = Order.objects.filter(retailer=retailer, cycle__starts_on__gte=on - dt.timedelta(weeks=SOLD_WEEKS))
-    return list(on_sale.filter(pk__in=sold.values("product_id"))) or list(on_sale)
+        return list(_on_sale())
+    return shops_products([retailer.pk], on)[retailer.pk]
+
+
+def shops_products(retailer_ids: list[int], on: dt.date) -> dict[int, list[Product]]:
+    """`tag_products` of several shops, in two queries."""
+    on_sale = list(_on_sale())
+    sold: dict[int, set[int]] = {r: set() for r in retailer_ids}
+    recent = Order.objects.filter(retailer__in=retailer_ids, cycle__starts_on__gte=on - dt.timedelta(weeks=SOLD_WEEKS))
+    for retailer_id, product_id in recent.values_list("retailer_id", "product_id").distinct():
+        sold[retailer_id].add(product_id)
+    return {r: [p for p in on_sale if p.pk in sold[r]] or on_sale for r in retailer_ids}
+
+
+def _on_sale():
+    return Product.objects.exclude(lifecycle=Lifecycle.WITHDRAWN).order_by("price_band__min_wholesale_price", "code")
 
 
 def tags_on(products: list[Product], on: dt.date) -> list[Tag]:

@@ -51,6 +51,23 @@ def test_the_weeks_list_follows_the_policy_and_marks_visits_done(city, manager1)
     assert next(v for v in again if v.retailer.pk == visit.retailer.pk).done
 
 
+def test_the_list_costs_the_same_queries_for_6_shops_as_for_20_and_matches_each_shops_own_draw(city, manager1):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for shops in (6, 20):
+        CompliancePolicy.objects.update_or_create(pk=1, defaults={"retailers_per_week": shops, "products_per_visit": 3})
+        with CaptureQueriesContext(connection) as queries:
+            planned = inspection_list(manager=manager1, on=city)
+        counts[shops] = len(queries)
+    assert len(planned) == 20
+    assert counts[20] == counts[6]
+    week = cycle_monday(city)
+    for visit in planned:
+        assert [p.pk for p in visit.products] == [p.pk for p in visit_products(visit.retailer, week)]
+
+
 def test_the_list_products_come_from_what_the_shop_ordered(city, manager1):
     CompliancePolicy.objects.update_or_create(pk=1, defaults={"retailers_per_week": 3, "products_per_visit": 2})
     week = cycle_monday(city)
