@@ -276,7 +276,8 @@ def demo_inspections_create(
     """Price-tag inspections over the last `weeks` weeks: each manager visits `per_week` of their
     shops a week and checks a few products. Most shops comply; some miss tags or sell scarce
     products above the guide price and plentiful ones below it, so the compliance figures,
-    signals and standings have something to show."""
+    signals and standings have something to show. Recent visits also counted stock
+    (`_demo_stock_counts`)."""
     from pricing.models import Inspection, InspectionKind, InspectionLine
 
     today = today or timezone.localdate()
@@ -328,4 +329,38 @@ def demo_inspections_create(
                 )  # fmt: skip
             )
     InspectionLine.objects.bulk_create(lines, batch_size=BATCH)
-    return f"{len(visits)} demo inspections with {len(lines)} products checked"
+    counts = _demo_stock_counts(lines, today, rng)
+    return f"{len(visits)} demo inspections with {len(lines)} products checked and {counts} stock counts"
+
+
+def _demo_stock_counts(lines: list, today: dt.date, rng: np.random.Generator, weeks: int = 4) -> int:
+    """At the last `weeks` weeks' visits the manager also counted the checked products' stock:
+    mostly 0.3–3 weeks of the shop's sales, one count in seven 9–16 weeks (over-stocked, a
+    diversion alert), so tonight's advice has counts to start from and something to flag."""
+    from inventory.models import StockCount, StockSource
+    from inventory.services import SALES_WEEKS
+
+    since = today - dt.timedelta(weeks=weeks)
+    recent = [line for line in lines if line.inspection.visited_on >= since]
+    if not recent:
+        return 0
+    sales_from = cycle_monday(today) - dt.timedelta(weeks=SALES_WEEKS)
+    sold = Order.objects.filter(
+        retailer__in={line.inspection.retailer_id for line in recent},
+        cycle__starts_on__gte=sales_from, cycle__starts_on__lt=cycle_monday(today),
+    ).values_list("retailer_id", "product_id", "ordered_qty")  # fmt: skip
+    weekly = pd.DataFrame(list(sold), columns=["r", "p", "q"]).groupby(["r", "p"])["q"].sum().div(SALES_WEEKS)
+    cover = np.where(rng.random(len(recent)) < 1 / 7, rng.uniform(9, 16, len(recent)), rng.uniform(0.3, 3, len(recent)))
+    counts = [
+        StockCount(
+            retailer_id=line.inspection.retailer_id,
+            product_id=line.product_id,
+            counted_on=line.inspection.visited_on,
+            cartons=round(max(float(weekly.get((line.inspection.retailer_id, line.product_id), 0.0)), 0.5) * c),
+            source=StockSource.MANAGER,
+            recorded_by_id=line.inspection.inspector_id,
+        )  # fmt: skip
+        for line, c in zip(recent, cover, strict=True)
+    ]
+    StockCount.objects.bulk_create(counts, batch_size=BATCH)
+    return len(counts)

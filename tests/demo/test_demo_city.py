@@ -103,3 +103,26 @@ def test_demo_inspections_give_figures_and_standings():
     assert Inspection.objects.count() == visits
     counts = compliance_standing_refresh(today=today)
     assert 0 < counts["retailers"] <= visits
+
+
+@pytest.mark.django_db
+def test_demo_visits_count_stock_and_some_shops_hold_far_too_much():
+    from inventory.models import InventoryAdvice, StockCount
+    from inventory.services import inventory_advice_nightly
+    from pricing.models import InspectionLine
+
+    today = dt.date(2026, 11, 22)
+    demo_city_create(retailers=200, products=20, weeks=6, seed=4, today=today)
+    message = demo_inspections_create(today=today, weeks=6, per_week=5)
+    counted = StockCount.objects.filter(source="manager")
+    recent = InspectionLine.objects.filter(inspection__visited_on__gte=today - dt.timedelta(weeks=4))
+    assert counted.count() == recent.count() > 0
+    assert f"{counted.count()} stock counts" in message
+    line = recent.select_related("inspection").first()
+    count = counted.get(
+        retailer=line.inspection.retailer_id, product=line.product_id, counted_on=line.inspection.visited_on
+    )
+    assert count.recorded_by_id == line.inspection.inspector_id
+    result = inventory_advice_nightly(today=today)
+    assert result["diversion_alerts"] > 0
+    assert InventoryAdvice.objects.filter(advice_run__is_current=True, diversion=True).exists()
