@@ -34,8 +34,9 @@ run: install  ## migrate, build the demo city if empty, run nightly jobs, serve 
 test: install  ## the whole suite on SQLite, tasks in-process
 	DJANGO_SETTINGS_MODULE=distribution.test_settings $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install  ## ruff, migrations check, OpenAPI schema check
+lint: install  ## ruff, the import layers (lint-imports), migrations check, OpenAPI schema check
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 

@@ -9,11 +9,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from compliance.selectors import recent_supply_signals
 from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
-from orders.models import OrderCycle
+from cycles.models import OrderCycle
 from pricing.models import Product
-from pricing.selectors import recent_supply_signals
 from retailers.selectors import retailers_visible_to
 
 from .explanations import retailer_quota_explanations

@@ -12,7 +12,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import IsStaffRole, cycle_from_param
+from accounts.permissions import IsStaffRole
+from cycles.apis import cycle_from_param
 from pricing.models import Product
 from retailers.models import Retailer
 from retailers.selectors import retailers_visible_to, scope_to_visible_retailers

@@ -6,7 +6,7 @@ import json
 
 from django.utils.translation import gettext as _
 
-from orders.models import OrderCycle
+from cycles.models import OrderCycle
 from retailers.models import CountyBranch, MarketDepartment, Retailer
 from retailers.vocabulary import CreditRating
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import CycleStatus
+from cycles.models import CycleStatus
 
 from .models import QuotaException, SupplyPlanLine
 

@@ -11,8 +11,8 @@ import pandas as pd
 from core.exceptions import RowError
 from core.imports.base import ImportCounts, Importer
 from core.imports.columns import Column, ParsedTable, boolean, choice, code, integer, text, tier
-from orders.calendar import cycle_start
-from orders.services import cycle_get_or_create
+from cycles.calendar import cycle_start
+from cycles.services import cycle_get_or_create
 from pricing.models import Product
 from retailers.models import CountyBranch, MarketDepartment
 

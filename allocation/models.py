@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from orders.models import OrderCycle
+from cycles.models import OrderCycle
 from pricing.models import Product
 from retailers.models import Retailer
 

@@ -11,9 +11,10 @@ import pandas as pd
 from django.core.cache import cache
 from django.db import connection
 
-from orders.models import Order, OrderCycle
+from compliance.selectors import repeat_violator_ids
+from cycles.models import OrderCycle
+from orders.models import Order
 from pricing.models import Product
-from pricing.selectors import repeat_violator_ids
 from retailers.models import Retailer
 
 from .compute import LineInput, Policy

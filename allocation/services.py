@@ -17,7 +17,8 @@ from core.db import bulk_write_frames
 from core.exceptions import DomainError
 from core.models import AuditEntry
 from core.runs import run_fail, run_finish, run_progress, run_start
-from orders.models import CycleStatus, Order, OrderCycle
+from cycles.models import CycleStatus, OrderCycle
+from orders.models import Order
 from retailers.models import Retailer
 
 from .compute import BandResult, LineResult, line_results
@@ -32,7 +33,7 @@ from .models import (
     QuotaException,
     RotationCell,
     SupplyPlanLine,
-)  # fmt: skip
+)
 from .selectors import (
     active_policy,
     cell_key,

@@ -30,13 +30,13 @@ def setup(retailers: int, products: int, per_retailer: int) -> None:
     from allocation.models import SupplyPlanLine
     from allocation.services import allocation_publish, allocation_run
     from core.db import bulk_write_frames
+    from cycles.calendar import cycle_monday
+    from cycles.services import cycle_get_or_create
     from demo.city import build_city
     from demo.services import _catalogue, _registry
-    from inventory.models import StockCount
-    from orders.calendar import cycle_monday
     from orders.models import Order
-    from orders.services import cycle_get_or_create
     from retailers.models import Retailer
+    from stock.models import StockCount
 
     started = time.perf_counter()
     city = build_city(retailers=retailers, products=products, seed=9)
@@ -54,10 +54,16 @@ def setup(retailers: int, products: int, per_retailer: int) -> None:
         picks = np.argsort(rng.random((len(shops), len(product_ids))), axis=1)[:, :per_retailer]
         qty = rng.integers(1, 8, picks.shape)
         frames.append(
-            pd.DataFrame({
-                "cycle": cycle.pk, "retailer": np.repeat(shops, per_retailer), "product": product_ids[picks].ravel(),
-                "ordered_qty": qty.ravel(), "quota": 10, "amount": qty.ravel() * 100.0,
-            })  # fmt: skip
+            pd.DataFrame(
+                {
+                    "cycle": cycle.pk,
+                    "retailer": np.repeat(shops, per_retailer),
+                    "product": product_ids[picks].ravel(),
+                    "ordered_qty": qty.ravel(),
+                    "quota": 10,
+                    "amount": qty.ravel() * 100.0,
+                }
+            )  # fmt: skip
         )
     orders = sum(len(f) for f in frames)
     bulk_write_frames(Order, ["cycle", "retailer", "product", "ordered_qty", "quota", "amount"], frames)
@@ -69,7 +75,9 @@ def setup(retailers: int, products: int, per_retailer: int) -> None:
     )  # fmt: skip
     cycle = cycle_get_or_create(starts_on=this_cycle)
     SupplyPlanLine.objects.bulk_create(
-        SupplyPlanLine(cycle=cycle, product_id=int(p), target=int(rng.integers(retailers // 2, retailers * 3)), method="A")
+        SupplyPlanLine(
+            cycle=cycle, product_id=int(p), target=int(rng.integers(retailers // 2, retailers * 3)), method="A"
+        )
         for p in product_ids
     )
     allocation_publish(allocation=allocation_run(cycle=cycle), approver=boss)

@@ -29,11 +29,11 @@ def setup(retailers: int, weeks: int) -> None:
     from accounts.models import Role, User
     from core.db import bulk_write_frames
     from core.db.rebuild import constraints_rebuilt_after
+    from cycles.calendar import cycle_monday
+    from cycles.services import cycle_get_or_create
     from demo.city import build_city
     from demo.services import _registry
-    from orders.calendar import cycle_monday
     from orders.models import WeeklyPurchase
-    from orders.services import cycle_get_or_create
 
     started = time.perf_counter()
     city = build_city(retailers=retailers, products=20, seed=7)
@@ -61,17 +61,15 @@ def setup(retailers: int, weeks: int) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"setup: {retailers:,} retailers, {retailers * weeks:,} weekly purchase rows in {time.perf_counter() - started:.1f} s (not timed below)", flush=True)
+    print(
+        f"setup: {retailers:,} retailers, {retailers * weeks:,} weekly purchase rows in {time.perf_counter() - started:.1f} s (not timed below)",
+        flush=True,
+    )
 
 
 def measure(retailers: int) -> None:
     from accounts.models import User
-    from retailers.classification.services import (
-        active_scheme,
-        classification_compute,
-        classification_run,
-        proposal_publish,
-    )
+    from tiers.services import active_scheme, classification_compute, classification_run, proposal_publish
 
     scheme = active_scheme()
     stages = Stages(f"classification of {retailers:,} retailers, 13-week window, PostgreSQL")

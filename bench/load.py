@@ -62,10 +62,10 @@ def setup(retailers: int, products: int, logins: int) -> tuple[list[str], list[s
     from accounts.models import Role, User
     from allocation.models import SupplyPlanLine
     from allocation.services import allocation_publish, allocation_run
+    from cycles.calendar import cycle_monday
+    from cycles.services import cycle_get_or_create
     from demo.city import build_city
     from demo.services import _catalogue, _registry
-    from orders.calendar import cycle_monday
-    from orders.services import cycle_get_or_create
     from retailers.models import Retailer
 
     started = time.perf_counter()

@@ -29,23 +29,27 @@ def setup(retailers: int, weeks: int, manager_size: int) -> None:
     from accounts.models import Role, User
     from core.db import bulk_write_frames
     from core.db.rebuild import constraints_rebuilt_after
+    from cycles.calendar import cycle_monday
+    from cycles.services import cycle_get_or_create
     from demo.city import build_city
     from demo.services import _registry
-    from orders.calendar import cycle_monday
     from orders.models import WeeklyPurchase
-    from orders.services import cycle_get_or_create
     from orders.weekly import CLASS_COLUMNS, COLUMNS
     from retailers.models import Retailer
 
     started = time.perf_counter()
     city = build_city(retailers=retailers, products=20, seed=7)
-    managers = {i: User.objects.create(username=f"m{i}", role=Role.MANAGER, is_staff=True).pk for i in range(len(city.managers))}
+    managers = {
+        i: User.objects.create(username=f"m{i}", role=Role.MANAGER, is_staff=True).pk for i in range(len(city.managers))
+    }
     User.objects.create(username="boss", role=Role.SUPERVISOR, is_staff=True)
     with transaction.atomic():
         ids = _registry(city, managers)
     # one manager with exactly `manager_size` retailers: the workspace measured below
     Retailer.objects.filter(pk__in=list(ids[:manager_size])).update(manager_id=managers[0], status="active")
-    Retailer.objects.filter(manager_id=managers[0]).exclude(pk__in=list(ids[:manager_size])).update(manager_id=managers[1])
+    Retailer.objects.filter(manager_id=managers[0]).exclude(pk__in=list(ids[:manager_size])).update(
+        manager_id=managers[1]
+    )
     last = cycle_monday(AS_OF) - dt.timedelta(weeks=1)
     rng = np.random.default_rng(3)
     per_carton = rng.uniform(120, 400, size=retailers)
@@ -67,7 +71,10 @@ def setup(retailers: int, weeks: int, manager_size: int) -> None:
             bulk_write_frames(WeeklyPurchase, COLUMNS, [frame])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"setup: {retailers:,} retailers, {retailers * weeks:,} weekly purchase rows in {time.perf_counter() - started:.1f} s (not timed below)", flush=True)
+    print(
+        f"setup: {retailers:,} retailers, {retailers * weeks:,} weekly purchase rows in {time.perf_counter() - started:.1f} s (not timed below)",
+        flush=True,
+    )
 
 
 def measure(retailers: int, manager_size: int) -> None:

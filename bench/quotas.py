@@ -35,9 +35,9 @@ def setup(retailers: int, products: int) -> None:
 
     from accounts.models import Role, User
     from allocation.models import SupplyPlanLine
+    from cycles.services import cycle_get_or_create
     from demo.city import build_city
     from demo.services import _catalogue, _registry
-    from orders.services import cycle_get_or_create
 
     started = time.perf_counter()
     city = build_city(retailers=retailers, products=products, seed=5)
@@ -78,8 +78,8 @@ def _history_and_selection(cycle, lines, rng) -> None:
     import pandas as pd
 
     from core.db import bulk_write_frames
+    from cycles.services import cycle_get_or_create
     from orders.models import Order
-    from orders.services import cycle_get_or_create
     from retailers.models import Retailer
 
     ids = np.array(Retailer.objects.values_list("pk", flat=True))
@@ -144,7 +144,7 @@ def run_on_workers(cycle):
 def measure(retailers: int, products: int, workers: int) -> None:
     from accounts.models import User
     from allocation.services import allocation_publish, allocation_run, report_rows
-    from orders.models import OrderCycle
+    from cycles.models import OrderCycle
 
     cycle = OrderCycle.objects.get(starts_on=CYCLE_START)
     where = f"a chord on {workers} worker processes" if workers else "in process"

@@ -1,13 +1,11 @@
-"""Shared API plumbing: one error body for every failure, role permissions, cycle lookup."""
+"""Shared API plumbing: one error body for every failure, pagination."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination
 from rest_framework.views import exception_handler as drf_exception_handler
-
-from accounts.models import Role
 
 from .exceptions import DomainError
 
@@ -46,39 +44,3 @@ class Pagination(pagination.PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 1000
-
-
-class IsRetailer(permissions.BasePermission):
-    message = "only a retailer's own login may use this endpoint"
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.role == Role.RETAILER)
-
-
-class IsStaffRole(permissions.BasePermission):
-    """Customer managers and supervisors (what they see is still limited by the selectors)."""
-
-    message = "only customer managers and supervisors may use this endpoint"
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_supervisor or user.role == Role.MANAGER))
-
-
-def cycle_from_param(value: str | None):
-    """An order cycle from `?cycle=`: its label YEAR-MONTH-WEEK (e.g. 2026-11-4) or its id."""
-    from orders.models import OrderCycle
-    from orders.selectors import cycle_by_label
-
-    if not value:
-        return None
-    if value.isdigit():
-        found = OrderCycle.objects.filter(pk=int(value)).first()
-    else:
-        try:
-            found = cycle_by_label(value)
-        except ValueError as exc:
-            raise exceptions.ValidationError({"cycle": [str(exc) + " or a cycle id"]}) from exc
-    if found is None:
-        raise exceptions.NotFound(f"no order cycle {value}")
-    return found

@@ -1,7 +1,7 @@
 """The nightly jobs, in the order they must run. Each is a service taking no arguments.
 
-Apps add their jobs here as they gain them; `manage.py run_nightly` and the beat
-entry `nightly` run them all, each as its own tracked Run.
+Apps add their jobs to `NIGHTLY_JOBS` in the project's settings as they gain them;
+`manage.py run_nightly` and the beat entry `nightly` run them all, each as its own tracked Run.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+
+from django.conf import settings
 
 from .runs import tracked_run
 
@@ -23,13 +25,8 @@ class NightlyJob:
         return getattr(import_module(module), attr)
 
 
-NIGHTLY_JOBS: list[NightlyJob] = [
-    NightlyJob("cycles_roll", "orders.services.cycles_roll"),
-    NightlyJob("compliance_standing", "pricing.services.compliance_standing_refresh"),
-    NightlyJob("allocation_nightly", "allocation.services.allocation_nightly"),
-    NightlyJob("inventory_advice", "inventory.services.inventory_advice_nightly"),
-    NightlyJob("profit_figures", "profitability.services.profit_figures_nightly"),
-]
+# In the order they must run; the project's settings name them (core imports no app above it).
+NIGHTLY_JOBS: list[NightlyJob] = [NightlyJob(name, service) for name, service in settings.NIGHTLY_JOBS]
 
 
 def run_nightly_job(job: NightlyJob, *, actor=None) -> dict:

@@ -18,7 +18,7 @@ class Schedule:
 
 SCHEDULES = [
     Schedule("nightly", "core.nightly", minute="30", hour="1"),
-    Schedule("classify_monthly", "retailers.classify", minute="0", hour="3", day_of_month="1", expires_seconds=20 * 60 * 60),
+    Schedule("classify_monthly", "tiers.classify", minute="0", hour="3", day_of_month="1", expires_seconds=20 * 60 * 60),
 ]
 
 

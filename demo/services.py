@@ -14,18 +14,26 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from allocation.models import SupplyPlanLine
+from allocation.services import allocation_publish, allocation_run
+from compliance.models import Inspection, InspectionKind, InspectionLine
 from core.db import bulk_write, bulk_write_frames, is_postgresql
 from core.db.rebuild import constraints_rebuilt_after
+from core.exceptions import DomainError
 from core.runs import tracked_run
-from orders.calendar import cycle_monday
-from orders.models import CycleStatus, Order, OrderCycle, WeeklyPurchase
-from orders.services import cycle_get_or_create
+from cycles.calendar import cycle_monday
+from cycles.models import CycleStatus, OrderCycle
+from cycles.services import cycle_get_or_create
+from inventory.services import SALES_WEEKS
+from orders.models import Order, WeeklyPurchase
 from orders.weekly import COLUMNS as WEEKLY_COLUMNS
 from orders.weekly import weekly_totals
 from pricing.models import Product, ProductPrice
 from pricing.services import products_refresh_prices
 from retailers.models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
 from retailers.services import retailers_history_snapshot
+from stock.models import StockCount, StockSource
+from tiers.services import classification_run, proposal_publish
 
 from .city import build_city, weekly_orders
 
@@ -199,8 +207,6 @@ def _catalogue(city, today: dt.date) -> np.ndarray:
 
 def demo_first_rerating(*, today: dt.date | None = None) -> str:
     """Re-rate the demo city once and publish it as the supervisor, so explanations exist."""
-    from core.exceptions import DomainError
-    from retailers.classification.services import classification_run, proposal_publish
 
     supervisor = get_user_model().objects.get(username=SUPERVISOR)
     proposal = classification_run(as_of=today)
@@ -239,8 +245,6 @@ def demo_quotas_publish(*, today: dt.date | None = None, seed: int = 7) -> str:
     """A supply plan for this week's cycle and the next (by tier, some by tier × market type, a few
     scarce products that rotate), this week's computed and published as the supervisor, so the
     retailers' phone pages show quotas with reasons."""
-    from allocation.models import SupplyPlanLine
-    from allocation.services import allocation_publish, allocation_run
 
     today = today or timezone.localdate()
     supervisor = get_user_model().objects.get(username=SUPERVISOR)
@@ -278,7 +282,6 @@ def demo_inspections_create(
     products above the guide price and plentiful ones below it, so the compliance figures,
     signals and standings have something to show. Recent visits also counted stock
     (`_demo_stock_counts`)."""
-    from pricing.models import Inspection, InspectionKind, InspectionLine
 
     today = today or timezone.localdate()
     if Inspection.objects.exists():
@@ -337,8 +340,6 @@ def _demo_stock_counts(lines: list, today: dt.date, rng: np.random.Generator, we
     """At the last `weeks` weeks' visits the manager also counted the checked products' stock:
     mostly 0.3–3 weeks of the shop's sales, one count in seven 9–16 weeks (over-stocked, a
     diversion alert), so tonight's advice has counts to start from and something to flag."""
-    from inventory.models import StockCount, StockSource
-    from inventory.services import SALES_WEEKS
 
     since = today - dt.timedelta(weeks=weeks)
     recent = [line for line in lines if line.inspection.visited_on >= since]

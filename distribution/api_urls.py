@@ -3,9 +3,10 @@
 from django.urls import path
 
 from allocation import apis as allocation
-from orders import apis as orders
+from cycles import apis as cycles
 from portal import apis as me
 from retailers import apis as retailers
+from tiers import apis as tiers
 
 urlpatterns = [
     path("auth/token/", me.TokenApi.as_view(), name="api-token"),
@@ -14,9 +15,9 @@ urlpatterns = [
     path("me/tier/", me.MyTierApi.as_view(), name="api-me-tier"),
     path("retailers/", retailers.RetailerListApi.as_view(), name="api-retailers"),
     path("retailers/<int:pk>/", retailers.RetailerDetailApi.as_view(), name="api-retailer"),
-    path("retailers/<int:pk>/tier/", retailers.RetailerTierApi.as_view(), name="retailer-tier"),
-    path("cycles/", orders.OrderCycleListApi.as_view(), name="api-cycles"),
-    path("cycles/<int:pk>/", orders.OrderCycleDetailApi.as_view(), name="api-cycle"),
+    path("retailers/<int:pk>/tier/", tiers.RetailerTierApi.as_view(), name="retailer-tier"),
+    path("cycles/", cycles.OrderCycleListApi.as_view(), name="api-cycles"),
+    path("cycles/<int:pk>/", cycles.OrderCycleDetailApi.as_view(), name="api-cycle"),
     path("supply-plans/", allocation.SupplyPlanListApi.as_view(), name="api-supply-plans"),
     path("allocation-runs/", allocation.AllocationRunListApi.as_view(), name="api-allocation-runs"),
     path("allocation-runs/<int:pk>/report/", allocation.AllocationReportApi.as_view(), name="api-allocation-report"),

@@ -8,21 +8,9 @@ from core.reports.exports import XLSX, download, report_xlsx
 from core.reports.tables import INT, TEXT, Table
 from retailers.selectors import scope_to_visible_retailers
 
-from .engine import Targets
-from .models import AdviceRun, InventoryAdvice, StockCount
+from .engine.advice import Targets
+from .models import AdviceRun, InventoryAdvice
 from .selectors import diversion_alerts
-
-
-@admin.register(StockCount)
-class StockCountAdmin(admin.ModelAdmin):
-    list_display = ("retailer", "product", "counted_on", "cartons", "source", "recorded_by")
-    list_filter = ("source", "counted_on")
-    search_fields = ("retailer__customer_code", "retailer__name", "product__code", "product__name")
-    raw_id_fields = ("retailer", "product")
-    list_select_related = ("retailer", "product", "recorded_by")
-
-    def get_queryset(self, request):
-        return scope_to_visible_retailers(super().get_queryset(request), user=request.user)
 
 
 @admin.register(AdviceRun)

@@ -14,9 +14,9 @@ from orders.models import WeeklyPurchase
 from retailers.models import Retailer
 from retailers.selectors import scope_to_visible_retailers
 
-from .engine import Status, Targets
+from .engine.advice import Status, Targets
+from .engine.structure import CLASSES, StructureGap, structure_gaps
 from .models import STATUS_LABELS, InventoryAdvice
-from .structure import CLASSES, StructureGap, structure_gaps
 
 
 @dataclass

@@ -11,14 +11,17 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from allocation.selectors import published_allocation, quotas_frame
 from core.db import bulk_write_frames, read_frame
-from core.exceptions import DomainError
 from core.runs import result_make_current, results_prune, tracked_run
-from orders.calendar import cycle_monday
-from orders.models import Order, OrderCycle
+from cycles.calendar import cycle_monday
+from cycles.models import OrderCycle
+from cycles.selectors import current_cycle
+from orders.models import Order
+from stock.models import StockCount
 
-from .engine import Status, Targets, advise, estimate_stock
-from .models import AdviceRun, InventoryAdvice, StockCount
+from .engine.advice import Status, Targets, advise, estimate_stock
+from .models import AdviceRun, InventoryAdvice
 
 JOB = "inventory_advice"
 SALES_WEEKS = 4
@@ -102,9 +105,7 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
 
 
 def _current_quotas(today: dt.date) -> pd.DataFrame:
-    from allocation.selectors import published_allocation, quotas_frame
-
-    cycle = OrderCycle.objects.filter(ends_on__gte=today).order_by("starts_on").first()
+    cycle = current_cycle(today)
     allocation = published_allocation(cycle) if cycle else None
     if allocation is None:
         return pd.DataFrame(columns=["retailer", "product", "quota"])
@@ -131,13 +132,3 @@ def inventory_advice_nightly(*, today: dt.date | None = None, targets: Targets |
         counts["diversion_alerts"] = int(advised["diversion"].sum())
         run.count(**counts)
     return counts
-
-
-def stock_count_record(*, retailer, product, cartons: int, source: str, actor, on: dt.date | None = None) -> StockCount:
-    """A stock count from a visit or the retailer's own report; tonight's advice starts from it."""
-    if cartons < 0:
-        raise DomainError("a stock count cannot be negative")
-    return StockCount.objects.create(
-        retailer=retailer, product=product, counted_on=on or timezone.localdate(), cartons=cartons, source=source,
-        recorded_by=actor,
-    )  # fmt: skip

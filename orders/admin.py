@@ -1,17 +1,9 @@
 from django.contrib import admin
 
-from core.admin_mixins import EstimatedCountPaginator, ReadOnlyAdmin, SupervisorEditsAdmin
+from core.admin_mixins import EstimatedCountPaginator, ReadOnlyAdmin
 from retailers.selectors import scope_to_visible_retailers
 
-from .models import Order, OrderCycle
-
-
-@admin.register(OrderCycle)
-class OrderCycleAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
-    list_display = ("label", "starts_on", "ends_on", "order_opens_on", "order_closes_on", "status")
-    list_filter = ("status", "year", "month")
-    search_fields = ("year", "month", "week_seq")
-    date_hierarchy = "starts_on"
+from .models import Order
 
 
 @admin.register(Order)

@@ -25,13 +25,14 @@ from core.imports.columns import (
     text,
     unknown_code_errors,
 )
+from cycles.calendar import cycle_start
+from cycles.services import cycle_get_or_create
 from pricing.models import Product
 from pricing.selectors import prices_in_force
 from retailers.models import Retailer
 
-from .calendar import cycle_start
 from .models import Order
-from .services import cycle_get_or_create, weekly_purchases_refresh
+from .services import weekly_purchases_refresh
 
 ORDER_COLUMNS = [
     Column("cycle", ("CYCLE", "订货周期", "cycle"), text(20)),
@@ -75,14 +76,40 @@ class OrderImporter(Importer):
         starts = _cycle_starts(values)
         for row in values.index[starts.isna()]:
             shown = values.at[row, "cycle"] if isinstance(values.at[row, "cycle"], str) else ""
-            errors.append(RowError(int(row), headers["cycle"], str(shown), "no such order cycle (use 2026-11-4 or YEAR, MONTH, WEEK_SEQ)"))
-        retailers = set(Retailer.objects.filter(customer_code__in=set(values["customer_code"].dropna())).values_list("customer_code", flat=True))
-        products = set(Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True))
-        errors += unknown_code_errors(values["customer_code"], headers["customer_code"], retailers, "no retailer with this customer code")
-        errors += unknown_code_errors(values["product_code"], headers["product_code"], products, "no product with this code")
-        over = values["returned_qty"].notna() & values["ordered_qty"].notna() & (values["returned_qty"] > values["ordered_qty"])
+            errors.append(
+                RowError(
+                    int(row),
+                    headers["cycle"],
+                    str(shown),
+                    "no such order cycle (use 2026-11-4 or YEAR, MONTH, WEEK_SEQ)",
+                )
+            )
+        retailers = set(
+            Retailer.objects.filter(customer_code__in=set(values["customer_code"].dropna())).values_list(
+                "customer_code", flat=True
+            )
+        )
+        products = set(
+            Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True)
+        )
+        errors += unknown_code_errors(
+            values["customer_code"], headers["customer_code"], retailers, "no retailer with this customer code"
+        )
+        errors += unknown_code_errors(
+            values["product_code"], headers["product_code"], products, "no product with this code"
+        )
+        over = (
+            values["returned_qty"].notna()
+            & values["ordered_qty"].notna()
+            & (values["returned_qty"] > values["ordered_qty"])
+        )
         errors.extend(
-            RowError(int(row), headers["returned_qty"], str(values.at[row, "returned_qty"]), "more cartons returned than ordered")
+            RowError(
+                int(row),
+                headers["returned_qty"],
+                str(values.at[row, "returned_qty"]),
+                "more cartons returned than ordered",
+            )
             for row in values.index[over]
         )
         keys = pd.DataFrame({"s": starts, "c": values["customer_code"], "p": values["product_code"]})
@@ -93,7 +120,9 @@ class OrderImporter(Importer):
         values = table.frame
         starts = _cycle_starts(values)
         cycles = {s: cycle_get_or_create(starts_on=s) for s in starts.unique()}
-        retailer_ids = dict(Retailer.objects.filter(customer_code__in=set(values["customer_code"])).values_list("customer_code", "pk"))
+        retailer_ids = dict(
+            Retailer.objects.filter(customer_code__in=set(values["customer_code"])).values_list("customer_code", "pk")
+        )
         product_ids = dict(Product.objects.filter(code__in=set(values["product_code"])).values_list("code", "pk"))
         frame = pd.DataFrame(
             {
@@ -110,7 +139,9 @@ class OrderImporter(Importer):
         frame["amount"] = given.fillna(frame["ordered_qty"] * prices_in_force(frame)["wholesale_fen"]).astype("int64")
 
         existing = pd.DataFrame(
-            Order.objects.filter(cycle__in=[c.pk for c in cycles.values()], retailer__in=set(frame["retailer"])).values_list(
+            Order.objects.filter(
+                cycle__in=[c.pk for c in cycles.values()], retailer__in=set(frame["retailer"])
+            ).values_list(
                 "pk", "cycle_id", "retailer_id", "product_id", "ordered_qty", "returned_qty", "quota", "amount"
             ),
             columns=["pk", "cycle", "retailer", "product", "old_qty", "old_returned", "old_quota", "old_amount"],

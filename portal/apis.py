@@ -18,9 +18,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.api import IsRetailer, cycle_from_param
-from core.authentication import CachedTokenAuthentication
-from retailers.apis import TierExplanationOutput, tier_payload
+from accounts.authentication import CachedTokenAuthentication
+from accounts.permissions import IsRetailer
+from allocation.quota_sheets import published_run_id
+from cycles.apis import cycle_from_param
+from tiers.apis import TierExplanationOutput, tier_payload
 
 from . import selectors
 
@@ -120,7 +122,7 @@ class MyQuotasApi(APIView):
             raise NotFound("this login has no shop")
         named = cycle_from_param(request.query_params.get("cycle"))
         cycle, allocation_id = (
-            (named, selectors.published_run_id(named)) if named else (visit.cycle, visit.allocation_id)
+            (named, published_run_id(named)) if named else (visit.cycle, visit.allocation_id)
         )
         if cycle is None:
             raise NotFound("no order cycle is planned")

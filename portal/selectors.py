@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
 from typing import TypeVar
 
@@ -17,14 +16,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.authtoken.models import Token
 
-from allocation.explanations import retailer_quota_explanations
 from allocation.models import AllocationRun, RotationCell, SupplyPlanLine
+from allocation.quota_sheets import QuotaSheet, published_run_id, quota_sheet
 from allocation.signals import quotas_changed
-from orders.models import CycleStatus, OrderCycle
+from cycles.models import VISIBLE_STATUSES, OrderCycle
+from cycles.selectors import current_cycle
 from pricing.models import Lifecycle, Product
 from retailers.models import Retailer
 
-VISIBLE = (CycleStatus.PUBLISHED, CycleStatus.CLOSED)
 SHEET_KINDS = ("api", "page")
 SHEET_TTL = 10 * 60  # seconds
 CURRENT_TTL = 60
@@ -37,17 +36,6 @@ def retailer_of(user) -> Retailer | None:
     """The shop behind a retailer login (None for anyone else). Cached for SHEET_TTL: a registry
     edit (name, tier) shows on the phone within that time."""
     return portal_visit(user, timezone.localdate()).retailer
-
-
-def current_cycle(today: dt.date) -> OrderCycle | None:
-    """The cycle running today, else the next one."""
-    return OrderCycle.objects.filter(ends_on__gte=today).order_by("starts_on").first()
-
-
-def published_run_id(cycle: OrderCycle) -> int | None:
-    if cycle.status not in VISIBLE:
-        return None
-    return AllocationRun.objects.filter(cycle=cycle, is_published=True).values_list("pk", flat=True).first()
 
 
 def _current(today: dt.date) -> tuple[OrderCycle | None, int | None]:
@@ -178,64 +166,7 @@ def _forget_sheets(sender, *, allocation_id: int, retailer_id: int, **kwargs) ->
 
 
 def past_cycles(*, before: dt.date, limit: int = 12) -> list[OrderCycle]:
-    return list(OrderCycle.objects.filter(starts_on__lt=before, status__in=VISIBLE).order_by("-starts_on")[:limit])
-
-
-@dataclass
-class QuotaLine:
-    product: Product
-    quota: int
-    reasons: list[str]
-    margin: Decimal  # per carton, at the guide price
-
-    @property
-    def margin_rate(self) -> Decimal:
-        return (self.margin / self.product.retail_price * 100).quantize(Decimal("0.1"))
-
-
-@dataclass
-class BandGroup:
-    label: str
-    lines: list[QuotaLine] = field(default_factory=list)
-
-    @property
-    def cartons(self) -> int:
-        return sum(line.quota for line in self.lines)
-
-
-@dataclass
-class QuotaSheet:
-    cycle: OrderCycle
-    published: bool
-    groups: list[BandGroup]
-
-    @property
-    def cartons(self) -> int:
-        return sum(g.cartons for g in self.groups)
-
-    @property
-    def products(self) -> int:
-        return sum(1 for g in self.groups for line in g.lines if line.quota > 0)
-
-
-def quota_sheet(*, retailer: Retailer, cycle: OrderCycle) -> QuotaSheet:
-    """The cycle's quotas grouped by price band (dearest first), each with prices, margin and reasons."""
-    published = cycle.status in VISIBLE
-    groups: dict[str, BandGroup] = {}
-    order: dict[str, Decimal] = {}
-    if published:
-        for item in retailer_quota_explanations(retailer=retailer, cycle=cycle):
-            product = item["product"]
-            band = product.price_band
-            label = band.label if band else "—"
-            order[label] = band.min_wholesale_price if band else Decimal(0)
-            groups.setdefault(label, BandGroup(label)).lines.append(
-                QuotaLine(product, item["quota"], item["reasons"], product.margin_per_carton)
-            )
-    ranked = sorted(groups.values(), key=lambda g: order[g.label], reverse=True)
-    for group in ranked:
-        group.lines.sort(key=lambda line: (-line.product.wholesale_price, line.product.code))
-    return QuotaSheet(cycle, published, ranked)
+    return list(OrderCycle.objects.filter(starts_on__lt=before, status__in=VISIBLE_STATUSES).order_by("-starts_on")[:limit])
 
 
 @dataclass

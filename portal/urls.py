@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
@@ -9,8 +11,6 @@ class DateConverter(StringConverter):
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value):
-        import datetime as dt
-
         return dt.date.fromisoformat(value)
 
     def to_url(self, value):

@@ -16,14 +16,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.cache import read_ahead, session_user_id
-from inventory.models import StockSource
+from allocation.quota_sheets import quota_sheet
+from compliance.tags import tag_sheet_response
+from cycles.models import VISIBLE_STATUSES, OrderCycle
+from cycles.selectors import current_cycle
 from inventory.selectors import retailer_advice, retailer_structure
-from inventory.services import stock_count_record
-from orders.models import OrderCycle
-from pricing.tags import tag_sheet_response
 from profitability.charts import report_charts
 from profitability.selectors import retailer_report
-from retailers.classification.selectors import tier_explanation
+from stock.models import StockSource
+from stock.services import stock_count_record
+from tiers.selectors import tier_explanation
 
 from . import selectors
 from .forms import LicenseLoginForm, StockReportForm
@@ -107,8 +109,8 @@ def cycles(request, retailer):
 
 @retailer_page
 def cycle_detail(request, retailer, starts_on):
-    cycle = get_object_or_404(OrderCycle, starts_on=starts_on, status__in=selectors.VISIBLE)
-    sheet = selectors.quota_sheet(retailer=retailer, cycle=cycle)
+    cycle = get_object_or_404(OrderCycle, starts_on=starts_on, status__in=VISIBLE_STATUSES)
+    sheet = quota_sheet(retailer=retailer, cycle=cycle)
     return render(request, "portal/cycle.html", {"retailer": retailer, "cycle": cycle, "sheet": sheet, "nav": "cycles"})
 
 
@@ -128,7 +130,7 @@ def tag_sheet(request, retailer):
 
 @retailer_page
 def notices(request, retailer):
-    cycle = selectors.current_cycle(timezone.localdate())
+    cycle = current_cycle(timezone.localdate())
     found = selectors.notices(retailer=retailer, cycle=cycle)
     return render(request, "portal/notices.html", {"retailer": retailer, "notices": found, "nav": "notices"})
 

@@ -10,7 +10,13 @@ from decimal import Decimal
 import pandas as pd
 from django.db.models import Avg, Count, F, Max, Q, Sum
 
-from orders.models import Order, OrderCycle
+from allocation.quota_sheets import quota_sheet
+from compliance.engine.checks import figures as compliance_figures
+from compliance.models import InspectionLine
+from compliance.selectors import inspection_checks
+from cycles.models import OrderCycle
+from cycles.selectors import current_cycle
+from orders.models import Order
 from pricing.models import PriceBand, Product
 from pricing.selectors import prices_in_force
 from retailers.models import Retailer
@@ -121,7 +127,7 @@ class Report:
     alerts: list[ProfitAlert]
     missing: list[dict]
     upgrades: list[dict]
-    quota_lines: list  # this cycle's quota lines (portal's QuotaLine), for the budget planner
+    quota_lines: list  # this cycle's quota lines (`allocation.quota_sheets.QuotaLine`), for the budget planner
 
 
 def retailer_for_report(*, user, pk: int) -> Retailer | None:
@@ -216,8 +222,6 @@ def peer_gaps(*, retailer: Retailer, since: dt.date, before: dt.date, limit: int
 
 def this_cycle_quotas(*, retailer: Retailer, today: dt.date) -> tuple[OrderCycle | None, list]:
     """This cycle's quota lines (portal's quota sheet) and what the shop has ordered of each so far."""
-    from portal.selectors import current_cycle, quota_sheet
-
     cycle = current_cycle(today)
     if cycle is None:
         return None, []
@@ -327,12 +331,8 @@ def overview(
 
 def _tag_rates(field_name: str, today: dt.date) -> dict:
     """Correct tags ÷ products checked over the last 13 weeks, per manager (their KPI)."""
-    from pricing.compliance import figures
-    from pricing.models import InspectionLine
-    from pricing.selectors import inspection_checks
-
     lines = InspectionLine.objects.filter(inspection__visited_on__gt=today - dt.timedelta(weeks=13))
     checks = inspection_checks(lines, areas=True)
     if checks.empty:
         return {}
-    return figures(checks.dropna(subset=[field_name]), by=[field_name])["tag_rate"].to_dict()
+    return compliance_figures(checks.dropna(subset=[field_name]), by=[field_name])["tag_rate"].to_dict()

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from core.db import bulk_write_frames, read_frame
 from core.runs import result_make_current, results_prune, tracked_run
-from orders.calendar import cycle_monday
-from orders.models import OrderCycle, WeeklyPurchase
+from cycles.calendar import cycle_monday
+from cycles.models import OrderCycle
+from orders.models import WeeklyPurchase
 from retailers.models import Retailer, RetailerStatus
 
 from .engine.alerts import COLUMNS as ALERT_COLUMNS

@@ -1,10 +1,8 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.safestring import mark_safe
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from simple_history.admin import SimpleHistoryAdmin
@@ -12,10 +10,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin_mixins import SupervisorEditsAdmin
 from core.exceptions import DomainError
 
-from .classification import admin as classification_admin  # noqa: F401
-from .classification.forms import TierOverrideForm
-from .classification.selectors import tier_explanation
-from .classification.services import tier_override
 from .logins import retailer_login_reset
 from .models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
 from .selectors import retailers_visible_to
@@ -59,7 +53,6 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
             _("Classification"),
             {"fields": ("business_format", "market_type", "urban_rural_code", "trade_area", "tier", "credit_rating")},
         ),
-        (_("Tier explanation"), {"fields": ("tier_explanation",)}),
         (_("Ordering"), {"fields": ("order_cycle_kind", "order_weekday", "order_week_parity", "status")}),
         (
             _("Tags"),
@@ -80,23 +73,11 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
         return retailers_visible_to(user=request.user).select_related("branch", "department", "manager")
 
     def get_readonly_fields(self, request, obj=None):
-        return ("tier_explanation",) if request.user.is_supervisor else (*MANAGER_READONLY, "tier_explanation")
-
-    @admin.display(description=_("why this tier"))
-    def tier_explanation(self, retailer):
-        if retailer.pk is None:
-            return "—"
-        context = {
-            "explanation": tier_explanation(retailer=retailer),
-            "history": list(retailer.tier_changes.order_by("-at")[:10].values("at", "old_tier", "new_tier", "reason")),
-        }
-        return mark_safe(render_to_string("admin/retailers/retailer/tier_explanation.html", context))  # noqa: S308
+        return () if request.user.is_supervisor else MANAGER_READONLY
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.override_tier_view)
         login = self.admin_site.admin_view(self.login_reset_view)
         return [
-            path("<int:pk>/override-tier/", view, name="retailers_retailer_override_tier"),
             path("<int:pk>/login/", login, name="retailers_retailer_login_reset"),
             *super().get_urls(),
         ]
@@ -117,28 +98,6 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
         response = TemplateResponse(request, "admin/retailers/retailer/login_reset.html", context)
         response["Cache-Control"] = "no-store"
         return response
-
-    def override_tier_view(self, request, pk):
-        if not request.user.is_supervisor:
-            raise PermissionDenied
-        retailer = get_object_or_404(Retailer, pk=pk)
-        form = TierOverrideForm(request.POST or None, initial={"tier": retailer.tier})
-        if request.method == "POST" and form.is_valid():
-            tier_override(
-                retailer=retailer,
-                tier=form.cleaned_data["tier"],
-                reason=form.cleaned_data["reason"],
-                approver=request.user,
-            )
-            messages.success(request, _("Tier changed."))
-            return redirect(reverse("admin:retailers_retailer_change", args=[pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "retailer": retailer,
-            "title": _("Override tier"),
-        }
-        return TemplateResponse(request, "admin/retailers/retailer/override_tier.html", context)
 
     def _may_see(self, request, obj) -> bool:
         return obj is None or retailers_visible_to(user=request.user).filter(pk=obj.pk).exists()

@@ -4,6 +4,8 @@ Each map takes every known spelling (Chinese label, national code, our own code)
 to the stored value. Matching folds full-width brackets, spaces and case.
 """
 
+from cycles.models import WeekParity
+
 from .vocabulary import (
     BusinessFormat,
     CreditRating,
@@ -12,7 +14,6 @@ from .vocabulary import (
     RetailerStatus,
     TradeArea,
     UrbanRuralCode,
-    WeekParity,
 )
 
 

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cycles.models import WeekParity
+
 from .vocabulary import (
     TIER_MAX,
     TIER_MIN,
@@ -15,7 +17,6 @@ from .vocabulary import (
     TradeArea,
     UrbanRuralCode,
     Weekday,
-    WeekParity,
 )
 
 
@@ -37,7 +38,9 @@ class CountyBranch(models.Model):
 class MarketDepartment(models.Model):
     """A market department (市场部) inside a county branch."""
 
-    branch = models.ForeignKey(CountyBranch, models.PROTECT, related_name="departments", verbose_name=_("county branch"))
+    branch = models.ForeignKey(
+        CountyBranch, models.PROTECT, related_name="departments", verbose_name=_("county branch")
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -53,7 +56,9 @@ class MarketDepartment(models.Model):
 class ServiceRoute(models.Model):
     """A customer manager's service route (服务线路) inside a market department."""
 
-    department = models.ForeignKey(MarketDepartment, models.PROTECT, related_name="routes", verbose_name=_("market department"))
+    department = models.ForeignKey(
+        MarketDepartment, models.PROTECT, related_name="routes", verbose_name=_("market department")
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -81,7 +86,12 @@ class Retailer(models.Model):
 
     branch = models.ForeignKey(CountyBranch, models.PROTECT, related_name="retailers", verbose_name=_("county branch"))
     department = models.ForeignKey(
-        MarketDepartment, models.PROTECT, null=True, blank=True, related_name="retailers", verbose_name=_("market department")
+        MarketDepartment,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retailers",
+        verbose_name=_("market department"),
     )
     route = models.ForeignKey(
         ServiceRoute, models.SET_NULL, null=True, blank=True, related_name="retailers", verbose_name=_("service route")
@@ -151,16 +161,3 @@ class Retailer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_code} {self.name}".strip()
-
-
-from .classification.models import (  # noqa: E402 - registered with this app
-    ClassificationScheme,
-    TierAssessment,
-    TierChange,
-    TierProposal,
-)
-
-__all__ = [
-    "ClassificationScheme", "CountyBranch", "MarketDepartment", "Retailer", "ServiceRoute",
-    "TierAssessment", "TierChange", "TierProposal",
-]  # fmt: skip

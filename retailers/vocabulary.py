@@ -60,11 +60,6 @@ class OrderCycleKind(models.TextChoices):
     NOT_SERVED = "not_served", _("Not served")
 
 
-class WeekParity(models.TextChoices):
-    ODD = "odd", _("Odd weeks")
-    EVEN = "even", _("Even weeks")
-
-
 class Weekday(models.IntegerChoices):
     MONDAY = 1, _("Monday")
     TUESDAY = 2, _("Tuesday")

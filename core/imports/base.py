@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 
 from core.exceptions import InvalidInput, RowError
@@ -51,14 +52,7 @@ class Importer(ABC):
         """Write validated rows; runs inside the import's transaction."""
 
 
-IMPORTERS = {
-    "customers": "retailers.imports.CustomerImporter",
-    "assignments": "retailers.imports.AssignmentImporter",
-    "products": "pricing.imports.ProductImporter",
-    "orders": "orders.imports.OrderImporter",
-    "stock": "inventory.imports.StockImporter",
-    "supply_plan": "allocation.imports.SupplyPlanImporter",
-}
+IMPORTERS: dict[str, str] = settings.IMPORTERS  # kind → dotted path of its Importer (the project's settings)
 
 
 def importer_for(kind: str) -> Importer:

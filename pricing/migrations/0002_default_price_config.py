@@ -1,4 +1,4 @@
-"""Default price classes and price bands (DOMAIN.md §5); editable in the admin afterwards."""
+"""Default price classes and price bands (docs/domain.md, "Prices"); editable in the admin afterwards."""
 
 from decimal import Decimal
 

@@ -82,7 +82,7 @@ def test_exceptions_only_by_supervisors_and_audited(client, supervisor, manager_
 
 
 def test_report_shows_what_inspections_say_about_supply(client, supervisor, manager_a, computed):
-    from pricing.models import Inspection, InspectionLine
+    from compliance.models import Inspection, InspectionLine
 
     line = SupplyPlanLine.objects.filter(cycle=computed.cycle).select_related("product").first()
     shop = Retailer.objects.filter(manager=manager_a).first()

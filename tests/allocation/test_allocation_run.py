@@ -7,7 +7,7 @@ from allocation.models import AllocationRun, CellCap, CellReport, SupplyPlanLine
 from allocation.selectors import quotas_frame, retailer_quotas
 from allocation.services import allocation_publish, allocation_run, report_rows
 from core.exceptions import DomainError
-from orders.models import CycleStatus
+from cycles.models import CycleStatus
 from retailers.models import Retailer
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +94,8 @@ def test_caps_follow_the_demand_shape_of_recent_orders():
     import datetime as dt
 
     from allocation.selectors import demand_shapes
+    from cycles.services import cycle_get_or_create
     from orders.models import Order
-    from orders.services import cycle_get_or_create
     from tests.factories import ProductFactory, RetailerFactory
 
     product = ProductFactory()

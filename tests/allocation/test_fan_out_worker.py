@@ -9,7 +9,7 @@ from django.test import override_settings
 from allocation.models import AllocationRun, CellReport, SupplyPlanLine
 from allocation.services import allocation_run
 from core.models import Run, RunStatus
-from orders.models import CycleStatus
+from cycles.models import CycleStatus
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -30,8 +30,9 @@ from allocation.services import (
 )
 from core.exceptions import DomainError
 from core.models import AuditEntry, Run, RunStatus
-from orders.models import CycleStatus, Order, OrderCycle
-from orders.services import cycle_get_or_create
+from cycles.models import CycleStatus, OrderCycle
+from cycles.services import cycle_get_or_create
+from orders.models import Order
 from retailers.models import Retailer
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from demo.services import demo_city_create
-from retailers.classification.services import classification_run
 from retailers.models import Retailer
 from tests.browser.conftest import staff_login
+from tiers.services import classification_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -15,7 +15,7 @@ def test_supervisor_publishes_a_rerating_and_reads_an_explanation(live_server, d
     proposal = classification_run(as_of=dt.date(2026, 11, 22))
     page = desktop_page
     staff_login(page, live_server.url, "supervisor")
-    page.goto(f"{live_server.url}/admin/retailers/tierproposal/{proposal.pk}/change/")
+    page.goto(f"{live_server.url}/admin/tiers/tierproposal/{proposal.pk}/change/")
     assert "各档汇总" in page.content()
     screenshot(page, "tier-proposal")
     page.click("#publish-tiers")

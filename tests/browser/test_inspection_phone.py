@@ -5,9 +5,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from compliance.planning import inspection_list, visit_products
+from cycles.calendar import cycle_monday
 from demo.services import demo_city_create
-from orders.calendar import cycle_monday
-from pricing.planning import inspection_list, visit_products
 from tests.browser.conftest import staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -75,7 +75,7 @@ def test_manager_changes_own_retailer_but_not_its_manager_or_tier(client, manage
 def test_manager_sees_only_own_orders(client, manager_a, retailer_of_a, retailer_of_b):
     import datetime as dt
 
-    from orders.services import cycle_get_or_create
+    from cycles.services import cycle_get_or_create
 
     cycle = cycle_get_or_create(starts_on=dt.date(2026, 11, 16))
     product = ProductFactory()
@@ -89,7 +89,14 @@ def test_manager_sees_only_own_orders(client, manager_a, retailer_of_a, retailer
 
 def test_manager_export_holds_only_own_retailers(client, manager_a, retailer_of_a, retailer_of_b):
     client.force_login(manager_a)
-    response = client.post(reverse("admin:retailers_retailer_export"), {"format": "0", "resource": "0", **{f"retailerresource_{f}": "on" for f in ("customer_code", "license_no", "name")}})
+    response = client.post(
+        reverse("admin:retailers_retailer_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"retailerresource_{f}": "on" for f in ("customer_code", "license_no", "name")},
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode("utf-8-sig")
     assert retailer_of_a.customer_code in body

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from core.db import bulk_write, bulk_write_frames
+from cycles.services import cycle_get_or_create
 from orders.models import Order
-from orders.services import cycle_get_or_create
 from tests.factories import ProductFactory, RetailerFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_rows_from_a_generator(keys):
 
 def test_frames_with_text_go_as_csv_keeping_empty_strings_and_nulls(db):
     from core.models import Run
-    from retailers.classification.models import ClassificationScheme, TierAssessment, TierProposal
+    from tiers.models import ClassificationScheme, TierAssessment, TierProposal
 
     retailer = RetailerFactory()
     scheme = ClassificationScheme.objects.create(name="t")
@@ -72,5 +72,10 @@ def test_frames_with_text_go_as_csv_keeping_empty_strings_and_nulls(db):
     )  # fmt: skip
     assert bulk_write_frames(TierAssessment, list(frame.columns), [frame]) == 1
     row = TierAssessment.objects.get()
-    assert (row.scope_key, row.amount, row.value_per_carton, row.old_tier) == ("", Decimal("-123.45"), Decimal("0.05"), None)
+    assert (row.scope_key, row.amount, row.value_per_carton, row.old_tier) == (
+        "",
+        Decimal("-123.45"),
+        Decimal("0.05"),
+        None,
+    )
     assert (row.score, row.national_type, row.is_new) == (1.25, "CZ1", True)

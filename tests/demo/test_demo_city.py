@@ -89,8 +89,8 @@ def test_demo_weekly_totals_equal_the_sql_refresh():
 
 @pytest.mark.django_db
 def test_demo_inspections_give_figures_and_standings():
-    from pricing.models import Inspection, InspectionLine
-    from pricing.services import compliance_standing_refresh
+    from compliance.models import Inspection, InspectionLine
+    from compliance.services import compliance_standing_refresh
 
     today = dt.date(2026, 11, 22)
     demo_city_create(retailers=200, products=20, weeks=3, seed=4, today=today)
@@ -107,9 +107,10 @@ def test_demo_inspections_give_figures_and_standings():
 
 @pytest.mark.django_db
 def test_demo_visits_count_stock_and_some_shops_hold_far_too_much():
-    from inventory.models import InventoryAdvice, StockCount
+    from compliance.models import InspectionLine
+    from inventory.models import InventoryAdvice
     from inventory.services import inventory_advice_nightly
-    from pricing.models import InspectionLine
+    from stock.models import StockCount
 
     today = dt.date(2026, 11, 22)
     demo_city_create(retailers=200, products=20, weeks=6, seed=4, today=today)

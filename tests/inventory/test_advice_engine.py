@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inventory.engine import Status, advise, estimate_stock
+from inventory.engine.advice import Status, advise, estimate_stock
 
 
 def one(weekly_sales, stock, quota, targets=None):

@@ -5,11 +5,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from inventory.engine import Status
-from inventory.models import AdviceRun, InventoryAdvice, StockCount
+from cycles.services import cycle_get_or_create
+from inventory.engine.advice import Status
+from inventory.models import AdviceRun, InventoryAdvice
 from inventory.services import advice_inputs, inventory_advice_nightly
 from orders.models import Order
-from orders.services import cycle_get_or_create
+from stock.models import StockCount
 from tests.factories import RetailerFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from inventory.engine.structure import structure_gaps
 from inventory.models import InventoryAdvice
 from inventory.selectors import diversion_alerts, retailer_structure
 from inventory.services import inventory_advice_nightly
-from inventory.structure import structure_gaps
 from orders.models import WeeklyPurchase
 
 

@@ -6,9 +6,10 @@ import pytest
 
 from core.exceptions import InvalidInput
 from core.imports.base import import_table
-from orders.calendar import cycle_name, cycle_start
-from orders.models import Order, OrderCycle
-from orders.services import cycles_roll
+from cycles.calendar import cycle_name, cycle_start
+from cycles.models import OrderCycle
+from cycles.services import cycles_roll
+from orders.models import Order
 from pricing.models import ProductPrice
 from tests.factories import ProductFactory, RetailerFactory
 
@@ -28,14 +29,33 @@ def test_calendar_names_cycles_like_the_marketing_system():
 def catalog():
     retailer = RetailerFactory(customer_code="R1")
     product = ProductFactory(code="P1", wholesale_price=Decimal("100.00"))
-    ProductPrice.objects.create(product=product, effective_from=dt.date(2026, 1, 1), wholesale_price=Decimal("90.00"), retail_price=Decimal("105"))
-    ProductPrice.objects.create(product=product, effective_from=dt.date(2026, 11, 1), wholesale_price=Decimal("100.00"), retail_price=Decimal("115"))
+    ProductPrice.objects.create(
+        product=product,
+        effective_from=dt.date(2026, 1, 1),
+        wholesale_price=Decimal("90.00"),
+        retail_price=Decimal("105"),
+    )
+    ProductPrice.objects.create(
+        product=product,
+        effective_from=dt.date(2026, 11, 1),
+        wholesale_price=Decimal("100.00"),
+        retail_price=Decimal("115"),
+    )
     return retailer, product
 
 
 def test_orders_import_idempotent_with_amount_at_the_price_in_force(catalog):
     frame = pd.DataFrame(
-        {"CYCLE": ["2026-10-2", None], "YEAR": [None, "2026"], "MONTH": [None, "11"], "WEEK_SEQ": [None, "4"], "CUST_CODE": ["R1", "R1"], "CIG_CODE": ["P1", "P1"], "QTY": ["3", "2"], "QUOTA": ["5", None]},
+        {
+            "CYCLE": ["2026-10-2", None],
+            "YEAR": [None, "2026"],
+            "MONTH": [None, "11"],
+            "WEEK_SEQ": [None, "4"],
+            "CUST_CODE": ["R1", "R1"],
+            "CIG_CODE": ["P1", "P1"],
+            "QTY": ["3", "2"],
+            "QUOTA": ["5", None],
+        },
         index=[2, 3],
     )
     counts = import_table(kind="orders", frame=frame)
@@ -56,7 +76,12 @@ def test_orders_import_idempotent_with_amount_at_the_price_in_force(catalog):
 
 def test_bad_order_rows_write_nothing(catalog):
     frame = pd.DataFrame(
-        {"CYCLE": ["2026-12-5", "2026-11-4", "2026-11-4", "2026-11-4"], "CUST_CODE": ["R1", "NOPE", "R1", "R1"], "CIG_CODE": ["P1", "P1", "P1", "P1"], "QTY": ["1", "1", "-1", "2"]},
+        {
+            "CYCLE": ["2026-12-5", "2026-11-4", "2026-11-4", "2026-11-4"],
+            "CUST_CODE": ["R1", "NOPE", "R1", "R1"],
+            "CIG_CODE": ["P1", "P1", "P1", "P1"],
+            "QTY": ["1", "1", "-1", "2"],
+        },
         index=[2, 3, 4, 5],
     )
     with pytest.raises(InvalidInput) as caught:
@@ -73,7 +98,11 @@ def test_bad_order_rows_write_nothing(catalog):
 def test_cycles_roll_is_idempotent():
     first = cycles_roll(today=dt.date(2026, 11, 22))
     assert first == {"created": 3, "closed": 0}
-    assert set(OrderCycle.objects.values_list("starts_on", flat=True)) == {dt.date(2026, 11, 16), dt.date(2026, 11, 23), dt.date(2026, 11, 30)}
+    assert set(OrderCycle.objects.values_list("starts_on", flat=True)) == {
+        dt.date(2026, 11, 16),
+        dt.date(2026, 11, 23),
+        dt.date(2026, 11, 30),
+    }
     assert cycles_roll(today=dt.date(2026, 11, 22)) == {"created": 0, "closed": 0}
     later = cycles_roll(today=dt.date(2026, 11, 24))
     assert later == {"created": 1, "closed": 1}  # a new week: the cycle after next appears

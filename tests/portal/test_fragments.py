@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone, translation
 
-from orders.models import OrderCycle
+from cycles.models import OrderCycle
 from portal.selectors import order_window
 from portal.templatetags.portal_fragments import order_window_card
 from retailers.models import Retailer

@@ -145,9 +145,9 @@ def test_warming_after_publish_caches_what_a_single_read_computes(shop, other_sh
 
 
 def test_retailer_reports_stock_and_reads_tonights_advice(client, shop, city):
-    from inventory.models import StockCount
     from inventory.services import inventory_advice_nightly
     from pricing.models import Product
+    from stock.models import StockCount
 
     client.force_login(shop.user)
     product = Product.objects.exclude(lifecycle="withdrawn").first()

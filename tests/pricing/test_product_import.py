@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from core.exceptions import InvalidInput
 from core.imports.base import import_table
-from pricing.classes import Band, ClassRule, price_band_of, price_class_of
+from pricing.engine.classes import Band, ClassRule, price_band_of, price_class_of
 from pricing.models import PriceClassRule, Product, ProductPrice
 from pricing.services import products_refresh_prices
 

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cycles.services import cycle_get_or_create
 from orders.models import Order
-from orders.services import cycle_get_or_create, weekly_purchases_refresh
+from orders.services import weekly_purchases_refresh
 from orders.weekly import weekly_totals
 from pricing.models import ProductPrice
 from profitability.engine.figures import Period, figures

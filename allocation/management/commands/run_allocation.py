@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from allocation.selectors import cell_key
 from allocation.services import allocation_compute, allocation_run, report_rows
 from core.exceptions import DomainError, RunOverlap
-from orders.selectors import cycle_by_label
+from cycles.selectors import cycle_by_label
 
 
 class Command(BaseCommand):

@@ -1,0 +1,78 @@
+"""A retailer's quota sheet for a cycle: its quotas grouped by price band, each with prices,
+margin and the reasons behind it (what the phone page, the API and the profit report show)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cycles.models import VISIBLE_STATUSES, OrderCycle
+from pricing.models import Product
+from retailers.models import Retailer
+
+from .explanations import retailer_quota_explanations
+from .models import AllocationRun
+
+
+def published_run_id(cycle: OrderCycle) -> int | None:
+    """The id of the cycle's published allocation run, once retailers may see it."""
+    if cycle.status not in VISIBLE_STATUSES:
+        return None
+    return AllocationRun.objects.filter(cycle=cycle, is_published=True).values_list("pk", flat=True).first()
+
+
+@dataclass
+class QuotaLine:
+    product: Product
+    quota: int
+    reasons: list[str]
+    margin: Decimal  # per carton, at the guide price
+
+    @property
+    def margin_rate(self) -> Decimal:
+        return (self.margin / self.product.retail_price * 100).quantize(Decimal("0.1"))
+
+
+@dataclass
+class BandGroup:
+    label: str
+    lines: list[QuotaLine] = field(default_factory=list)
+
+    @property
+    def cartons(self) -> int:
+        return sum(line.quota for line in self.lines)
+
+
+@dataclass
+class QuotaSheet:
+    cycle: OrderCycle
+    published: bool
+    groups: list[BandGroup]
+
+    @property
+    def cartons(self) -> int:
+        return sum(g.cartons for g in self.groups)
+
+    @property
+    def products(self) -> int:
+        return sum(1 for g in self.groups for line in g.lines if line.quota > 0)
+
+
+def quota_sheet(*, retailer: Retailer, cycle: OrderCycle) -> QuotaSheet:
+    """The cycle's quotas grouped by price band (dearest first), each with prices, margin and reasons."""
+    published = cycle.status in VISIBLE_STATUSES
+    groups: dict[str, BandGroup] = {}
+    order: dict[str, Decimal] = {}
+    if published:
+        for item in retailer_quota_explanations(retailer=retailer, cycle=cycle):
+            product = item["product"]
+            band = product.price_band
+            label = band.label if band else "—"
+            order[label] = band.min_wholesale_price if band else Decimal(0)
+            groups.setdefault(label, BandGroup(label)).lines.append(
+                QuotaLine(product, item["quota"], item["reasons"], product.margin_per_carton)
+            )
+    ranked = sorted(groups.values(), key=lambda g: order[g.label], reverse=True)
+    for group in ranked:
+        group.lines.sort(key=lambda line: (-line.product.wholesale_price, line.product.code))
+    return QuotaSheet(cycle, published, ranked)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from core.admin_mixins import SupervisorEditsAdmin
+
+from .models import OrderCycle
+
+
+@admin.register(OrderCycle)
+class OrderCycleAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+    list_display = ("label", "starts_on", "ends_on", "order_opens_on", "order_closes_on", "status")
+    list_filter = ("status", "year", "month")
+    search_fields = ("year", "month", "week_seq")
+    date_hierarchy = "starts_on"

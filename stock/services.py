@@ -1,0 +1,21 @@
+"""Recording stock counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from core.exceptions import DomainError
+
+from .models import StockCount
+
+
+def stock_count_record(*, retailer, product, cartons: int, source: str, actor, on: dt.date | None = None) -> StockCount:
+    """A stock count from a visit or the retailer's own report; tonight's advice starts from it."""
+    if cartons < 0:
+        raise DomainError("a stock count cannot be negative")
+    return StockCount.objects.create(
+        retailer=retailer, product=product, counted_on=on or timezone.localdate(), cartons=cartons, source=source,
+        recorded_by=actor,
+    )  # fmt: skip

@@ -1,0 +1,169 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
+from core.exceptions import DomainError
+from retailers.admin import RetailerAdmin
+from retailers.models import Retailer
+from retailers.selectors import scope_to_visible_retailers
+
+from .forms import TierOverrideForm
+from .models import ClassificationScheme, ProposalStatus, TierAssessment, TierChange, TierProposal
+from .selectors import tier_explanation
+from .services import proposal_publish, tier_override
+
+
+@admin.register(ClassificationScheme)
+class ClassificationSchemeAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+    list_display = ("name", "is_active", "assignment", "scoring", "scope", "window_weeks", "move_limit")
+    list_filter = ("is_active", "assignment", "scope")
+    search_fields = ("name",)
+
+
+@admin.register(TierProposal)
+class TierProposalAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ("pk", "as_of", "status", "retailers", "ups", "downs", "created_at", "published_at", "published_by")
+    list_filter = ("status", "as_of")
+    search_fields = ("pk", "as_of")
+    readonly_fields = (
+        "as_of",
+        "window_start",
+        "window_end",
+        "status",
+        "retailers",
+        "ups",
+        "downs",
+        "published_at",
+        "published_by",
+        "summary_table",
+    )
+    exclude = ("summary", "scheme_snapshot", "run")
+    change_form_template = "admin/tiers/tierproposal/change_form.html"
+
+    @admin.display(description=gettext_lazy("per-tier summary"))
+    def summary_table(self, proposal):
+        widest = max([max(r["before"], r["after"]) for r in proposal.summary] or [1]) or 1
+        rows = [
+            {**r, "before_pct": 100 * r["before"] // widest, "after_pct": 100 * r["after"] // widest}
+            for r in proposal.summary
+        ]
+        return mark_safe(render_to_string("admin/tiers/tierproposal/summary.html", {"rows": rows}))  # noqa: S308 - our template, escaped
+
+    def get_urls(self):
+        publish = self.admin_site.admin_view(self.publish_view)
+        return [path("<int:pk>/publish/", publish, name="tiers_tierproposal_publish"), *super().get_urls()]
+
+    def publish_view(self, request, pk):
+        if request.method != "POST" or not request.user.is_supervisor:
+            raise PermissionDenied
+        proposal = get_object_or_404(TierProposal, pk=pk)
+        try:
+            changed = proposal_publish(proposal=proposal, approver=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Published: %(changed)s tiers changed.") % {"changed": changed})
+        return redirect(reverse("admin:tiers_tierproposal_change", args=[pk]))
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        obj = kwargs.get("obj")
+        context["can_publish"] = bool(obj and obj.status == ProposalStatus.PROPOSED and request.user.is_supervisor)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+@admin.register(TierAssessment)
+class TierAssessmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = (
+        "retailer",
+        "proposal",
+        "old_tier",
+        "tier",
+        "raw_tier",
+        "score",
+        "amount",
+        "quantity",
+        "value_per_carton",
+        "national_type",
+        "is_new",
+    )
+    list_filter = ("proposal", "tier", "old_tier", "is_new", "national_type")
+    search_fields = ("retailer__customer_code", "retailer__license_no", "retailer__name")
+    list_select_related = ("retailer", "proposal")
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return scope_to_visible_retailers(super().get_queryset(request), user=request.user)
+
+
+@admin.register(TierChange)
+class TierChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ("at", "retailer", "kind", "old_tier", "new_tier", "score", "approver", "reason")
+    list_filter = ("kind", "new_tier", "proposal")
+    search_fields = ("retailer__customer_code", "retailer__license_no", "reason")
+    list_select_related = ("retailer", "approver")
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return scope_to_visible_retailers(super().get_queryset(request), user=request.user)
+
+
+class RetailerTierAdmin(RetailerAdmin):
+    """The registry's retailer page with its tier: why it has it, its last changes and the
+    supervisor's override (with a reason, written as a tier change)."""
+
+    fieldsets = (
+        *RetailerAdmin.fieldsets[:3],
+        (gettext_lazy("Tier explanation"), {"fields": ("tier_explanation",)}),
+        *RetailerAdmin.fieldsets[3:],
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "tier_explanation")
+
+    @admin.display(description=gettext_lazy("why this tier"))
+    def tier_explanation(self, retailer):
+        if retailer.pk is None:
+            return "—"
+        context = {
+            "explanation": tier_explanation(retailer=retailer),
+            "history": list(retailer.tier_changes.order_by("-at")[:10].values("at", "old_tier", "new_tier", "reason")),
+        }
+        return mark_safe(render_to_string("admin/tiers/tier_explanation.html", context))  # noqa: S308
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.override_tier_view)
+        return [path("<int:pk>/override-tier/", view, name="retailers_retailer_override_tier"), *super().get_urls()]
+
+    def override_tier_view(self, request, pk):
+        if not request.user.is_supervisor:
+            raise PermissionDenied
+        retailer = get_object_or_404(Retailer, pk=pk)
+        form = TierOverrideForm(request.POST or None, initial={"tier": retailer.tier})
+        if request.method == "POST" and form.is_valid():
+            tier_override(
+                retailer=retailer,
+                tier=form.cleaned_data["tier"],
+                reason=form.cleaned_data["reason"],
+                approver=request.user,
+            )
+            messages.success(request, _("Tier changed."))
+            return redirect(reverse("admin:retailers_retailer_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "retailer": retailer,
+            "title": _("Override tier"),
+        }
+        return TemplateResponse(request, "admin/tiers/override_tier.html", context)
+
+
+admin.site.unregister(Retailer)
+admin.site.register(Retailer, RetailerTierAdmin)

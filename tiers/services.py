@@ -1,0 +1,297 @@
+"""Re-rating runs, publishing and overrides. The maths is in engine.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+from django.utils import timezone
+
+from compliance.selectors import compliance_rates
+from core.db import bulk_write_frames
+from core.exceptions import AccessDenied, DomainError
+from core.models import AuditEntry
+from core.runs import tracked_run
+from cycles.models import OrderCycle
+from orders.models import WeeklyPurchase
+from retailers.models import Retailer
+from retailers.vocabulary import RetailerStatus
+
+from .engine.classify import classify, tier_summary
+from .models import (
+    ClassificationScheme,
+    ClassificationScope,
+    NewRetailerRule,
+    ProposalStatus,
+    TierAssessment,
+    TierChange,
+    TierChangeKind,
+    TierProposal,
+)
+
+JOB = "classify_retailers"
+
+
+DEFAULT_SCHEME_NAME = "默认方案"
+
+
+def active_scheme() -> ClassificationScheme:
+    """The active scheme; with no scheme at all, the defaults of DOMAIN.md §3 (as the migration creates)."""
+    scheme = ClassificationScheme.objects.filter(is_active=True).first()
+    if scheme is not None:
+        return scheme
+    if not ClassificationScheme.objects.exists():
+        return ClassificationScheme.objects.create(name=DEFAULT_SCHEME_NAME, is_active=True)
+    raise DomainError("no active classification scheme: activate one in the admin")
+
+
+def freeze_window_on(day: dt.date, windows: list[dict]) -> str | None:
+    """The name of the freeze window `day` falls in (dates YYYY-MM-DD, or MM-DD every year)."""
+    for window in windows:
+        start, end = window["start"], window["end"]
+        if len(start) == 5:
+            start, end = f"{day.year}-{start}", f"{day.year}-{end}"
+        if dt.date.fromisoformat(start) <= day <= dt.date.fromisoformat(end):
+            return window.get("name", "")
+    return None
+
+
+def window_of(as_of: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
+    """The last `weeks` cycles that started before `as_of`."""
+    end = as_of
+    return end - dt.timedelta(weeks=weeks), end
+
+
+def _purchases(start: dt.date, end: dt.date) -> pd.DataFrame:
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.retailer_id, SUM(w.amount), SUM(w.cartons) FROM {qn(WeeklyPurchase._meta.db_table)} w "  # noqa: S608
+            f"JOIN {qn(OrderCycle._meta.db_table)} c ON c.id = w.cycle_id "
+            "WHERE c.starts_on >= %s AND c.starts_on < %s GROUP BY w.retailer_id",
+            [start, end],
+        )
+        rows = cursor.fetchall()
+    frame = pd.DataFrame(rows, columns=["retailer_id", "amount", "quantity"])
+    frame["amount"] = frame["amount"].astype(float)
+    frame["quantity"] = frame["quantity"].astype(float)
+    return frame
+
+
+def _retailers() -> pd.DataFrame:
+    rows = Retailer.objects.filter(status=RetailerStatus.ACTIVE).values_list(
+        "pk", "tier", "credit_rating", "market_type", "business_format", "branch_id"
+    )
+    frame = pd.DataFrame(
+        list(rows), columns=["retailer_id", "old_tier", "credit_rating", "market_type", "business_format", "branch_id"]
+    )
+    frame["old_tier"] = frame["old_tier"].fillna(0).astype(int)
+    return frame
+
+
+def _scope_keys(frame: pd.DataFrame, scope: str) -> pd.Series | None:
+    if scope == ClassificationScope.MARKET_TYPE:
+        return frame["market_type"].fillna("").astype(str)
+    if scope == ClassificationScope.BRANCH:
+        return frame["branch_id"].astype(str)
+    return None
+
+
+def initial_tiers(new: pd.DataFrame, rated: pd.DataFrame, scheme: ClassificationScheme) -> np.ndarray:
+    """Tiers for retailers with neither a tier nor purchases: the median of similar retailers."""
+    if scheme.new_retailer_rule == NewRetailerRule.FIXED or rated.empty:
+        return np.full(len(new), scheme.new_retailer_tier, dtype=np.int16)
+    keys = ["branch_id", "market_type", "business_format"]
+    fallback = int(np.median(rated["tier"]))
+    medians = rated.groupby(keys, dropna=False)["tier"].median().round().rename("median").reset_index()
+    merged = new[keys].merge(medians, on=keys, how="left")
+    return merged["median"].fillna(fallback).astype(np.int16).to_numpy()
+
+
+def classification_compute(*, as_of: dt.date, scheme: ClassificationScheme) -> pd.DataFrame:
+    """Every active retailer's assessment (no writes)."""
+    start, end = window_of(as_of, scheme.window_weeks)
+    retailers = _retailers()
+    frame = retailers.merge(_purchases(start, end), on="retailer_id", how="left")
+    frame[["amount", "quantity"]] = frame[["amount", "quantity"]].fillna(0.0)
+    # Price-tag compliance over the inspection window; never inspected counts as compliant.
+    frame["compliance"] = frame["retailer_id"].map(compliance_rates()).astype(float)
+    has_data = (frame["quantity"] > 0) | (frame["old_tier"] > 0)
+    ranked = frame[has_data].reset_index(drop=True)
+    scope = _scope_keys(ranked, scheme.scope)
+    result = classify(ranked, scheme.to_engine(), scope=scope)
+    result["scope_key"] = "" if scope is None else scope.to_numpy()
+    result["is_new"] = result["old_tier"] == 0
+    new = frame[~has_data].reset_index(drop=True)
+    if not new.empty:
+        rated = ranked.assign(tier=result["tier"].to_numpy())
+        extra = pd.DataFrame(
+            {
+                "retailer_id": new["retailer_id"], "amount": 0.0, "quantity": 0.0, "value_per_carton": 0.0,
+                **{f"score_{c}": 0.0 for c in ("amount", "quantity", "value_per_carton", "credit", "compliance")},
+                "score": 0.0, "old_tier": 0, "raw_tier": initial_tiers(new, rated, scheme), "national_type": "",
+                "scope_key": "" if _scope_keys(new, scheme.scope) is None else _scope_keys(new, scheme.scope), "is_new": True,
+            }
+        )  # fmt: skip
+        extra["tier"] = extra["raw_tier"]
+        result = pd.concat([result, extra], ignore_index=True)
+    return result
+
+
+ASSESSMENT_COLUMNS = [
+    "proposal", "retailer", "scope_key", "amount", "quantity", "value_per_carton", "score_amount", "score_quantity",
+    "score_value_per_carton", "score_credit", "score_compliance", "score", "old_tier", "raw_tier", "tier",
+    "national_type", "is_new",
+]  # fmt: skip
+
+
+def classification_run(
+    *, as_of: dt.date | None = None, actor=None, dry_run: bool = False
+) -> TierProposal | pd.DataFrame:
+    """A re-rating: compute every retailer's tier and store it as a proposal to publish.
+
+    With dry_run, returns the per-tier summary and writes nothing (no Run either).
+    """
+    as_of = as_of or timezone.localdate()
+    scheme = active_scheme()
+    if dry_run:
+        return tier_summary(classification_compute(as_of=as_of, scheme=scheme))
+    with tracked_run(job=JOB, actor=actor, params={"as_of": as_of.isoformat(), "scheme": scheme.pk}) as run:
+        run.stage("read and score", 10)
+        result = classification_compute(as_of=as_of, scheme=scheme)
+        summary = tier_summary(result)
+        run.stage("write proposal", 60)
+        start, end = window_of(as_of, scheme.window_weeks)
+        rated = result["old_tier"] > 0
+        with transaction.atomic():
+            proposal = TierProposal.objects.create(
+                run=run.run, scheme=scheme, scheme_snapshot=asdict(scheme.to_engine()), as_of=as_of,
+                window_start=start, window_end=end, summary=_summary_rows(summary), retailers=len(result),
+                ups=int((rated & (result["tier"] > result["old_tier"])).sum()),
+                downs=int((rated & (result["tier"] < result["old_tier"])).sum()),
+            )  # fmt: skip
+            bulk_write_frames(TierAssessment, ASSESSMENT_COLUMNS, [_assessment_frame(result, proposal.pk)])
+            if connection.vendor == "postgresql":  # fresh statistics for the publish joins
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(TierAssessment._meta.db_table)}")
+        run.count(retailers=len(result), ups=proposal.ups, downs=proposal.downs, proposal=proposal.pk)
+    return proposal
+
+
+def _summary_rows(summary: pd.DataFrame) -> list[dict]:
+    rows = []
+    for tier, row in summary.iterrows():
+        cut = row["cut_score"]
+        rows.append(
+            {
+                "tier": int(tier), "cut_score": None if pd.isna(cut) else round(float(cut), 3),
+                "before": int(row["before"]), "after": int(row["after"]), "ups": int(row["ups"]), "downs": int(row["downs"]),
+            }
+        )  # fmt: skip
+    return rows
+
+
+def _assessment_frame(result: pd.DataFrame, proposal_id: int) -> pd.DataFrame:
+    """Assessment rows for bulk_write_frames (money as integer fen)."""
+    parts = {
+        f"score_{c}": result[f"score_{c}"].astype(float).round(4)
+        for c in ("amount", "quantity", "value_per_carton", "credit", "compliance")
+    }
+    return pd.DataFrame(
+        {
+            "proposal": proposal_id, "retailer": result["retailer_id"].astype("int64"), "scope_key": result["scope_key"].astype(str),
+            "amount": np.round(result["amount"].to_numpy(dtype=float) * 100).astype(np.int64),
+            "quantity": result["quantity"].astype("int64"),
+            "value_per_carton": np.round(result["value_per_carton"].to_numpy(dtype=float) * 100).astype(np.int64),
+            **parts, "score": result["score"].astype(float).round(4),
+            "old_tier": result["old_tier"].astype("Int64").where(result["old_tier"] > 0, pd.NA),
+            "raw_tier": result["raw_tier"].astype("int64"), "tier": result["tier"].astype("int64"),
+            "national_type": result["national_type"].astype(str), "is_new": result["is_new"].astype(bool),
+        }
+    )  # fmt: skip
+
+
+def proposal_publish(*, proposal: TierProposal, approver, today: dt.date | None = None) -> int:
+    """Apply a proposal's tiers in one short durable transaction; returns how many tiers changed."""
+    if not approver.is_supervisor:
+        raise AccessDenied("only a supervisor publishes tiers")
+    today = today or timezone.localdate()
+    frozen = freeze_window_on(today, proposal.scheme.freeze_windows)
+    if frozen is not None:
+        raise DomainError(f"tiers are frozen today ({frozen}); publish after the window")
+    with transaction.atomic(durable=True):
+        locked = TierProposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != ProposalStatus.PROPOSED:
+            raise DomainError(f"this proposal is {locked.get_status_display()}, not proposed")
+        changed = _apply_tiers(locked, approver)
+        locked.status = ProposalStatus.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.published_by = approver
+        locked.save(update_fields=["status", "published_at", "published_by"])
+        TierProposal.objects.filter(status=ProposalStatus.PROPOSED).exclude(pk=locked.pk).update(
+            status=ProposalStatus.SUPERSEDED
+        )
+        AuditEntry.objects.create(
+            actor=approver, action="tiers.publish", object_type="tier_proposal", object_id=str(locked.pk),
+            after={"changed": changed, "retailers": locked.retailers},
+        )  # fmt: skip
+    proposal.refresh_from_db()
+    return changed
+
+
+def _apply_tiers(proposal: TierProposal, approver) -> int:
+    qn = connection.ops.quote_name
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    retailers, assessments, changes = (
+        qn(Retailer._meta.db_table),
+        qn(TierAssessment._meta.db_table),
+        qn(TierChange._meta.db_table),
+    )
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {changes} (retailer_id, kind, old_tier, new_tier, score, assessment_id, proposal_id, reason, approver_id, at) "  # noqa: S608
+            f"SELECT a.retailer_id, %s, r.tier, a.tier, a.score, a.id, a.proposal_id, '', %s, %s "
+            f"FROM {assessments} a JOIN {retailers} r ON r.id = a.retailer_id "
+            f"WHERE a.proposal_id = %s AND r.tier {differs} a.tier",
+            [TierChangeKind.RERATING, approver.pk, now, proposal.pk],
+        )
+        cursor.execute(
+            f"UPDATE {retailers} SET tier = a.tier, updated_at = %s FROM {assessments} a "  # noqa: S608
+            f"WHERE a.proposal_id = %s AND a.retailer_id = {retailers}.id AND {retailers}.tier {differs} a.tier",
+            [now, proposal.pk],
+        )
+        changed = cursor.rowcount
+    # Tier history lives in TierChange (with score and approver); the registry's row history is
+    # for edits of the registry itself (copying 450,000 wide rows there doubled publishing time).
+    return changed
+
+
+@transaction.atomic
+def tier_override(*, retailer: Retailer, tier: int, reason: str, approver) -> TierChange:
+    """A supervisor sets one retailer's tier by hand, with a reason (history and audit)."""
+    if not approver.is_supervisor:
+        raise AccessDenied("only a supervisor overrides a tier")
+    if not reason.strip():
+        raise DomainError("a tier override needs a reason")
+    if not 1 <= tier <= 30:
+        raise DomainError("a tier is between 1 and 30")
+    old = retailer.tier
+    change = TierChange.objects.create(
+        retailer=retailer,
+        kind=TierChangeKind.OVERRIDE,
+        old_tier=old,
+        new_tier=tier,
+        reason=reason.strip(),
+        approver=approver,
+    )
+    Retailer.objects.filter(pk=retailer.pk).update(tier=tier, updated_at=timezone.now())
+    retailer.tier = tier
+    AuditEntry.objects.create(
+        actor=approver, action="tier.override", object_type="retailer", object_id=str(retailer.pk),
+        reason=reason.strip(), before={"tier": old}, after={"tier": tier},
+    )  # fmt: skip
+    return change
