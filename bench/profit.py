@@ -33,8 +33,8 @@ def setup(retailers: int, weeks: int, manager_size: int) -> None:
     from cycles.services import cycle_get_or_create
     from demo.city import build_city
     from demo.services import _registry
+    from orders.engine.weekly import CLASS_COLUMNS, COLUMNS
     from orders.models import WeeklyPurchase
-    from orders.weekly import CLASS_COLUMNS, COLUMNS
     from retailers.models import Retailer
 
     started = time.perf_counter()

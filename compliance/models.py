@@ -62,7 +62,7 @@ class InspectionLine(models.Model):
 
 
 class CompliancePolicy(models.Model):
-    """How price-tag inspections are planned and judged (DOMAIN.md §5). One row; every change kept."""
+    """How price-tag inspections are planned and judged (docs/domain.md §5). One row; every change kept."""
 
     retailers_per_week = models.PositiveSmallIntegerField(
         _("retailers per manager and week"), default=20, validators=[MinValueValidator(1)]

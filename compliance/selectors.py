@@ -11,8 +11,9 @@ from .models import CompliancePolicy, ComplianceStanding, InspectionLine
 
 
 def compliance_policy() -> CompliancePolicy:
-    """The company's compliance policy (created with the defaults of DOMAIN.md §5 on first use)."""
-    return CompliancePolicy.objects.get_or_create(pk=1)[0]
+    """The company's compliance policy: its one row, or (before a supervisor saves one) an unsaved
+    policy with the defaults of docs/domain.md §5. Reads only."""
+    return CompliancePolicy.objects.order_by("pk").first() or CompliancePolicy()
 
 
 CHECK_FIELDS = {

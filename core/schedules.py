@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -23,8 +25,6 @@ SCHEDULES = [
 
 
 def schedules_sync() -> dict[str, int]:
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
     created = 0
     for entry in SCHEDULES:
         if PeriodicTask.objects.filter(name=entry.name).exists():

@@ -1,6 +1,6 @@
 """A deterministic, realistic made-up city (pure numpy/pandas; no Django).
 
-Shapes follow DOMAIN.md: ~85% convenience stores, ~74% urban, tiers by the share
+Shapes follow docs/domain.md: ~85% convenience stores, ~74% urban, tiers by the share
 bands, products over five price classes with 12–15% retail margins (~20% for
 class V), weekly orders with a Spring-Festival peak, scarce products whose orders
 hit the quota, and a few retailers that over-order.
@@ -30,7 +30,7 @@ STATUS = (["active", "suspended", "closed"], [0.97, 0.02, 0.01])
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
 SHOP_WORDS = ["便利店", "超市", "商店", "烟酒店", "小卖部", "百货"]
 VULNERABLE_REASONS = ["残疾人经营", "低保家庭", "大病家庭", "退役军人"]
-# Share bands (DOMAIN.md §3): tiers 26–30 hold 9%, 21–25 18%, 16–20 23%, 11–15 23%, 1–10 27%.
+# Share bands (docs/domain.md §3): tiers 26–30 hold 9%, 21–25 18%, 16–20 23%, 11–15 23%, 1–10 27%.
 TIER_BANDS = [(26, 30, 0.09), (21, 25, 0.18), (16, 20, 0.23), (11, 15, 0.23), (1, 10, 0.27)]
 BRAND_NAMES = ["长河", "青峰", "白鹭", "红岭", "紫云", "金叶", "松林", "黄山", "云峰", "天池", "玉溪", "雪域"]
 SPEC_WORDS = ["硬红", "软蓝", "细支", "中支", "金", "冰爆", "和谐", "精品", "典藏", "软", "硬", "爆珠", "经典", "新版"]

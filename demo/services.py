@@ -25,9 +25,9 @@ from cycles.calendar import cycle_monday
 from cycles.models import CycleStatus, OrderCycle
 from cycles.services import cycle_get_or_create
 from inventory.services import SALES_WEEKS
+from orders.engine.weekly import COLUMNS as WEEKLY_COLUMNS
+from orders.engine.weekly import weekly_totals
 from orders.models import Order, WeeklyPurchase
-from orders.weekly import COLUMNS as WEEKLY_COLUMNS
-from orders.weekly import weekly_totals
 from pricing.models import Product, ProductPrice
 from pricing.services import products_refresh_prices
 from retailers.models import CountyBranch, MarketDepartment, Retailer, ServiceRoute

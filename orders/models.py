@@ -42,7 +42,7 @@ class WeeklyPurchase(models.Model):
     the order lines; `orders.services.weekly_purchases_refresh` rebuilds them for the cycles
     whose orders changed. `cartons` and `amount` are as ordered; `sales`, `cost` and the class
     mix count the cartons kept (ordered − returned), each at the prices in force on the cycle's
-    first day (see `orders.weekly.weekly_totals`).
+    first day (see `orders.engine.weekly.weekly_totals`).
     """
 
     cycle = models.ForeignKey(OrderCycle, models.CASCADE, related_name="+", verbose_name=_("order cycle"))

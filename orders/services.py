@@ -9,8 +9,8 @@ from core.db import bulk_write_frames, read_frame
 from cycles.models import OrderCycle
 from pricing.selectors import prices_in_force
 
+from .engine.weekly import COLUMNS, weekly_totals
 from .models import Order, WeeklyPurchase
-from .weekly import COLUMNS, weekly_totals
 
 
 @transaction.atomic

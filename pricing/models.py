@@ -15,7 +15,7 @@ class PriceClass(models.TextChoices):
 
 
 class PriceClassRule(models.Model):
-    """Configurable lower bounds of the price classes (DOMAIN.md §5).
+    """Configurable lower bounds of the price classes (docs/domain.md §5).
 
     A product is in the highest class whose bound its price reaches: by allocation
     price ex-VAT when known, else by wholesale price.

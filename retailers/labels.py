@@ -1,4 +1,4 @@
-"""How the marketing system's exports spell our vocabularies (DOMAIN.md §2, §8).
+"""How the marketing system's exports spell our vocabularies (docs/domain.md §2, §8).
 
 Each map takes every known spelling (Chinese label, national code, our own code)
 to the stored value. Matching folds full-width brackets, spaces and case.

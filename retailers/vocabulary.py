@@ -1,4 +1,4 @@
-"""Closed vocabularies of the retailer registry (DOMAIN.md §2).
+"""Closed vocabularies of the retailer registry (docs/domain.md §2).
 
 Stored values are short stable codes; labels are translated display values
 (the Chinese labels of the marketing system's exports in zh-hans).

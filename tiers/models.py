@@ -47,7 +47,7 @@ class NewRetailerRule(models.TextChoices):
 
 
 class ClassificationScheme(models.Model):
-    """One company's tier rules (DOMAIN.md §3). Exactly one scheme is active."""
+    """One company's tier rules (docs/domain.md §3). Exactly one scheme is active."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     is_active = models.BooleanField(_("active"), default=False)

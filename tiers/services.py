@@ -39,7 +39,7 @@ DEFAULT_SCHEME_NAME = "默认方案"
 
 
 def active_scheme() -> ClassificationScheme:
-    """The active scheme; with no scheme at all, the defaults of DOMAIN.md §3 (as the migration creates)."""
+    """The active scheme; with no scheme at all, the defaults of docs/domain.md §3 (as the migration creates)."""
     scheme = ClassificationScheme.objects.filter(is_active=True).first()
     if scheme is not None:
         return scheme

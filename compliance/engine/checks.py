@@ -1,4 +1,4 @@
-"""Price-tag compliance (明码标价 / 明码实价) and the price index (DOMAIN.md §5). Pure pandas.
+"""Price-tag compliance (明码标价 / 明码实价) and the price index (docs/domain.md §5). Pure pandas.
 
 `line_checks` takes one row per product seen on display: guide_price (the retail price per
 carton in force on the visit day), packs_per_carton, tag_present, tag_price, price_carton and
@@ -81,7 +81,7 @@ def price_index(checks: pd.DataFrame, weights: pd.Series, by: list[str]) -> pd.S
 def supply_signals(checks: pd.DataFrame, *, min_observed: int = 5, share: float = 0.3) -> pd.DataFrame:
     """Per product: observed prices, share below and above guide, and a signal — "over" (sold below
     guide: over-supplied) or "scarce" (sold above guide) when at least `share` of at least
-    `min_observed` observations point that way (DOMAIN.md §5: the allocation view shows both)."""
+    `min_observed` observations point that way (docs/domain.md §5: the allocation view shows both)."""
     seen = checks[checks["observed"]]
     out = seen.groupby("product").agg(
         observed=("observed", "size"), below=("below_guide", "mean"), above=("above_guide", "mean")

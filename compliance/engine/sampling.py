@@ -1,4 +1,4 @@
-"""Who and what to inspect: weighted random samples that stay the same for the same seed (DOMAIN.md §5)."""
+"""Who and what to inspect: weighted random samples that stay the same for the same seed (docs/domain.md §5)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Inventory advice per retailer × product (DOMAIN.md §6). Pure pandas/numpy, no Django.
+"""Inventory advice per retailer × product (docs/domain.md §6). Pure pandas/numpy, no Django.
 
 Input frame, one row per retailer × product: weekly_sales (cartons a week, recent average),
 stock (cartons), quota (this cycle's quota, 0 if none). Output adds weeks_of_cover (stock ÷
-weekly sales), stock_to_sales (stock ÷ a month's sales, as DOMAIN.md's bounds are monthly),
+weekly sales), stock_to_sales (stock ÷ a month's sales, as docs/domain.md's bounds are monthly),
 status, suggested_order and diversion.
 
 Status, in order of precedence:
@@ -37,7 +37,7 @@ class Status(IntEnum):
 
 @dataclass(frozen=True)
 class Targets:
-    target_weeks: float = 1.5  # healthy cover: 1–2 order cycles (DOMAIN.md §6)
+    target_weeks: float = 1.5  # healthy cover: 1–2 order cycles (docs/domain.md §6)
     short_weeks: float = 0.5
     over_weeks: float = 3.0
     diversion_weeks: float = 8.0
@@ -77,5 +77,5 @@ def advise(frame: pd.DataFrame, targets: Targets | None = None) -> pd.DataFrame:
 def estimate_stock(
     last_count: pd.Series, deliveries_since: pd.Series, weekly_sales: pd.Series, weeks_since: pd.Series
 ) -> pd.Series:
-    """Last count + deliveries since − estimated sales since, never below zero (DOMAIN.md §6)."""
+    """Last count + deliveries since − estimated sales since, never below zero (docs/domain.md §6)."""
     return (last_count + deliveries_since - weekly_sales * weeks_since).clip(lower=0).round()

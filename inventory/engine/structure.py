@@ -1,4 +1,4 @@
-"""Structure advice (DOMAIN.md §6): how a shop's mix of price classes compares with its peers of
+"""Structure advice (docs/domain.md §6): how a shop's mix of price classes compares with its peers of
 the same tier and business format. Pure pandas."""
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+# The price classes, dearest first (docs/domain.md §5); `pricing.models.PriceClass` labels them.
+PRICE_CLASSES = ("I", "II", "III", "IV", "V")
+
 
 @dataclass(frozen=True, slots=True)
 class ClassRule:

@@ -1,4 +1,4 @@
-"""Alerts for a customer manager (DOMAIN.md §7): falling profit, no orders, vulnerable retailers,
+"""Alerts for a customer manager (docs/domain.md §7): falling profit, no orders, vulnerable retailers,
 order anomalies (against the shop's own recent cycles and against same-tier peers) and one owner
 identity behind several shops. Thresholds are configurable (`AlertRules`)."""
 

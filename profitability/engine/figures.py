@@ -1,4 +1,4 @@
-"""Profitability figures per retailer and period (DOMAIN.md §7).
+"""Profitability figures per retailer and period (docs/domain.md §7).
 
 Input is one row per retailer and week (the weekly purchase totals); every retailer gets a row
 for every period, zero when it bought nothing, so ranks and averages count idle shops too.

@@ -1,4 +1,4 @@
-"""Compliance figures and the price index on hand-computed cases (DOMAIN.md §5)."""
+"""Compliance figures and the price index on hand-computed cases (docs/domain.md §5)."""
 
 import numpy as np
 import pandas as pd

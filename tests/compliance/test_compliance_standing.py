@@ -16,7 +16,7 @@ from compliance.engine.checks import line_checks, standings
 from compliance.inspections import inspection_record
 from compliance.models import CompliancePolicy, ComplianceStanding
 from compliance.planning import visit_products
-from compliance.selectors import compliance_rates, repeat_violator_ids
+from compliance.selectors import compliance_policy, compliance_rates, repeat_violator_ids
 from compliance.services import compliance_standing_refresh
 from cycles.models import CycleStatus, OrderCycle
 
@@ -136,3 +136,16 @@ def test_the_tier_score_reads_the_compliance_rate(city, manager1, shop):
     others = result.drop(index=shop.pk)["score_compliance"]
     assert (others == others.max()).all()  # never inspected counts as fully compliant
     assert result.loc[shop.pk, "score_compliance"] < others.min()
+
+
+@pytest.mark.django_db
+def test_the_policy_selector_only_reads(django_assert_num_queries):
+    assert CompliancePolicy.objects.get().pk == 1  # the migration's row, with the defaults, ready to edit
+    CompliancePolicy.objects.all().delete()
+    with django_assert_num_queries(1):
+        policy = compliance_policy()
+    assert policy.pk is None
+    assert (policy.retailers_per_week, policy.products_per_visit, policy.window_weeks, policy.repeat_violations) == (
+        20, 5, 13, 2,
+    )  # fmt: skip
+    assert not CompliancePolicy.objects.exists()

@@ -1,4 +1,4 @@
-"""Inventory advice on hand-computed cases (DOMAIN.md §6)."""
+"""Inventory advice on hand-computed cases (docs/domain.md §6)."""
 
 import numpy as np
 import pandas as pd

@@ -6,23 +6,12 @@ import pytest
 
 from core.exceptions import InvalidInput
 from core.imports.base import import_table
-from cycles.calendar import cycle_name, cycle_start
 from cycles.models import OrderCycle
-from cycles.services import cycles_roll
 from orders.models import Order
 from pricing.models import ProductPrice
 from tests.factories import ProductFactory, RetailerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def test_calendar_names_cycles_like_the_marketing_system():
-    assert cycle_start(2026, 11, 4) == dt.date(2026, 11, 23)
-    assert cycle_start(2026, 11, 5) == dt.date(2026, 11, 30)
-    assert cycle_start(2026, 12, 5) is None  # December 2026 has four Mondays
-    assert cycle_name(dt.date(2026, 11, 23)) == (2026, 11, 4)
-    for monday in [dt.date(2026, 1, 5) + dt.timedelta(weeks=k) for k in range(60)]:
-        assert cycle_start(*cycle_name(monday)) == monday
 
 
 @pytest.fixture
@@ -93,17 +82,3 @@ def test_bad_order_rows_write_nothing(catalog):
     assert (5, "CIG_CODE", "repeats row 4 (same cycle, retailer, product)") in found
     assert Order.objects.count() == 0
     assert OrderCycle.objects.count() == 0
-
-
-def test_cycles_roll_is_idempotent():
-    first = cycles_roll(today=dt.date(2026, 11, 22))
-    assert first == {"created": 3, "closed": 0}
-    assert set(OrderCycle.objects.values_list("starts_on", flat=True)) == {
-        dt.date(2026, 11, 16),
-        dt.date(2026, 11, 23),
-        dt.date(2026, 11, 30),
-    }
-    assert cycles_roll(today=dt.date(2026, 11, 22)) == {"created": 0, "closed": 0}
-    later = cycles_roll(today=dt.date(2026, 11, 24))
-    assert later == {"created": 1, "closed": 1}  # a new week: the cycle after next appears
-    assert OrderCycle.objects.get(starts_on=dt.date(2026, 11, 16)).status == "closed"

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from cycles.services import cycle_get_or_create
+from orders.engine.weekly import weekly_totals
 from orders.models import Order
 from orders.services import weekly_purchases_refresh
-from orders.weekly import weekly_totals
 from pricing.models import ProductPrice
 from profitability.engine.figures import Period, figures
 from profitability.models import ProfitFigure, ProfitRun

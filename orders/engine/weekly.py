@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pricing.models import PriceClass
+from pricing.engine.classes import PRICE_CLASSES
 
-CLASS_COLUMNS = {c.value: f"cartons_class_{c.value.lower()}" for c in PriceClass}
+CLASS_COLUMNS = {c: f"cartons_class_{c.lower()}" for c in PRICE_CLASSES}
 COLUMNS = ["cycle", "retailer", "cartons", "amount", "lines", "returned", "sales", "cost", *CLASS_COLUMNS.values()]
 
 
