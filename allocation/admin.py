@@ -20,8 +20,8 @@ from .explanations import retailer_quota_explanations
 from .forms import QuotaExceptionForm
 from .models import AllocationPolicy, AllocationRun, CellReport, CycleKpi, QuotaException, SupplyPlanLine
 from .reports import report_dataset
-from .selectors import published_allocation
-from .services import allocation_publish, quota_exception_set, report_rows
+from .selectors import published_allocation_run
+from .services import allocation_run_publish, quota_exception_set, report_rows
 
 
 @admin.register(SupplyPlanLine)
@@ -101,8 +101,8 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def report_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        allocation = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
-        rows = _with_price_signals(report_rows(allocation), allocation.cycle.starts_on)
+        allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
+        rows = _with_price_signals(report_rows(allocation_run), allocation_run.cycle.starts_on)
         query = request.GET.get("q", "").strip()
         if query:
             rows = [r for r in rows if query in r["product_code"] or query in r["product_name"]]
@@ -114,21 +114,22 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
             response["Content-Disposition"] = (
-                f'attachment; filename="allocation-{allocation.cycle.label}-{allocation.pk}.xlsx"'
+                f'attachment; filename="allocation-{allocation_run.cycle.label}-{allocation_run.pk}.xlsx"'
             )
             return response
         page = Paginator(rows, 100).get_page(request.GET.get("page"))
+        publishable = allocation_run.is_complete and not allocation_run.is_published
         tiers = list(range(30, 0, -1))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Allocation report"),
-            "allocation": allocation,
+            "allocation_run": allocation_run,
             "page": page,
             "rows": [{**r, "caps": [r[f"D{t}"] for t in tiers], "eligible": [r[f"N{t}"] for t in tiers]} for r in page],
             "tiers": tiers,
             "query": query,
             "totals": {"target": sum(r["target"] for r in rows), "released": sum(r["released"] for r in rows)},
-            "may_publish": request.user.is_supervisor and allocation.is_complete and not allocation.is_published,
+            "may_publish": request.user.is_supervisor and publishable,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/allocation/report.html", context)
@@ -136,9 +137,9 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def publish_view(self, request, pk):
         if request.method != "POST" or not request.user.is_supervisor:
             raise PermissionDenied
-        allocation = get_object_or_404(AllocationRun, pk=pk)
+        allocation_run = get_object_or_404(AllocationRun, pk=pk)
         try:
-            allocation_publish(allocation=allocation, approver=request.user)
+            allocation_run_publish(allocation_run=allocation_run, approver=request.user)
             messages.success(request, _("Quotas published."))
         except DomainError as exc:
             messages.error(request, str(exc))
@@ -155,7 +156,7 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             "cycle": cycle,
             "cycles": cycles[:12],
             "quotas": retailer_quota_explanations(retailer=retailer, cycle=cycle) if cycle else [],
-            "allocation": published_allocation(cycle) if cycle else None,
+            "allocation_run": published_allocation_run(cycle) if cycle else None,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/allocation/retailer_quotas.html", context)

@@ -19,7 +19,7 @@ from retailers.models import Retailer
 from retailers.selectors import retailers_visible_to, scope_to_visible_retailers
 
 from .models import AllocationRun, QuotaException, SupplyPlanLine
-from .selectors import published_allocation, quotas_frame, registry_frame
+from .selectors import published_allocation_run, quotas_frame, registry_frame
 from .services import quota_exception_set, report_rows
 
 
@@ -93,8 +93,8 @@ class AllocationReportApi(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, pk: int):
-        allocation = get_object_or_404(AllocationRun.objects.select_related("cycle"), pk=pk)
-        rows = report_rows(allocation)
+        allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle"), pk=pk)
+        rows = report_rows(allocation_run)
         product = request.query_params.get("product")
         return Response([r for r in rows if not product or r["product_code"] == product])
 
@@ -135,17 +135,17 @@ class CycleQuotasApi(generics.GenericAPIView):
         line = SupplyPlanLine.objects.filter(cycle=cycle, product=product).first() if product else None
         if line is None:
             raise NotFound(f"{code} is not in the supply plan of {cycle}")
-        run_id = request.query_params.get("run")
-        allocation = (
-            AllocationRun.objects.filter(cycle=cycle, pk=run_id, is_complete=True).first()
-            if run_id
-            else published_allocation(cycle)
+        allocation_run_id = request.query_params.get("run")
+        allocation_run = (
+            AllocationRun.objects.filter(cycle=cycle, pk=allocation_run_id, is_complete=True).first()
+            if allocation_run_id
+            else published_allocation_run(cycle)
         )
-        if allocation is None:
+        if allocation_run is None:
             raise NotFound(f"cycle {cycle} has no published quotas")
         visible = list(retailers_visible_to(user=request.user).values_list("pk", flat=True))
         registry = registry_frame(visible if not request.user.is_supervisor else None)
-        frame = quotas_frame(allocation, registry, plan_line_ids=[line.pk]).sort_values("retailer")
+        frame = quotas_frame(allocation_run, registry, plan_line_ids=[line.pk]).sort_values("retailer")
         codes = dict(Retailer.objects.filter(pk__in=frame["retailer"].tolist()).values_list("pk", "customer_code"))
         rows = [
             {

@@ -13,7 +13,9 @@ from retailers.vocabulary import CreditRating
 from .engine.cells import DIMENSION_COLUMNS
 from .engine.rules import Reason
 from .models import AllocationRun, BandCap, QuotaException, SupplyPlanLine
-from .selectors import published_allocation, retailer_quota_rows
+from .policy import Policy, policy_load
+from .quota_cache import retailer_quota_rows
+from .selectors import published_allocation_run
 
 
 def _cell_text(cell: str) -> str:
@@ -39,11 +41,11 @@ def quota_reasons(
     *,
     retailer: Retailer,
     line: SupplyPlanLine,
-    policy: dict,
+    policy: Policy,
     band_total: int | None,
     exception: QuotaException | None,
 ) -> list[str]:
-    """The reasons behind one quota, in order."""
+    """The reasons behind one quota, in order (`policy`: the one the run applied)."""
     codes = Reason(int(row["reasons"]))
     out: list[str] = []
     if line.method == "D":
@@ -66,7 +68,7 @@ def quota_reasons(
         if row["weight"] == 2:
             out.append(_("You order every other week: your cap is doubled."))
     if Reason.CREDIT in codes:
-        factor = policy.get("credit_factors", {}).get(retailer.credit_rating)
+        factor = policy.rules.credit_factors.get(retailer.credit_rating)
         out.append(
             _("Credit rating %(rating)s: quota × %(factor)s, rounded down.")
             % {"rating": CreditRating(retailer.credit_rating).label if retailer.credit_rating else "", "factor": factor}
@@ -74,15 +76,13 @@ def quota_reasons(
     if Reason.VIOLATION in codes:
         out.append(
             _("Repeated price-tag violations in recent inspections: quota × %(factor)s, rounded down.")
-            % {"factor": policy.get("violation_factor")}
+            % {"factor": policy.rules.violation_factor}
         )
     if Reason.CEILING in codes:
-        out.append(
-            _("Ceiling: at most %(n)s cartons of one product per retailer.") % {"n": policy.get("retailer_ceiling")}
-        )
+        out.append(_("Ceiling: at most %(n)s cartons of one product per retailer.") % {"n": policy.rules.ceiling})
     if Reason.VULNERABLE in codes:
         out.append(
-            _("Vulnerable retailer: %(n)s extra carton(s) while supply allows.") % {"n": policy.get("vulnerable_bonus")}
+            _("Vulnerable retailer: %(n)s extra carton(s) while supply allows.") % {"n": policy.rules.vulnerable_bonus}
         )
     if band_total is not None:
         out.append(
@@ -98,14 +98,14 @@ def quota_reasons(
 
 
 def retailer_quota_explanations(
-    *, retailer: Retailer, cycle: OrderCycle, allocation: AllocationRun | None = None
+    *, retailer: Retailer, cycle: OrderCycle, allocation_run: AllocationRun | None = None
 ) -> list[dict]:
     """Per product: the product, its code and name, the release method, the quota and the reasons,
-    for the cycle's published run (or the given run)."""
-    allocation = allocation or published_allocation(cycle)
-    if allocation is None:
+    for the cycle's published run (or the given run), as that run applied its policy."""
+    allocation_run = allocation_run or published_allocation_run(cycle)
+    if allocation_run is None:
         return []
-    rows = retailer_quota_rows(allocation=allocation, retailer_id=retailer.pk)
+    rows = retailer_quota_rows(allocation_run=allocation_run, retailer_id=retailer.pk)
     if not rows:
         return []
     lines = {
@@ -119,8 +119,10 @@ def retailer_quota_explanations(
         for e in QuotaException.objects.filter(cycle=cycle, retailer=retailer).select_related("approved_by")
     }
     bands = {
-        (b.price_band, b.tier): b.cap for b in BandCap.objects.filter(allocation=allocation, tier=retailer.tier or 0)
+        (b.price_band, b.tier): b.cap
+        for b in BandCap.objects.filter(allocation=allocation_run, tier=retailer.tier or 0)
     }
+    policy = policy_load(allocation_run.policy)
     out = []
     for row in rows:
         line = lines[row["plan_line"]]
@@ -137,7 +139,7 @@ def retailer_quota_explanations(
                     row,
                     retailer=retailer,
                     line=line,
-                    policy=allocation.policy,
+                    policy=policy,
                     band_total=band_total,
                     exception=exceptions.get(row["product"]),
                 ),

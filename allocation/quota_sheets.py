@@ -14,8 +14,8 @@ from .explanations import retailer_quota_explanations
 from .models import AllocationRun
 
 
-def published_run_id(cycle: OrderCycle) -> int | None:
-    """The id of the cycle's published allocation run, once retailers may see it."""
+def published_allocation_run_id(cycle: OrderCycle) -> int | None:
+    """The id of the cycle's published allocation run (`AllocationRun`), once retailers may see it."""
     if cycle.status not in VISIBLE_STATUSES:
         return None
     return AllocationRun.objects.filter(cycle=cycle, is_published=True).values_list("pk", flat=True).first()

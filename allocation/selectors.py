@@ -1,5 +1,6 @@
 """Reads for allocation: the policy, the registry as one frame, plan lines as engine inputs,
-order history (demand shapes, forecasts, rotation), and quotas resolved from a run."""
+order history (demand shapes, forecasts, rotation), and quotas resolved from a run. Nothing here
+writes (the quota cache is `quota_cache`'s)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,18 @@ import json
 
 import numpy as np
 import pandas as pd
-from django.core.cache import cache
 from django.db import connection
 
-from compliance.selectors import repeat_violator_ids
 from cycles.models import OrderCycle
 from orders.models import Order
 from pricing.models import Product
 from retailers.models import Retailer
 
-from .compute import LineInput, Policy
 from .engine.bitmaps import bitmap_contains, bitmap_to_ids
 from .engine.cells import PlanLine, line_cells
+from .engine.compute import LineInput
 from .engine.direct import forecast_demand
-from .engine.rules import Reason, Rules, credit_and_ceiling, has_reason, penalties_of
+from .engine.rules import Reason, credit_and_ceiling, has_reason, penalties_of
 from .models import (
     AllocationPolicy,
     AllocationRun,
@@ -32,7 +31,7 @@ from .models import (
     RotationCell,
     SupplyPlanLine,
 )
-from .signals import quotas_changed
+from .policy import Policy, policy_load
 
 DEFAULT_POLICY_NAME = "default"
 
@@ -58,50 +57,14 @@ def registry_frame(retailer_ids: list[int] | None = None) -> pd.DataFrame:
 
 
 def active_policy() -> AllocationPolicy:
-    """The active allocation policy; with none at all, the defaults of DOMAIN.md §4."""
+    """The active allocation policy. With none active, the one named "default" if there is one, else an
+    unsaved policy with the defaults of DOMAIN.md §4 (a run's start saves it: `allocation_policy_get_or_create`)."""
     policy = AllocationPolicy.objects.filter(is_active=True).first()
     if policy is None:
-        policy = AllocationPolicy.objects.get_or_create(
-            name=DEFAULT_POLICY_NAME, defaults={"is_active": not AllocationPolicy.objects.exists()}
-        )[0]
+        policy = AllocationPolicy.objects.filter(name=DEFAULT_POLICY_NAME).first() or AllocationPolicy(
+            name=DEFAULT_POLICY_NAME, is_active=not AllocationPolicy.objects.exists()
+        )
     return policy
-
-
-def policy_input(policy: AllocationPolicy) -> Policy:
-    return Policy(
-        rules=Rules(
-            vulnerable_bonus=policy.vulnerable_bonus,
-            credit_factors={k: float(v) for k, v in (policy.credit_factors or {}).items()},
-            ceiling=policy.retailer_ceiling,
-            rotation_threshold=float(policy.rotation_threshold),
-            violation_factor=float(policy.violation_factor),
-            repeat_violators=frozenset(repeat_violator_ids()),
-        ),
-        max_step=policy.max_step,
-        default_top_ratio=float(policy.default_top_ratio),
-        band_cut_tiers=tuple(int(t) for t in (policy.band_cut_tiers or [])),
-    )
-
-
-def policy_snapshot(policy: AllocationPolicy) -> dict:
-    """What a run applied, kept with the run so its explanations never change."""
-    return {
-        "name": policy.name, "vulnerable_bonus": policy.vulnerable_bonus, "credit_factors": policy.credit_factors,
-        "retailer_ceiling": policy.retailer_ceiling, "rotation_threshold": float(policy.rotation_threshold),
-        "max_step": policy.max_step, "default_top_ratio": float(policy.default_top_ratio),
-        "demand_weeks": policy.demand_weeks, "full_order_uplift": float(policy.full_order_uplift),
-        "band_cut_tiers": policy.band_cut_tiers, "violation_factor": float(policy.violation_factor),
-        "repeat_violators": repeat_violator_ids(),
-    }  # fmt: skip
-
-
-def rules_of_snapshot(policy: dict) -> Rules:
-    """The penalties a run applied, from its policy snapshot (runs before repeat violators counted none)."""
-    return Rules(
-        credit_factors={k: float(v) for k, v in (policy.get("credit_factors") or {}).items()},
-        violation_factor=float(policy.get("violation_factor", 1.0)),
-        repeat_violators=frozenset(policy.get("repeat_violators") or ()),
-    )
 
 
 def plan_line_input(line: SupplyPlanLine) -> PlanLine:
@@ -118,14 +81,14 @@ def plan_line_input(line: SupplyPlanLine) -> PlanLine:
     )
 
 
-def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: AllocationPolicy) -> list[LineInput]:
+def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Policy) -> list[LineInput]:
     """Everything the computation needs per line: plan, demand shape, band, forecast, selection, rotation history."""
     product_ids = [line.product_id for line in lines]
     shapes = demand_shapes(
         product_ids=product_ids,
         before=cycle.starts_on,
         weeks=policy.demand_weeks,
-        uplift=float(policy.full_order_uplift),
+        uplift=policy.full_order_uplift,
     )
     band_rank = {}
     by_price = sorted(  # ranked over the whole cycle's plan, whichever lines this call computes
@@ -239,12 +202,12 @@ def demand_shapes(*, product_ids: list[int], before, weeks: int = 4, uplift: flo
     return shapes
 
 
-def published_allocation(cycle: OrderCycle) -> AllocationRun | None:
+def published_allocation_run(cycle: OrderCycle) -> AllocationRun | None:
     return AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
 
 
 def quotas_frame(
-    allocation: AllocationRun,
+    allocation_run: AllocationRun,
     registry: pd.DataFrame | None = None,
     *,
     include_unserved: bool = False,
@@ -258,18 +221,18 @@ def quotas_frame(
     keeps retailers a rotation left out this cycle (quota 0), so they can read why. `plan_line_ids`
     limits it to those lines (one product's quotas).
     """
-    cycle = allocation.cycle
+    cycle = allocation_run.cycle
     registry = registry_frame() if registry is None else registry
     in_cycle = SupplyPlanLine.objects.filter(cycle=cycle)
     if plan_line_ids is not None:
         in_cycle = in_cycle.filter(pk__in=plan_line_ids)
     lines = list(
         in_cycle.exclude(method__in=["D", "E"]).filter(
-            pk__in=CellCap.objects.filter(allocation=allocation).values("plan_line")
+            pk__in=CellCap.objects.filter(allocation=allocation_run).values("plan_line")
         )
     )
     caps = pd.DataFrame(
-        CellCap.objects.filter(allocation=allocation, plan_line__in=lines).values_list(
+        CellCap.objects.filter(allocation=allocation_run, plan_line__in=lines).values_list(
             "plan_line_id", "cell", "tier", "cap"
         ),
         columns=["plan_line", "cell_key", "tier", "cap"],
@@ -299,20 +262,18 @@ def quotas_frame(
         else pd.DataFrame({c: pd.Series(dtype=object) for c in columns[:-2]})
     )
     frame = frame.assign(quota=frame["cap"] * frame["weight"], reasons=0)
-    if not frame.empty:  # the deterministic rules, as the run applied them (its policy snapshot)
-        policy = allocation.policy or {}
+    if not frame.empty:  # the deterministic rules, as the run applied them (the policy it kept)
+        rules = policy_load(allocation_run.policy).rules
         factor, penalty_reasons = penalties_of(
-            frame["retailer"].to_numpy(), frame["retailer"].map(registry["credit_rating"]), rules_of_snapshot(policy)
+            frame["retailer"].to_numpy(), frame["retailer"].map(registry["credit_rating"]), rules
         )
-        quota, cut, capped = credit_and_ceiling(
-            frame["quota"].to_numpy(np.int64), factor, policy.get("retailer_ceiling")
-        )
+        quota, cut, capped = credit_and_ceiling(frame["quota"].to_numpy(np.int64), factor, rules.ceiling)
         frame["quota"] = quota
         frame["reasons"] = np.where(cut, penalty_reasons, 0) | np.where(capped, int(Reason.CEILING), 0)
     few = len(registry) < 1000
-    frame = _with_rotations(frame, allocation, registry)
+    frame = _with_rotations(frame, allocation_run, registry)
     line_product = dict(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", "product_id"))
-    adjusted = QuotaAdjustment.objects.filter(allocation=allocation)
+    adjusted = QuotaAdjustment.objects.filter(allocation=allocation_run)
     if plan_line_ids is not None:
         adjusted = adjusted.filter(plan_line_id__in=plan_line_ids)
     adjusted = adjusted.filter(retailer_id__in=list(registry.index)) if few else adjusted
@@ -368,9 +329,11 @@ def quotas_frame(
     return frame.astype(types).reset_index(drop=True)
 
 
-def _with_rotations(frame: pd.DataFrame, allocation: AllocationRun, registry: pd.DataFrame) -> pd.DataFrame:
+def _with_rotations(frame: pd.DataFrame, allocation_run: AllocationRun, registry: pd.DataFrame) -> pd.DataFrame:
     """Retailers in a rotated cell: one carton (their weight) if the rotation served them, else 0."""
-    rotations = list(RotationCell.objects.filter(allocation=allocation).values_list("plan_line_id", "cell", "served"))
+    rotations = list(
+        RotationCell.objects.filter(allocation=allocation_run).values_list("plan_line_id", "cell", "served")
+    )
     if frame.empty or not rotations:
         return frame
     by_line = frame.groupby("plan_line", sort=False).indices  # plan line → row positions, found once
@@ -394,60 +357,11 @@ def cell_key(cell: tuple, dimensions: list[str]) -> str:
     return json.dumps(dict(zip(dimensions, cell, strict=True)), ensure_ascii=False, sort_keys=True) if cell else ""
 
 
-def _quota_cache_key(allocation_id: int, retailer_id: int) -> str:
-    return f"allocation:{allocation_id}:quotas:{retailer_id}"
-
-
-def retailer_quota_rows(*, allocation: AllocationRun, retailer_id: int) -> list[dict]:
-    """One retailer's resolved quotas in a run (as `quotas_frame` rows, unserved rotations included).
-
-    A published run never changes except by exceptions, which forget the cached rows, so they are
-    cached: a retailer's phone page reads them from the cache after the first time."""
-    key = _quota_cache_key(allocation.pk, retailer_id)
-    rows = cache.get(key) if allocation.is_published else None
-    if rows is None:
-        rows = _rows_by_retailer(quotas_frame(allocation, registry_frame([retailer_id]), include_unserved=True)).get(
-            retailer_id, []
-        )
-        if allocation.is_published:
-            cache.set(key, rows)
-    return rows
-
-
-def _rows_by_retailer(frame: pd.DataFrame) -> dict[int, list[dict]]:
-    columns = list(frame.columns)
-    out: dict[int, list[dict]] = {}
-    for values in frame.sort_values(["retailer", "product"]).itertuples(index=False, name=None):
-        row = {c: (v.item() if isinstance(v, np.generic) else v) for c, v in zip(columns, values, strict=True)}
-        out.setdefault(row["retailer"], []).append(row)
-    return out
-
-
-def retailer_quotas_warm(*, allocation: AllocationRun, chunk: int = 2000) -> int:
-    """Resolve every retailer's quotas of a published run in one vectorised pass and cache them,
-    so the morning after publishing no retailer's first look computes anything."""
-    registry = registry_frame()
-    rows = _rows_by_retailer(quotas_frame(allocation, registry, include_unserved=True))
-    keys = {_quota_cache_key(allocation.pk, int(r)): rows.get(int(r), []) for r in registry.index}
-    items = list(keys.items())
-    for start in range(0, len(items), chunk):
-        cache.set_many(dict(items[start : start + chunk]))
-    return len(items)
-
-
-def retailer_quotas_forget(*, cycle: OrderCycle, retailer_id: int) -> None:
-    """After an exception: drop the retailer's cached quotas and tell the readers (`quotas_changed`)."""
-    allocation = published_allocation(cycle)
-    if allocation is not None:
-        cache.delete(_quota_cache_key(allocation.pk, retailer_id))
-        quotas_changed.send(sender=AllocationRun, allocation_id=allocation.pk, retailer_id=retailer_id)
-
-
 def retailer_quotas(*, retailer: Retailer, cycle: OrderCycle) -> dict[str, int]:
     """Product code → cartons this retailer may order in the cycle (published run only)."""
-    allocation = published_allocation(cycle)
-    if allocation is None or retailer.tier is None:
+    allocation_run = published_allocation_run(cycle)
+    if allocation_run is None or retailer.tier is None:
         return {}
-    frame = quotas_frame(allocation, registry_frame([retailer.pk]))
+    frame = quotas_frame(allocation_run, registry_frame([retailer.pk]))
     codes = dict(Product.objects.filter(pk__in=frame["product"].tolist()).values_list("pk", "code"))
     return {codes[p]: int(q) for p, q in zip(frame["product"], frame["quota"], strict=True)}

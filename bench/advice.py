@@ -28,7 +28,7 @@ def setup(retailers: int, products: int, per_retailer: int) -> None:
 
     from accounts.models import Role, User
     from allocation.models import SupplyPlanLine
-    from allocation.services import allocation_publish, allocation_run
+    from allocation.services import allocation_run_create, allocation_run_publish
     from core.db import bulk_write_frames
     from cycles.calendar import cycle_monday
     from cycles.services import cycle_get_or_create
@@ -80,7 +80,7 @@ def setup(retailers: int, products: int, per_retailer: int) -> None:
         )
         for p in product_ids
     )
-    allocation_publish(allocation=allocation_run(cycle=cycle), approver=boss)
+    allocation_run_publish(allocation_run=allocation_run_create(cycle=cycle), approver=boss)
     print(
         f"setup: {retailers:,} retailers, {products} products, {orders:,} order lines, {len(pairs):,} stock counts, "
         f"this week's quotas published, in {time.perf_counter() - started:.1f} s (not timed)",

@@ -61,7 +61,7 @@ def setup(retailers: int, products: int, logins: int) -> tuple[list[str], list[s
 
     from accounts.models import Role, User
     from allocation.models import SupplyPlanLine
-    from allocation.services import allocation_publish, allocation_run
+    from allocation.services import allocation_run_create, allocation_run_publish
     from cycles.calendar import cycle_monday
     from cycles.services import cycle_get_or_create
     from demo.city import build_city
@@ -88,7 +88,7 @@ def setup(retailers: int, products: int, logins: int) -> tuple[list[str], list[s
         )  # fmt: skip
         for k, pid in enumerate(product_ids)
     )
-    allocation_publish(allocation=allocation_run(cycle=cycle), approver=boss)
+    allocation_run_publish(allocation_run=allocation_run_create(cycle=cycle), approver=boss)
     shops = list(
         Retailer.objects.filter(status="active", tier__isnull=False)
         .order_by("?")
@@ -194,9 +194,9 @@ def main() -> None:
             tokens, sessions = setup(args.retailers, args.products, args.logins)
         else:  # the cache was emptied above: warm the quotas as publishing did
             from allocation.models import AllocationRun
-            from allocation.selectors import retailer_quotas_warm
+            from allocation.quota_cache import retailer_quotas_warm
 
-            retailer_quotas_warm(allocation=AllocationRun.objects.get(is_published=True))
+            retailer_quotas_warm(allocation_run=AllocationRun.objects.get(is_published=True))
             print(f"setup: reused the kept database {name} ({len(tokens):,} retailer logins)", flush=True)
         from django.db import connections
 

@@ -128,22 +128,22 @@ def celery_workers(concurrency: int):
 
 
 def run_on_workers(cycle):
-    """allocation_run as a chord over the workers; returns when the run has finished."""
+    """allocation_run_create as a chord over the workers; returns when the run has finished."""
     from allocation.models import AllocationRun
-    from allocation.services import allocation_run
+    from allocation.services import allocation_run_create
     from core.models import Run, RunStatus
 
-    allocation = allocation_run(cycle=cycle, fan_out=True)
-    while (run := Run.objects.get(pk=allocation.run_id)).status == RunStatus.RUNNING:
+    allocation_run = allocation_run_create(cycle=cycle, fan_out=True)
+    while (run := Run.objects.get(pk=allocation_run.run_id)).status == RunStatus.RUNNING:
         time.sleep(0.05)
     if run.status != RunStatus.SUCCEEDED:
         raise SystemExit(f"run failed: {run.error}")
-    return AllocationRun.objects.get(pk=allocation.pk)
+    return AllocationRun.objects.get(pk=allocation_run.pk)
 
 
 def measure(retailers: int, products: int, workers: int) -> None:
     from accounts.models import User
-    from allocation.services import allocation_publish, allocation_run, report_rows
+    from allocation.services import allocation_run_create, allocation_run_publish, report_rows
     from cycles.models import OrderCycle
 
     cycle = OrderCycle.objects.get(starts_on=CYCLE_START)
@@ -151,25 +151,25 @@ def measure(retailers: int, products: int, workers: int) -> None:
     stages = Stages(f"allocation {retailers:,} retailers × {products} products, PostgreSQL, {where}")
     with stages.stage("run_allocation (load, compute, write)", rows=retailers * products):
         if workers:
-            allocation = run_on_workers(cycle)
+            allocation_run = run_on_workers(cycle)
         elif os.environ.get("BENCH_PROFILE"):
             import cProfile
             import pstats
 
             with cProfile.Profile() as profile:
-                allocation = allocation_run(cycle=cycle)
+                allocation_run = allocation_run_create(cycle=cycle)
             pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
         else:
-            allocation = allocation_run(cycle=cycle)
+            allocation_run = allocation_run_create(cycle=cycle)
     with stages.stage("publish", rows=None):
-        allocation_publish(allocation=allocation, approver=User.objects.get(username="boss"))
-    rows = report_rows(allocation)
+        allocation_run_publish(allocation_run=allocation_run, approver=User.objects.get(username="boss"))
+    rows = report_rows(allocation_run)
     off = sum(1 for r in rows if r["error"] != 0)
-    print(f"  run stages (s): {allocation.run.timings}", flush=True)
+    print(f"  run stages (s): {allocation_run.run.timings}", flush=True)
     from allocation.models import QuotaAdjustment
 
     print(
-        f"  per-retailer adjustment rows: {QuotaAdjustment.objects.filter(allocation=allocation).count():,}", flush=True
+        f"  per-retailer adjustment rows: {QuotaAdjustment.objects.filter(allocation=allocation_run).count():,}", flush=True
     )
     print(
         f"  cells {len(rows)}, released {sum(r['released'] for r in rows):,} of {sum(r['target'] for r in rows):,}; cells off target: {off}",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from allocation.models import SupplyPlanLine
-from allocation.services import allocation_publish, allocation_run
+from allocation.services import allocation_run_create, allocation_run_publish
 from compliance.models import Inspection, InspectionKind, InspectionLine
 from core.db import bulk_write, bulk_write_frames, is_postgresql
 from core.db.rebuild import constraints_rebuilt_after
@@ -269,9 +269,9 @@ def demo_quotas_publish(*, today: dt.date | None = None, seed: int = 7) -> str:
         )
     if current.status not in (CycleStatus.DRAFT, CycleStatus.COMPUTED):
         return f"cycle {current} already {current.get_status_display()}"
-    allocation = allocation_run(cycle=current, actor=supervisor)
-    allocation_publish(allocation=allocation, approver=supervisor)
-    return f"cycle {current}: quotas computed and published (allocation run #{allocation.pk})"
+    allocation_run = allocation_run_create(cycle=current, actor=supervisor)
+    allocation_run_publish(allocation_run=allocation_run, approver=supervisor)
+    return f"cycle {current}: quotas computed and published (allocation run #{allocation_run.pk})"
 
 
 def demo_inspections_create(

@@ -11,7 +11,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from allocation.selectors import published_allocation, quotas_frame
+from allocation.selectors import published_allocation_run, quotas_frame
 from core.db import bulk_write_frames, read_frame
 from core.runs import result_make_current, results_prune, tracked_run
 from cycles.calendar import cycle_monday
@@ -106,10 +106,10 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
 
 def _current_quotas(today: dt.date) -> pd.DataFrame:
     cycle = current_cycle(today)
-    allocation = published_allocation(cycle) if cycle else None
-    if allocation is None:
+    allocation_run = published_allocation_run(cycle) if cycle else None
+    if allocation_run is None:
         return pd.DataFrame(columns=["retailer", "product", "quota"])
-    return quotas_frame(allocation)[["retailer", "product", "quota"]]
+    return quotas_frame(allocation_run)[["retailer", "product", "quota"]]
 
 
 def inventory_advice_nightly(*, today: dt.date | None = None, targets: Targets | None = None) -> dict:

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.authentication import CachedTokenAuthentication
 from accounts.permissions import IsRetailer
-from allocation.quota_sheets import published_run_id
+from allocation.quota_sheets import published_allocation_run_id
 from cycles.apis import cycle_from_param
 from tiers.apis import TierExplanationOutput, tier_payload
 
@@ -122,7 +122,7 @@ class MyQuotasApi(APIView):
             raise NotFound("this login has no shop")
         named = cycle_from_param(request.query_params.get("cycle"))
         cycle, allocation_id = (
-            (named, published_run_id(named)) if named else (visit.cycle, visit.allocation_id)
+            (named, published_allocation_run_id(named)) if named else (visit.cycle, visit.allocation_id)
         )
         if cycle is None:
             raise NotFound("no order cycle is planned")

@@ -7,3 +7,10 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Retailer portal")
+
+    def ready(self):
+        from allocation.signals import quotas_changed
+
+        from .receivers import quota_sheets_forget
+
+        quotas_changed.connect(quota_sheets_forget, dispatch_uid="portal.quota_sheets_forget")

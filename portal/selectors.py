@@ -11,14 +11,12 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db.models import Q
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.authtoken.models import Token
 
 from allocation.models import AllocationRun, RotationCell, SupplyPlanLine
-from allocation.quota_sheets import QuotaSheet, published_run_id, quota_sheet
-from allocation.signals import quotas_changed
+from allocation.quota_sheets import QuotaSheet, published_allocation_run_id, quota_sheet
 from cycles.models import VISIBLE_STATUSES, OrderCycle
 from cycles.selectors import current_cycle
 from pricing.models import Lifecycle, Product
@@ -47,7 +45,7 @@ def _current(today: dt.date) -> tuple[OrderCycle | None, int | None]:
         current = cache.get(key)
         if current is None:
             cycle = current_cycle(today)
-            current = (cycle, published_run_id(cycle) if cycle else None)
+            current = (cycle, published_allocation_run_id(cycle) if cycle else None)
             cache.set(key, current, CURRENT_TTL)
         local_cache.set(key, current, CURRENT_LOCAL_TTL)
     return current
@@ -139,7 +137,7 @@ def cached_sheet(
 ) -> T:
     """`build(quota_sheet(...))` (an API payload, a page fragment), cached per published run
     (`allocation_id`, None if the cycle has none), retailer login (or API token) and language.
-    Exceptions drop it at once (`quotas_changed`); price changes show within SHEET_TTL."""
+    Exceptions drop it at once (`quotas_changed`, see `receivers`); price changes show within SHEET_TTL."""
     if allocation_id is None:
         return build(QuotaSheet(cycle, False, []))
     if allocation_id == visit.allocation_id and kind in visit.sheets:
@@ -149,20 +147,20 @@ def cached_sheet(
     return value
 
 
-@receiver(quotas_changed)
-def _forget_sheets(sender, *, allocation_id: int, retailer_id: int, **kwargs) -> None:
+def retailer_sheet_keys(*, allocation_id: int, retailer_id: int) -> list[str]:
+    """The cache keys of every sheet a retailer's login may have cached for a published run: each
+    kind, for its session and each of its API tokens, in each language (none for a shop without a login)."""
     user_id = Retailer.objects.filter(pk=retailer_id).values_list("user_id", flat=True).first()
-    if user_id is not None:
-        owners = [
-            f"u{user_id}",
-            *(f"t{key}" for key in Token.objects.filter(user_id=user_id).values_list("key", flat=True)),
-        ]
-        cache.delete_many(
-            [
-                _sheet_key(kind, allocation_id, owner, code)
-                for kind in SHEET_KINDS for owner in owners for code, _ in settings.LANGUAGES
-            ]
-        )  # fmt: skip
+    if user_id is None:
+        return []
+    owners = [
+        f"u{user_id}",
+        *(f"t{key}" for key in Token.objects.filter(user_id=user_id).values_list("key", flat=True)),
+    ]
+    return [
+        _sheet_key(kind, allocation_id, owner, code)
+        for kind in SHEET_KINDS for owner in owners for code, _ in settings.LANGUAGES
+    ]  # fmt: skip
 
 
 def past_cycles(*, before: dt.date, limit: int = 12) -> list[OrderCycle]:
@@ -213,9 +211,9 @@ def notices(*, retailer: Retailer, cycle: OrderCycle | None, substitutes: int = 
     withdrawn = list(Product.objects.filter(lifecycle=Lifecycle.WITHDRAWN).order_by("-updated_at")[:20])
     scarce_ids: set[int] = set(Product.objects.filter(is_scarce=True).values_list("pk", flat=True))
     if cycle is not None:
-        run = AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
-        if run is not None:
-            lines = RotationCell.objects.filter(allocation=run).values("plan_line")
+        allocation_run = AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
+        if allocation_run is not None:
+            lines = RotationCell.objects.filter(allocation=allocation_run).values("plan_line")
             scarce_ids |= set(SupplyPlanLine.objects.filter(pk__in=lines).values_list("product_id", flat=True))
     scarce = list(Product.objects.filter(pk__in=scarce_ids).select_related("price_band").order_by("code"))
     plenty = Product.objects.filter(lifecycle=Lifecycle.ACTIVE).exclude(pk__in=scarce_ids).order_by("-wholesale_price")

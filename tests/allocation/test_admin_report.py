@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from allocation.models import AllocationRun, QuotaException, SupplyPlanLine
-from allocation.services import allocation_run
+from allocation.services import allocation_run_create
 from core.models import AuditEntry
 from retailers.models import Retailer
 
@@ -24,7 +24,7 @@ def computed(samples, manager_a, manager_b):
     retailers = list(Retailer.objects.filter(status="active", tier__gte=5).order_by("pk")[:20])
     Retailer.objects.filter(pk__in=[r.pk for r in retailers[:10]]).update(manager=manager_a)
     Retailer.objects.filter(pk__in=[r.pk for r in retailers[10:]]).update(manager=manager_b)
-    return allocation_run(cycle=SupplyPlanLine.objects.first().cycle)
+    return allocation_run_create(cycle=SupplyPlanLine.objects.first().cycle)
 
 
 def test_report_page_xlsx_and_publish(client, supervisor, manager_a, computed):

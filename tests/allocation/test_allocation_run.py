@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from allocation.models import AllocationRun, CellCap, CellReport, SupplyPlanLine
 from allocation.selectors import quotas_frame, retailer_quotas
-from allocation.services import allocation_publish, allocation_run, report_rows
+from allocation.services import allocation_run_create, allocation_run_publish, report_rows
 from core.exceptions import DomainError
 from cycles.models import CycleStatus
 from retailers.models import Retailer
@@ -46,25 +46,25 @@ def test_run_report_and_publish(planned, supervisor, tmp_path, capsys):
     for line in SupplyPlanLine.objects.filter(cycle=planned):
         released = sum(r.released for r in CellReport.objects.filter(allocation=allocation, plan_line=line))
         assert int(resolved.get(line.pk, 0)) == released, line.product.code
-    allocation_publish(allocation=allocation, approver=supervisor)
+    allocation_run_publish(allocation_run=allocation, approver=supervisor)
     planned.refresh_from_db()
     assert planned.status == CycleStatus.PUBLISHED
     with pytest.raises(DomainError):
-        allocation_run(cycle=planned)  # a published cycle changes only by audited exceptions
+        allocation_run_create(cycle=planned)  # a published cycle changes only by audited exceptions
     with pytest.raises(CommandError):
         call_command("run_allocation", "--cycle", "2026-11-4")
 
 
 def test_rerun_is_idempotent(planned):
-    first = report_rows(allocation_run(cycle=planned))
-    second = report_rows(allocation_run(cycle=planned))
+    first = report_rows(allocation_run_create(cycle=planned))
+    second = report_rows(allocation_run_create(cycle=planned))
     assert first == second
     assert AllocationRun.objects.count() == 2
 
 
 def test_retailer_quota_is_its_tier_cap_in_its_cell(planned, supervisor):
-    allocation = allocation_run(cycle=planned)
-    allocation_publish(allocation=allocation, approver=supervisor)
+    allocation = allocation_run_create(cycle=planned)
+    allocation_run_publish(allocation_run=allocation, approver=supervisor)
     line = SupplyPlanLine.objects.get(product__code="91000001")  # method A, tiers D5–D30
     retailer = Retailer.objects.filter(
         tier__gte=5,

@@ -7,9 +7,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allocation.compute import LineInput, Policy, compute_lines
 from allocation.engine.cells import PlanLine, line_cells
+from allocation.engine.compute import LineInput, compute_lines
 from allocation.engine.rules import Rules, credit_and_ceiling, credit_factors_of
+from allocation.policy import Policy
 
 
 def registry(n, seed):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from allocation.models import AllocationRun, CellReport, SupplyPlanLine
-from allocation.services import allocation_run
+from allocation.services import allocation_run_create
 from core.models import Run, RunStatus
 from cycles.models import CycleStatus
 
@@ -20,9 +20,9 @@ def test_chord_over_product_groups_completes_the_run(celery_worker_process, samp
     call_command("import_data", "products", str(samples / "products.xlsx"))
     call_command("import_data", "supply_plan", str(samples / "supply_plan.xlsx"))
     cycle = SupplyPlanLine.objects.first().cycle
-    in_process = allocation_run(cycle=cycle)
+    in_process = allocation_run_create(cycle=cycle)
     expected = sorted(CellReport.objects.filter(allocation=in_process).values_list("plan_line", "cell", "released"))
-    fanned = allocation_run(cycle=cycle, fan_out=True)
+    fanned = allocation_run_create(cycle=cycle, fan_out=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         run = Run.objects.get(pk=fanned.run_id)

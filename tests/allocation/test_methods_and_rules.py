@@ -22,8 +22,9 @@ from allocation.models import (
 from allocation.selectors import active_policy, demand_shapes, quotas_frame, retailer_quotas
 from allocation.services import (
     allocation_nightly,
-    allocation_publish,
-    allocation_run,
+    allocation_policy_get_or_create,
+    allocation_run_create,
+    allocation_run_publish,
     cycle_kpis_compute,
     line_groups,
     quota_exception_set,
@@ -47,7 +48,7 @@ def planned(samples):
 
 
 def test_price_band_lines_stay_inside_their_band_total(planned):
-    allocation = allocation_run(cycle=planned)
+    allocation = allocation_run_create(cycle=planned)
     band_lines = SupplyPlanLine.objects.filter(cycle=planned, method="C").select_related("product__price_band")
     assert band_lines.count() == 3
     bands = {(b.price_band, b.tier): b.cap for b in BandCap.objects.filter(allocation=allocation)}
@@ -83,7 +84,7 @@ def test_demand_and_selected_methods(planned):
         Order.objects.create(
             cycle=previous, retailer=r, product=line_d.product, ordered_qty=1 + i % 3, quota=3, amount=100
         )
-    allocation = allocation_run(cycle=planned)
+    allocation = allocation_run_create(cycle=planned)
     frame = quotas_frame(allocation)
     d = frame[frame["plan_line"] == line_d.pk]
     assert set(d["retailer"]) <= {r.pk for r in buyers}  # only retailers with demand
@@ -101,14 +102,14 @@ def test_rules_exceptions_and_explanations(planned, supervisor, manager_a):
     policy = active_policy()
     policy.retailer_ceiling = 6
     policy.save()
-    allocation = allocation_run(cycle=planned)
+    allocation = allocation_run_create(cycle=planned)
     assert allocation.policy["retailer_ceiling"] == 6
     quotas = quotas_frame(allocation)
     assert has_reason(quotas["reasons"], Reason.CEILING).any()
     assert quotas.loc[~has_reason(quotas["reasons"], Reason.VULNERABLE | Reason.EXCEPTION), "quota"].max() <= 6
     for report in CellReport.objects.filter(allocation=allocation):
         assert report.released <= report.target
-    allocation_publish(allocation=allocation, approver=supervisor)
+    allocation_run_publish(allocation_run=allocation, approver=supervisor)
     row = quotas[has_reason(quotas["reasons"], Reason.CREDIT)].iloc[0]
     retailer = Retailer.objects.get(pk=row["retailer"])
     product = SupplyPlanLine.objects.get(pk=row["plan_line"]).product
@@ -120,7 +121,7 @@ def test_rules_exceptions_and_explanations(planned, supervisor, manager_a):
 
     # A published cycle changes only by an audited exception from a supervisor.
     with pytest.raises(DomainError):
-        allocation_run(cycle=planned)
+        allocation_run_create(cycle=planned)
     with pytest.raises(DomainError):
         quota_exception_set(
             cycle=planned,
@@ -157,28 +158,28 @@ def test_rules_exceptions_and_explanations(planned, supervisor, manager_a):
 
 
 def test_failed_run_leaves_the_last_good_result(planned, supervisor, monkeypatch):
-    good = allocation_run(cycle=planned)
+    good = allocation_run_create(cycle=planned)
     before = list(CellReport.objects.filter(allocation=good).values_list("plan_line", "cell", "released"))
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("allocation.services._write", broken)
+    monkeypatch.setattr("allocation.run_steps._write", broken)
     with pytest.raises(RuntimeError):
-        allocation_run(cycle=planned)
+        allocation_run_create(cycle=planned)
     failed = AllocationRun.objects.exclude(pk=good.pk).get()
     assert not failed.is_complete
     assert Run.objects.get(pk=failed.run_id).status == RunStatus.FAILED
     with pytest.raises(DomainError):
-        allocation_publish(allocation=failed, approver=supervisor)
+        allocation_run_publish(allocation_run=failed, approver=supervisor)
     assert list(CellReport.objects.filter(allocation=good).values_list("plan_line", "cell", "released")) == before
-    allocation_publish(allocation=good, approver=supervisor)  # the last good run is still publishable
+    allocation_run_publish(allocation_run=good, approver=supervisor)  # the last good run is still publishable
     assert AllocationRun.objects.get(pk=good.pk).is_published
 
 
 def test_kpis_on_close_feed_the_next_demand_shape(planned, supervisor):
-    allocation = allocation_run(cycle=planned)
-    allocation_publish(allocation=allocation, approver=supervisor)
+    allocation = allocation_run_create(cycle=planned)
+    allocation_run_publish(allocation_run=allocation, approver=supervisor)
     line = SupplyPlanLine.objects.get(cycle=planned, product__code="91000001")
     quotas = quotas_frame(allocation)
     mine = quotas[quotas["plan_line"] == line.pk].head(20)
@@ -223,7 +224,7 @@ def test_nightly_job_computes_the_next_cycle(planned):
 
 
 def test_policy_is_versioned(db):
-    policy = active_policy()
+    policy = allocation_policy_get_or_create()
     policy.vulnerable_bonus = 2
     policy.save()
     assert AllocationPolicy.objects.count() == 1
@@ -235,7 +236,7 @@ def test_rotation_is_stored_per_cell_and_serves_others_next_cycle(planned, super
     bitmap per cell), quotas resolve from it, and the next cycle serves those left out first."""
     line = SupplyPlanLine.objects.get(cycle=planned, product__code="91000001")
     SupplyPlanLine.objects.filter(pk=line.pk).update(target=5, method="A", dimensions=[], cell_ratios={})
-    first = allocation_run(cycle=planned, product_codes=["91000001"])
+    first = allocation_run_create(cycle=planned, product_codes=["91000001"])
     rotation = RotationCell.objects.get(allocation=first, plan_line=line)
     report = CellReport.objects.get(allocation=first, plan_line=line)
     quotas = quotas_frame(first, include_unserved=True)
@@ -246,14 +247,14 @@ def test_rotation_is_stored_per_cell_and_serves_others_next_cycle(planned, super
     assert mine["quota"].sum() == report.released <= 5
     assert len(mine) > len(served)  # the others are listed with 0 and can read why
     assert not QuotaAdjustment.objects.filter(allocation=first, plan_line=line).exists()
-    allocation_publish(allocation=first, approver=supervisor)
+    allocation_run_publish(allocation_run=first, approver=supervisor)
 
     following = cycle_get_or_create(starts_on=planned.starts_on + dt.timedelta(weeks=1))
     SupplyPlanLine.objects.create(
         cycle=following, product=line.product, target=5, method="A", highest_tier=line.highest_tier,
         lowest_tier=line.lowest_tier,
     )  # fmt: skip
-    second = allocation_run(cycle=following)
+    second = allocation_run_create(cycle=following)
     again = quotas_frame(second)
     served_again = set(again.loc[again["quota"] > 0, "retailer"])
     assert served_again
@@ -275,8 +276,8 @@ def test_line_groups_keep_each_price_band_together(planned):
 
 
 def test_quotas_of_one_line_equal_the_full_resolution_of_that_line(planned, supervisor):
-    allocation = allocation_run(cycle=planned)
-    allocation_publish(allocation=allocation, approver=supervisor)
+    allocation = allocation_run_create(cycle=planned)
+    allocation_run_publish(allocation_run=allocation, approver=supervisor)
     full = quotas_frame(allocation)
     line = SupplyPlanLine.objects.get(pk=int(full["plan_line"].iloc[0]))
     retailer = Retailer.objects.get(pk=int(full.loc[full["plan_line"] == line.pk, "retailer"].iloc[0]))

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from allocation.models import QuotaException
-from allocation.selectors import published_allocation
+from allocation.selectors import published_allocation_run
 from portal.selectors import current_cycle
 from retailers.models import Retailer
 
@@ -82,7 +82,7 @@ def test_managers_see_only_their_retailers(client, manager1, shop, other_shop, c
     assert client.get(reverse("api-me-quotas")).status_code == 403  # not a retailer login
     # quotas per cycle and product: only the manager's retailers
     cycle = current_cycle(city)
-    line = published_allocation(cycle).cycle.supply_plan.select_related("product").first()
+    line = published_allocation_run(cycle).cycle.supply_plan.select_related("product").first()
     rows = client.get(
         reverse("api-quotas"), {"cycle": cycle.label, "product": line.product.code, "page_size": 1000}
     ).json()
@@ -104,7 +104,7 @@ def test_only_a_supervisor_creates_exceptions_and_a_reason_is_required(client, m
     from django.contrib.auth import get_user_model
 
     cycle = current_cycle(city)
-    product = published_allocation(cycle).cycle.supply_plan.select_related("product").first().product
+    product = published_allocation_run(cycle).cycle.supply_plan.select_related("product").first().product
     body = {"cycle": cycle.label, "product": product.code, "retailer": shop.pk, "quota": 9, "reason": "opening week"}
     client.force_login(manager1)
     assert client.post(reverse("api-quota-exceptions"), body, content_type="application/json").status_code == 403

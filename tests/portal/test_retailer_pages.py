@@ -7,7 +7,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from allocation.explanations import retailer_quota_explanations
-from allocation.selectors import published_allocation, retailer_quota_rows
+from allocation.quota_cache import retailer_quota_rows
+from allocation.selectors import published_allocation_run
 from allocation.services import quota_exception_set
 from core.exceptions import DomainError
 from core.models import AuditEntry
@@ -114,11 +115,11 @@ def test_quotas_are_cached_and_an_exception_refreshes_them(
     shop, city, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     cycle = current_cycle(city)
-    allocation = published_allocation(cycle)
+    allocation = published_allocation_run(cycle)
     cache.clear()
-    first = retailer_quota_rows(allocation=allocation, retailer_id=shop.pk)
+    first = retailer_quota_rows(allocation_run=allocation, retailer_id=shop.pk)
     with django_assert_max_num_queries(0):
-        assert retailer_quota_rows(allocation=allocation, retailer_id=shop.pk) == first
+        assert retailer_quota_rows(allocation_run=allocation, retailer_id=shop.pk) == first
     from django.contrib.auth import get_user_model
 
     boss = get_user_model().objects.get(username="supervisor")
@@ -128,18 +129,45 @@ def test_quotas_are_cached_and_an_exception_refreshes_them(
         quota_exception_set(
             cycle=cycle, product=product, retailer=shop, quota=row["quota"] + 3, reason="new shop", approver=boss
         )
-    after = {r["product"]: r for r in retailer_quota_rows(allocation=allocation, retailer_id=shop.pk)}
+    after = {r["product"]: r for r in retailer_quota_rows(allocation_run=allocation, retailer_id=shop.pk)}
     assert after[product.pk]["quota"] == row["quota"] + 3
 
 
+def test_an_exception_drops_the_cached_page_sheet_of_the_retailer(
+    client, shop, city, django_capture_on_commit_callbacks
+):
+    """The session's page sheet (the API test covers the token's): dropped by the portal's receiver
+    of `quotas_changed` at once, not after SHEET_TTL."""
+    from django.contrib.auth import get_user_model
+
+    from portal.selectors import retailer_sheet_keys
+
+    client.force_login(shop.user)
+    assert "opening week" not in client.get(reverse("portal:home")).content.decode()
+    cycle = current_cycle(city)
+    keys = retailer_sheet_keys(allocation_id=published_allocation_run(cycle).pk, retailer_id=shop.pk)
+    cached = [key for key in keys if cache.get(key) is not None]
+    assert cached
+    assert all(key.startswith("portal:page:") for key in cached)
+    line = next(q for q in retailer_quota_explanations(retailer=shop, cycle=cycle) if q["quota"] > 0)
+    boss = get_user_model().objects.get(username="supervisor")
+    with django_capture_on_commit_callbacks(execute=True):
+        quota_exception_set(
+            cycle=cycle, product=line["product"], retailer=shop, quota=line["quota"] + 3, reason="opening week",
+            approver=boss,
+        )  # fmt: skip
+    assert all(cache.get(key) is None for key in cached)
+    assert "opening week" in client.get(reverse("portal:home")).content.decode()
+
+
 def test_warming_after_publish_caches_what_a_single_read_computes(shop, other_shop, city):
-    allocation = published_allocation(current_cycle(city))
-    single = {r.pk: retailer_quota_rows(allocation=allocation, retailer_id=r.pk) for r in (shop, other_shop)}
+    allocation = published_allocation_run(current_cycle(city))
+    single = {r.pk: retailer_quota_rows(allocation_run=allocation, retailer_id=r.pk) for r in (shop, other_shop)}
     cache.clear()
-    from allocation.selectors import retailer_quotas_warm
+    from allocation.quota_cache import retailer_quotas_warm
     from retailers.models import Retailer
 
-    assert retailer_quotas_warm(allocation=allocation) == Retailer.objects.count()
+    assert retailer_quotas_warm(allocation_run=allocation) == Retailer.objects.count()
     for pk, rows in single.items():
         assert cache.get(f"allocation:{allocation.pk}:quotas:{pk}") == rows
 

@@ -2,8 +2,9 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
+from allocation.run_steps import allocation_compute
 from allocation.selectors import cell_key
-from allocation.services import allocation_compute, allocation_run, report_rows
+from allocation.services import allocation_run_create, report_rows
 from core.exceptions import DomainError, RunOverlap
 from cycles.selectors import cycle_by_label
 
@@ -39,17 +40,17 @@ class Command(BaseCommand):
                     )
             return
         try:
-            allocation = allocation_run(cycle=found, product_codes=product, fan_out=fan_out)
+            allocation_run = allocation_run_create(cycle=found, product_codes=product, fan_out=fan_out)
         except (DomainError, RunOverlap) as exc:
             raise CommandError(str(exc)) from exc
         if fan_out:
             self.stdout.write(
-                f"allocation #{allocation.pk}: sent to the workers; follow run #{allocation.run_id} in the admin"
+                f"allocation #{allocation_run.pk}: sent to the workers; follow run #{allocation_run.run_id} in the admin"
             )
             return
-        rows = report_rows(allocation)
+        rows = report_rows(allocation_run)
         self.stdout.write(
-            f"allocation #{allocation.pk}: {len(rows)} cells, released {sum(r['released'] for r in rows)} "
+            f"allocation #{allocation_run.pk}: {len(rows)} cells, released {sum(r['released'] for r in rows)} "
             f"of {sum(r['target'] for r in rows)} cartons"
         )
         if report:

@@ -12,13 +12,26 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from .engine.cells import CellCaps, PlanLine, line_caps, line_cells
-from .engine.direct import demand_quotas, selected_quotas
-from .engine.rules import NEVER_SERVED, Reason, Rules, apply_rules, penalties_of
+from .cells import CellCaps, PlanLine, line_caps, line_cells
+from .direct import demand_quotas, selected_quotas
+from .rules import NEVER_SERVED, Reason, Rules, apply_rules, penalties_of
 
 NO_ADJUSTMENTS = pd.DataFrame(
     {"base": pd.Series(dtype=np.int64), "quota": pd.Series(dtype=np.int64), "reasons": pd.Series(dtype=np.int64)}
 )
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the computation and the explanations use; `rules` are the engine's individual rules."""
+
+    name: str = ""
+    rules: Rules = Rules()
+    max_step: int | None = None
+    default_top_ratio: float = 2.0
+    band_cut_tiers: tuple[int, ...] = (21, 11)
+    demand_weeks: int = 4
+    full_order_uplift: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -49,14 +62,6 @@ class BandResult:
     price_band: str
     lowest_tier: int
     caps: CellCaps
-
-
-@dataclass(frozen=True)
-class Policy:
-    rules: Rules = Rules()
-    max_step: int | None = None
-    default_top_ratio: float = 2.0
-    band_cut_tiers: tuple[int, ...] = (21, 11)
 
 
 def default_shape(top_ratio: float) -> np.ndarray:
