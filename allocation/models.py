@@ -22,7 +22,7 @@ def default_band_cut_tiers() -> list[int]:
 
 
 class AllocationPolicy(models.Model):
-    """The company's individual quota rules (DOMAIN.md §4). One active policy; every change kept."""
+    """The company's individual quota rules (docs/domain.md §4). One active policy; every change kept."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -306,7 +306,7 @@ class QuotaException(models.Model):
 
 
 class CycleKpi(models.Model):
-    """Learning from a closed cycle, per product and tier (DOMAIN.md §4)."""
+    """Learning from a closed cycle, per product and tier (docs/domain.md §4)."""
 
     cycle = models.ForeignKey(OrderCycle, models.CASCADE, related_name="kpis", verbose_name=_("order cycle"))
     product = models.ForeignKey(Product, models.CASCADE, related_name="+", verbose_name=_("product"))

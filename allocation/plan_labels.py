@@ -1,4 +1,4 @@
-"""How supply-plan exports spell methods, dimensions and areas (DOMAIN.md §8), and parsing them."""
+"""How supply-plan exports spell methods, dimensions and areas (docs/domain.md §8), and parsing them."""
 
 from __future__ import annotations
 

@@ -58,7 +58,7 @@ def registry_frame(retailer_ids: list[int] | None = None) -> pd.DataFrame:
 
 def active_policy() -> AllocationPolicy:
     """The active allocation policy. With none active, the one named "default" if there is one, else an
-    unsaved policy with the defaults of DOMAIN.md §4 (a run's start saves it: `allocation_policy_get_or_create`)."""
+    unsaved policy with the defaults of docs/domain.md §4 (a run's start saves it: `allocation_policy_get_or_create`)."""
     policy = AllocationPolicy.objects.filter(is_active=True).first()
     if policy is None:
         policy = AllocationPolicy.objects.filter(name=DEFAULT_POLICY_NAME).first() or AllocationPolicy(

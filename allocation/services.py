@@ -39,7 +39,7 @@ JOB = "allocation"
 
 
 def allocation_policy_get_or_create() -> AllocationPolicy:
-    """The active allocation policy, saved with the defaults of DOMAIN.md §4 when there is none yet
+    """The active allocation policy, saved with the defaults of docs/domain.md §4 when there is none yet
     (as `active_policy` reads it: a run applies a policy row that exists)."""
     policy = active_policy()
     if policy.pk is None:

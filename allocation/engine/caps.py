@@ -1,4 +1,4 @@
-"""Exact tier caps for one product in one cell (DOMAIN.md §4, release methods A and B).
+"""Exact tier caps for one product in one cell (docs/domain.md §4, release methods A and B).
 
 Tiers lo..hi have W_t eligible weight each (retailers, biweekly ones counting twice where the
 plan says so). Caps x_t are integers, x_lo ≤ … ≤ x_hi (a higher tier never gets less), and the

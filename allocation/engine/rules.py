@@ -1,4 +1,4 @@
-"""Individual quota rules on top of the tier caps of one plan line (DOMAIN.md §4). Pure numpy/pandas.
+"""Individual quota rules on top of the tier caps of one plan line (docs/domain.md §4). Pure numpy/pandas.
 
 In order, per cell:
 1. rotation: a cell whose caps leave more than `rotation_threshold` of its eligible weight
