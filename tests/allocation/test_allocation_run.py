@@ -13,14 +13,6 @@ from retailers.models import Retailer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def planned(samples):
-    call_command("import_data", "customers", str(samples / "customers.xlsx"))
-    call_command("import_data", "products", str(samples / "products.xlsx"))
-    call_command("import_data", "supply_plan", str(samples / "supply_plan.xlsx"))
-    return SupplyPlanLine.objects.first().cycle
-
-
 def test_run_report_and_publish(planned, supervisor, tmp_path, capsys):
     report = tmp_path / "report.csv"
     call_command("run_allocation", "--cycle", "2026-11-4", "--report", str(report))

@@ -4,7 +4,6 @@ KPIs on close, the nightly job, and a failed run leaving the last good result.""
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 
 from allocation.engine.rules import Reason, has_reason
 from allocation.explanations import retailer_quota_explanations
@@ -37,14 +36,6 @@ from orders.models import Order
 from retailers.models import Retailer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def planned(samples):
-    call_command("import_data", "customers", str(samples / "customers.xlsx"))
-    call_command("import_data", "products", str(samples / "products.xlsx"))
-    call_command("import_data", "supply_plan", str(samples / "supply_plan.xlsx"))
-    return SupplyPlanLine.objects.first().cycle
 
 
 def test_price_band_lines_stay_inside_their_band_total(planned):

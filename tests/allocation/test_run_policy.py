@@ -6,7 +6,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
 from hypothesis import given
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 
 from allocation.engine.rules import Reason, Rules
 from allocation.explanations import retailer_quota_explanations
-from allocation.models import AllocationPolicy, AllocationRun, CellReport, SupplyPlanLine
+from allocation.models import AllocationPolicy, AllocationRun, CellReport
 from allocation.policy import Policy, policy_dump, policy_from_model, policy_load
 from allocation.selectors import active_policy, quotas_frame
 from allocation.services import allocation_policy_get_or_create, allocation_run_create
@@ -127,14 +126,6 @@ def test_the_policy_selector_only_reads(django_assert_max_num_queries):
     assert saved.pk is not None
     assert saved.is_active
     assert active_policy() == saved
-
-
-@pytest.fixture
-def planned(samples):
-    call_command("import_data", "customers", str(samples / "customers.xlsx"))
-    call_command("import_data", "products", str(samples / "products.xlsx"))
-    call_command("import_data", "supply_plan", str(samples / "supply_plan.xlsx"))
-    return SupplyPlanLine.objects.first().cycle
 
 
 def _standing(retailer_id: int, *, repeat: bool) -> None:
