@@ -14,6 +14,7 @@ from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
 from cycles.models import OrderCycle
 from pricing.models import Product
+from retailers.admin import RETAILER_LINKS, RetailerLink
 from retailers.selectors import retailers_visible_to
 
 from .explanations import retailer_quota_explanations
@@ -231,3 +232,6 @@ def _with_price_signals(rows: list[dict], until) -> list[dict]:
         else:
             row["price_signal"] = ""
     return rows
+
+
+RETAILER_LINKS.insert(0, RetailerLink("admin:allocation_retailer_quotas", _("Quotas")))

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,24 @@ class AllocationPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The JSON settings must be what the computation reads: factors between 0 and 1 by credit
+        rating, and cut-off tiers between 1 and 30."""
+        errors = {}
+        factors = self.credit_factors
+        if not isinstance(factors, dict) or not all(
+            isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1
+            for k, v in factors.items()
+        ):
+            errors["credit_factors"] = _('Give a factor between 0 and 1 per credit rating, e.g. {"C": 0.8, "D": 0.5}.')
+        cuts = self.band_cut_tiers
+        if not isinstance(cuts, list) or not all(
+            isinstance(t, int) and not isinstance(t, bool) and 1 <= t <= 30 for t in cuts
+        ):
+            errors["band_cut_tiers"] = _("Give a list of tiers between 1 and 30, e.g. [21, 11].")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReleaseMethod(models.TextChoices):

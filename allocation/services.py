@@ -9,13 +9,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from compliance.selectors import repeat_violator_ids
 from core.exceptions import DomainError
 from core.models import AuditEntry
-from core.runs import run_progress, run_start
+from core.runs import run_fail, run_progress, run_start
 from cycles.models import CycleStatus, OrderCycle
 from orders.models import Order
 from retailers.models import Retailer
@@ -59,9 +61,20 @@ def allocation_run_start(*, cycle: OrderCycle, product_codes: list[str] | None =
         raise DomainError(f"cycle {cycle} is {cycle.get_status_display()}: it changes only by audited exceptions")
     if not SupplyPlanLine.objects.filter(cycle=cycle).exists():
         raise DomainError(f"cycle {cycle} has no supply plan")
+    policy_row = allocation_policy_get_or_create()
+    try:  # before the job run opens: a policy that cannot apply must not leave a run "running"
+        policy_row.clean()
+        policy = policy_from_model(policy_row, repeat_violators=repeat_violator_ids())
+    except (ValidationError, TypeError, ValueError) as exc:
+        raise DomainError(_("the allocation policy “%(name)s” cannot be applied: %(error)s") % {
+            "name": policy_row.name, "error": "; ".join(getattr(exc, "messages", [str(exc)])),
+        }) from exc  # fmt: skip
     job_run = run_start(job=JOB, scope=cycle.label, actor=actor, params={"products": product_codes or []})
-    policy = policy_from_model(allocation_policy_get_or_create(), repeat_violators=repeat_violator_ids())
-    return AllocationRun.objects.create(run=job_run, cycle=cycle, policy=policy_dump(policy))
+    try:
+        return AllocationRun.objects.create(run=job_run, cycle=cycle, policy=policy_dump(policy))
+    except BaseException as exc:
+        run_fail(job_run, error=f"{type(exc).__name__}: {exc}")
+        raise
 
 
 def line_groups(cycle: OrderCycle, product_codes: list[str] | None = None, size: int | None = None) -> list[list[int]]:
@@ -148,7 +161,7 @@ def quota_exception_set(
         raise DomainError(f"{product} is not in the supply plan of {cycle}")
     current = QuotaException.objects.filter(cycle=cycle, product=product, retailer=retailer).first()
     before = {"quota": current.quota, "reason": current.reason} if current else None
-    exception, _ = QuotaException.objects.update_or_create(
+    exception, _created = QuotaException.objects.update_or_create(
         cycle=cycle,
         product=product,
         retailer=retailer,

@@ -43,8 +43,8 @@ INSTALLED_APPS = [
     "axes",
     # The service's apps, lowest layer first: each imports only the ones above it in this list
     # (`make lint` checks it; see the README's folder table).
-    "core",
     "accounts",
+    "core",
     "cycles",
     "pricing",
     "retailers",
@@ -219,6 +219,15 @@ NIGHTLY_JOBS = [
     ("allocation_nightly", "allocation.services.allocation_nightly"),
     ("inventory_advice", "inventory.services.inventory_advice_nightly"),
     ("profit_figures", "profitability.services.profit_figures_nightly"),
+]
+
+# The beat's entries (`manage.py sync_schedules` creates the missing ones; Asia/Shanghai crontabs).
+BEAT_SCHEDULES = [
+    {"name": "nightly", "task": "core.nightly", "minute": "30", "hour": "1"},
+    {
+        "name": "classify_monthly", "task": "tiers.classify", "minute": "0", "hour": "3", "day_of_month": "1",
+        "expires_seconds": 20 * 60 * 60,
+    },
 ]
 
 # What `manage.py import_data KIND` and the admin's import page read: kind → Importer class.

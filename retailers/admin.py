@@ -1,8 +1,10 @@
+from dataclasses import dataclass
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +17,19 @@ from .models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
 from .selectors import retailers_visible_to
 
 MANAGER_READONLY = ("customer_code", "license_no", "branch", "tier", "manager", "user", "status")
+
+
+@dataclass(frozen=True)
+class RetailerLink:
+    """A button on a retailer's admin page. The app whose page it opens adds it to `RETAILER_LINKS`
+    from its own admin module, so the registry never names the apps built on it."""
+
+    url_name: str  # an admin URL taking the retailer's pk
+    label: str
+    supervisor_only: bool = False
+
+
+RETAILER_LINKS: list[RetailerLink] = [RetailerLink("admin:retailers_retailer_login_reset", _("Retailer login"))]
 
 
 class RetailerResource(resources.ModelResource):
@@ -71,6 +86,14 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return retailers_visible_to(user=request.user).select_related("branch", "department", "manager")
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["retailer_links"] = [
+            (reverse(link.url_name, args=[obj.pk]), link.label)
+            for link in RETAILER_LINKS
+            if obj is not None and (request.user.is_supervisor or not link.supervisor_only)
+        ]
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return () if request.user.is_supervisor else MANAGER_READONLY

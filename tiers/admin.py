@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
-from retailers.admin import RetailerAdmin
+from retailers.admin import RETAILER_LINKS, RetailerAdmin, RetailerLink
 from retailers.models import Retailer
 from retailers.selectors import scope_to_visible_retailers
 
@@ -167,3 +167,4 @@ class RetailerTierAdmin(RetailerAdmin):
 
 admin.site.unregister(Retailer)
 admin.site.register(Retailer, RetailerTierAdmin)
+RETAILER_LINKS.append(RetailerLink("admin:retailers_retailer_override_tier", gettext_lazy("Override tier"), supervisor_only=True))

@@ -1,4 +1,4 @@
-"""The policy a run applies: one shape (`allocation.policy.Policy`), built at the run's start, kept
+"""The policy a run applies: one shape (`allocation.engine.compute.Policy`), built at the run's start, kept
 with the run as JSON, and read back by every group the run computes and by every read of its quotas."""
 
 import datetime as dt
@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import translation
 from hypothesis import given
@@ -20,6 +21,7 @@ from allocation.services import allocation_policy_get_or_create, allocation_run_
 from allocation.tasks import allocation_run_finish_task, allocation_run_group_task
 from compliance.models import ComplianceStanding
 from compliance.selectors import repeat_violator_ids
+from core.exceptions import DomainError
 from core.models import Run
 from cycles.services import cycle_get_or_create
 from retailers.models import Retailer
@@ -192,3 +194,44 @@ def test_a_standing_changed_after_the_run_started_changes_nothing_in_that_run(pl
     after = allocation_run_create(cycle=planned)  # a run started after the change applies the change
     assert after.policy["repeat_violators"] == []
     assert _released(after) == _released(plain)
+
+
+@pytest.mark.django_db
+def test_a_policy_that_cannot_apply_refuses_the_run_and_blocks_nothing(planned, supervisor):
+    # A supervisor typed text where a factor belongs: the run is refused with the reason, no job run
+    # is left "running" (which would block the cycle until it is taken as stale), and once the policy
+    # is mended the next run goes through.
+    policy = allocation_policy_get_or_create()
+    AllocationPolicy.objects.filter(pk=policy.pk).update(credit_factors={"C": "八折", "D": 0.5})
+    with translation.override("en"), pytest.raises(DomainError, match="per credit rating"):
+        allocation_run_create(cycle=planned)
+    assert not Run.objects.filter(job="allocation").exists()
+    AllocationPolicy.objects.filter(pk=policy.pk).update(credit_factors={"C": 0.8, "D": 0.5}, band_cut_tiers=[21, "x"])
+    with translation.override("zh-hans"), pytest.raises(DomainError, match="1 到 30 之间的档位"):
+        allocation_run_create(cycle=planned)
+    AllocationPolicy.objects.filter(pk=policy.pk).update(band_cut_tiers=[21, 11])
+    assert allocation_run_create(cycle=planned).is_complete
+    assert list(Run.objects.filter(job="allocation").values_list("status", flat=True)) == ["succeeded"]
+
+
+@pytest.mark.parametrize(
+    ("credit_factors", "band_cut_tiers", "bad"),
+    [
+        ({"C": 0.8, "D": 0.5}, [21, 11], set()),
+        ({}, [], set()),
+        ({"C": 1.5}, [21], {"credit_factors"}),  # a factor above 1 would raise the quota
+        ({"C": None}, [21], {"credit_factors"}),
+        (["C", 0.8], [21], {"credit_factors"}),
+        ({"C": 0.8}, [31], {"band_cut_tiers"}),
+        ({"C": 0.8}, {"A": 21}, {"band_cut_tiers"}),
+        ({"C": True}, [True], {"credit_factors", "band_cut_tiers"}),
+    ],
+)
+def test_the_policy_form_names_each_json_setting_the_computation_cannot_read(credit_factors, band_cut_tiers, bad):
+    policy = AllocationPolicy(name="p", credit_factors=credit_factors, band_cut_tiers=band_cut_tiers)
+    if not bad:
+        policy.clean()
+        return
+    with pytest.raises(ValidationError) as raised:
+        policy.clean()
+    assert set(raised.value.message_dict) == bad

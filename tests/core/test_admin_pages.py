@@ -106,14 +106,20 @@ def test_import_page_lists_bad_rows(client, supervisor, tmp_path):
 
 def test_chinese_catalog_is_complete_and_compiled():
     po = (LOCALE / "django.po").read_text(encoding="utf-8")
-    entries = re.findall(r'\nmsgid "(.+?)"\n(?:msgid_plural ".*?"\n)?msgstr(?:\[0\])? "(.*?)"\n', po)
+    entries = re.findall(
+        r'\n(?:msgctxt "(.*?)"\n)?msgid "(.+?)"\n(?:msgid_plural ".*?"\n)?msgstr(?:\[0\])? "(.*?)"\n', po
+    )
     assert len(entries) > 150
-    untranslated = [msgid for msgid, msgstr in entries if not msgstr]
+    untranslated = [msgid for _context, msgid, msgstr in entries if not msgstr]
     assert untranslated == []
     assert "#, fuzzy" not in po.split("msgid", 2)[2]
     with (LOCALE / "django.mo").open("rb") as f:
         catalog = gettext.GNUTranslations(f)
-    stale = [msgid for msgid, msgstr in entries if "%" not in msgid and catalog.gettext(msgid) != msgstr]
+    stale = [
+        msgid
+        for context, msgid, msgstr in entries
+        if "%" not in msgid and (catalog.pgettext(context, msgid) if context else catalog.gettext(msgid)) != msgstr
+    ]
     assert stale == [], "run `make messages` to recompile django.mo"
 
 

@@ -1,0 +1,30 @@
+import pytest
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from core.schedules import SCHEDULES, schedules_sync
+from distribution.celery import app
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_beat_entry_names_a_task_the_workers_know():
+    app.loader.import_default_modules()  # the apps' tasks modules, as a worker loads them at start
+    registered = set(app.tasks)
+    assert {entry.task for entry in SCHEDULES} <= registered
+    assert {entry.name for entry in SCHEDULES} == {"nightly", "classify_monthly"}
+
+
+def test_sync_creates_the_missing_keeps_edits_and_renames_a_moved_task():
+    assert schedules_sync() == {"created": 2, "kept": 0, "renamed": 0}
+    nightly = PeriodicTask.objects.get(name="nightly")
+    assert (nightly.task, nightly.crontab.hour, nightly.crontab.minute, str(nightly.crontab.timezone)) == (
+        "core.nightly", "1", "30", "Asia/Shanghai",
+    )  # fmt: skip
+    # an operator moved the nightly run to 02:15, and an entry from before tiers left retailers
+    PeriodicTask.objects.filter(name="nightly").update(
+        crontab=CrontabSchedule.objects.create(minute="15", hour="2", timezone="Asia/Shanghai")
+    )
+    PeriodicTask.objects.filter(name="classify_monthly").update(task="retailers.classify")
+    assert schedules_sync() == {"created": 0, "kept": 2, "renamed": 1}
+    assert PeriodicTask.objects.get(name="nightly").crontab.hour == "2"  # the edit is kept
+    assert PeriodicTask.objects.get(name="classify_monthly").task == "tiers.classify"
