@@ -163,3 +163,20 @@ def test_without_any_scheme_the_defaults_apply_but_an_inactive_one_is_an_error()
     ClassificationScheme.objects.update(is_active=False)
     with pytest.raises(DomainError, match="no active"):
         active_scheme()
+
+
+def test_the_retailer_page_offers_each_role_its_own_buttons(client, supervisor, retailer_of_a, manager_a):
+    # The registry's page lists the buttons the upper apps added (RETAILER_LINKS): the quotas
+    # (allocation) and the login (retailers) for both roles, the tier override only to a supervisor.
+    quotas = reverse("admin:allocation_retailer_quotas", args=[retailer_of_a.pk])
+    login = reverse("admin:retailers_retailer_login_reset", args=[retailer_of_a.pk])
+    override = reverse("admin:retailers_retailer_override_tier", args=[retailer_of_a.pk])
+    page = reverse("admin:retailers_retailer_change", args=[retailer_of_a.pk])
+    client.force_login(supervisor)
+    body = client.get(page).content.decode()
+    assert body.index(quotas) < body.index(login) < body.index(override)
+    client.force_login(manager_a)
+    body = client.get(page).content.decode()
+    assert quotas in body
+    assert login in body
+    assert override not in body
