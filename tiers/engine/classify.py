@@ -205,15 +205,20 @@ def apply_upgrades_cover_downgrades(new: np.ndarray, old: np.ndarray, scores: np
 
 def national_type(market_type: pd.Series, business_format: pd.Series, quantity: pd.Series) -> pd.Series:
     """The 42-type code: market (C urban / N rural) × format letter × scale 1–3 (large → small)
-    by rank of purchase quantity within the same market type and format."""
+    by rank of purchase quantity within the same market type and format.
+
+    A retailer whose quantity is unknown (NaN) gets no code (""), as one without a market type or
+    format does, and is left out of its group's ranking: its scale cannot be told. (A shop that
+    bought nothing has quantity 0, not NaN, and ranks last.)"""
     market = market_type.map({"urban": "C", "rural": "N"})
     fmt = business_format.map(FORMAT_LETTERS)
+    known = quantity.notna()
     groups = quantity.groupby([market_type, business_format], dropna=False)
     rank = groups.rank(method="first", ascending=False)
-    size = groups.transform("size")
-    scale = (1 + (3 * (rank - 1) // size)).clip(1, 3).astype(int).astype(str)
+    size = groups.transform("count")  # known quantities only
+    scale = (1 + (3 * (rank.fillna(1) - 1) // size.clip(lower=1))).clip(1, 3).astype(int).astype(str)
     code = market + fmt + scale
-    return code.where(market.notna() & fmt.notna(), "")
+    return code.where(market.notna() & fmt.notna() & known, "")
 
 
 def classify(frame: pd.DataFrame, scheme: Scheme, scope: pd.Series | None = None) -> pd.DataFrame:
