@@ -1,6 +1,7 @@
 """Compliance figures as the admin shows them: per retailer, manager, market department, branch or
-product over a date range, with the price index (weights = the year's ordered cartons) and a trend
-per week or month. Only the inspections of retailers the user may see are read."""
+product over a date range, with the price index (one term per product: its mean charged ÷ guide,
+weighted by the year's ordered cartons; `engine.checks.price_index`) and a trend per week or month.
+Only the inspections of retailers the user may see are read."""
 
 from __future__ import annotations
 

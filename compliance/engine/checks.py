@@ -4,7 +4,11 @@
 carton in force on the visit day), packs_per_carton, tag_present, tag_price, price_carton and
 price_pack (what was actually charged; NaN if not observed). `figures` sums them up by any
 grouping (retailer, manager, department, branch, product, month); `price_index` is
-Σ wᵢ·(pᵢ / gᵢ) / Σ wᵢ × 100 with wᵢ = last year's sales of product i.
+Σ wᵢ·(pᵢ / gᵢ) / Σ wᵢ × 100 with wᵢ = last year's sales of product i and pᵢ / gᵢ the mean ratio over
+that product's checks: one term per product, however often it was checked.
+
+Only products actually checked are lines: a product on the visit's list that was not checked has no
+line at all ("not checked", never a violation; docs/domain.md §5).
 """
 
 from __future__ import annotations
@@ -69,12 +73,16 @@ def figures(checks: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def price_index(checks: pd.DataFrame, weights: pd.Series, by: list[str]) -> pd.Series:
-    """Σ wᵢ·(pᵢ/gᵢ) / Σ wᵢ × 100 per group, over observed prices; wᵢ = `weights[product]`
-    (last year's sales; products without sales weigh nothing)."""
-    seen = checks[checks["observed"]].copy()
-    seen["w"] = seen["product"].map(weights).fillna(0.0).astype(float)
-    seen["wr"] = seen["w"] * seen["price_ratio"]
-    sums = seen.groupby(by, observed=True)[["wr", "w"]].sum()
+    """Σ wᵢ·rᵢ / Σ wᵢ × 100 per group, one term per product (docs/domain.md §5): rᵢ is the mean
+    charged ÷ guide over product i's observed prices in the group, wᵢ = `weights[product]` (last
+    year's cartons; products without sales weigh nothing). A product checked 9 times counts once, so
+    checking scarce products more often (the inspection list's sampling) does not weigh them more."""
+    keys = list(dict.fromkeys([*by, "product"]))
+    seen = checks[checks["observed"]]
+    per_product = seen.groupby(keys, observed=True)["price_ratio"].mean().rename("ratio").reset_index()
+    per_product["w"] = per_product["product"].map(weights).fillna(0.0).astype(float)
+    per_product["wr"] = per_product["w"] * per_product["ratio"]
+    sums = per_product.groupby(by, observed=True)[["wr", "w"]].sum()
     return (sums["wr"] / sums["w"].where(sums["w"] > 0) * 100).rename("price_index")
 
 

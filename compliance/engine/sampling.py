@@ -27,7 +27,14 @@ def weighted_sample(ids: Sequence[int], weights: Sequence[float], n: int, seed: 
 def sample_products(
     product_ids: list[int], scarce: list[bool], n: int, seed: int, scarce_weight: float = 3.0
 ) -> list[int]:
-    """`n` distinct products, scarce ones `scarce_weight` times as likely."""
+    """`n` distinct products, scarce ones `scarce_weight` times as likely (docs/domain.md §5: scarce
+    products are where prices leave the guide, so they are checked more often).
+
+    This oversampling does not lean the price index: `checks.price_index` takes one term per product
+    (the mean of its checks, weighted by its cartons), so how often a product is checked does not
+    change its weight. Only coverage is left: with few visits (one shop, one week) a scarce product is
+    likelier to be among the products checked at all; over a manager's month every product a shop
+    sells is usually checked (tests/compliance/test_compliance.py measures both)."""
     return weighted_sample(product_ids, np.where(np.asarray(scarce, dtype=bool), scarce_weight, 1.0), n, seed)
 
 
