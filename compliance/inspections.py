@@ -1,7 +1,14 @@
 """Recording a price-tag inspection: every line is checked first; one bad line and nothing is written.
 
-A line may also carry the cartons the inspector counted in stock (a stock count, source "customer
-manager's count", that tonight's inventory advice starts from) and a photo of the tag."""
+A line is one product on the visit's list. Only the products marked checked become inspection lines;
+an unchecked product is "not checked", never a violation (docs/domain.md §5), and an inspection with
+nothing checked is refused. A line may also carry the cartons the inspector counted in stock (a
+stock count, source "customer manager's count", that tonight's inventory advice starts from; kept
+whether or not the tag was checked) and a photo of the tag.
+
+Problems are `RowError`s (row = the line's position, from 1; row 0 = the whole inspection; column =
+the field) whose reason is written in the active language, for the page to show beside the field.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.exceptions import AccessDenied, InvalidInput, RowError
 from pricing.models import Product
@@ -21,6 +29,8 @@ from .models import Inspection, InspectionKind, InspectionLine
 
 PRICE_FIELDS = ("tag_price", "price_carton", "price_pack")
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PRICE_MAX = Decimal("100000")
+NOTHING_CHECKED = "lines"  # the column of the row-0 error "nothing was checked"
 
 
 def _stock(value, row: int, errors: list[RowError]) -> int | None:
@@ -29,10 +39,10 @@ def _stock(value, row: int, errors: list[RowError]) -> int | None:
     try:
         cartons = int(str(value))
     except ValueError:
-        errors.append(RowError(row, "stock", str(value), "not a whole number of cartons"))
+        errors.append(RowError(row, "stock", str(value), _("Enter a whole number of cartons.")))
         return None
     if cartons < 0:
-        errors.append(RowError(row, "stock", str(value), "a stock count cannot be negative"))
+        errors.append(RowError(row, "stock", str(value), _("A stock count cannot be negative.")))
     return cartons
 
 
@@ -40,76 +50,101 @@ def _photo(photo, row: int, errors: list[RowError]):
     if photo is None:
         return None
     if not (getattr(photo, "content_type", "") or "").startswith("image/"):
-        errors.append(RowError(row, "photo", photo.name, "not an image"))
+        errors.append(RowError(row, "photo", photo.name, _("This file is not a picture.")))
     elif photo.size > PHOTO_MAX_BYTES:
-        errors.append(RowError(row, "photo", photo.name, f"larger than {PHOTO_MAX_BYTES // (1024 * 1024)} MB"))
+        errors.append(
+            RowError(row, "photo", photo.name, _("The photo is larger than %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES >> 20})
+        )
     return photo
 
 
 def _price(value, row: int, column: str, errors: list[RowError]) -> Decimal | None:
+    """A price in yuan; "¥", "元" and thousands separators are allowed around the number."""
     if value in (None, ""):
         return None
+    text = str(value).strip().replace(",", "").replace("，", "").removeprefix("¥").removesuffix("元").strip()
     try:
-        price = Decimal(str(value)).quantize(Decimal("0.01"))
+        price = Decimal(text)
     except (InvalidOperation, ValueError):
-        errors.append(RowError(row, column, str(value), "not a number"))
+        price = None
+    if price is None or not price.is_finite():
+        errors.append(RowError(row, column, str(value), _("Enter a price in yuan, such as 230 or 23.50.")))
         return None
     if price < 0:
-        errors.append(RowError(row, column, str(value), "negative price"))
-    elif price > Decimal("100000"):
-        errors.append(RowError(row, column, str(value), "implausibly high"))
-    return price
+        errors.append(RowError(row, column, str(value), _("A price cannot be negative.")))
+    elif price > PRICE_MAX:
+        errors.append(RowError(row, column, str(value), _("This price is too high to be right.")))
+    return price.quantize(Decimal("0.01"))
 
 
 @transaction.atomic
 def inspection_record(
     *, inspector, retailer: Retailer, visited_on: dt.date, kind: str, lines: list[dict], notes: str = ""
 ) -> Inspection:
-    """`lines`: dicts with product (code), tag_present, tag_price, price_carton, price_pack and,
-    optionally, stock (cartons counted) and photo (an uploaded image); row 1 = the first.
+    """`lines`: dicts with product (code), checked (default True), tag_present, tag_price, price_carton,
+    price_pack and, optionally, stock (cartons counted) and photo (an uploaded image); row 1 = the first.
 
-    The inspector must be allowed to see the retailer (its customer manager, or a supervisor)."""
+    An unchecked line is no inspection line: it may carry a stock count, but no price or photo (the
+    tag was not looked at). At least one line must be checked. The inspector must be allowed to see
+    the retailer (its customer manager, or a supervisor)."""
     if not retailers_visible_to(user=inspector).filter(pk=retailer.pk).exists():
         raise AccessDenied(f"retailer {retailer.customer_code} is not one of {inspector.get_username()}'s retailers")
-    if kind not in InspectionKind.values:
-        raise InvalidInput([RowError(0, "kind", kind, f"expected one of {', '.join(InspectionKind.values)}")])
     errors: list[RowError] = []
-    if not lines:
-        errors.append(RowError(0, "lines", "", "an inspection needs at least one product"))
+    if kind not in InspectionKind.values:
+        errors.append(RowError(0, "kind", kind, _("Choose an open or a covert visit.")))
+    if not any(line.get("checked", True) for line in lines):
+        errors.append(
+            RowError(
+                0, NOTHING_CHECKED, "", _("Nothing was checked: mark at least one product's tag as there or missing.")
+            )
+        )
     codes = [str(line.get("product", "")).strip() for line in lines]
     products = {p.code: p for p in Product.objects.filter(code__in=codes)}
     guides = retail_prices_on(product_ids=[p.pk for p in products.values()], on=visited_on)
     seen: set[str] = set()
     clean = []
     for row, (code, line) in enumerate(zip(codes, lines, strict=True), start=1):
+        checked = bool(line.get("checked", True))
         product = products.get(code)
         if product is None:
-            errors.append(RowError(row, "product", code, "unknown product"))
+            errors.append(RowError(row, "product", code, _("Unknown product.")))
         elif code in seen:
-            errors.append(RowError(row, "product", code, "listed twice"))
+            errors.append(RowError(row, "product", code, _("This product is listed twice.")))
         seen.add(code)
-        tag_present = bool(line.get("tag_present"))
+        tag_present = checked and bool(line.get("tag_present"))
         prices = {f: _price(line.get(f), row, f, errors) for f in PRICE_FIELDS}
         stock, photo = _stock(line.get("stock"), row, errors), _photo(line.get("photo"), row, errors)
-        if tag_present and prices["tag_price"] is None:
-            errors.append(RowError(row, "tag_price", "", "the tag is there: its price is needed"))
-        if product is not None and product.pk not in guides:
-            errors.append(RowError(row, "product", code, f"no price in force on {visited_on}"))
-        clean.append((product, tag_present, prices, stock, photo))
+        if not checked:
+            if any(line.get(f) not in (None, "") for f in PRICE_FIELDS) or photo is not None:
+                errors.append(
+                    RowError(
+                        row, "tag", "", _("Say whether the tag is there, or clear this product's prices and photo.")
+                    )
+                )
+        elif tag_present and prices["tag_price"] is None:
+            errors.append(RowError(row, "tag_price", "", _("The tag is there: enter the price on it.")))
+        if checked and product is not None and product.pk not in guides:
+            errors.append(
+                RowError(
+                    row, "product", code, _("No guide price in force on %(day)s.") % {"day": visited_on.isoformat()}
+                )
+            )
+        clean.append((checked, product, tag_present, prices, stock, photo))
     if errors:
         raise InvalidInput(errors)
     inspection = Inspection.objects.create(
         retailer=retailer, inspector=inspector, visited_on=visited_on, kind=kind, notes=notes
     )
-    for product, tag_present, prices, stock, photo in clean:
-        line = InspectionLine(
-            inspection=inspection, product=product, guide_price=guides[product.pk], tag_present=tag_present,
-            tag_price=prices["tag_price"] if tag_present else None, price_carton=prices["price_carton"],
-            price_pack=prices["price_pack"],
-        )  # fmt: skip
-        if photo is not None:
-            line.photo.save(photo.name, photo, save=False)
-        line.save()
+    for checked, product, tag_present, prices, stock, photo in clean:
+        if checked:
+            line = InspectionLine(
+                inspection=inspection, product=product, guide_price=guides[product.pk], tag_present=tag_present,
+                tag_price=prices["tag_price"] if tag_present else None, price_carton=prices["price_carton"],
+                price_pack=prices["price_pack"],
+            )  # fmt: skip
+            if photo is not None:
+                line.photo.save(photo.name, photo, save=False)
+            line.save()
         if stock is not None:
             StockCount.objects.create(
                 retailer=retailer, product=product, counted_on=visited_on, cartons=stock,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,39 +51,85 @@ def retailers(request):
     return render(request, "compliance/inspect_list.html", context)
 
 
+TAG_STATES = {"present": True, "absent": False}  # the tag question per product; "" = not checked
+FIELDS = ("tag", *PRICE_FIELDS, "stock", "photo")
+
+
+def _inspection_lines(post, files, products) -> list[dict]:
+    """The form as `inspection_record` lines, one per product on the list (row n = product n)."""
+    lines = []
+    for p in products:
+        state = post.get(f"tag_{p.pk}", "")
+        lines.append(
+            {
+                "product": p.code,
+                "checked": state in TAG_STATES,
+                "tag_present": TAG_STATES.get(state, False),
+                **{f: post.get(f"{f}_{p.pk}", "").strip() for f in PRICE_FIELDS},
+                "stock": post.get(f"stock_{p.pk}", "").strip(),
+                "photo": files.get(f"photo_{p.pk}"),
+            }
+        )
+    return lines
+
+
+def _form_rows(products, post, files, errors) -> tuple[list[dict], list[str]]:
+    """Per product: what was entered (kept after an error) and the problems beside each field; and
+    the problems of the whole inspection. A chosen photo cannot be put back into the page: the
+    manager is asked to choose it again."""
+    by_field: dict[tuple[int, str], list[str]] = {}
+    general: list[str] = []
+    for e in errors:
+        if e.row == 0:
+            general.append(e.reason)
+        else:
+            by_field.setdefault((e.row, e.column), []).append(e.reason)
+    rows = []
+    for n, p in enumerate(products, start=1):
+        field_errors = {f: by_field.get((n, f), []) for f in (*FIELDS, "product")}
+        if errors and files.get(f"photo_{p.pk}") is not None and not field_errors["photo"]:
+            field_errors["photo"] = [_("Nothing was saved: please choose the photo again.")]
+        rows.append(
+            {
+                "product": p,
+                "tag": post.get(f"tag_{p.pk}", ""),
+                "values": {f: post.get(f"{f}_{p.pk}", "") for f in (*PRICE_FIELDS, "stock")},
+                "errors": field_errors,
+                "invalid": any(field_errors.values()),
+            }
+        )
+    return rows, general
+
+
 @manager_page
 def inspect(request, retailer_pk: int):
-    """Record a visit: for each sampled product, the tag and the price actually charged."""
+    """Record a visit: for each sampled product checked, the tag and the price actually charged. A
+    refused form comes back as entered, each problem beside its field."""
     retailer = get_object_or_404(retailers_visible_to(user=request.user), pk=retailer_pk)
     today = timezone.localdate()
     products = visit_products(retailer, cycle_monday(today))
     errors: list = []
     if request.method == "POST":
-        lines = [
-            {
-                "product": p.code,
-                "tag_present": request.POST.get(f"tag_present_{p.pk}") == "on",
-                **{f: request.POST.get(f"{f}_{p.pk}", "").strip() for f in PRICE_FIELDS},
-                "stock": request.POST.get(f"stock_{p.pk}", "").strip(),
-                "photo": request.FILES.get(f"photo_{p.pk}"),
-            }
-            for p in products
-        ]
         try:
             inspection_record(
                 inspector=request.user, retailer=retailer, visited_on=today,
-                kind=request.POST.get("kind", InspectionKind.OPEN), lines=lines, notes=request.POST.get("notes", "")[:2000],
+                kind=request.POST.get("kind", InspectionKind.OPEN),
+                lines=_inspection_lines(request.POST, request.FILES, products),
+                notes=request.POST.get("notes", "")[:2000],
             )  # fmt: skip
         except InvalidInput as exc:
             errors = exc.errors
         else:
             return redirect("inspections:compliance", retailer_pk=retailer.pk)
+    rows, general = _form_rows(products, request.POST, request.FILES, errors)
     context = {
         "retailer_obj": retailer,
-        "products": products,
+        "rows": rows,
         "errors": errors,
+        "general_errors": general,
         "kinds": InspectionKind.choices,
-        "post": request.POST,
+        "kind": request.POST.get("kind", InspectionKind.OPEN),
+        "notes": request.POST.get("notes", ""),
     }
     return render(request, "compliance/inspect.html", context)
 
@@ -99,7 +146,11 @@ def compliance(request, retailer_pk: int):
             "on_display", "correct_tags", "observed", "below_guide", "above_guide", "above_ceiling",
             "charged_as_tagged", "violations",
         ]  # fmt: skip
-        summary = {c: int(out[c].iloc[0]) if c in counts else float(out[c].iloc[0]) for c in out.columns}
+        # Rates with nothing to divide (no price observed) are None, shown as "—", never "nan".
+        summary = {
+            c: int(out[c].iloc[0]) if c in counts else None if pd.isna(out[c].iloc[0]) else float(out[c].iloc[0])
+            for c in out.columns
+        }
     return render(
         request, "compliance/compliance.html",
         {"retailer_obj": retailer, "summary": summary, "standing": ComplianceStanding.objects.filter(retailer=retailer).first(), "inspections": retailer.inspections.order_by("-visited_on")[:10],

@@ -1,10 +1,13 @@
-"""A customer manager records an inspection on a phone page; only their own retailers."""
+"""A customer manager records an inspection on a phone page; only their own retailers. Only the
+products marked checked count; a refused form comes back as entered, each problem beside its field."""
+
+import re
 
 import pytest
 from django.urls import reverse
 
 from compliance.engine.sampling import sample_products
-from compliance.models import Inspection
+from compliance.models import Inspection, InspectionLine
 from compliance.planning import visit_products
 from cycles.calendar import cycle_monday
 
@@ -24,7 +27,7 @@ def test_sample_is_stable_distinct_and_leans_to_scarce_products():
 def form_for(products, **overrides):
     data = {"kind": "open", "notes": ""}
     for p in products:
-        data[f"tag_present_{p.pk}"] = "on"
+        data[f"tag_{p.pk}"] = "present"
         data[f"tag_price_{p.pk}"] = str(p.retail_price)
         data[f"price_carton_{p.pk}"] = str(p.retail_price)
     data.update(overrides)
@@ -47,14 +50,75 @@ def test_manager_records_an_inspection_and_sees_compliance(client, manager1, sho
     assert "1</strong>" in page  # one price above guide
 
 
-def test_a_bad_inspection_is_refused_with_row_and_column_and_nothing_saved(client, manager1, shop, city):
+def _field_error(page: str, field: str, pk: int) -> str:
+    found = re.search(rf'<p class="field-error" id="err_{field}_{pk}">(.*?)</p>', page)
+    return found.group(1) if found else ""
+
+
+def test_a_blank_form_is_refused_and_nothing_is_stored(client, manager1, shop, city):
     client.force_login(manager1)
     products = visit_products(shop, cycle_monday(city))
-    bad = form_for(products, **{f"tag_price_{products[1].pk}": "-3"})
-    page = client.post(reverse("inspections:inspect", args=[shop.pk]), bad).content.decode()
-    assert "row 2, column tag_price" in page
-    assert "negative price" in page
-    assert not Inspection.objects.exists()
+    blank = {"kind": "open", "notes": "", **{f"tag_{p.pk}": "" for p in products}}  # every product "not checked"
+    response = client.post(reverse("inspections:inspect", args=[shop.pk]), blank)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "没有检查任何品规：请至少为一个品规选择“有价签”或“无价签”。" in page
+    assert (Inspection.objects.count(), InspectionLine.objects.count()) == (0, 0)
+    page = client.get(reverse("inspections:compliance", args=[shop.pk])).content.decode()
+    assert "nan" not in page
+    assert "尚无检查记录。" in page
+
+
+def test_a_form_with_errors_comes_back_as_entered_with_each_error_beside_its_field(client, manager1, shop, city):
+    from stock.models import StockCount
+
+    client.force_login(manager1)
+    products = visit_products(shop, cycle_monday(city))
+    first, bad, unchecked = products[0], products[1], products[3]
+    counts = StockCount.objects.count()
+    form = form_for(
+        products,
+        kind="covert",
+        notes="门口新换了柜台",
+        **{
+            f"price_carton_{bad.pk}": "-5",
+            f"tag_{unchecked.pk}": "",
+            f"tag_price_{unchecked.pk}": "",
+            f"price_carton_{unchecked.pk}": "",
+            f"stock_{first.pk}": "6",
+            f"price_pack_{first.pk}": "23.50",
+        },
+    )
+    page = client.post(reverse("inspections:inspect", args=[shop.pk]), form).content.decode()
+    assert (Inspection.objects.count(), StockCount.objects.count()) == (0, counts)  # nothing saved
+    assert _field_error(page, "price_carton", bad.pk) == "价格不能为负数。"  # beside the bad price, in Chinese
+    assert page.count('class="field-error"') == 1  # and nowhere else
+    assert "未保存。" in page
+    assert re.search(r"row \d|column|negative", page) is None  # no English, no field codes
+    assert f'id="price_carton_{bad.pk}" value="-5" aria-invalid="true"' in page
+    # Everything else as entered: ticks, prices, stock count, kind of visit, notes.
+    for p in products:
+        state = "" if p == unchecked else "present"
+        assert re.search(rf'name="tag_{p.pk}" value="{state}" checked', page)
+        if p != unchecked:
+            assert f'id="tag_price_{p.pk}" value="{p.retail_price}"' in page
+    assert f'id="price_pack_{first.pk}" value="23.50"' in page
+    assert f'id="stock_{first.pk}" value="6"' in page
+    assert '<option value="covert" selected>' in page
+    assert 'value="门口新换了柜台"' in page
+
+
+def test_a_price_not_observed_shows_a_dash_not_nan(client, manager1, shop, city):
+    client.force_login(manager1)
+    products = visit_products(shop, cycle_monday(city))
+    only = products[0]
+    form = {"kind": "open", f"tag_{only.pk}": "present", f"tag_price_{only.pk}": str(only.retail_price)}
+    assert client.post(reverse("inspections:inspect", args=[shop.pk]), form).status_code == 302
+    assert InspectionLine.objects.get().product == only  # one product checked, four not
+    page = client.get(reverse("inspections:compliance", args=[shop.pk])).content.decode()
+    assert "nan" not in page
+    assert "<strong>—</strong>" in page  # price on target: no price charged was observed
+    assert '<strong class="tag-rate">100%</strong>' in page
 
 
 def test_inspection_pages_are_only_for_the_retailers_manager(client, manager1, other_shop, shop):
