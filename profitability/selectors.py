@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from django.db.models import Avg, Count, F, Max, Q, Sum
@@ -170,7 +170,7 @@ def peer_months(*, run: ProfitRun | None, retailer: Retailer, months: list[Profi
         .annotate(average=Avg("gross_profit"))
         .values_list("period_start", "average")
     )
-    return {start: Decimal(average).quantize(Decimal("0.01")) for start, average in rows}
+    return {start: Decimal(average).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) for start, average in rows}
 
 
 def _lines(retailer_ids, since: dt.date, before: dt.date) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from retailers.models import Retailer, RetailerStatus
 
 from .engine.alerts import COLUMNS as ALERT_COLUMNS
 from .engine.alerts import AlertRules, alerts
-from .engine.figures import MEASURES, OUTPUT, figures
+from .engine.figures import MEASURES, OUTPUT, figures, round_half_up
 from .models import ProfitAlert, ProfitFigure, ProfitRun
 
 JOB = "profit_figures"
@@ -97,6 +97,6 @@ def profit_figures_nightly(*, today: dt.date | None = None, rules: AlertRules | 
 def _write_figures(table: pd.DataFrame, profit_run: int, chunk: int = 500_000) -> int:
     out = table.assign(profit_run=profit_run)
     for name in MONEY:  # fen are the frame's minor units; NaN stays NULL
-        out[name] = out[name].astype(np.float64).round()
+        out[name] = round_half_up(out[name].astype(np.float64))
     columns = ["profit_run", *OUTPUT]
     return bulk_write_frames(ProfitFigure, columns, (out.iloc[i : i + chunk] for i in range(0, len(out), chunk)))

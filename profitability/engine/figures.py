@@ -5,6 +5,12 @@ for every period, zero when it bought nothing, so ranks and averages count idle 
 The work is done on retailer × period matrices: a week column sums into its month, quarter and
 year columns, the previous period is the column to the left, the same period last year the
 column whose start is one year earlier.
+
+A change is only computed against a complete base: a previous period or a year-before period that
+begins before the records do (the first week any shop bought in) gives NaN, not a change against
+part of a period. The latest period, still under way, is compared like for like: with as many
+weeks of its base period as it has itself (month to date against the same weeks a month or a year
+before). Rounding to the fen is half-up (halves away from zero), as a person rounds.
 """
 
 from __future__ import annotations
@@ -43,6 +49,17 @@ def period_start(period: Period, starts_on: dt.date, year: int, month: int) -> d
     return dt.date(year, 1, 1)
 
 
+def round_half_up(values) -> np.ndarray:
+    """Round to whole units, halves away from zero (2.5 → 3, −2.5 → −3), not to even as np.round does."""
+    values = np.asarray(values, dtype=np.float64)
+    return np.sign(values) * np.floor(np.abs(values) + 0.5)
+
+
+def _first_monday(period: Period, start: dt.date) -> dt.date:
+    """The first cycle of a period: cycle k of a month starts its k-th Monday (cycles.calendar)."""
+    return start if period is Period.WEEK else start + dt.timedelta(days=(7 - start.weekday()) % 7)
+
+
 def _year_before(period: Period, start: dt.date) -> dt.date:
     if period is Period.WEEK:
         return start - dt.timedelta(weeks=52)
@@ -63,7 +80,15 @@ def figures(
     calendar: starts_on, year, month of every cycle read (weeks nobody bought in included), oldest
         first; it should reach a year before `keep_from` for the year-on-year change.
     retailers: retailer, tier, business_format (the peers are the same tier and format).
+    Missing (NaN) measures are refused: a week a shop did not buy in has zeros or no row.
     """
+    missing = weekly[["retailer", "starts_on", *MEASURES]].isna().any(axis=1)
+    if missing.any():
+        raise ValueError(
+            f"figures: {int(missing.sum())} weekly rows have a missing retailer, week or measure "
+            f"(retailers {sorted(set(weekly.loc[missing, 'retailer'].dropna().astype(int)))[:5]}); "
+            "give a week without purchases zeros or no row"
+        )
     calendar = calendar.sort_values("starts_on").reset_index(drop=True)
     ids = retailers["retailer"].to_numpy(np.int64)
     row_of = pd.Series(np.arange(len(ids)), index=ids)
@@ -78,8 +103,14 @@ def figures(
         m = np.zeros((len(ids), len(calendar)), dtype=np.int64)
         np.add.at(m, (rows, cols), weekly[name].to_numpy(np.int64)[known][inside])
         matrices[name] = m
+    # the records begin with the first week any shop (known or not) bought in
+    weeks_bought = col_of.reindex(pd.to_datetime(weekly["starts_on"]).to_numpy()).dropna()
+    records_from = pd.Timestamp(calendar["starts_on"].iloc[int(weeks_bought.min())]).date() if len(weeks_bought) else None
     peers = _peer_groups(retailers)
-    out = [_period_figures(period, matrices, calendar, ids, peers, retailers, keep_from) for period in periods]
+    out = [
+        _period_figures(period, matrices, calendar, ids, peers, retailers, keep_from, records_from)
+        for period in periods
+    ]
     return pd.concat(out, ignore_index=True)[OUTPUT]
 
 
@@ -96,6 +127,7 @@ def _period_figures(
     peers: np.ndarray,
     retailers: pd.DataFrame,
     keep_from: dt.date,
+    records_from: dt.date | None,
 ) -> pd.DataFrame:
     starts = [
         period_start(period, s, int(y), int(m))
@@ -106,15 +138,26 @@ def _period_figures(
     labels, first = labels[order], first[order]  # contiguous runs of weeks, oldest first
     m = {name: np.add.reduceat(matrix, first, axis=1) for name, matrix in weekly.items()}
     profit = m["sales"] - m["cost"]
-    previous = np.full(profit.shape, np.nan)
-    previous[:, 1:] = profit[:, :-1]
+    weekly_profit = weekly["sales"] - weekly["cost"]
     label_dates = [d.astype(object) for d in labels]
     index_of = {d: i for i, d in enumerate(label_dates)}
-    year_ago = np.full(profit.shape, np.nan)
-    for i, d in enumerate(label_dates):
-        j = index_of.get(_year_before(period, d))
-        if j is not None:
-            year_ago[:, i] = profit[:, j]
+    weeks_in = np.diff(np.r_[first, len(calendar)])
+    complete = np.array([records_from is not None and _first_monday(period, d) >= records_from for d in label_dates])
+    after_last = pd.Timestamp(calendar["starts_on"].iloc[-1]).date() + dt.timedelta(weeks=1)
+    under_way = period_start(period, after_last, after_last.year, after_last.month) == label_dates[-1]
+
+    def base(j: int | None, i: int) -> np.ndarray:
+        """Period j's profit as the base of period i: NaN unless j is complete; the same number of
+        weeks as i when i is the period still under way."""
+        if j is None or j < 0 or not complete[j]:
+            return np.full(len(ids), np.nan)
+        if i == len(label_dates) - 1 and under_way:
+            n = min(weeks_in[i], weeks_in[j])
+            return weekly_profit[:, first[j] : first[j] + n].sum(axis=1).astype(np.float64)
+        return profit[:, j].astype(np.float64)
+
+    previous = np.column_stack([base(i - 1, i) for i in range(len(label_dates))])
+    year_ago = np.column_stack([base(index_of.get(_year_before(period, d)), i) for i, d in enumerate(label_dates)])
     last_week = np.r_[first[1:], len(calendar)] - 1
     keep = np.flatnonzero(pd.to_datetime(calendar["starts_on"]).to_numpy()[last_week] >= np.datetime64(keep_from))
     n, k = len(ids), len(keep)
@@ -133,7 +176,7 @@ def _period_figures(
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["margin"] = np.where(sales > 0, frame["gross_profit"] / sales, np.nan)
         cartons = frame["cartons"].to_numpy()
-        frame["value_per_carton"] = np.where(cartons > 0, np.round(frame["cost"] / np.maximum(cartons, 1)), np.nan)
+        frame["value_per_carton"] = np.where(cartons > 0, round_half_up(frame["cost"] / np.maximum(cartons, 1)), np.nan)
     _peer_standing(frame, np.tile(peers, k), np.tile(retailers["tier"].fillna(0).to_numpy(np.int64), k),
                    np.tile(retailers["business_format"].fillna("").to_numpy(), k))  # fmt: skip
     return frame
@@ -156,4 +199,4 @@ def _peer_standing(frame: pd.DataFrame, peer: np.ndarray, tier: np.ndarray, busi
     nxt = pd.MultiIndex.from_arrays([frame["period_start"], tier + 1, business_format])
     above = means.reindex(nxt).to_numpy(dtype=np.float64, copy=True)
     above[tier <= 0] = np.nan
-    frame["next_tier_gap"] = np.round(above - frame["gross_profit"].to_numpy())
+    frame["next_tier_gap"] = round_half_up(above - frame["gross_profit"].to_numpy())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .figures import round_half_up
+
 MISSING_COLUMNS = ["product", "peers_stocking", "share", "weekly_profit"]
 UPGRADE_COLUMNS = ["product", "room", "profit_per_carton", "gain_per_carton"]
 
@@ -22,7 +24,7 @@ def missing_products(
     sold = peers[(peers["cartons"] > 0) & (peers["profit"] > 0)]
     per = sold.groupby("product").agg(peers_stocking=("retailer", "nunique"), profit=("profit", "sum"))
     per["share"] = per["peers_stocking"] / peer_count
-    per["weekly_profit"] = (per["profit"] / per["peers_stocking"] / weeks).round()
+    per["weekly_profit"] = round_half_up(per["profit"] / per["peers_stocking"] / weeks)
     per = per[(per["share"] >= min_share) & ~per.index.isin(set(own["product"]))]
     return per.sort_values(["weekly_profit", "share"], ascending=False).reset_index()[MISSING_COLUMNS]
 
@@ -33,5 +35,5 @@ def structure_upgrades(quotas: pd.DataFrame, *, current_profit_per_carton: float
     quotas: product, quota, ordered (cartons this cycle so far), profit_per_carton (fen)."""
     room = quotas.assign(room=quotas["quota"] - quotas["ordered"])
     room = room[(room["room"] > 0) & (room["profit_per_carton"] > current_profit_per_carton)]
-    room = room.assign(gain_per_carton=(room["profit_per_carton"] - current_profit_per_carton).round())
+    room = room.assign(gain_per_carton=round_half_up(room["profit_per_carton"] - current_profit_per_carton))
     return room.sort_values("gain_per_carton", ascending=False).reset_index(drop=True)[UPGRADE_COLUMNS]

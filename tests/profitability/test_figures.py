@@ -116,7 +116,9 @@ def test_month_sums_its_weeks_and_ranks_among_peers(table):
     assert np.isnan(table.loc[(int(Period.MONTH), january, 3)]["next_tier_gap"])  # nobody in tier 7
     february = table.loc[(int(Period.MONTH), np.datetime64(dt.date(2026, 2, 1)), 1)]
     assert february["gross_profit"] == 5000
-    assert february["previous_profit"] == 50000
+    # February is still under way (the calendar ends with its first week): it is compared with
+    # January's first week (W1, 200 yuan), not with the whole of January (500 yuan).
+    assert february["previous_profit"] == 20000
 
 
 def test_quarter_and_year_hold_every_week(table):
@@ -125,6 +127,104 @@ def test_quarter_and_year_hold_every_week(table):
     assert quarter["gross_profit"] == year["gross_profit"] == 55000
     assert year["last_year_profit"] == 10000
     assert (int(Period.YEAR), np.datetime64(dt.date(2025, 1, 1)), 1) not in table.index  # before keep_from
+
+
+def _steady(first: dt.date, last: dt.date, fen_per_week) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One shop buying every week from `first` to `last` (Mondays); profit per week from `fen_per_week(day)`."""
+    days = [first + dt.timedelta(weeks=k) for k in range((last - first).days // 7 + 1)]
+    weekly = _weekly([(1, d, 10, 100_000 + fen_per_week(d), 100_000) for d in days])
+    return weekly, _calendar(days)
+
+
+SHOP = pd.DataFrame({"retailer": [1], "tier": [5], "business_format": ["Z"]})
+
+
+def _figure(table: pd.DataFrame, period: Period, start: dt.date) -> pd.Series:
+    return table.loc[(int(period), np.datetime64(start), 1)]
+
+
+def test_year_on_year_against_a_partial_base_is_blank():
+    # The demo city's 52 weeks: records begin Monday 2025-11-24 and end 2026-11-16 (latest complete
+    # week); the shop earns 100 yuan (10,000 fen) every week.
+    weekly, calendar = _steady(dt.date(2025, 11, 24), dt.date(2026, 11, 16), lambda d: 10_000)
+    table = figures(weekly, calendar, SHOP, keep_from=dt.date(2025, 11, 24)).set_index(["period", "period_start", "retailer"])
+
+    year = _figure(table, Period.YEAR, dt.date(2026, 1, 1))
+    # 2026 so far: Mondays Jan 5 … Nov 16 = 315 days / 7 + 1 = 46 weeks × 100 = 4,600 yuan.
+    assert year["gross_profit"] == 460_000
+    # 2025 began (its first cycle, Monday Jan 6) before the records: no year-on-year. Before the fix:
+    # its 6 recorded weeks (Nov 24 … Dec 29) = 600 yuan, and 4,600 / 600 − 1 = +667%.
+    assert np.isnan(year["last_year_profit"])
+
+    november = _figure(table, Period.MONTH, dt.date(2026, 11, 1))
+    # Under way: Nov 2, 9, 16 = 300 yuan, against October's first 3 weeks (Oct 5, 12, 19) = 300 yuan:
+    # no change (before: all 4 October weeks, 400 yuan, −25% for a shop that sold the same every week).
+    assert november["gross_profit"] == 30_000
+    assert november["previous_profit"] == 30_000
+    assert np.isnan(november["last_year_profit"])  # November 2025 began Nov 3, before the records
+
+    # December 2025's previous month, November 2025, holds one recorded week of 4: blank, not +400%.
+    assert np.isnan(_figure(table, Period.MONTH, dt.date(2025, 12, 1))["previous_profit"])
+    # January 2026's previous month, December 2025, is complete: Mondays 1, 8, 15, 22, 29 = 500 yuan.
+    assert _figure(table, Period.MONTH, dt.date(2026, 1, 1))["previous_profit"] == 50_000
+
+    quarter = _figure(table, Period.QUARTER, dt.date(2026, 10, 1))
+    # Q4 2026 so far: Oct 5 … Nov 16 = 7 weeks = 700 yuan; Q3's first 7 weeks (Jul 6 … Aug 17) = 700 yuan;
+    # Q4 2025 began Oct 6, 2025, before the records: no year-on-year.
+    assert quarter["gross_profit"] == 70_000
+    assert quarter["previous_profit"] == 70_000
+    assert np.isnan(quarter["last_year_profit"])
+
+
+def test_a_period_under_way_is_compared_with_the_same_weeks_a_year_before():
+    # Records from Monday 2025-01-06 (2025's first cycle) to 2026-02-09; 100 yuan a week in 2025,
+    # 150 yuan a week in 2026.
+    weekly, calendar = _steady(dt.date(2025, 1, 6), dt.date(2026, 2, 9), lambda d: 10_000 if d.year == 2025 else 15_000)
+    table = figures(weekly, calendar, SHOP, keep_from=dt.date(2026, 1, 5)).set_index(["period", "period_start", "retailer"])
+
+    year = _figure(table, Period.YEAR, dt.date(2026, 1, 1))
+    # 2026 so far: Jan 5, 12, 19, 26, Feb 2, 9 = 6 weeks × 150 = 900 yuan; 2025's first 6 weeks
+    # (Jan 6 … Feb 10) × 100 = 600 yuan: +50%. (Before: all 52 weeks of 2025, 5,200 yuan: −82.7%.)
+    assert year["gross_profit"] == 90_000
+    assert year["last_year_profit"] == 60_000
+
+    february = _figure(table, Period.MONTH, dt.date(2026, 2, 1))
+    # Feb 2, 9 = 300 yuan; January's first 2 weeks = 300 yuan; February 2025's first 2 (Feb 3, 10) = 200 yuan.
+    assert (february["gross_profit"], february["previous_profit"], february["last_year_profit"]) == (30_000, 30_000, 20_000)
+
+    january = _figure(table, Period.MONTH, dt.date(2026, 1, 1))
+    # Complete: Jan 5, 12, 19, 26 = 600 yuan; all of December 2025 (1, 8, 15, 22, 29) = 500 yuan;
+    # all of January 2025 (6, 13, 20, 27) = 400 yuan.
+    assert (january["gross_profit"], january["previous_profit"], january["last_year_profit"]) == (60_000, 50_000, 40_000)
+    assert _figure(table, Period.WEEK, dt.date(2026, 2, 9))["last_year_profit"] == 10_000  # week of 2025-02-10
+
+
+def test_rounding_to_the_fen_is_half_up():
+    retailers = pd.DataFrame({"retailer": [1, 2, 3, 4], "tier": [5, 6, 6, 5], "business_format": ["Z"] * 4})
+    weekly = _weekly(
+        [
+            (1, W1, 10, 1_025, 25),  # cost 25 fen / 10 cartons = 2.5 fen a carton; profit 1,000 fen
+            (2, W1, 10, 1_075, 75),  # 75 / 10 = 7.5 fen a carton; profit 1,000 fen
+            (3, W1, 10, 1_101, 100),  # profit 1,001 fen
+            (4, W1, 10, 1_101, 100),  # profit 1,001 fen
+        ]
+    )
+    table = figures(weekly, _calendar([W1]), retailers, keep_from=W1, periods=(Period.WEEK,)).set_index("retailer")
+    # half-up: 2.5 → 3 and 7.5 → 8 (np.round gave 2 and 8: halves to even)
+    assert table.loc[1, "value_per_carton"] == 3
+    assert table.loc[2, "value_per_carton"] == 8
+    # Tier 6 (shops 2, 3) averages (1,000 + 1,001) / 2 = 1,000.5 fen. Gap of shop 1: 1,000.5 − 1,000 = 0.5 → 1
+    # (np.round: 0); of shop 4: 1,000.5 − 1,001 = −0.5 → −1, halves away from zero (np.round: −0).
+    assert table.loc[1, "next_tier_gap"] == 1
+    assert table.loc[4, "next_tier_gap"] == -1
+
+
+def test_missing_weekly_figures_are_refused_with_the_reason():
+    weekly = _weekly([(1, W1, 10, 120_000, 100_000), (2, W1, 4, 50_000, 40_000)])
+    weekly["cost"] = weekly["cost"].astype(float)
+    weekly.loc[1, "cost"] = np.nan
+    with pytest.raises(ValueError, match=r"1 weekly rows .* \(retailers \[2\]\)"):
+        figures(weekly, _calendar([W1]), SHOP, keep_from=W1)
 
 
 @pytest.mark.django_db
