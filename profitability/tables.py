@@ -3,12 +3,16 @@ the three always show the same figures."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.reports.tables import CHANGE, DATE, INT, MONEY, PCT, TEXT, Table, display
 
+from .engine.alerts import AlertKind
 from .engine.figures import CASE_CARTONS, Period
-from .models import ALERT_LABELS, PERIOD_LABELS
+from .models import ALERT_LABELS, PERIOD_LABELS, ProfitAlert
 from .selectors import Report
 
 
@@ -23,10 +27,7 @@ def report_tables(report: Report) -> list[Table]:
                 _("Alerts"),
                 [_("Alert"), _("Seen"), _("Compared with")],
                 [TEXT, TEXT, TEXT],
-                [
-                    [str(ALERT_LABELS[a.kind]), display(a.value, TEXT), display(a.reference, TEXT)]
-                    for a in report.alerts
-                ],
+                [[str(ALERT_LABELS[a.kind]), *alert_cells(a)] for a in report.alerts],
             )  # fmt: skip
         )
     return tables
@@ -96,3 +97,38 @@ def _opportunities(report: Report) -> Table:
         "opportunities", _("Opportunities"),
         [_("Kind"), _("Product"), _("Detail"), _("Profit per week or per carton")], [TEXT, TEXT, TEXT, MONEY], rows,
     )  # fmt: skip
+
+
+def _known(value) -> bool:
+    return value is not None and value == value  # NaN is not equal to itself
+
+
+def _yuan(value: float) -> str:
+    return _("%(amount)s yuan") % {"amount": display(value, MONEY)}
+
+
+def _cartons(value: float, places: int = 0) -> str:
+    n = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)  # 10.25 -> 10.3
+    return _("%(n)s cartons") % {"n": number_format(n, places, force_grouping=True)}
+
+
+def alert_cells(alert: ProfitAlert) -> tuple[str, str]:
+    """What an alert saw and what it compared it with, each in its own unit (yuan, cartons, weeks,
+    shops; `engine.alerts.UNITS`), for the page, the XLSX and the PDF alike."""
+    value, reference = alert.value, alert.reference
+    kind = AlertKind(alert.kind)
+    if kind is AlertKind.FALLING_PROFIT and _known(value) and _known(reference):
+        change = f"{_yuan(value)} ({display(value / reference - 1, CHANGE)})" if reference > 0 else _yuan(value)
+        return change, _yuan(reference)
+    if kind is AlertKind.NO_ORDERS:
+        seen = (
+            _("%(n)s weeks since the last order") % {"n": int(value)} if _known(value) else _("no order on record")
+        )
+        rule = _("flagged after %(n)s weeks without an order") % {"n": int(reference)} if _known(reference) else "—"
+        return seen, rule
+    if kind in (AlertKind.ORDER_SPIKE, AlertKind.PEER_OUTLIER) and _known(value):
+        average = _("%(amount)s on average") % {"amount": _cartons(reference, 1)} if _known(reference) else "—"
+        return _cartons(value), average
+    if kind is AlertKind.SHARED_IDENTITY and _known(value):
+        return _("%(n)s shops") % {"n": int(value)}, "—"
+    return "—", "—"

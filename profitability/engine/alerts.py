@@ -1,6 +1,10 @@
 """Alerts for a customer manager (docs/domain.md §7): falling profit, no orders, vulnerable retailers,
 order anomalies (against the shop's own recent cycles and against same-tier peers) and one owner
-identity behind several shops. Thresholds are configurable (`AlertRules`)."""
+identity behind several shops. Thresholds are configurable (`AlertRules`).
+
+Each alert's value and reference are in the unit a person reads them in (`UNITS`): yuan for profit
+(the input is in fen), cartons for orders, weeks for idleness, shops for a shared identity.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,16 @@ class AlertKind(IntEnum):
     SHARED_IDENTITY = 6
 
 
+UNITS = {
+    AlertKind.FALLING_PROFIT: "yuan",  # value: the last N weeks' gross profit; reference: the N weeks before
+    AlertKind.NO_ORDERS: "weeks",  # value: weeks since the last order (NaN: none on record); reference: the rule's N
+    AlertKind.VULNERABLE: "",
+    AlertKind.ORDER_SPIKE: "cartons",  # value: last cycle's order; reference: the average of the shop's last orders
+    AlertKind.PEER_OUTLIER: "cartons",  # value: last cycle's order; reference: the peers' average
+    AlertKind.SHARED_IDENTITY: "shops",  # value: how many shops share the phone, ID card or account
+}
+
+
 @dataclass(frozen=True)
 class AlertRules:
     falling_weeks: int = 4  # compare the last N weeks' profit with the N before
@@ -34,16 +48,28 @@ class AlertRules:
 
 
 def alerts(weekly: pd.DataFrame, weeks: list, retailers: pd.DataFrame, rules: AlertRules) -> pd.DataFrame:
-    """One row per alert: retailer, kind, value (what was seen) and reference (what it is compared with).
+    """One row per alert: retailer, kind, value (what was seen) and reference (what it is compared with),
+    in the units of `UNITS`.
 
     weekly: retailer, starts_on, cartons, sales, cost (fen) for at least the last
-        max(2 × falling_weeks, idle_cycles, spike_window + 1) complete cycles;
-    weeks: those cycles' first days, oldest first (the last is the latest complete cycle);
-    retailers: retailer, tier, business_format, is_vulnerable, phone, owner_id_no, bank_account.
+        max(2 × falling_weeks, idle_cycles, spike_window + 1) complete cycles; rows of earlier cycles
+        may be given too and are used only to date each shop's last order (how long it has been idle);
+    weeks: the alert window's cycles' first days, oldest first (the last is the latest complete cycle);
+    retailers: retailer, tier, business_format, is_vulnerable, phone, owner_id_no, bank_account, and
+        optionally order_cycle_kind ("not_served" shops get no quota, so no "no orders" alert).
+    Missing (NaN) cartons, sales or cost are refused: a week a shop did not buy in has no row, or zeros.
     """
+    missing = weekly[["retailer", "starts_on", "cartons", "sales", "cost"]].isna().any(axis=1)
+    if missing.any():
+        raise ValueError(
+            f"alerts: {int(missing.sum())} weekly rows have no retailer, week, cartons, sales or cost "
+            f"(retailers {sorted(set(weekly.loc[missing, 'retailer'].dropna().astype(int)))[:5]}); "
+            "give a week without purchases zeros or no row"
+        )
     ids = retailers["retailer"].to_numpy(np.int64)
     position = pd.Series(np.arange(len(weeks)), index=pd.to_datetime(pd.Series(weeks)))
     w = weekly[weekly["retailer"].isin(ids)]
+    weeks_since = _weeks_since_order(ids, w, weeks[-1]) if len(weeks) else np.full(len(ids), np.nan)
     col = position.reindex(pd.to_datetime(w["starts_on"]).to_numpy()).to_numpy()
     w = w[~np.isnan(col.astype(float))]
     col = col[~np.isnan(col.astype(float))].astype(np.int64)
@@ -54,7 +80,7 @@ def alerts(weekly: pd.DataFrame, weeks: list, retailers: pd.DataFrame, rules: Al
     np.add.at(profit, (row, col), (w["sales"] - w["cost"]).to_numpy(np.int64))
     found = [
         _falling(ids, profit, rules),
-        _idle(ids, cartons, rules),
+        _idle(ids, cartons, weeks_since, _served(retailers), rules),
         _vulnerable(retailers),
         _spikes(ids, cartons, rules),
         _peer_outliers(ids, cartons, retailers, rules),
@@ -75,16 +101,36 @@ def _falling(ids: np.ndarray, profit: np.ndarray, rules: AlertRules) -> pd.DataF
     recent = profit[:, -n:].sum(axis=1).astype(float)
     before = profit[:, -2 * n : -n].sum(axis=1).astype(float)
     hit = (before > 0) & (recent < before * (1 - rules.falling_drop))
-    return _frame(ids[hit], AlertKind.FALLING_PROFIT, recent[hit], before[hit])
+    return _frame(ids[hit], AlertKind.FALLING_PROFIT, recent[hit] / 100, before[hit] / 100)  # fen -> yuan
 
 
-def _idle(ids: np.ndarray, cartons: np.ndarray, rules: AlertRules) -> pd.DataFrame:
+def _weeks_since_order(ids: np.ndarray, weekly: pd.DataFrame, latest) -> np.ndarray:
+    """Per shop, the weeks from its last order (cartons kept > 0) to the latest complete cycle:
+    0 if it ordered in the latest, NaN if `weekly` holds no order of it at all."""
+    ordered = weekly[(weekly["cartons"] > 0) & (pd.to_datetime(weekly["starts_on"]) <= pd.Timestamp(latest))]
+    last = pd.to_datetime(ordered["starts_on"]).groupby(ordered["retailer"].to_numpy()).max()
+    days = (pd.Timestamp(latest) - last.reindex(ids)).dt.days
+    return (days // 7).to_numpy(dtype=float, na_value=np.nan)
+
+
+def _served(retailers: pd.DataFrame) -> np.ndarray:
+    if "order_cycle_kind" not in retailers:
+        return np.ones(len(retailers), dtype=bool)
+    return (retailers["order_cycle_kind"] != "not_served").to_numpy(dtype=bool)
+
+
+def _idle(
+    ids: np.ndarray, cartons: np.ndarray, weeks_since: np.ndarray, served: np.ndarray, rules: AlertRules
+) -> pd.DataFrame:
+    """No order in the last `idle_cycles` cycles. It holds for as long as the shop stays idle (closed
+    shops are not given; shops not served, 不访销, cannot order): a shop silent for the whole window,
+    or with no order on record, is flagged too. Value: the weeks since its last order (NaN when none
+    is on record); reference: the rule's N."""
     k = rules.idle_cycles
     if cartons.shape[1] < k:
         return _frame(ids[:0], AlertKind.NO_ORDERS, [], [])
-    ever = cartons.sum(axis=1) > 0
-    hit = (cartons[:, -k:].sum(axis=1) == 0) & (ever if cartons.shape[1] > k else True)
-    return _frame(ids[hit], AlertKind.NO_ORDERS, float(k), np.nan)
+    hit = (cartons[:, -k:].sum(axis=1) == 0) & served
+    return _frame(ids[hit], AlertKind.NO_ORDERS, weeks_since[hit], float(k))
 
 
 def _vulnerable(retailers: pd.DataFrame) -> pd.DataFrame:
