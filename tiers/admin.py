@@ -12,13 +12,69 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
 from retailers.admin import RETAILER_LINKS, RetailerAdmin, RetailerLink
-from retailers.models import Retailer
+from retailers.models import CountyBranch, Retailer
 from retailers.selectors import scope_to_visible_retailers
+from retailers.vocabulary import MarketType
 
+from .engine.classify import EmptyTier
 from .forms import TierOverrideForm
 from .models import ClassificationScheme, ProposalStatus, TierAssessment, TierChange, TierProposal
 from .selectors import tier_explanation
 from .services import proposal_publish, tier_override
+
+
+def _scope_labels(proposal) -> list[tuple[str, str]]:
+    """The proposal's scopes in its table's order: (key, column heading)."""
+    summary = proposal.summary or []
+    keys = sorted((summary[0].get("cuts") or {"": None}).keys()) if summary else [""]
+    if keys == [""]:
+        return [("", _("Cut score"))]
+    markets = dict(MarketType.choices)
+    branches = dict(CountyBranch.objects.filter(pk__in=[k for k in keys if k.isdigit()]).values_list("pk", "name"))
+    return [
+        (key, _("Cut score: %(scope)s") % {"scope": markets.get(key) or branches.get(int(key) if key.isdigit() else -1) or key or "—"})
+        for key in keys
+    ]
+
+
+def _shown_figures(explanation) -> dict:
+    """Money and cartons as a person reads them: thousands separated, money to the fen."""
+    if explanation is None:
+        return {}
+
+    def money(value) -> str:
+        return "—" if value is None else f"{value:,.2f}"
+
+    def cartons(value) -> str:
+        return "—" if value is None else f"{value:,}"
+
+    return {
+        "amount": money(explanation.amount), "quantity": cartons(explanation.quantity),
+        "value_per_carton": money(explanation.value_per_carton),
+        "next_tier_amount": money(explanation.next_tier_amount), "next_tier_quantity": cartons(explanation.next_tier_quantity),
+    }  # fmt: skip
+
+
+def _why_empty(row: dict, *, by_volume_value: bool = False) -> str:
+    """Why a tier holds nobody, in words (docs/domain.md §3)."""
+    reason = row.get("empty") or ""
+    if reason == EmptyTier.HELD:
+        return _("Empty: the retailers whose scores place them here stay in their old tiers (limit on tiers moved).")
+    if reason == EmptyTier.THRESHOLDS:
+        return _("Empty: no score falls between this tier's thresholds.")
+    if reason == EmptyTier.FEW:
+        return _("Empty: fewer than 30 retailers (%(ranked)s) to rank.") % {"ranked": row.get("ranked", 0)}
+    figures = {"ranked": f"{row.get('ranked', 0):,}", "distinct": f"{row.get('distinct', 0):,}"}
+    if reason == EmptyTier.TIES and by_volume_value:
+        return _(
+            "Empty: retailers with equal cartons and value per carton share a tier, and the %(ranked)s retailers "
+            "have only %(distinct)s different pairs of them."
+        ) % figures
+    if reason == EmptyTier.TIES:
+        return _(
+            "Empty: equal scores share a tier, and the %(ranked)s retailers have only %(distinct)s different scores."
+        ) % figures
+    return ""
 
 
 @admin.register(ClassificationScheme)
@@ -50,12 +106,23 @@ class TierProposalAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("per-tier summary"))
     def summary_table(self, proposal):
-        widest = max([max(r["before"], r["after"]) for r in proposal.summary] or [1]) or 1
+        summary = proposal.summary or []
+        widest = max([max(r["before"], r["after"]) for r in summary] or [1]) or 1
+        scopes = _scope_labels(proposal)
+        by_volume_value = (proposal.scheme_snapshot or {}).get("assignment") == "volume_value"
         rows = [
-            {**r, "before_pct": 100 * r["before"] // widest, "after_pct": 100 * r["after"] // widest}
-            for r in proposal.summary
+            {
+                **r,
+                "before_pct": 100 * r["before"] // widest,
+                "after_pct": 100 * r["after"] // widest,
+                "cut_list": [(r.get("cuts") or {"": r.get("cut_score")}).get(key) for key, _label in scopes],
+                "why_empty": _why_empty(r, by_volume_value=by_volume_value),
+                "shown": {k: f"{r.get(k, 0):,}" for k in ("before", "after", "ups", "downs", "held")},
+            }
+            for r in summary
         ]
-        return mark_safe(render_to_string("admin/tiers/tierproposal/summary.html", {"rows": rows}))  # noqa: S308 - our template, escaped
+        context = {"rows": rows, "scopes": [label for _key, label in scopes]}
+        return mark_safe(render_to_string("admin/tiers/tierproposal/summary.html", context))  # noqa: S308 - our template, escaped
 
     def get_urls(self):
         publish = self.admin_site.admin_view(self.publish_view)
@@ -132,8 +199,10 @@ class RetailerTierAdmin(RetailerAdmin):
     def tier_explanation(self, retailer):
         if retailer.pk is None:
             return "—"
+        explanation = tier_explanation(retailer=retailer)
         context = {
-            "explanation": tier_explanation(retailer=retailer),
+            "explanation": explanation,
+            "shown": _shown_figures(explanation),
             "history": list(retailer.tier_changes.order_by("-at")[:10].values("at", "old_tier", "new_tier", "reason")),
         }
         return mark_safe(render_to_string("admin/tiers/tier_explanation.html", context))  # noqa: S308

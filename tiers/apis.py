@@ -28,6 +28,8 @@ class TierExplanationOutput(serializers.Serializer):
     window_start = serializers.DateField(allow_null=True)
     window_end = serializers.DateField(allow_null=True)
     national_type = serializers.CharField(allow_blank=True)
+    returned_quantity = serializers.IntegerField(required=False)  # cartons returned in the window, not counted
+    idle = serializers.BooleanField(required=False)  # bought nothing in the window: the lowest tier by score
 
 
 def tier_payload(retailer) -> dict:

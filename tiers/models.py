@@ -157,8 +157,9 @@ class TierAssessment(models.Model):
         db_index=False, db_constraint=False,
     )  # fmt: skip
     scope_key = models.CharField(_("scope"), max_length=64, blank=True)
-    amount = models.DecimalField(_("purchase amount"), max_digits=14, decimal_places=2)
-    quantity = models.PositiveIntegerField(_("purchase cartons"))
+    amount = models.DecimalField(_("purchase amount"), max_digits=14, decimal_places=2)  # of the cartons kept
+    quantity = models.PositiveIntegerField(_("purchase cartons"))  # kept: ordered − returned
+    returned_quantity = models.PositiveIntegerField(_("returned cartons"), default=0, db_default=0)
     value_per_carton = models.DecimalField(_("value per carton"), max_digits=10, decimal_places=2)
     score_amount = models.FloatField(_("score: amount"))
     score_quantity = models.FloatField(_("score: quantity"))

@@ -20,7 +20,7 @@ from orders.models import WeeklyPurchase
 from retailers.models import Retailer
 from retailers.vocabulary import RetailerStatus
 
-from .engine.classify import classify, tier_summary
+from .engine.classify import classify, round_half_up, tier_summary
 from .models import (
     ClassificationScheme,
     ClassificationScope,
@@ -66,18 +66,29 @@ def window_of(as_of: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
 
 
 def _purchases(start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Each retailer's purchases in the window, net of returns: cartons kept (ordered − returned)
+    and their amount.
+
+    The weekly totals hold the ordered amount and the kept cartons' cost at the wholesale prices
+    in force (`orders.engine.weekly.weekly_totals`), not the returned amount; the kept amount is
+    that cost. A row written without prices (cost 0 while cartons were kept) falls back to the
+    ordered amount in proportion to the cartons kept.
+    """
     qn = connection.ops.quote_name
+    kept = "(w.cartons - w.returned)"
+    amount = f"CASE WHEN w.cost > 0 OR {kept} <= 0 THEN w.cost ELSE w.amount * 1.0 * {kept} / w.cartons END"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT w.retailer_id, SUM(w.amount), SUM(w.cartons) FROM {qn(WeeklyPurchase._meta.db_table)} w "  # noqa: S608
+            f"SELECT w.retailer_id, SUM({amount}), SUM({kept}), SUM(w.returned) "  # noqa: S608
+            f"FROM {qn(WeeklyPurchase._meta.db_table)} w "
             f"JOIN {qn(OrderCycle._meta.db_table)} c ON c.id = w.cycle_id "
             "WHERE c.starts_on >= %s AND c.starts_on < %s GROUP BY w.retailer_id",
             [start, end],
         )
         rows = cursor.fetchall()
-    frame = pd.DataFrame(rows, columns=["retailer_id", "amount", "quantity"])
-    frame["amount"] = frame["amount"].astype(float)
-    frame["quantity"] = frame["quantity"].astype(float)
+    frame = pd.DataFrame(rows, columns=["retailer_id", "amount", "quantity", "returned"])
+    for column in ("amount", "quantity", "returned"):
+        frame[column] = frame[column].astype(float)
     return frame
 
 
@@ -101,14 +112,15 @@ def _scope_keys(frame: pd.DataFrame, scope: str) -> pd.Series | None:
 
 
 def initial_tiers(new: pd.DataFrame, rated: pd.DataFrame, scheme: ClassificationScheme) -> np.ndarray:
-    """Tiers for retailers with neither a tier nor purchases: the median of similar retailers."""
+    """Tiers for retailers with neither a tier nor purchases: the median of similar retailers
+    (branch, market type, format), else of all, rounded half-up (a median of 12.5 gives 13)."""
     if scheme.new_retailer_rule == NewRetailerRule.FIXED or rated.empty:
         return np.full(len(new), scheme.new_retailer_tier, dtype=np.int16)
     keys = ["branch_id", "market_type", "business_format"]
-    fallback = int(np.median(rated["tier"]))
-    medians = rated.groupby(keys, dropna=False)["tier"].median().round().rename("median").reset_index()
+    fallback = float(round_half_up(np.median(rated["tier"])))
+    medians = rated.groupby(keys, dropna=False)["tier"].median().rename("median").reset_index()
     merged = new[keys].merge(medians, on=keys, how="left")
-    return merged["median"].fillna(fallback).astype(np.int16).to_numpy()
+    return round_half_up(merged["median"].fillna(fallback).to_numpy(dtype=float)).astype(np.int16)
 
 
 def classification_compute(*, as_of: dt.date, scheme: ClassificationScheme) -> pd.DataFrame:
@@ -116,15 +128,18 @@ def classification_compute(*, as_of: dt.date, scheme: ClassificationScheme) -> p
     start, end = window_of(as_of, scheme.window_weeks)
     retailers = _retailers()
     frame = retailers.merge(_purchases(start, end), on="retailer_id", how="left")
-    frame[["amount", "quantity"]] = frame[["amount", "quantity"]].fillna(0.0)
+    # no weekly row in the window: bought nothing (not unknown)
+    frame[["amount", "quantity", "returned"]] = frame[["amount", "quantity", "returned"]].fillna(0.0)
     # Price-tag compliance over the inspection window; never inspected counts as compliant.
     frame["compliance"] = frame["retailer_id"].map(compliance_rates()).astype(float)
     has_data = (frame["quantity"] > 0) | (frame["old_tier"] > 0)
     ranked = frame[has_data].reset_index(drop=True)
     scope = _scope_keys(ranked, scheme.scope)
     result = classify(ranked, scheme.to_engine(), scope=scope)
+    result["returned"] = ranked["returned"].to_numpy()
     result["scope_key"] = "" if scope is None else scope.to_numpy()
     result["is_new"] = result["old_tier"] == 0
+    result["ranked"] = True
     new = frame[~has_data].reset_index(drop=True)
     if not new.empty:
         rated = ranked.assign(tier=result["tier"].to_numpy())
@@ -132,8 +147,10 @@ def classification_compute(*, as_of: dt.date, scheme: ClassificationScheme) -> p
             {
                 "retailer_id": new["retailer_id"], "amount": 0.0, "quantity": 0.0, "value_per_carton": 0.0,
                 **{f"score_{c}": 0.0 for c in ("amount", "quantity", "value_per_carton", "credit", "compliance")},
-                "score": 0.0, "old_tier": 0, "raw_tier": initial_tiers(new, rated, scheme), "national_type": "",
-                "scope_key": "" if _scope_keys(new, scheme.scope) is None else _scope_keys(new, scheme.scope), "is_new": True,
+                "score": 0.0, "idle": False, "old_tier": 0, "raw_tier": initial_tiers(new, rated, scheme),
+                "national_type": "", "returned": new["returned"].to_numpy(),
+                "scope_key": "" if _scope_keys(new, scheme.scope) is None else _scope_keys(new, scheme.scope),
+                "is_new": True, "ranked": False,
             }
         )  # fmt: skip
         extra["tier"] = extra["raw_tier"]
@@ -144,7 +161,7 @@ def classification_compute(*, as_of: dt.date, scheme: ClassificationScheme) -> p
 ASSESSMENT_COLUMNS = [
     "proposal", "retailer", "scope_key", "amount", "quantity", "value_per_carton", "score_amount", "score_quantity",
     "score_value_per_carton", "score_credit", "score_compliance", "score", "old_tier", "raw_tier", "tier",
-    "national_type", "is_new",
+    "national_type", "is_new", "returned_quantity",
 ]  # fmt: skip
 
 
@@ -158,11 +175,11 @@ def classification_run(
     as_of = as_of or timezone.localdate()
     scheme = active_scheme()
     if dry_run:
-        return tier_summary(classification_compute(as_of=as_of, scheme=scheme))
+        return tier_summary(classification_compute(as_of=as_of, scheme=scheme), scheme.assignment)
     with tracked_run(job=JOB, actor=actor, params={"as_of": as_of.isoformat(), "scheme": scheme.pk}) as run:
         run.stage("read and score", 10)
         result = classification_compute(as_of=as_of, scheme=scheme)
-        summary = tier_summary(result)
+        summary = tier_summary(result, scheme.assignment)
         run.stage("write proposal", 60)
         start, end = window_of(as_of, scheme.window_weeks)
         rated = result["old_tier"] > 0
@@ -181,35 +198,46 @@ def classification_run(
     return proposal
 
 
+def _figure(value) -> float | None:
+    """A score as the assessments store it (4 decimals, half-up), or None."""
+    return None if pd.isna(value) else float(round_half_up(float(value), 4))
+
+
 def _summary_rows(summary: pd.DataFrame) -> list[dict]:
+    """The per-tier table as stored on the proposal. `cuts` maps each scope key ("" for the whole
+    company) to the tier's cut score, the figure the retailer page reads back."""
+    cut_columns = {c.split(":", 1)[1] if ":" in c else "": c for c in summary.columns if c.startswith("cut_score")}
     rows = []
     for tier, row in summary.iterrows():
-        cut = row["cut_score"]
+        cuts = {key: _figure(row[column]) for key, column in cut_columns.items()}
         rows.append(
             {
-                "tier": int(tier), "cut_score": None if pd.isna(cut) else round(float(cut), 3),
-                "before": int(row["before"]), "after": int(row["after"]), "ups": int(row["ups"]), "downs": int(row["downs"]),
+                "tier": int(tier), "cut_score": cuts[""] if "" in cuts else None, "cuts": cuts,
+                "before": int(row["before"]), "after": int(row["after"]), "ups": int(row["ups"]),
+                "downs": int(row["downs"]), "held": int(row["held"]), "empty": str(row["empty"]),
+                "distinct": int(row["distinct"]), "ranked": int(row["ranked"]),
             }
         )  # fmt: skip
     return rows
 
 
 def _assessment_frame(result: pd.DataFrame, proposal_id: int) -> pd.DataFrame:
-    """Assessment rows for bulk_write_frames (money as integer fen)."""
+    """Assessment rows for bulk_write_frames (money as integer fen, rounded half-up)."""
     parts = {
-        f"score_{c}": result[f"score_{c}"].astype(float).round(4)
+        f"score_{c}": round_half_up(result[f"score_{c}"].to_numpy(dtype=float), 4)
         for c in ("amount", "quantity", "value_per_carton", "credit", "compliance")
     }
     return pd.DataFrame(
         {
             "proposal": proposal_id, "retailer": result["retailer_id"].astype("int64"), "scope_key": result["scope_key"].astype(str),
-            "amount": np.round(result["amount"].to_numpy(dtype=float) * 100).astype(np.int64),
+            "amount": round_half_up(result["amount"].to_numpy(dtype=float) * 100).astype(np.int64),
             "quantity": result["quantity"].astype("int64"),
-            "value_per_carton": np.round(result["value_per_carton"].to_numpy(dtype=float) * 100).astype(np.int64),
-            **parts, "score": result["score"].astype(float).round(4),
+            "value_per_carton": round_half_up(result["value_per_carton"].to_numpy(dtype=float) * 100).astype(np.int64),
+            **parts, "score": round_half_up(result["score"].to_numpy(dtype=float), 4),
             "old_tier": result["old_tier"].astype("Int64").where(result["old_tier"] > 0, pd.NA),
             "raw_tier": result["raw_tier"].astype("int64"), "tier": result["tier"].astype("int64"),
             "national_type": result["national_type"].astype(str), "is_new": result["is_new"].astype(bool),
+            "returned_quantity": result["returned"].astype("int64"),
         }
     )  # fmt: skip
 
