@@ -25,5 +25,5 @@ def test_supervisor_publishes_a_rerating_and_reads_an_explanation(live_server, d
     page.goto(f"{live_server.url}/admin/retailers/retailer/{moved.pk}/change/")
     explanation = page.inner_text("#tier-explanation")
     assert "得分" in explanation
-    assert "本档最低分" in explanation
+    assert "的分数线" in explanation  # the proposal's cut score of its tier
     screenshot(page, "retailer-tier-explanation")
