@@ -20,9 +20,9 @@ from retailers.selectors import retailers_visible_to
 from .explanations import retailer_quota_explanations
 from .forms import QuotaExceptionForm
 from .models import AllocationPolicy, AllocationRun, CellReport, CycleKpi, QuotaException, SupplyPlanLine
-from .reports import report_dataset
+from .reports import publish_summary, report_dataset, report_rows
 from .selectors import published_allocation_run
-from .services import allocation_run_publish, quota_exception_set, report_rows
+from .services import allocation_run_publish, quota_exception_set
 
 
 @admin.register(SupplyPlanLine)
@@ -46,7 +46,7 @@ class SupplyPlanLineAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
 
 @admin.register(AllocationPolicy)
 class AllocationPolicyAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "is_active", "vulnerable_bonus", "retailer_ceiling", "rotation_threshold", "max_step")
+    list_display = ("name", "is_active", "vulnerable_bonus", "retailer_ceiling", "respread_penalties", "max_step")
     search_fields = ("name",)
 
 
@@ -136,9 +136,21 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/allocation/report.html", context)
 
     def publish_view(self, request, pk):
-        if request.method != "POST" or not request.user.is_supervisor:
+        """GET: what publishing promises (totals, lines releasing nothing or losing more than 1 %),
+        to confirm; POST: publish."""
+        if not request.user.is_supervisor:
             raise PermissionDenied
-        allocation_run = get_object_or_404(AllocationRun, pk=pk)
+        allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Publish these quotas?"),
+                "allocation_run": allocation_run,
+                "summary": publish_summary(allocation_run),
+                "publishable": allocation_run.is_complete and not allocation_run.is_published,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/allocation/publish_confirm.html", context)
         try:
             allocation_run_publish(allocation_run=allocation_run, approver=request.user)
             messages.success(request, _("Quotas published."))

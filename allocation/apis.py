@@ -19,8 +19,9 @@ from retailers.models import Retailer
 from retailers.selectors import retailers_visible_to, scope_to_visible_retailers
 
 from .models import AllocationRun, QuotaException, SupplyPlanLine
-from .selectors import published_allocation_run, quotas_frame, registry_frame
-from .services import quota_exception_set, report_rows
+from .reports import report_rows
+from .selectors import published_allocation_run, quotas_frame
+from .services import quota_exception_set
 
 
 class SupplyPlanFilter(django_filters.FilterSet):
@@ -143,9 +144,14 @@ class CycleQuotasApi(generics.GenericAPIView):
         )
         if allocation_run is None:
             raise NotFound(f"cycle {cycle} has no published quotas")
-        visible = list(retailers_visible_to(user=request.user).values_list("pk", flat=True))
-        registry = registry_frame(visible if not request.user.is_supervisor else None)
-        frame = quotas_frame(allocation_run, registry, plan_line_ids=[line.pk]).sort_values("retailer")
+        visible = (
+            None
+            if request.user.is_supervisor
+            else list(retailers_visible_to(user=request.user).values_list("pk", flat=True))
+        )
+        frame = quotas_frame(
+            allocation_run, visible, plan_line_ids=[line.pk]
+        ).sort_values("retailer")
         codes = dict(Retailer.objects.filter(pk__in=frame["retailer"].tolist()).values_list("pk", "customer_code"))
         rows = [
             {

@@ -1,39 +1,26 @@
-"""A retailer's quotas in words it can read: the cap of its tier in its cell, then each rule that applied."""
+"""A retailer's quotas in words it can read: the cap of its tier in its cell, then each rule that applied.
+
+Everything comes from what the run stored (its tier, credit rating and facts at the time, the cap,
+the quota): a later change to the registry changes none of it."""
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cycles.models import OrderCycle
-from retailers.models import CountyBranch, MarketDepartment, Retailer
+from retailers.models import Retailer
 from retailers.vocabulary import CreditRating
 
-from .engine.cells import DIMENSION_COLUMNS
 from .engine.rules import Reason
 from .models import AllocationRun, BandCap, QuotaException, SupplyPlanLine
 from .policy import Policy, policy_load
 from .quota_cache import retailer_quota_rows
+from .reports import cell_text
 from .selectors import published_allocation_run
-
-
-def _cell_text(cell: str) -> str:
-    """A cell in words: its values by their display names (county and department by name)."""
-    if not cell:
-        return _("the whole scope")
-    names = []
-    for dimension, value in json.loads(cell).items():
-        column = DIMENSION_COLUMNS.get(dimension, "")
-        if column == "branch_id":
-            names.append(str(CountyBranch.objects.filter(pk=value).values_list("name", flat=True).first() or value))
-        elif column == "department_id":
-            names.append(str(MarketDepartment.objects.filter(pk=value).values_list("name", flat=True).first() or value))
-        elif column:
-            names.append(str(dict(Retailer._meta.get_field(column).flatchoices).get(value, value)))
-        else:
-            names.append(str(value))
-    return ", ".join(names)
 
 
 def quota_reasons(
@@ -54,8 +41,15 @@ def quota_reasons(
         out.append(_("Selected retailer: this product goes to chosen retailers only."))
     elif Reason.ROTATION in codes:
         out.append(
-            _("Scarce product: too little for every retailer, so it rotates; retailers left out recently come first.")
+            _("Scarce product: not even one carton for every retailer, so it rotates; retailers served longest ago come first.")
         )
+        if row["last_served"] > 0:
+            out.append(
+                _("You last received it in the cycle of %(day)s.")
+                % {"day": date_format(dt.date.fromordinal(int(row["last_served"])), "SHORT_DATE_FORMAT")}
+            )
+        else:
+            out.append(_("You have not received it in the last 26 weeks."))
         if row["quota"] > 0:
             out.append(_("You are served this cycle."))
         else:
@@ -63,32 +57,47 @@ def quota_reasons(
     else:
         out.append(
             _("Tier D%(tier)s cap in %(cell)s: %(cap)s cartons.")
-            % {"tier": row["tier"], "cell": _cell_text(row["cell"]), "cap": row["cap"]}
+            % {"tier": row["tier"], "cell": cell_text(row["cell"]), "cap": row["cap"]}
         )
         if row["weight"] == 2:
             out.append(_("You order every other week: your cap is doubled."))
+    rating = row.get("credit_rating") or ""
     if Reason.CREDIT in codes:
-        factor = policy.rules.credit_factors.get(retailer.credit_rating)
-        out.append(
-            _("Credit rating %(rating)s: quota × %(factor)s, rounded down.")
-            % {"rating": CreditRating(retailer.credit_rating).label if retailer.credit_rating else "", "factor": factor}
-        )
+        factor = policy.rules.credit_factors.get(rating)
+        label = CreditRating(rating).label if rating in CreditRating.values else rating
+        out.append(_("Credit rating %(rating)s: quota × %(factor)s, rounded down.") % {"rating": label, "factor": factor})
     if Reason.VIOLATION in codes:
         out.append(
             _("Repeated price-tag violations in recent inspections: quota × %(factor)s, rounded down.")
             % {"factor": policy.rules.violation_factor}
         )
+    lost = int(row.get("base", 0)) - int(row["quota"])
+    if (Reason.CREDIT in codes or Reason.VIOLATION in codes) and lost > 0 and Reason.EXCEPTION not in codes:
+        out.append(
+            ngettext(
+                "%(base)s → %(quota)s: %(n)s carton less, which goes to the other retailers of your cell.",
+                "%(base)s → %(quota)s: %(n)s cartons less, which go to the other retailers of your cell.",
+                lost,
+            )
+            % {"base": row["base"], "quota": row["quota"], "n": lost}
+        )
+    if Reason.RESPREAD in codes:
+        out.append(_("Your tier's cap includes cartons freed by other retailers' penalties."))
     if Reason.CEILING in codes:
-        out.append(_("Ceiling: at most %(n)s cartons of one product per retailer.") % {"n": policy.rules.ceiling})
+        out.append(
+            _("Ceiling: at most %(n)s cartons of one product per retailer and ordering week.")
+            % {"n": policy.rules.ceiling}
+        )
     if Reason.VULNERABLE in codes:
         out.append(
             _("Vulnerable retailer: %(n)s extra carton(s) while supply allows.") % {"n": policy.rules.vulnerable_bonus}
         )
     if band_total is not None:
         out.append(
-            _("Price band %(band)s: choose freely up to %(n)s cartons across the band's products.")
-            % {"band": line.product.price_band.label if line.product.price_band else "", "n": band_total}
-        )
+            _("Price band %(band)s: choose freely up to %(n)s cartons across the band's products, at most %(most)s of this one.")
+            % {"band": line.product.price_band.label if line.product.price_band else "", "n": band_total,
+               "most": row["quota"]}
+        )  # fmt: skip
     if exception is not None:
         out.append(
             _("Exception approved by %(who)s: %(reason)s")
@@ -120,7 +129,7 @@ def retailer_quota_explanations(
     }
     bands = {
         (b.price_band, b.tier): b.cap
-        for b in BandCap.objects.filter(allocation=allocation_run, tier=retailer.tier or 0)
+        for b in BandCap.objects.filter(allocation=allocation_run, tier__in={int(r["tier"]) for r in rows})
     }
     policy = policy_load(allocation_run.policy)
     out = []

@@ -17,7 +17,7 @@ from pricing.models import Product
 from retailers.models import CountyBranch, MarketDepartment
 
 from .models import ReleaseMethod, SupplyPlanLine
-from .plan_labels import BIWEEKLY_DOUBLE, METHODS, TAGS, dimensions_of, parse_area, vocabularies
+from .plan_labels import BIWEEKLY_DOUBLE, METHODS, TAGS, Place, dimensions_of, parse_area, vocabularies
 
 PLAN_COLUMNS = [
     Column("year", ("YEAR", "年份"), integer(2000, 2100), required=True),
@@ -38,8 +38,11 @@ PLAN_COLUMNS = [
 
 def _vocab():
     return vocabularies(
-        dict(CountyBranch.objects.values_list("name", "pk")), dict(MarketDepartment.objects.values_list("name", "pk"))
-    )
+        [Place(pk, name, short, aliases) for pk, name, short, aliases in CountyBranch.objects.values_list(
+            "pk", "name", "short_name", "aliases")],
+        [Place(pk, name, "", aliases) for pk, name, aliases in MarketDepartment.objects.values_list(
+            "pk", "name", "aliases")],
+    )  # fmt: skip
 
 
 def _dims(row) -> list[str] | None:
@@ -95,7 +98,12 @@ class SupplyPlanImporter(Importer):
                         row.area if isinstance(row.area, str) else "", dims or _guess_dims(row.area, vocab), vocab
                     )
                     what = row.etype if isinstance(row.etype, str) else "the whole city"
-                    errors.extend(RowError(n, headers["area"], token, f"unknown area for {what}") for token in unknown)
+                    errors.extend(
+                        RowError(n, headers["area"], token, f"ambiguous place: could be {token.split(': ', 1)[1]}")
+                        if ": " in token
+                        else RowError(n, headers["area"], token, f"unknown area for {what}")
+                        for token in unknown
+                    )
             if not pd.isna(row.highest_tier) and not pd.isna(row.lowest_tier) and row.lowest_tier > row.highest_tier:
                 errors.append(
                     RowError(n, headers["lowest_tier"], str(row.lowest_tier), "lowest tier above highest tier")

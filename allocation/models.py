@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -42,11 +43,11 @@ class AllocationPolicy(models.Model):
     )  # fmt: skip
     retailer_ceiling = models.PositiveIntegerField(
         _("ceiling per retailer and product"), null=True, blank=True,
-        help_text=_("The most cartons of one product any retailer receives (big retailers); empty = no ceiling."),
+        help_text=_("The most cartons of one product a retailer receives per ordering week (big retailers); the tier caps are searched within it; empty = no ceiling."),
     )  # fmt: skip
-    rotation_threshold = models.DecimalField(
-        _("rotation threshold"), max_digits=3, decimal_places=2, default=0.5,
-        help_text=_("A cell rotates (one carton each, those left out recently first) when its caps leave more than this share of eligible retailers with nothing."),
+    respread_penalties = models.BooleanField(
+        _("re-spread cartons freed by penalties"), default=True,
+        help_text=_("Cartons a credit or violation penalty takes from a retailer go to the other retailers of the same cell, never lowering anyone's cap."),
     )  # fmt: skip
     max_step = models.PositiveSmallIntegerField(
         _("maximum step between neighbouring tiers"), null=True, blank=True,
@@ -209,13 +210,18 @@ class CellReport(models.Model):
     )
     plan_line = models.ForeignKey(SupplyPlanLine, models.CASCADE, related_name="+", verbose_name=_("supply plan line"))
     cell = models.CharField(_("cell"), max_length=200, blank=True)
+    cell_no = models.PositiveSmallIntegerField(_("cell number"), default=0)  # RetailerQuotas entries' cell
     target = models.PositiveIntegerField(_("target (cartons)"))
     released = models.PositiveIntegerField(_("released"))
+    rotated = models.BooleanField(_("rotated"), default=False)
+    figures = models.JSONField(_("cartons at each rule"), default=dict, blank=True)
+    served = models.BinaryField(_("retailers served (bitmap)"), default=b"")  # quota > 0; see engine.bitmaps
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("cell report")
         verbose_name_plural = _("allocation report")
+        indexes = [models.Index(fields=["allocation", "plan_line"], name="report_run_line")]
 
     def __str__(self) -> str:
         return f"{self.plan_line_id} {self.cell}: {self.released}/{self.target}"
@@ -244,60 +250,46 @@ class BandCap(models.Model):
         return f"{self.price_band} D{self.tier}: {self.cap}"
 
 
-class RotationCell(models.Model):
-    """A cell that rotated (too scarce for every eligible retailer): whom it served, as a bitmap over
-    retailer ids (bit i set = retailer i received its carton; see `engine.bitmaps`). One row per cell
-    instead of one per served retailer; quotas resolve from it on read."""
+class RetailerQuotas(models.Model):
+    """One retailer's quotas in one run, as computed and (once the run is published) as promised:
+    the registry facts the run used, and one entry per plan line (`ENTRY`: line, cell number,
+    weight, base = cap × weight before penalties, quota, reason bits, day last served), packed as
+    little-endian binary. Reads never recompute them from today's registry; after publishing only
+    a supervisor's audited exception (`QuotaException`) changes what a retailer reads.
 
-    allocation = models.ForeignKey(
-        AllocationRun, models.CASCADE, related_name="rotations", verbose_name=_("allocation run")
-    )
-    plan_line = models.ForeignKey(SupplyPlanLine, models.CASCADE, related_name="+", verbose_name=_("supply plan line"))
-    cell = models.CharField(_("cell"), max_length=200, blank=True)
-    served = models.BinaryField(_("served retailers (bitmap)"))
-    served_count = models.PositiveIntegerField(_("retailers served"))
+    A run writes one row per retailer per batch of lines (`part` = the batch's first plan line), by
+    COPY with no database FK constraints (integrity by construction; Django still cascades)."""
 
-    class Meta:
-        verbose_name = _("rotation")
-        verbose_name_plural = _("rotations")
-        constraints = [
-            models.UniqueConstraint(fields=["allocation", "plan_line", "cell"], name="rotation_one_per_cell")
-        ]
+    class Fact(models.IntegerChoices):
+        VULNERABLE = 1, _("vulnerable")
+        REPEAT_VIOLATOR = 2, _("repeat price-tag violator")
+        BIWEEKLY = 4, _("orders every other week")
 
-    def __str__(self) -> str:
-        return f"{self.plan_line_id} {self.cell}: {self.served_count} served"
-
-
-class QuotaAdjustment(models.Model):
-    """A retailer whose quota is not simply its tier's cap: the rules that applied, and the result.
-
-    Written only where a rule changed something (or for methods D and E, which have no caps);
-    everyone else's quota is the cap of its tier in its cell, resolved on read. Bulk-written by
-    COPY with no database FK constraints (integrity by construction; Django still cascades).
-    """
-
-    allocation = models.ForeignKey(
-        AllocationRun, models.CASCADE, related_name="adjustments", verbose_name=_("allocation run"),
-        db_index=False, db_constraint=False,
+    ENTRY = np.dtype(
+        [("plan_line", "<u4"), ("cell", "<u2"), ("weight", "u1"), ("base", "<u4"), ("quota", "<u4"),
+         ("reasons", "<u2"), ("last_served", "<i4")]
     )  # fmt: skip
-    plan_line = models.ForeignKey(
-        SupplyPlanLine, models.CASCADE, related_name="+", verbose_name=_("supply plan line"),
+
+    allocation = models.ForeignKey(
+        AllocationRun, models.CASCADE, related_name="quotas", verbose_name=_("allocation run"),
         db_index=False, db_constraint=False,
     )  # fmt: skip
     retailer = models.ForeignKey(
         Retailer, models.CASCADE, related_name="+", verbose_name=_("retailer"), db_index=False, db_constraint=False
     )
-    base = models.PositiveIntegerField(_("before the rules"))
-    quota = models.PositiveIntegerField(_("quota"))
-    reasons = models.PositiveSmallIntegerField(_("reasons"), default=0)  # engine.rules.Reason bitmask
+    part = models.PositiveIntegerField(_("batch of plan lines"))
+    tier = models.PositiveSmallIntegerField(_("tier"), null=True)
+    credit_rating = models.CharField(_("credit rating"), max_length=8, blank=True)
+    facts = models.PositiveSmallIntegerField(_("facts"), default=0)  # Fact bits
+    entries = models.BinaryField(_("quotas"))
 
     class Meta:
-        verbose_name = _("quota adjustment")
-        verbose_name_plural = _("quota adjustments")
-        indexes = [models.Index(fields=["allocation", "retailer"], name="adjustment_run_retailer")]
+        verbose_name = _("retailer's quotas")
+        verbose_name_plural = _("retailers' quotas")
+        indexes = [models.Index(fields=["allocation", "retailer"], name="quotas_run_retailer")]
 
     def __str__(self) -> str:
-        return f"{self.retailer_id}/{self.plan_line_id}: {self.base} → {self.quota}"
+        return f"{self.allocation_id}/{self.retailer_id}"
 
 
 class QuotaException(models.Model):

@@ -23,7 +23,7 @@ def policy_from_model(policy: AllocationPolicy, *, repeat_violators: Iterable[in
             vulnerable_bonus=int(policy.vulnerable_bonus),
             credit_factors={str(k): float(v) for k, v in (policy.credit_factors or {}).items()},
             ceiling=policy.retailer_ceiling,
-            rotation_threshold=float(policy.rotation_threshold),
+            respread=bool(policy.respread_penalties),
             violation_factor=float(policy.violation_factor),
             repeat_violators=frozenset(int(i) for i in repeat_violators),
         ),
@@ -40,7 +40,7 @@ def policy_dump(policy: Policy) -> dict:
     rules = policy.rules
     return {
         "name": policy.name, "vulnerable_bonus": rules.vulnerable_bonus, "credit_factors": dict(rules.credit_factors),
-        "retailer_ceiling": rules.ceiling, "rotation_threshold": rules.rotation_threshold, "max_step": policy.max_step,
+        "retailer_ceiling": rules.ceiling, "respread_penalties": rules.respread, "max_step": policy.max_step,
         "default_top_ratio": policy.default_top_ratio, "demand_weeks": policy.demand_weeks,
         "full_order_uplift": policy.full_order_uplift, "band_cut_tiers": list(policy.band_cut_tiers),
         "violation_factor": rules.violation_factor, "repeat_violators": sorted(rules.repeat_violators),
@@ -65,7 +65,7 @@ def policy_load(data: Mapping | None) -> Policy:
                 str(k): float(v) for k, v in (get("credit_factors", default.rules.credit_factors) or {}).items()
             },
             ceiling=None if ceiling is None else int(ceiling),
-            rotation_threshold=float(get("rotation_threshold", default.rules.rotation_threshold)),
+            respread=bool(get("respread_penalties", default.rules.respread)),
             violation_factor=float(get("violation_factor", default.rules.violation_factor)),
             repeat_violators=frozenset(int(i) for i in (get("repeat_violators", ()) or ())),
         ),

@@ -1,6 +1,7 @@
-"""A published run's resolved quotas per retailer in the shared cache: read through on a
-retailer's first look, warmed for everyone after publishing, forgotten after an exception (which
-also tells the readers, `quotas_changed`). The only place that writes these cache entries."""
+"""A published run's quotas per retailer in the shared cache: read through on a retailer's first
+look (one indexed row of `RetailerQuotas`, so nothing is warmed at publishing), forgotten after an
+exception (which also tells the readers, `quotas_changed`). The only place that writes these cache
+entries."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.cache import cache
 from cycles.models import OrderCycle
 
 from .models import AllocationRun
-from .selectors import published_allocation_run, quotas_frame, registry_frame
+from .selectors import published_allocation_run, quotas_frame
 from .signals import quotas_changed
 
 
@@ -20,16 +21,16 @@ def _quota_cache_key(allocation_run_id: int, retailer_id: int) -> str:
 
 
 def retailer_quota_rows(*, allocation_run: AllocationRun, retailer_id: int) -> list[dict]:
-    """One retailer's resolved quotas in a run (as `quotas_frame` rows, unserved rotations included).
+    """One retailer's quotas in a run as stored (as `quotas_frame` rows, unserved rotations included).
 
     A published run never changes except by exceptions, which forget the cached rows, so they are
     cached: a retailer's phone page reads them from the cache after the first time."""
     key = _quota_cache_key(allocation_run.pk, retailer_id)
     rows = cache.get(key) if allocation_run.is_published else None
     if rows is None:
-        rows = _rows_by_retailer(
-            quotas_frame(allocation_run, registry_frame([retailer_id]), include_unserved=True)
-        ).get(retailer_id, [])
+        rows = _rows_by_retailer(quotas_frame(allocation_run, [retailer_id], include_unserved=True)).get(
+            retailer_id, []
+        )
         if allocation_run.is_published:
             cache.set(key, rows)
     return rows
@@ -42,18 +43,6 @@ def _rows_by_retailer(frame: pd.DataFrame) -> dict[int, list[dict]]:
         row = {c: (v.item() if isinstance(v, np.generic) else v) for c, v in zip(columns, values, strict=True)}
         out.setdefault(row["retailer"], []).append(row)
     return out
-
-
-def retailer_quotas_warm(*, allocation_run: AllocationRun, chunk: int = 2000) -> int:
-    """Resolve every retailer's quotas of a published run in one vectorised pass and cache them,
-    so the morning after publishing no retailer's first look computes anything."""
-    registry = registry_frame()
-    rows = _rows_by_retailer(quotas_frame(allocation_run, registry, include_unserved=True))
-    keys = {_quota_cache_key(allocation_run.pk, int(r)): rows.get(int(r), []) for r in registry.index}
-    items = list(keys.items())
-    for start in range(0, len(items), chunk):
-        cache.set_many(dict(items[start : start + chunk]))
-    return len(items)
 
 
 def retailer_quotas_forget(*, cycle: OrderCycle, retailer_id: int) -> None:

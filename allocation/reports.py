@@ -1,10 +1,182 @@
-"""The run report as a spreadsheet (XLSX in the admin, CSV from the command)."""
+"""The run report in words: per product and cell its target, what the caps released before the
+rules, what each rule took or gave, what is left unreleased, warnings in the reader's language;
+the summary a supervisor confirms before publishing; the spreadsheet (XLSX in the admin, CSV from
+the command) with headers in the reader's language. Reads only."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
 import tablib
+from django.utils.translation import gettext as _
+
+from retailers.models import CountyBranch, MarketDepartment, Retailer
+
+from .engine.cells import DIMENSION_COLUMNS
+from .models import AllocationRun, CellCap, CellReport, ReleaseMethod
+
+# A line losing more than this share of its target is named before publishing.
+LOSS_SHARE_NAMED = 0.01
+
+
+def cell_text(cell: str) -> str:
+    """A stored cell key in words: its values by their display names, e.g. "丹江口 · 城网"."""
+    if not cell:
+        return _("the whole scope")
+    names = []
+    for dimension, value in json.loads(cell).items():
+        column = DIMENSION_COLUMNS.get(dimension, "")
+        if column == "branch_id":
+            names.append(str(CountyBranch.objects.filter(pk=value).values_list("name", flat=True).first() or value))
+        elif column == "department_id":
+            names.append(str(MarketDepartment.objects.filter(pk=value).values_list("name", flat=True).first() or value))
+        elif column:
+            names.append(str(dict(Retailer._meta.get_field(column).flatchoices).get(value, value)))
+        else:
+            names.append(str(value))
+    return " · ".join(names)
+
+
+def warning_text(warning: dict | str) -> str:
+    """One stored warning in the reader's language (runs before codes kept plain text: shown as is)."""
+    if isinstance(warning, str):
+        return warning
+    texts = {
+        "empty_scope": _("No eligible retailer in this cell."),
+        "target_zero": _("The target is 0 cartons."),
+        "band_cut": _("Price band %(band)s: tiers below D%(tier)s are cut off."),
+        "rotation": _("Too scarce for one carton each: rotates, %(cartons)s cartons for %(eligible)s eligible."),
+        "nothing_released": _("Nothing released: the caps cannot place %(target)s cartons here."),
+        "above_ceiling": _("Target above what the ceiling allows: at most %(most)s cartons."),
+        "unreleased": _("%(cartons)s of %(target)s cartons not released under the rules."),
+        "no_selected": _("No selected retailer is eligible."),
+        "above_forecast": _("Target above forecast demand (%(cartons)s cartons)."),
+        "no_demand": _("No recent demand in scope."),
+    }
+    text = texts.get(warning.get("code", ""))
+    if text is None:
+        return str(warning.get("code", ""))
+    params = {k: (f"{v:,}" if isinstance(v, int) else v) for k, v in warning.items() if k != "code"}
+    return text % params
+
+
+def report_rows(allocation_run: AllocationRun) -> list[dict]:
+    """One row per product and cell: target, released by the caps before the rules, taken by
+    penalties, re-spread, vulnerable bonus, released, not released, eligible weight, caps
+    D30…D1, eligible N30…N1, warnings (words)."""
+    caps = pd.DataFrame(
+        CellCap.objects.filter(allocation=allocation_run).values_list(
+            "plan_line_id", "cell", "tier", "cap", "eligible"
+        ),
+        columns=["plan_line", "cell", "tier", "cap", "eligible"],
+    )
+    grouped = {key: g.set_index("tier") for key, g in caps.groupby(["plan_line", "cell"])}
+    empty = pd.DataFrame(columns=["cap", "eligible"])
+    methods = dict(ReleaseMethod.choices)
+    names: dict[str, str] = {}
+    rows = []
+    reports = CellReport.objects.filter(allocation=allocation_run).select_related("plan_line__product")
+    for r in reports.order_by("plan_line__product__code", "cell_no"):
+        figures = r.figures or {}
+        if r.cell not in names:
+            names[r.cell] = cell_text(r.cell)
+        row = {
+            "product_code": r.plan_line.product.code, "product_name": r.plan_line.product.name,
+            "method": str(methods.get(r.plan_line.method, r.plan_line.method)), "cell": names[r.cell],
+            "target": r.target, "caps_released": int(figures.get("caps", r.released)),
+            "penalties": int(figures.get("penalties", 0)), "respread": int(figures.get("respread", 0)),
+            "bonus": int(figures.get("bonus", 0)), "released": r.released,
+            "unreleased": max(r.target - r.released, 0), "rotated": r.rotated,
+        }  # fmt: skip
+        mine = grouped.get((r.plan_line_id, r.cell), empty)
+        row["eligible"] = int(mine["eligible"].sum())
+        for t in range(30, 0, -1):
+            row[f"D{t}"] = int(mine["cap"].get(t, 0))
+        for t in range(30, 0, -1):
+            row[f"N{t}"] = int(mine["eligible"].get(t, 0))
+        row["warnings"] = "；".join(warning_text(w) for w in r.warnings)
+        rows.append(row)
+    return rows
+
+
+def report_headers() -> dict[str, str]:
+    """Column → heading in the reader's language (the spreadsheet and the CSV)."""
+    headers = {
+        "product_code": _("Product code"), "product_name": _("Product"), "method": _("Release method"),
+        "cell": _("Cell"), "target": _("Target (cartons)"), "caps_released": _("Released by the caps (cartons)"),
+        "penalties": _("Taken by penalties (cartons)"), "respread": _("Re-spread (cartons)"),
+        "bonus": _("Vulnerable bonus (cartons)"), "released": _("Released (cartons)"),
+        "unreleased": _("Not released (cartons)"), "rotated": _("Rotated"), "eligible": _("Eligible retailers"),
+    }  # fmt: skip
+    for t in range(30, 0, -1):
+        headers[f"D{t}"] = _("D%(tier)s cap") % {"tier": t}
+    for t in range(30, 0, -1):
+        headers[f"N{t}"] = _("D%(tier)s eligible") % {"tier": t}
+    headers["warnings"] = _("Warnings")
+    headers["price_signal"] = _("Price signal")
+    return headers
 
 
 def report_dataset(rows: list[dict]) -> tablib.Dataset:
-    headers = list(rows[0]) if rows else ["product_code", "cell", "target", "released", "error", "warnings"]
-    return tablib.Dataset(*[[r[h] for h in headers] for r in rows], headers=headers)
+    """The report as a sheet with headings in the reader's language (booleans as 是/否)."""
+    headers = report_headers()
+    columns = [c for c in headers if not rows or c in rows[0]]
+    yes, no = _("yes"), _("no")
+
+    def value(v):
+        return (yes if v else no) if isinstance(v, bool) else v
+
+    data = tablib.Dataset(*[[value(r[c]) for c in columns] for r in rows], headers=[headers[c] for c in columns])
+    data.title = _("Allocation report")
+    return data
+
+
+@dataclass
+class LineSummary:
+    product_code: str
+    product_name: str
+    target: int
+    released: int
+
+    @property
+    def unreleased(self) -> int:
+        return max(self.target - self.released, 0)
+
+
+@dataclass
+class PublishSummary:
+    """What a supervisor reads before publishing: the totals, the lines that release nothing and
+    the lines that leave more than LOSS_SHARE_NAMED of their target unreleased."""
+
+    target: int = 0
+    released: int = 0
+    lines: int = 0
+    nothing: list[LineSummary] = field(default_factory=list)
+    losing: list[LineSummary] = field(default_factory=list)
+
+    @property
+    def unreleased(self) -> int:
+        return max(self.target - self.released, 0)
+
+
+def publish_summary(allocation_run: AllocationRun) -> PublishSummary:
+    per_line: dict[int, LineSummary] = {}
+    reports = CellReport.objects.filter(allocation=allocation_run).select_related("plan_line__product")
+    for r in reports.order_by("plan_line__product__code"):
+        line = per_line.setdefault(
+            r.plan_line_id, LineSummary(r.plan_line.product.code, r.plan_line.product.name, 0, 0)
+        )
+        line.target += r.target
+        line.released += r.released
+    summary = PublishSummary(lines=len(per_line))
+    for line in per_line.values():
+        summary.target += line.target
+        summary.released += line.released
+        if line.target > 0 and line.released == 0:
+            summary.nothing.append(line)
+        elif line.unreleased > LOSS_SHARE_NAMED * line.target:
+            summary.losing.append(line)
+    summary.losing.sort(key=lambda line: -line.unreleased)
+    return summary

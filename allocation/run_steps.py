@@ -8,7 +8,7 @@ so a group computed later or elsewhere applies what the run started with.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -16,21 +16,13 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from compliance.selectors import repeat_violator_ids
-from core.db import bulk_write_frames
+from core.db import bulk_write, bulk_write_frames
 from core.runs import run_fail, run_finish, run_progress
 from cycles.models import CycleStatus, OrderCycle
 
 from .engine.bitmaps import ids_to_bitmap
 from .engine.compute import BandResult, LineResult, line_results
-from .models import (
-    AllocationRun,
-    BandCap,
-    CellCap,
-    CellReport,
-    QuotaAdjustment,
-    RotationCell,
-    SupplyPlanLine,
-)
+from .models import AllocationRun, BandCap, CellCap, CellReport, RetailerQuotas, SupplyPlanLine
 from .policy import Policy, policy_from_model, policy_load
 from .selectors import active_policy, cell_key, line_inputs, registry_frame
 
@@ -46,11 +38,13 @@ def allocation_compute(
     line_ids: list[int] | None = None,
     product_codes: list[str] | None = None,
     policy: Policy | None = None,
+    registry: pd.DataFrame | None = None,
 ):
-    """Quotas for the cycle's plan lines (no writes): per line its cells and adjustments; method C's bands.
+    """Quotas for the cycle's plan lines (no writes): per line its cells and quotas; method C's bands.
 
     Method C lines are always computed together with the rest of their band. Without a `policy`,
-    the active one with today's repeat violators (a dry run).
+    the active one with today's repeat violators (a dry run). Returns the lines by id, the
+    results (computed as iterated), the bands and the registry frame used.
     """
     lines = list(plan_lines(cycle, product_codes))
     if line_ids is not None:
@@ -61,8 +55,9 @@ def allocation_compute(
         ]
     policy = policy or policy_from_model(active_policy(), repeat_violators=repeat_violator_ids())
     inputs = line_inputs(lines, cycle=cycle, policy=policy)
+    registry = registry_frame() if registry is None else registry
     results, bands = line_results(
-        registry_frame(),
+        registry,
         inputs,
         week_parity=cycle.week_parity,
         policy=policy,
@@ -70,7 +65,11 @@ def allocation_compute(
     )
     if line_ids is not None:
         results = (r for r in results if r.line_id in wanted)
-    return {line.pk: line for line in lines}, results, bands
+    return {line.pk: line for line in lines}, results, bands, registry
+
+
+# Entries held before a batch of per-retailer rows is written (21 bytes each): bounds the memory.
+BATCH_ENTRIES = 8_000_000
 
 
 def _write(
@@ -78,25 +77,98 @@ def _write(
     lines: dict[int, SupplyPlanLine],
     results: Iterable[LineResult],
     bands: list[BandResult],
+    registry: pd.DataFrame,
 ) -> int:
-    """One transaction. The per-retailer rows stream into one COPY as each line is computed, so
-    PostgreSQL ingests them while the next line is computed; caps and reports follow."""
+    """One transaction: every retailer's quotas as computed (`RetailerQuotas`, a row per retailer
+    per batch of lines), then caps, the report per cell and the band caps. A group computed again
+    (a retried task) replaces its own rows."""
+    facts = _registry_facts(registry, policy_load(allocation_run.policy))
     done: list[LineResult] = []
-
-    def adjustments() -> Iterator[pd.DataFrame]:
+    served: dict[tuple[int, int], bytes] = {}
+    batch: list[np.ndarray] = []
+    held = 0
+    with transaction.atomic():
+        line_ids = list(lines)
+        RetailerQuotas.objects.filter(allocation=allocation_run, part__in=line_ids).delete()
+        CellReport.objects.filter(allocation=allocation_run, plan_line__in=line_ids).delete()
+        CellCap.objects.filter(allocation=allocation_run, plan_line__in=line_ids).delete()
         for result in results:
             done.append(result)
-            if not result.adjustments.empty:
-                frame = result.adjustments.reset_index().assign(plan_line=result.line_id, allocation=allocation_run.pk)
-                result.adjustments = frame.iloc[:0]  # written; free the memory
-                yield frame
-
-    with transaction.atomic():
-        bulk_write_frames(
-            QuotaAdjustment, ["allocation", "plan_line", "retailer", "base", "quota", "reasons"], adjustments()
-        )
-        _write_cells(allocation_run, lines, done, bands)
+            if not result.quotas.empty:
+                served.update({(result.line_id, cell): bits for cell, bits in _served(result).items()})
+                batch.append(_entries(result))
+                held += len(batch[-1])
+                result.quotas = result.quotas.iloc[:0]  # kept as entries; free the frame
+            if held >= BATCH_ENTRIES:
+                _write_quotas(allocation_run, batch, facts)
+                batch, held = [], 0
+        if batch:
+            _write_quotas(allocation_run, batch, facts)
+        _write_cells(allocation_run, lines, done, bands, served)
     return len(done)
+
+
+BATCH_ROW = np.dtype([("retailer", "<i8"), ("entry", RetailerQuotas.ENTRY)])
+
+
+def _entries(result: LineResult) -> np.ndarray:
+    """A line's quotas as packed entries, with the retailer beside each."""
+    frame = result.quotas
+    out = np.empty(len(frame), dtype=BATCH_ROW)
+    out["retailer"] = frame.index.to_numpy(np.int64)
+    entry = out["entry"]
+    entry["plan_line"] = result.line_id
+    for name in ("cell", "weight", "base", "quota", "reasons", "last_served"):
+        entry[name] = frame[name].to_numpy()
+    return out
+
+
+def _served(result: LineResult) -> dict[int, bytes]:
+    """Per cell number: the retailers that receive the product (for the rotation order of later cycles)."""
+    frame = result.quotas
+    given = frame[frame["quota"].to_numpy() > 0]
+    return {int(cell): ids_to_bitmap(g.index.to_numpy(np.int64)) for cell, g in given.groupby("cell")}
+
+
+def _registry_facts(registry: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Per retailer, what the run used of the registry: tier, credit rating and the fact bits."""
+    Fact = RetailerQuotas.Fact
+    violators = np.isin(registry.index.to_numpy(np.int64), np.fromiter(policy.rules.repeat_violators, np.int64))
+    bits = (
+        np.where(registry["is_vulnerable"].to_numpy(bool), int(Fact.VULNERABLE), 0)
+        | np.where(violators, int(Fact.REPEAT_VIOLATOR), 0)
+        | np.where((registry["order_cycle_kind"] == "biweekly").to_numpy(bool), int(Fact.BIWEEKLY), 0)
+    )
+    return pd.DataFrame(
+        {"tier": registry["tier"].astype("Int64"), "credit_rating": registry["credit_rating"].astype(object).fillna(""),
+         "facts": bits},
+        index=registry.index,
+    )  # fmt: skip
+
+
+def _write_quotas(allocation_run: AllocationRun, batch: list[np.ndarray], facts: pd.DataFrame) -> None:
+    """A batch of lines' entries as one row per retailer (entries sorted by line)."""
+    both = np.concatenate(batch)
+    both = both[np.argsort(both["retailer"], kind="stable")]
+    part = int(both["entry"]["plan_line"].min())
+    retailers, starts = np.unique(both["retailer"], return_index=True)
+    data = both["entry"].tobytes()
+    del both
+    size = RetailerQuotas.ENTRY.itemsize
+    bounds = np.append(starts, len(data) // size) * size
+    known = facts.reindex(retailers)
+    tiers = known["tier"].astype(object).where(known["tier"].notna(), None).tolist()
+    credits = known["credit_rating"].fillna("").tolist()
+    bits = known["facts"].fillna(0).astype(np.int64).tolist()
+    run_id = allocation_run.pk
+    rows = (
+        (run_id, int(r), part, tiers[i], credits[i], bits[i], data[bounds[i] : bounds[i + 1]])
+        for i, r in enumerate(retailers.tolist())
+    )
+    bulk_write(RetailerQuotas, QUOTA_ROW_COLUMNS, rows)
+
+
+QUOTA_ROW_COLUMNS = ["allocation", "retailer", "part", "tier", "credit_rating", "facts", "entries"]
 
 
 def _write_cells(
@@ -104,13 +176,14 @@ def _write_cells(
     lines: dict[int, SupplyPlanLine],
     results: list[LineResult],
     bands: list[BandResult],
+    served: dict[tuple[int, int], bytes],
 ) -> None:
-    caps, reports, rotations = [], [], []
+    caps, reports = [], []
     for result in results:
         line = lines[result.line_id]
-        for c in result.cells:
+        for number, c in enumerate(result.cells):
             key = cell_key(c.cell, list(line.dimensions))
-            if len(c.caps):
+            if len(c.caps) and not c.rotated:
                 lowest = line.highest_tier - len(c.caps) + 1  # method C may have cut the range from below
                 tiers = np.arange(lowest, line.highest_tier + 1)
                 caps.append(
@@ -120,29 +193,16 @@ def _write_cells(
                 )
             reports.append(
                 CellReport(
-                    allocation=allocation_run,
-                    plan_line_id=line.pk,
-                    cell=key,
-                    target=c.target,
-                    released=c.released,
-                    warnings=c.warnings,
-                )
+                    allocation=allocation_run, plan_line_id=line.pk, cell=key, cell_no=number, target=c.target,
+                    released=c.released, rotated=c.rotated, figures=c.figures, warnings=c.warnings,
+                    served=served.get((line.pk, number), b""),
+                )  # fmt: skip
             )
-            if c.served is not None:
-                rotations.append(
-                    RotationCell(
-                        allocation=allocation_run,
-                        plan_line_id=line.pk,
-                        cell=key,
-                        served=ids_to_bitmap(c.served),
-                        served_count=len(c.served),
-                    )  # fmt: skip
-                )
     if caps:
         frame = pd.concat(caps, ignore_index=True).assign(allocation=allocation_run.pk)
         bulk_write_frames(CellCap, ["allocation", "plan_line", "cell", "tier", "cap", "eligible"], [frame])
-    CellReport.objects.bulk_create(reports)
-    RotationCell.objects.bulk_create(rotations)
+    CellReport.objects.bulk_create(reports, batch_size=2000)
+    BandCap.objects.filter(allocation=allocation_run, price_band__in=[b.price_band for b in bands]).delete()
     BandCap.objects.bulk_create(
         BandCap(
             allocation=allocation_run, price_band=b.price_band, tier=b.lowest_tier + i, cap=int(cap), eligible=int(w)
@@ -154,10 +214,10 @@ def _write_cells(
 
 def allocation_run_compute_group(*, allocation_run: AllocationRun, line_ids: list[int], total_lines: int) -> int:
     """Compute and write one group of lines into an open run, with the policy the run kept; report progress."""
-    lines, results, bands = allocation_compute(
+    lines, results, bands, registry = allocation_compute(
         cycle=allocation_run.cycle, line_ids=line_ids, policy=policy_load(allocation_run.policy)
     )
-    written = _write(allocation_run, lines, results, bands)
+    written = _write(allocation_run, lines, results, bands, registry)
     done = CellReport.objects.filter(allocation=allocation_run).values("plan_line").distinct().count()
     run_progress(allocation_run.run, progress=5 + 90 * done // max(total_lines, 1), step=f"{done}/{total_lines} lines")
     return written
@@ -173,7 +233,9 @@ def allocation_run_finish(*, allocation_run: AllocationRun) -> AllocationRun:
     counts = CellReport.objects.filter(allocation=allocation_run).aggregate(
         lines=Count("plan_line", distinct=True), cells=Count("pk"), target=Sum("target"), released=Sum("released")
     )
-    counts["adjustments"] = QuotaAdjustment.objects.filter(allocation=allocation_run).count()
+    counts["retailers"] = (
+        RetailerQuotas.objects.filter(allocation=allocation_run).values("retailer").distinct().count()
+    )
     run_finish(allocation_run.run, counts=counts)
     allocation_run.is_complete = True
     return allocation_run

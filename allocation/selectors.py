@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -16,22 +17,21 @@ from orders.models import Order
 from pricing.models import Product
 from retailers.models import Retailer
 
-from .engine.bitmaps import bitmap_contains, bitmap_to_ids
-from .engine.cells import PlanLine, line_cells
+from .engine.bitmaps import bitmap_to_ids
+from .engine.cells import PlanLine
 from .engine.compute import LineInput
 from .engine.direct import forecast_demand
-from .engine.rules import Reason, credit_and_ceiling, has_reason, penalties_of
+from .engine.rules import NEVER_SERVED, Reason, has_reason
 from .models import (
     AllocationPolicy,
     AllocationRun,
-    CellCap,
+    CellReport,
     CycleKpi,
-    QuotaAdjustment,
     QuotaException,
-    RotationCell,
+    RetailerQuotas,
     SupplyPlanLine,
 )
-from .policy import Policy, policy_load
+from .policy import Policy
 
 DEFAULT_POLICY_NAME = "default"
 
@@ -109,7 +109,6 @@ def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Polic
         supplyplanline_id__in=[line.pk for line in lines if line.method == "E"]
     ).values_list("supplyplanline_id", "retailer_id"):
         selections[line_id] = selections.get(line_id, frozenset()) | {retailer_id}
-    served = rotation_history(product_ids=product_ids, before=cycle.starts_on)
     out = []
     for line in lines:
         band = line.product.price_band.label if line.method == "C" and line.product.price_band else ""
@@ -124,7 +123,7 @@ def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Polic
                 band_rank=band_rank.get(band, len(band_rank)),
                 forecast=forecasts.get(line.product_id),
                 selected=selections.get(line.pk, frozenset()),
-                last_served=served.get(line.product_id),
+                last_served=partial(last_served, product_id=line.product_id, before=cycle.starts_on),
             )  # fmt: skip
         )
     return out
@@ -146,23 +145,24 @@ def demand_forecasts(
     }
 
 
-def rotation_history(*, product_ids: list[int], before: dt.date, weeks: int = 26) -> dict[int, pd.Series]:
-    """Per product: retailer → the day (ordinal) it last received a rotation carton in a published
-    cycle of the last `weeks` weeks (earlier counts as never: they come first either way)."""
-    rows = RotationCell.objects.filter(
-        allocation__is_published=True,
-        allocation__cycle__starts_on__lt=before,
-        allocation__cycle__starts_on__gte=before - dt.timedelta(weeks=weeks),
-        plan_line__product_id__in=product_ids,
-    ).values_list("plan_line__product_id", "served", "allocation__cycle__starts_on")  # fmt: skip
+def last_served(*, product_id: int, before: dt.date, weeks: int = 26) -> pd.Series:
+    """Retailer → the day (ordinal) it last received the product in a published cycle of the last
+    `weeks` weeks, by caps, rotation or exception (earlier counts as never: they come first either way)."""
+    since = before - dt.timedelta(weeks=weeks)
+    cells = CellReport.objects.filter(
+        allocation__is_published=True, allocation__cycle__starts_on__lt=before,
+        allocation__cycle__starts_on__gte=since, plan_line__product_id=product_id,
+    ).values_list("served", "allocation__cycle__starts_on")  # fmt: skip
     frames = [
-        pd.DataFrame({"product": product, "retailer": bitmap_to_ids(served), "day": day.toordinal()})
-        for product, served, day in rows
+        pd.DataFrame({"retailer": bitmap_to_ids(served), "day": day.toordinal()}) for served, day in cells if served
     ]
+    given = QuotaException.objects.filter(
+        product_id=product_id, quota__gt=0, cycle__starts_on__lt=before, cycle__starts_on__gte=since
+    ).values_list("retailer_id", "cycle__starts_on")
+    frames += [pd.DataFrame({"retailer": [r], "day": [day.toordinal()]}) for r, day in given]
     if not frames:
-        return {}
-    frame = pd.concat(frames, ignore_index=True)
-    return {int(p): g.groupby("retailer")["day"].max() for p, g in frame.groupby("product")}
+        return pd.Series(dtype=np.int64)
+    return pd.concat(frames, ignore_index=True).groupby("retailer")["day"].max()
 
 
 def demand_shapes(*, product_ids: list[int], before, weeks: int = 4, uplift: float = 0.0) -> dict[int, np.ndarray]:
@@ -206,150 +206,113 @@ def published_allocation_run(cycle: OrderCycle) -> AllocationRun | None:
     return AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
 
 
+QUOTA_FRAME_COLUMNS = [
+    "retailer", "plan_line", "product", "tier", "cell", "cap", "weight", "base", "quota", "reasons", "last_served",
+    "credit_rating", "facts",
+]  # fmt: skip
+
+
 def quotas_frame(
     allocation_run: AllocationRun,
-    registry: pd.DataFrame | None = None,
+    retailer_ids: list[int] | None = None,
     *,
     include_unserved: bool = False,
     plan_line_ids: list[int] | None = None,
 ) -> pd.DataFrame:
-    """Every retailer's quota in a run, resolved from the cap table, the adjustments and the exceptions.
+    """Every retailer's quota in a run as the run stored it (`RetailerQuotas`), with the cycle's
+    exceptions on top; never recomputed from today's registry.
 
-    Columns: retailer, plan_line, product, tier, cell, cap, weight, quota, reasons (a `Reason`
-    bitmask; 0 = the plain cap; EXCEPTION when a supervisor set it). Retailers with no quota are absent.
-    `registry` may be limited to some retailers (one retailer's phone page). `include_unserved`
-    keeps retailers a rotation left out this cycle (quota 0), so they can read why. `plan_line_ids`
-    limits it to those lines (one product's quotas).
+    Columns: QUOTA_FRAME_COLUMNS; reasons is a `Reason` bitmask (0 = the plain cap; EXCEPTION when a
+    supervisor set it); tier, credit_rating and facts are what the run used. Retailers with no quota
+    are absent; `include_unserved` keeps those a rotation left out (quota 0), so they can read why.
+    `retailer_ids` and `plan_line_ids` limit it to those retailers and lines.
     """
-    cycle = allocation_run.cycle
-    registry = registry_frame() if registry is None else registry
-    in_cycle = SupplyPlanLine.objects.filter(cycle=cycle)
+    rows = RetailerQuotas.objects.filter(allocation=allocation_run)
+    if retailer_ids is not None:
+        rows = rows.filter(retailer_id__in=list(retailer_ids))
+    stored = list(rows.values_list("retailer_id", "tier", "credit_rating", "facts", "entries"))
+    frame = _entries_frame(stored)
     if plan_line_ids is not None:
-        in_cycle = in_cycle.filter(pk__in=plan_line_ids)
-    lines = list(
-        in_cycle.exclude(method__in=["D", "E"]).filter(
-            pk__in=CellCap.objects.filter(allocation=allocation_run).values("plan_line")
-        )
+        frame = frame[frame["plan_line"].isin(plan_line_ids)]
+    line_product = dict(
+        SupplyPlanLine.objects.filter(cycle_id=allocation_run.cycle_id).values_list("pk", "product_id")
     )
-    caps = pd.DataFrame(
-        CellCap.objects.filter(allocation=allocation_run, plan_line__in=lines).values_list(
-            "plan_line_id", "cell", "tier", "cap"
-        ),
-        columns=["plan_line", "cell_key", "tier", "cap"],
-    )
-    parts = []
-    for line in lines:
-        plan = plan_line_input(line)
-        chosen, cells = line_cells(registry, plan, cycle.week_parity)
-        if chosen.empty:
-            continue
-        keys = [cell_key(c, list(line.dimensions)) for c in cells]
-        mine = caps[caps["plan_line"] == line.pk]
-        part = pd.DataFrame({
-            "retailer": chosen.index.to_numpy(), "plan_line": line.pk, "product": line.product_id,
-            "tier": chosen["tier"].to_numpy(np.int64), "cell": np.asarray(keys, dtype=object)[chosen["cell"].to_numpy()],
-            "weight": chosen["weight"].to_numpy(np.int64),
-        })  # fmt: skip
-        part = part.merge(
-            mine.rename(columns={"cell_key": "cell"})[["cell", "tier", "cap"]], on=["cell", "tier"], how="left"
+    cells = {
+        (line, number): key
+        for line, number, key in CellReport.objects.filter(allocation=allocation_run).values_list(
+            "plan_line_id", "cell_no", "cell"
         )
-        part["cap"] = part["cap"].fillna(0).astype(np.int64)
-        parts.append(part)
-    columns = ["retailer", "plan_line", "product", "tier", "cell", "cap", "weight", "quota", "reasons"]
-    frame = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame({c: pd.Series(dtype=object) for c in columns[:-2]})
+    }
+    frame = frame.assign(
+        product=frame["plan_line"].map(line_product).fillna(0).astype(np.int64),
+        cell=[cells.get(k, "") for k in zip(frame["plan_line"].tolist(), frame["cell"].tolist(), strict=True)],
+        cap=frame["base"] // frame["weight"].clip(lower=1),
     )
-    frame = frame.assign(quota=frame["cap"] * frame["weight"], reasons=0)
-    if not frame.empty:  # the deterministic rules, as the run applied them (the policy it kept)
-        rules = policy_load(allocation_run.policy).rules
-        factor, penalty_reasons = penalties_of(
-            frame["retailer"].to_numpy(), frame["retailer"].map(registry["credit_rating"]), rules
-        )
-        quota, cut, capped = credit_and_ceiling(frame["quota"].to_numpy(np.int64), factor, rules.ceiling)
-        frame["quota"] = quota
-        frame["reasons"] = np.where(cut, penalty_reasons, 0) | np.where(capped, int(Reason.CEILING), 0)
-    few = len(registry) < 1000
-    frame = _with_rotations(frame, allocation_run, registry)
-    line_product = dict(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", "product_id"))
-    adjusted = QuotaAdjustment.objects.filter(allocation=allocation_run)
-    if plan_line_ids is not None:
-        adjusted = adjusted.filter(plan_line_id__in=plan_line_ids)
-    adjusted = adjusted.filter(retailer_id__in=list(registry.index)) if few else adjusted
-    adjustments = pd.DataFrame(
-        list(adjusted.values_list("retailer_id", "plan_line_id", "quota", "reasons")),
-        columns=["retailer", "plan_line", "quota", "reasons"],
-    )
-    adjustments = adjustments[adjustments["retailer"].isin(registry.index)]
-    if not adjustments.empty:
-        known = frame.set_index(["retailer", "plan_line"])[["tier", "cell", "cap", "weight"]]
-        adjustments = adjustments.join(known, on=["retailer", "plan_line"])
-        fresh = adjustments["tier"].isna()  # methods D and E have no cap rows
-        adjustments.loc[fresh, "tier"] = adjustments.loc[fresh, "retailer"].map(registry["tier"]).to_numpy()
-        adjustments = adjustments.fillna({"cell": "", "cap": 0, "weight": 1})
-        adjustments["product"] = adjustments["plan_line"].map(line_product)
-        frame = pd.concat([frame, adjustments[columns]], ignore_index=True).drop_duplicates(
-            ["retailer", "plan_line"], keep="last"
-        )
-    by_hand = QuotaException.objects.filter(cycle=cycle)
-    if plan_line_ids is not None:
-        by_hand = by_hand.filter(product__in=in_cycle.values("product"))
-    by_hand = by_hand.filter(retailer_id__in=list(registry.index)) if few else by_hand
-    exceptions = pd.DataFrame(
-        list(by_hand.values_list("retailer_id", "product_id", "quota", "reason")),
-        columns=["retailer", "product", "quota", "reasons"],
-    )
-    exceptions = exceptions[exceptions["retailer"].isin(registry.index)]
-    if not exceptions.empty:
-        line_of = {p: line for line, p in line_product.items()}
-        exceptions["plan_line"] = exceptions["product"].map(line_of)
-        known = frame.set_index(["retailer", "plan_line"])[["tier", "cell", "cap", "weight", "reasons"]]
-        exceptions = exceptions.drop(columns="reasons").join(known, on=["retailer", "plan_line"])
-        exceptions["tier"] = exceptions["tier"].fillna(exceptions["retailer"].map(registry["tier"]))
-        exceptions = exceptions.fillna({"cell": "", "cap": 0, "weight": 1, "reasons": 0})
-        exceptions["reasons"] = exceptions["reasons"].astype(np.int64) | int(Reason.EXCEPTION)
-        frame = pd.concat([frame, exceptions[columns]], ignore_index=True).drop_duplicates(
-            ["retailer", "plan_line"], keep="last"
-        )
+    frame = _with_exceptions(frame, allocation_run, retailer_ids, plan_line_ids, line_product, stored)
     keep = frame["quota"] > 0
     if include_unserved:
         keep |= has_reason(frame["reasons"], Reason.ROTATION)
-    frame = frame[keep]
-    types = {
-        "retailer": np.int64,
-        "plan_line": np.int64,
-        "product": np.int64,
-        "tier": np.int64,
-        "quota": np.int64,
-        "cap": np.int64,
-        "weight": np.int64,
-        "reasons": np.int64,
-    }
-    return frame.astype(types).reset_index(drop=True)
+    return frame[keep][QUOTA_FRAME_COLUMNS].reset_index(drop=True)
 
 
-def _with_rotations(frame: pd.DataFrame, allocation_run: AllocationRun, registry: pd.DataFrame) -> pd.DataFrame:
-    """Retailers in a rotated cell: one carton (their weight) if the rotation served them, else 0."""
-    rotations = list(
-        RotationCell.objects.filter(allocation=allocation_run).values_list("plan_line_id", "cell", "served")
-    )
-    if frame.empty or not rotations:
+def _entries_frame(stored: list[tuple]) -> pd.DataFrame:
+    """Stored rows (retailer, tier, credit rating, facts, packed entries) as one row per entry."""
+    size = RetailerQuotas.ENTRY.itemsize
+    blobs = [bytes(row[4]) for row in stored]
+    counts = np.fromiter((len(b) // size for b in blobs), dtype=np.int64, count=len(blobs))
+    entries = np.frombuffer(b"".join(blobs), dtype=RetailerQuotas.ENTRY)
+    facts = pd.DataFrame(
+        [row[:4] for row in stored], columns=["retailer", "tier", "credit_rating", "facts"]
+    ) if stored else pd.DataFrame(columns=["retailer", "tier", "credit_rating", "facts"])  # fmt: skip
+    frame = pd.DataFrame({name: entries[name].astype(np.int64) for name in RetailerQuotas.ENTRY.names})
+    for column in ("retailer", "tier", "credit_rating", "facts"):
+        values = facts[column].to_numpy()
+        frame[column] = np.repeat(values, counts) if len(values) else np.array([], dtype=values.dtype)
+    frame["tier"] = pd.to_numeric(frame["tier"]).fillna(0).astype(np.int64)
+    return frame.astype({"retailer": np.int64, "facts": np.int64})
+
+
+def _with_exceptions(
+    frame: pd.DataFrame,
+    allocation_run: AllocationRun,
+    retailer_ids: list[int] | None,
+    plan_line_ids: list[int] | None,
+    line_product: dict[int, int],
+    stored: list[tuple],
+) -> pd.DataFrame:
+    """A supervisor's exceptions replace (or add) quotas, marked EXCEPTION."""
+    given = QuotaException.objects.filter(cycle_id=allocation_run.cycle_id)
+    if retailer_ids is not None:
+        given = given.filter(retailer_id__in=list(retailer_ids))
+    line_of = {product: line for line, product in line_product.items()}
+    if plan_line_ids is not None:
+        given = given.filter(product_id__in=[line_product[i] for i in plan_line_ids if i in line_product])
+    rows = list(given.values_list("retailer_id", "product_id", "quota", "retailer__tier", "retailer__credit_rating"))
+    if not rows:
         return frame
-    by_line = frame.groupby("plan_line", sort=False).indices  # plan line → row positions, found once
-    cells = frame["cell"].to_numpy()
-    retailers = frame["retailer"].to_numpy(np.int64)
-    weights = frame["weight"].to_numpy(np.int64)
-    quota = frame["quota"].to_numpy(np.int64).copy()
-    reasons = frame["reasons"].to_numpy(np.int64).copy()
-    for plan_line, cell, served in rotations:
-        rows = by_line.get(plan_line)
-        if rows is None:
+    facts = {row[0]: row[1:4] for row in stored}
+    known = frame.set_index(["retailer", "plan_line"])
+    extra = []
+    for retailer, product, quota, tier_now, credit_now in rows:
+        line = line_of.get(product)
+        if line is None:
             continue
-        rows = rows[cells[rows] == cell]
-        quota[rows] = np.where(bitmap_contains(served, retailers[rows]), weights[rows], 0)
-        reasons[rows] = int(Reason.ROTATION)
-    return frame.assign(quota=quota, reasons=reasons)
+        if (retailer, line) in known.index:
+            row = known.loc[(retailer, line)].to_dict()
+            row["reasons"] = int(row["reasons"]) | int(Reason.EXCEPTION)
+        else:
+            tier, credit, bits = facts.get(retailer, (tier_now, credit_now or "", 0))
+            row = {"product": product, "tier": int(tier or 0), "cell": "", "cap": 0, "weight": 1, "base": 0,
+                   "reasons": int(Reason.EXCEPTION), "last_served": NEVER_SERVED, "credit_rating": credit,
+                   "facts": bits}  # fmt: skip
+        row.update(retailer=retailer, plan_line=line, quota=quota)
+        extra.append(row)
+    if not extra:
+        return frame
+    both = pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+    both = both.drop_duplicates(["retailer", "plan_line"], keep="last")
+    return both.astype({c: np.int64 for c in ("retailer", "plan_line", "product", "tier", "cap", "weight", "base",
+                                               "quota", "reasons", "last_served", "facts")})  # fmt: skip
 
 
 def cell_key(cell: tuple, dimensions: list[str]) -> str:
@@ -360,8 +323,8 @@ def cell_key(cell: tuple, dimensions: list[str]) -> str:
 def retailer_quotas(*, retailer: Retailer, cycle: OrderCycle) -> dict[str, int]:
     """Product code → cartons this retailer may order in the cycle (published run only)."""
     allocation_run = published_allocation_run(cycle)
-    if allocation_run is None or retailer.tier is None:
+    if allocation_run is None:
         return {}
-    frame = quotas_frame(allocation_run, registry_frame([retailer.pk]))
+    frame = quotas_frame(allocation_run, [retailer.pk])
     codes = dict(Product.objects.filter(pk__in=frame["product"].tolist()).values_list("pk", "code"))
     return {codes[p]: int(q) for p, q in zip(frame["product"], frame["quota"], strict=True)}

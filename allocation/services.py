@@ -25,8 +25,6 @@ from retailers.models import Retailer
 from .models import (
     AllocationPolicy,
     AllocationRun,
-    CellCap,
-    CellReport,
     CycleKpi,
     QuotaException,
     SupplyPlanLine,
@@ -35,7 +33,7 @@ from .policy import policy_dump, policy_from_model
 from .quota_cache import retailer_quotas_forget
 from .run_steps import allocation_run_compute_group, allocation_run_fail, allocation_run_finish, plan_lines
 from .selectors import DEFAULT_POLICY_NAME, active_policy, quotas_frame
-from .tasks import allocation_run_dispatch, retailer_quotas_warm_task
+from .tasks import allocation_run_dispatch
 
 JOB = "allocation"
 
@@ -134,8 +132,6 @@ def allocation_run_publish(*, allocation_run: AllocationRun, approver) -> None:
     now = timezone.now()
     AllocationRun.objects.filter(pk=allocation_run.pk).update(is_published=True, published_at=now)
     OrderCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
-    allocation_run_id = allocation_run.pk
-    transaction.on_commit(lambda: retailer_quotas_warm_task.delay(allocation_run_id=allocation_run_id))
     AuditEntry.objects.create(
         actor=approver, action="allocation.publish", object_type="allocation_run", object_id=str(allocation_run.pk),
         after={"cycle": cycle.label, "published_at": now.isoformat()},
@@ -232,30 +228,3 @@ def allocation_nightly(*, today: dt.date | None = None) -> dict[str, int]:
         allocation_run_create(cycle=upcoming, fan_out=settings.ALLOCATION_FAN_OUT)
         counts["runs"] = 1
     return counts
-
-
-def report_rows(allocation_run: AllocationRun) -> list[dict]:
-    """One row per product and cell: target, released, error, caps D30…D1, eligible N30…N1, warnings."""
-    caps = pd.DataFrame(
-        CellCap.objects.filter(allocation=allocation_run).values_list(
-            "plan_line_id", "cell", "tier", "cap", "eligible"
-        ),
-        columns=["plan_line", "cell", "tier", "cap", "eligible"],
-    )
-    grouped = {key: g.set_index("tier") for key, g in caps.groupby(["plan_line", "cell"])}
-    empty = pd.DataFrame(columns=["cap", "eligible"])
-    rows = []
-    reports = CellReport.objects.filter(allocation=allocation_run).select_related("plan_line__product")
-    for r in reports.order_by("plan_line__product__code", "cell"):
-        row = {
-            "product_code": r.plan_line.product.code, "product_name": r.plan_line.product.name, "method": r.plan_line.method,
-            "cell": r.cell, "target": r.target, "released": r.released, "error": r.error,
-        }  # fmt: skip
-        mine = grouped.get((r.plan_line_id, r.cell), empty)
-        for t in range(30, 0, -1):
-            row[f"D{t}"] = int(mine["cap"].get(t, 0))
-        for t in range(30, 0, -1):
-            row[f"N{t}"] = int(mine["eligible"].get(t, 0))
-        row["warnings"] = "; ".join(r.warnings)
-        rows.append(row)
-    return rows

@@ -7,7 +7,6 @@ from celery import chord, shared_task
 from core.models import RunStatus
 
 from .models import AllocationRun
-from .quota_cache import retailer_quotas_warm
 from .run_steps import allocation_run_compute_group, allocation_run_fail, allocation_run_finish
 
 
@@ -40,10 +39,3 @@ def allocation_run_dispatch(*, allocation_run_id: int, groups: list[list[int]], 
         for ids in groups
     ]
     return chord(header)(allocation_run_finish_task.s(allocation_run_id=allocation_run_id))
-
-
-@shared_task(name="allocation.warm_quotas", soft_time_limit=20 * 60, time_limit=25 * 60)
-def retailer_quotas_warm_task(*, allocation_run_id: int) -> int:
-    """After publishing: every retailer's quotas resolved once and cached for the phone pages and the API."""
-    allocation_run = AllocationRun.objects.select_related("cycle").get(pk=allocation_run_id)
-    return retailer_quotas_warm(allocation_run=allocation_run)

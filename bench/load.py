@@ -192,11 +192,7 @@ def main() -> None:
         tokens, sessions = retailer_logins() if args.reuse else ([], [])
         if not tokens:
             tokens, sessions = setup(args.retailers, args.products, args.logins)
-        else:  # the cache was emptied above: warm the quotas as publishing did
-            from allocation.models import AllocationRun
-            from allocation.quota_cache import retailer_quotas_warm
-
-            retailer_quotas_warm(allocation_run=AllocationRun.objects.get(is_published=True))
+        else:  # the cache was emptied above: the first reads fill it, as after publishing
             print(f"setup: reused the kept database {name} ({len(tokens):,} retailer logins)", flush=True)
         from django.db import connections
 

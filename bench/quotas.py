@@ -143,7 +143,8 @@ def run_on_workers(cycle):
 
 def measure(retailers: int, products: int, workers: int) -> None:
     from accounts.models import User
-    from allocation.services import allocation_run_create, allocation_run_publish, report_rows
+    from allocation.reports import report_rows
+    from allocation.services import allocation_run_create, allocation_run_publish
     from cycles.models import OrderCycle
 
     cycle = OrderCycle.objects.get(starts_on=CYCLE_START)

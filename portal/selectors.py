@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.authtoken.models import Token
 
-from allocation.models import AllocationRun, RotationCell, SupplyPlanLine
+from allocation.models import AllocationRun, CellReport, SupplyPlanLine
 from allocation.quota_sheets import QuotaSheet, published_allocation_run_id, quota_sheet
 from cycles.models import VISIBLE_STATUSES, OrderCycle
 from cycles.selectors import current_cycle
@@ -213,7 +213,7 @@ def notices(*, retailer: Retailer, cycle: OrderCycle | None, substitutes: int = 
     if cycle is not None:
         allocation_run = AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
         if allocation_run is not None:
-            lines = RotationCell.objects.filter(allocation=allocation_run).values("plan_line")
+            lines = CellReport.objects.filter(allocation=allocation_run, rotated=True).values("plan_line")
             scarce_ids |= set(SupplyPlanLine.objects.filter(pk__in=lines).values_list("product_id", flat=True))
     scarce = list(Product.objects.filter(pk__in=scarce_ids).select_related("price_band").order_by("code"))
     plenty = Product.objects.filter(lifecycle=Lifecycle.ACTIVE).exclude(pk__in=scarce_ids).order_by("-wholesale_price")

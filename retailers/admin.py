@@ -137,15 +137,15 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
 
 @admin.register(CountyBranch)
 class CountyBranchAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
-    list_display = ("name", "short_name")
-    search_fields = ("name", "short_name")
+    list_display = ("name", "short_name", "aliases")
+    search_fields = ("name", "short_name", "aliases")
 
 
 @admin.register(MarketDepartment)
 class MarketDepartmentAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
-    list_display = ("name", "branch")
+    list_display = ("name", "branch", "aliases")
     list_filter = ("branch",)
-    search_fields = ("name", "branch__name")
+    search_fields = ("name", "branch__name", "aliases")
 
 
 @admin.register(ServiceRoute)

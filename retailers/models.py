@@ -25,6 +25,10 @@ class CountyBranch(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=50, db_index=True)
+    aliases = models.CharField(
+        _("other names"), max_length=200, blank=True,
+        help_text=_("Other ways supply plans and exports write this branch, separated by commas (e.g. 丹江, 丹江口市)."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("county branch")
@@ -42,6 +46,10 @@ class MarketDepartment(models.Model):
         CountyBranch, models.PROTECT, related_name="departments", verbose_name=_("county branch")
     )
     name = models.CharField(_("name"), max_length=100)
+    aliases = models.CharField(
+        _("other names"), max_length=200, blank=True,
+        help_text=_("Other ways supply plans and exports write this department, separated by commas."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("market department")

@@ -13,6 +13,11 @@ whatever the target. With a maximum step m between neighbouring tiers (y_t ≤ m
 lowest tier), the coins are bounded and reachable sums are kept as boolean arrays up to the
 target instead (O(target) per tier).
 
+With an upper bound per tier (the ceiling per retailer, or method C's band caps), the search runs
+over cap values instead: per tier and value v ≤ bound, the set of sums the tiers from it upward can
+reach with that tier at v, as a bitset (a Python integer) up to the target (`_ValueLayers`). Bounds
+are small (a ceiling, a band's caps), so this costs Σ bounds bitset shifts.
+
 S is the largest reachable sum ≤ T (or the nearest either side when going over is allowed).
 Among the vectors reaching S, the caps are rebuilt from the lowest tier up, each as close as
 still feasible to the demand shape scaled to T.
@@ -133,6 +138,74 @@ class _BoundedLayers:
         return best
 
 
+class _ValueLayers:
+    """Reachable sums per tier and cap value, for caps bounded above (tiers lowest first).
+
+    `sets[i][v]`: bitset of the sums the tiers i..k-1 reach with tier i's cap at v (and the caps
+    above it non-decreasing, within their bounds and the step limit), up to `limit`."""
+
+    def __init__(
+        self, weights: np.ndarray, upper: np.ndarray, limit: int, max_step: int | None, lower: np.ndarray | None = None
+    ):
+        k = len(weights)
+        self.limit = limit
+        self.mask = (1 << (limit + 1)) - 1
+        self.max_step = max_step
+        self.sets: list[list[int]] = [[] for _ in range(k)]
+        above: list[int] | None = None  # OR of the sets of tier i+1 from value v upward (within the step)
+        for i in range(k - 1, -1, -1):
+            w = int(weights[i])
+            row = []
+            least = 0 if lower is None else int(lower[i])
+            for v in range(int(upper[i]) + 1):
+                rest = 0 if v < least else 1 if above is None else self._above(above, v)
+                row.append((rest << (w * v)) & self.mask if rest else 0)
+            self.sets[i] = row
+            above = row
+
+    def _above(self, row: list[int], v: int) -> int:
+        """The sums of the next tier up with its cap in [v, v + step] (any value ≥ v without a step limit)."""
+        end = len(row) if self.max_step is None else min(len(row), v + self.max_step + 1)
+        out = 0
+        for u in range(v, end):
+            out |= row[u]
+        return out
+
+    def reachable_total(self) -> int:
+        out = 0
+        for s in self.sets[0]:
+            out |= s
+        return out
+
+    def nearest(self, target: int, allow_over: bool) -> int:
+        reach = self.reachable_total()
+        below = reach & ((1 << (target + 1)) - 1)
+        best = below.bit_length() - 1
+        if allow_over:
+            above = reach >> target
+            if above:
+                up = target + ((above & -above).bit_length() - 1)
+                if up - target < target - best:
+                    best = up
+        return best
+
+    def rebuild(self, weights: np.ndarray, remaining: int, ideal: np.ndarray) -> np.ndarray:
+        """Caps reaching exactly `remaining`, from the lowest tier up, each as close to the ideal as still feasible."""
+        k = len(weights)
+        caps = np.zeros(k, dtype=np.int64)
+        level, owed = 0, 0.0
+        for i in range(k):
+            row = self.sets[i]
+            end = len(row) if i == 0 or self.max_step is None else min(len(row), level + self.max_step + 1)
+            ok = [v for v in range(level if i else 0, end) if (row[v] >> remaining) & 1]
+            want = ideal[i] + (owed / weights[i] if weights[i] else 0.0)
+            v = min(ok, key=lambda x: (abs(x - want), x))
+            remaining -= int(weights[i]) * v
+            caps[i] = level = v
+            owed += (ideal[i] - v) * weights[i]
+        return caps
+
+
 def tier_caps(
     weights: np.ndarray,
     target: int,
@@ -140,18 +213,24 @@ def tier_caps(
     shape: np.ndarray | None = None,
     allow_over: bool = False,
     max_step: int | None = None,
+    upper: np.ndarray | None = None,
+    lower: np.ndarray | None = None,
 ) -> CapResult:
     """Caps per tier (lowest tier first) releasing as close to `target` as the rules allow.
 
     `weights`: eligible weight per tier, lowest tier first. `shape`: demand per retailer per
     tier (any scale), used only to choose among equally close vectors. `max_step`: the most
-    a tier's cap may exceed the cap of the tier below it.
+    a tier's cap may exceed the cap of the tier below it. `upper`: the most each tier's cap may be
+    (a ceiling, method C's band caps), searched exactly, never cut afterwards; `lower`: the least
+    (with `upper` only; a tier's bound below its lower one leaves nothing reachable, caps 0).
     """
     weights = np.asarray(weights, dtype=np.int64)
     k = len(weights)
     target = int(target)
     if k == 0 or target <= 0 or weights.sum() == 0:
         return CapResult(np.zeros(k, dtype=np.int64), 0, max(target, 0))
+    if upper is not None:
+        return _bounded_caps(weights, target, np.asarray(upper, dtype=np.int64), shape, allow_over, max_step, lower)
     coins = np.cumsum(weights[::-1])[::-1]  # C_t = weight at or above tier t
     if max_step is None:
         layers: _ResidueLayers | _BoundedLayers = _ResidueLayers(coins[::-1])
@@ -212,3 +291,23 @@ def _ideal_caps(weights: np.ndarray, target: int, shape: np.ndarray | None) -> n
         base = np.ones(k)
     total = float((base * weights).sum())
     return base * (target / total) if total > 0 else np.zeros(k)
+
+
+def _bounded_caps(
+    weights: np.ndarray,
+    target: int,
+    upper: np.ndarray,
+    shape: np.ndarray | None,
+    allow_over: bool,
+    max_step: int | None,
+    lower: np.ndarray | None = None,
+) -> CapResult:
+    # Caps are non-decreasing upward, so a tier's cap can be no more than any bound above it.
+    bound = np.minimum.accumulate(np.maximum(upper, 0)[::-1])[::-1]
+    limit = max(target, int((weights * bound).sum())) if allow_over else target
+    layers = _ValueLayers(weights, bound, limit, max_step, lower)
+    if not layers.reachable_total():
+        return CapResult(np.zeros(len(weights), dtype=np.int64), 0, target)
+    best = layers.nearest(target, allow_over)
+    caps = layers.rebuild(weights, best, _ideal_caps(weights, target, shape))
+    return CapResult(caps, int((caps * weights).sum()), target)

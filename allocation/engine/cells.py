@@ -47,8 +47,9 @@ class CellCaps:
     weights: np.ndarray  # eligible weight per tier, lowest tier first
     caps: np.ndarray
     released: int
-    warnings: list[str] = field(default_factory=list)
-    served: np.ndarray | None = None  # a rotated cell: the retailer ids served (one carton, two if double weight)
+    warnings: list[dict] = field(default_factory=list)  # {"code": ..., **figures}; words in `allocation.reports`
+    rotated: bool = False  # too scarce for one carton each: rotated instead of caps
+    figures: dict[str, int] = field(default_factory=dict)  # cartons at each step of the rules (`rules.CellOutcome`)
 
 
 def orders_this_cycle(retailers: pd.DataFrame, week_parity: str) -> pd.Series:
@@ -114,6 +115,17 @@ def line_cells(retailers: pd.DataFrame, line: PlanLine, week_parity: str) -> tup
     return chosen.assign(weight=weight, cell=cell), cells
 
 
+def cell_weights(chosen: pd.DataFrame, cells: list[tuple], line: PlanLine) -> tuple[np.ndarray, dict[tuple, int]]:
+    """Eligible weight per cell and tier (cells × tiers, lowest tier first) and each cell's target."""
+    n_tiers = line.highest_tier - line.lowest_tier + 1
+    tier_index = chosen["tier"].to_numpy(dtype=np.int64) - line.lowest_tier
+    flat = chosen["cell"].to_numpy() * n_tiers + tier_index
+    weights = np.bincount(flat, weights=chosen["weight"].to_numpy(), minlength=len(cells) * n_tiers)
+    weights = weights.reshape(len(cells), n_tiers).astype(np.int64)
+    targets = split_target(line.target, {k: int(w.sum()) for k, w in zip(cells, weights, strict=True)}, line.cell_ratios)
+    return weights, targets
+
+
 def line_caps(
     retailers: pd.DataFrame,
     line: PlanLine,
@@ -121,28 +133,18 @@ def line_caps(
     shape: np.ndarray | None = None,
     *,
     max_step: int | None = None,
-    chosen: pd.DataFrame | None = None,
-    cells: list[tuple] | None = None,
 ) -> list[CellCaps]:
-    """Caps per cell and tier for one plan line (methods A and B; C inside its band)."""
-    if chosen is None or cells is None:
-        chosen, cells = line_cells(retailers, line, week_parity)
+    """Exact caps per cell and tier for one plan line, before any individual rule (method C's band totals)."""
+    chosen, cells = line_cells(retailers, line, week_parity)
     n_tiers = line.highest_tier - line.lowest_tier + 1
     if chosen.empty:
-        return [CellCaps((), line.target, np.zeros(n_tiers, int), np.zeros(n_tiers, int), 0, ["empty scope"])]
-    tier_index = chosen["tier"].to_numpy(dtype=np.int64) - line.lowest_tier
-    flat = chosen["cell"].to_numpy() * n_tiers + tier_index
-    weights = np.bincount(flat, weights=chosen["weight"].to_numpy(), minlength=len(cells) * n_tiers)
-    per_cell = dict(zip(cells, weights.reshape(len(cells), n_tiers).astype(np.int64), strict=True))
-    targets = split_target(line.target, {k: int(v.sum()) for k, v in per_cell.items()}, line.cell_ratios)
+        return [
+            CellCaps((), line.target, np.zeros(n_tiers, int), np.zeros(n_tiers, int), 0, [{"code": "empty_scope"}])
+        ]
+    weights, targets = cell_weights(chosen, cells, line)
     shape_in_range = None if shape is None else np.asarray(shape)[line.lowest_tier - 1 : line.highest_tier]
     out = []
-    for key, w in per_cell.items():
+    for key, w in zip(cells, weights, strict=True):
         result = tier_caps(w, targets[key], shape=shape_in_range, allow_over=line.allow_over, max_step=max_step)
-        warnings = []
-        if line.target == 0:
-            warnings.append("target is 0")
-        elif targets[key] > 0 and result.released == 0:
-            warnings.append("target too small to give the top tier one carton")
-        out.append(CellCaps(key, targets[key], w, result.caps, result.released, warnings))
+        out.append(CellCaps(key, targets[key], w, result.caps, result.released))
     return out

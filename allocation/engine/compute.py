@@ -6,18 +6,18 @@ maths; the services write the result. Nothing here touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from .cells import CellCaps, PlanLine, line_caps, line_cells
+from .cells import CellCaps, PlanLine, cell_weights, line_caps, line_cells
 from .direct import demand_quotas, selected_quotas
-from .rules import NEVER_SERVED, Reason, Rules, apply_rules, penalties_of
+from .rules import NEVER_SERVED, QUOTA_COLUMNS, Reason, Rules, cell_quotas, penalties_of
 
-NO_ADJUSTMENTS = pd.DataFrame(
-    {"base": pd.Series(dtype=np.int64), "quota": pd.Series(dtype=np.int64), "reasons": pd.Series(dtype=np.int64)}
+NO_QUOTAS = pd.DataFrame(
+    {c: pd.Series(dtype=np.int64) for c in ["cell", *QUOTA_COLUMNS]}, index=pd.Index([], dtype=np.int64, name="retailer")
 )
 
 
@@ -47,14 +47,18 @@ class LineInput:
     band_rank: int = 0  # method C: 0 = dearest band in the plan
     forecast: pd.Series | None = None  # method D: retailer → expected cartons
     selected: frozenset[int] = frozenset()  # method E: retailer ids
-    last_served: pd.Series | None = None  # retailer → ordinal day last served in a rotation
+    # retailer → ordinal day it last received the product (read only if a cell rotates)
+    last_served: pd.Series | Callable[[], pd.Series] | None = None
 
 
 @dataclass
 class LineResult:
+    """A line's cells and every retailer's quota as computed (index retailer: cell number, weight,
+    base, quota, reasons, last_served; `rules.CellOutcome`)."""
+
     line_id: int
     cells: list[CellCaps]
-    adjustments: pd.DataFrame = field(default_factory=lambda: NO_ADJUSTMENTS)  # index retailer: base, quota, reasons
+    quotas: pd.DataFrame = field(default_factory=lambda: NO_QUOTAS)
 
 
 @dataclass
@@ -131,52 +135,74 @@ def _band_caps(registry: pd.DataFrame, members: list[LineInput], week_parity: st
 def _tier_line(
     registry: pd.DataFrame, item: LineInput, week_parity: str, policy: Policy, seed: int, band: BandResult | None
 ) -> LineResult:
-    """Methods A, B (and C inside its band): exact caps per cell, then the individual rules."""
+    """Methods A, B (and C inside its band): per cell, exact caps with the individual rules inside."""
     plan = item.plan
-    warnings_extra: list[str] = []
+    warnings_extra: list[dict] = []
     if band is not None and band.lowest_tier > plan.lowest_tier:
         plan = replace(plan, lowest_tier=min(band.lowest_tier, plan.highest_tier))
-        warnings_extra.append(f"price band {item.price_band}: tiers below D{plan.lowest_tier} cut off")
+        warnings_extra.append({"code": "band_cut", "band": item.price_band, "tier": plan.lowest_tier})
     if band is not None:
         plan = replace(plan, dimensions=(), cell_ratios=None)
+    n_tiers = plan.highest_tier - plan.lowest_tier + 1
     chosen, cells = line_cells(registry, plan, week_parity)
+    if chosen.empty:
+        empty = CellCaps((), plan.target, np.zeros(n_tiers, int), np.zeros(n_tiers, int), 0, [{"code": "empty_scope"}])
+        empty.warnings.extend(warnings_extra)
+        return LineResult(item.line_id, [empty])
+    weights, targets = cell_weights(chosen, cells, plan)
     shape = item.shape if item.shape is not None else default_shape(policy.default_top_ratio)
-    caps = line_caps(registry, plan, week_parity, shape, max_step=policy.max_step, chosen=chosen, cells=cells)
+    shape = np.asarray(shape)[plan.lowest_tier - 1 : plan.highest_tier]
+    upper = None
     if band is not None:
         band_vector = np.zeros(30, dtype=np.int64)
         band_vector[band.lowest_tier - 1 : band.lowest_tier - 1 + len(band.caps.caps)] = band.caps.caps
-        for c in caps:
-            c.caps = np.minimum(c.caps, band_vector[plan.lowest_tier - 1 : plan.highest_tier])
-            c.released = int((c.caps * c.weights).sum())
-    for c in caps:
-        c.warnings.extend(warnings_extra)
-    if chosen.empty:
-        return LineResult(item.line_id, caps)
-    ceiling = policy.rules.ceiling
-    targets = np.array([c.target for c in caps], dtype=np.int64)
-    if ceiling is not None:
-        for c in caps:
-            if c.target > ceiling * int(c.weights.sum()):
-                c.warnings.append("target above what the tier range can take")
-    served = item.last_served if item.last_served is not None else pd.Series(dtype=np.int64)
-    chosen = chosen.assign(last_served=served.reindex(chosen.index).fillna(NEVER_SERVED).astype(np.int64).to_numpy())
-    matrix = np.vstack([c.caps for c in caps])
-    outcome = apply_rules(chosen, matrix, targets, policy.rules, lowest_tier=plan.lowest_tier, seed=seed)
-    for i, c in enumerate(caps):
-        c.released = int(outcome.released[i])
-        if outcome.rotated[i]:
-            c.caps = np.zeros_like(c.caps)
-            c.served = outcome.served[i]
-            in_cell = int((chosen["cell"].to_numpy() == i).sum())
-            c.warnings.append(f"rotation: {len(c.served)} of {in_cell} retailers served")
-    return LineResult(item.line_id, caps, outcome.adjustments)
+        upper = band_vector[plan.lowest_tier - 1 : plan.highest_tier]
+    cell_of = chosen["cell"].to_numpy(np.int64)
+    total_weight = weights.sum(axis=1)
+    if any(0 < targets[key] < total_weight[i] for i, key in enumerate(cells)):
+        served = item.last_served() if callable(item.last_served) else item.last_served
+        served = served if served is not None else pd.Series(dtype=np.int64)
+        chosen = chosen.assign(last_served=served.reindex(chosen.index).fillna(NEVER_SERVED).astype(np.int64))
+    out_cells, parts = [], []
+    for i, key in enumerate(cells):
+        outcome = cell_quotas(
+            chosen[cell_of == i], target=targets[key], lowest_tier=plan.lowest_tier, n_tiers=n_tiers,
+            rules=policy.rules, seed=seed, shape=shape, allow_over=plan.allow_over, max_step=policy.max_step,
+            upper=upper,
+        )  # fmt: skip
+        cell = CellCaps(key, targets[key], weights[i], outcome.caps, outcome.released, list(warnings_extra))
+        cell.rotated, cell.figures = outcome.rotated, outcome.figures
+        cell.warnings.extend(_cell_warnings(cell, plan, policy.rules))
+        out_cells.append(cell)
+        parts.append(outcome.quotas.assign(cell=i))
+    quotas = pd.concat(parts)[["cell", *QUOTA_COLUMNS]] if parts else NO_QUOTAS
+    return LineResult(item.line_id, out_cells, quotas)
+
+
+def _cell_warnings(cell: CellCaps, plan: PlanLine, rules: Rules) -> list[dict]:
+    """What a supervisor should know about a cell before publishing (codes; words in `allocation.reports`)."""
+    out: list[dict] = []
+    eligible = int(cell.weights.sum())
+    if plan.target == 0:
+        out.append({"code": "target_zero"})
+    if cell.rotated:
+        served = int(cell.figures.get("released", 0))
+        out.append({"code": "rotation", "cartons": served, "eligible": eligible})
+    elif cell.target > 0 and cell.released == 0:
+        out.append({"code": "nothing_released", "target": cell.target})
+    if rules.ceiling is not None and cell.target > rules.ceiling * eligible:
+        out.append({"code": "above_ceiling", "most": rules.ceiling * eligible})
+    lost = cell.target - cell.released
+    if lost > 0 and not cell.rotated and cell.released > 0:
+        out.append({"code": "unreleased", "cartons": lost, "target": cell.target})
+    return out
 
 
 def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed: int, *, demand: bool) -> LineResult:
     """Methods D and E: a quota per retailer, no caps."""
     plan = item.plan
     chosen, _ = line_cells(registry, replace(plan, dimensions=()), week_parity)
-    warnings: list[str] = []
+    warnings: list[dict] = []
     if not demand:
         chosen = chosen[chosen.index.isin(list(item.selected))]
     n_tiers = plan.highest_tier - plan.lowest_tier + 1
@@ -184,7 +210,7 @@ def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed
         chosen["tier"].to_numpy(np.int64) - plan.lowest_tier, weights=chosen["weight"].to_numpy(), minlength=n_tiers
     ).astype(np.int64)
     if chosen.empty:
-        warnings.append("no selected retailers" if not demand else "empty scope")
+        warnings.append({"code": "no_selected" if not demand else "empty_scope"})
         quotas, base, reason = pd.Series(dtype=np.int64), pd.Series(dtype=np.int64), Reason.SELECTED
     elif demand:
         forecast = (
@@ -192,19 +218,21 @@ def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed
         )
         forecast = forecast * chosen["weight"]
         quotas = demand_quotas(forecast, plan.target, chosen["tier"], seed)
-        base, reason = np.round(forecast.reindex(quotas.index)).astype(np.int64), Reason.DEMAND
+        base, reason = np.floor(forecast.reindex(quotas.index) + 0.5).astype(np.int64), Reason.DEMAND  # half up
         if float(forecast.sum()) < plan.target:
-            warnings.append(f"target above forecast demand ({float(forecast.sum()):.0f} cartons)")
+            warnings.append({"code": "above_forecast", "cartons": int(round(float(forecast.sum())))})
         if quotas.empty:
-            warnings.append("no recent demand in scope")
+            warnings.append({"code": "no_demand"})
     else:
         quotas = selected_quotas(chosen["weight"], chosen["tier"], plan.target, seed)
         base, reason = quotas, Reason.SELECTED
     released = int(quotas.sum())
     cell = CellCaps((), plan.target, weights, np.zeros(n_tiers, dtype=np.int64), released, warnings)
-    adjustments = pd.DataFrame(
-        {"base": base.to_numpy(np.int64), "quota": quotas.to_numpy(np.int64), "reasons": int(reason)},
-        index=quotas.index,
-    )
-    adjustments.index.name = "retailer"
-    return LineResult(item.line_id, [cell], adjustments)
+    cell.figures = {"caps": released, "penalties": 0, "respread": 0, "bonus": 0, "released": released}
+    frame = pd.DataFrame(
+        {"cell": 0, "weight": chosen["weight"].reindex(quotas.index).fillna(1).to_numpy(np.int64),
+         "base": base.to_numpy(np.int64), "quota": quotas.to_numpy(np.int64), "reasons": int(reason),
+         "last_served": NEVER_SERVED},
+        index=pd.Index(quotas.index.to_numpy(np.int64), name="retailer"),
+    )  # fmt: skip
+    return LineResult(item.line_id, [cell], frame)

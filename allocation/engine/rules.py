@@ -1,20 +1,23 @@
-"""Individual quota rules on top of the tier caps of one plan line (docs/domain.md §4). Pure numpy/pandas.
+"""One cell of one plan line, from its eligible retailers to each one's quota (docs/domain.md §4).
+Pure numpy/pandas.
 
-In order, per cell:
-1. rotation: a cell whose caps leave more than `rotation_threshold` of its eligible weight
-   with nothing gives one carton (two for double-weight biweekly retailers) to as many retailers
-   as its target allows instead: retailers served least recently first (never served first),
-   penalised ones last, then higher tiers, then a fixed shuffle of the cycle;
-2. penalties: the cap times the credit rating's factor, and times the violation factor for repeat
-   price-tag violators, rounded down;
-3. ceiling: no retailer above the ceiling;
-4. vulnerable preference: vulnerable retailers get extra cartons while the cell's target leaves
-   room (what the penalties freed plus what the caps left unreleased), never above the target.
+In order, per cell (T = the cell's target, W = its eligible weight, biweekly retailers counting
+twice where the plan says so):
+1. rotation, only when the line is truly scarce (0 < T < W: not even one carton per retailer):
+   one carton each (two for double weight) to as many as T allows, in order: never served or
+   served longest ago first (served = received the product in a published cycle, by caps,
+   rotation or exception), then higher tiers, then a fixed shuffle of the cycle; a retailer whose
+   weight no longer fits is skipped, not a stop. The individual rules below do not apply;
+2. otherwise the exact tier caps (`caps.tier_caps`), with the ceiling per retailer (and method C's
+   band caps) as upper bounds inside the search, never a cut afterwards;
+3. penalties: a penalised retailer (credit C/D, repeat price-tag violator) gets its cap × its
+   factor, rounded down. With `respread` (the default) the cartons it loses go back into the cell:
+   the caps of the other retailers are searched again, exactly, for what is left of T;
+4. vulnerable preference: while T leaves room, vulnerable retailers (not penalised) get a small
+   bonus, lower tiers first, within the ceiling.
 
-Stored is only what cannot be recomputed on read: per rotated cell the set of retailers served
-(`served`, kept as a bitmap) and a row per vulnerable bonus; penalties and the ceiling follow
-from the cap, the registry and the run's policy (which keeps the repeat violators it applied), and
-`credit_and_ceiling` applies them again when quotas are read.
+Each retailer's result is kept as computed (`CellOutcome.quotas`) and stored with the run: what a
+retailer reads is what was published, never recomputed from today's registry.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .caps import tier_caps
+
 NEVER_SERVED = -1
 
 
 class Reason(enum.IntFlag):
-    """Why a quota is what it is, beyond the plain cap of its tier. Stored as a bitmask
-    (`QuotaAdjustment.reasons`), so the per-retailer rows stay numeric for binary COPY."""
+    """Why a quota is what it is, beyond the plain cap of its tier. Stored as a bitmask with each
+    retailer's quota, so the stored rows stay numeric."""
 
     ROTATION = 1
     CREDIT = 2
@@ -41,6 +46,7 @@ class Reason(enum.IntFlag):
     SELECTED = 32  # method E
     EXCEPTION = 64  # a supervisor's exception (on read only)
     VIOLATION = 128  # repeated price-tag violations
+    RESPREAD = 256  # the cap includes cartons other retailers' penalties freed
 
 
 def has_reason(reasons: np.ndarray | pd.Series, reason: Reason) -> np.ndarray:
@@ -53,35 +59,31 @@ class Rules:
     vulnerable_bonus: int = 1
     credit_factors: Mapping[str, float] = field(default_factory=lambda: {"C": 0.8, "D": 0.5})
     ceiling: int | None = None
-    rotation_threshold: float = 0.5
     violation_factor: float = 1.0
     repeat_violators: frozenset[int] = frozenset()
+    respread: bool = True
+
+
+QUOTA_COLUMNS = ["weight", "base", "quota", "reasons", "last_served"]
 
 
 @dataclass
-class RuleOutcome:
-    adjustments: pd.DataFrame  # retailer (index), base, quota, reasons (Reason bitmask)
-    released: np.ndarray  # per cell, after the rules
-    rotated: np.ndarray  # per cell: bool
-    served: dict[int, np.ndarray] = field(default_factory=dict)  # rotated cell → retailer ids served (quota = weight)
+class CellOutcome:
+    """One cell after the rules. `quotas`: index retailer; weight, base (its cap × weight before
+    penalties), quota, reasons (`Reason` bits), last_served (ordinal day, NEVER_SERVED; rotation
+    only). Retailers with quota 0 and no reason are left out. `figures`: cartons at each step."""
+
+    caps: np.ndarray
+    quotas: pd.DataFrame
+    released: int
+    rotated: bool
+    figures: dict[str, int] = field(default_factory=dict)
 
 
 def shuffle_key(retailer_ids: np.ndarray, seed: int) -> np.ndarray:
     """A fixed pseudo-random order of retailers for one cycle (same inputs, same order)."""
     x = (retailer_ids.astype(np.uint64) * np.uint64(2654435761) + np.uint64(seed)) % np.uint64(2**32)
     return (x ^ (x >> np.uint64(13))) * np.uint64(40503) % np.uint64(2**32)
-
-
-def credit_and_ceiling(
-    base: np.ndarray, factor: np.ndarray, ceiling: int | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The deterministic rules: cap × credit factor rounded down, then the ceiling. Also applied on read."""
-    quota = np.where(factor < 1, np.floor(base * factor), base).astype(np.int64)
-    cut = quota < base
-    capped = np.zeros(len(base), dtype=bool) if ceiling is None else quota > ceiling
-    if ceiling is not None:
-        quota = np.minimum(quota, ceiling)
-    return quota, cut, capped
 
 
 def credit_factors_of(ratings: pd.Series, factors: Mapping[str, float]) -> np.ndarray:
@@ -98,89 +100,124 @@ def penalties_of(retailer_ids: np.ndarray, ratings: pd.Series, rules: Rules) -> 
     return credit * violation, reasons.astype(np.int64)
 
 
-def _take_in_order(cell: np.ndarray, cost: np.ndarray, budget: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Walk candidates in `order`; within each cell take them while the running cost fits the cell's budget."""
-    taken = np.zeros(len(cell), dtype=bool)
-    if not len(order):
+def take_in_order(cost: np.ndarray, budget: int, order: np.ndarray) -> np.ndarray:
+    """Walk `order`; take each candidate whose cost still fits the budget (one that does not is
+    skipped, and the walk goes on: a smaller one behind it may fit)."""
+    taken = np.zeros(len(cost), dtype=bool)
+    left = int(budget)
+    if left <= 0 or not len(order):
         return taken
-    c, w = cell[order], cost[order]
-    regroup = np.argsort(c, kind="stable")  # keep the priority order inside each cell
-    c, w, idx = c[regroup], w[regroup], order[regroup]
-    running = np.cumsum(w)
-    starts = np.r_[0, np.flatnonzero(np.diff(c)) + 1]
-    offset = np.repeat(running[starts] - w[starts], np.diff(np.r_[starts, len(c)]))
-    taken[idx[(running - offset) <= budget[c]]] = True
+    c = cost[order]
+    if (c == c[0]).all():  # one size: the first budget // size of them
+        taken[order[: min(len(order), left // int(c[0]))]] = True
+        return taken
+    for i, w in zip(order.tolist(), c.tolist(), strict=True):
+        if w <= left:
+            taken[i] = True
+            left -= w
+            if left == 0:
+                break
     return taken
 
 
-def apply_rules(
-    chosen: pd.DataFrame,
-    caps: np.ndarray,
-    cell_targets: np.ndarray,
-    rules: Rules,
+def cell_quotas(
+    members: pd.DataFrame,
     *,
+    target: int,
     lowest_tier: int,
+    n_tiers: int,
+    rules: Rules,
     seed: int,
-) -> RuleOutcome:
-    """`chosen`: eligible retailers (index = retailer id) with cell (int), tier, weight, credit_rating
-    (or its penalty_factor and penalty_reasons, see `penalties_of`), is_vulnerable, last_served
-    (ordinal day, NEVER_SERVED if never). `caps`: cells × tiers (lowest first)."""
-    n_cells = len(cell_targets)
-    cell = chosen["cell"].to_numpy(np.int64)
-    weight = chosen["weight"].to_numpy(np.int64)
-    tier = chosen["tier"].to_numpy(np.int64)
-    ids = chosen.index.to_numpy(np.int64)
-    base = caps[cell, tier - lowest_tier] * weight
-    if "penalty_factor" in chosen:  # precomputed once for the whole registry
-        factor = chosen["penalty_factor"].to_numpy(float)
-        penalty_reasons = chosen["penalty_reasons"].to_numpy(np.int64)
-    else:
-        factor, penalty_reasons = penalties_of(ids, chosen["credit_rating"], rules)
+    shape: np.ndarray | None = None,
+    allow_over: bool = False,
+    max_step: int | None = None,
+    upper: np.ndarray | None = None,
+) -> CellOutcome:
+    """`members`: the cell's eligible retailers (index = retailer id) with tier, weight,
+    penalty_factor, penalty_reasons, is_vulnerable and, for a rotation, last_served.
+    `upper`: most cartons per tier's cap (method C's band), combined with the ceiling."""
+    ids = members.index.to_numpy(np.int64)
+    tier = members["tier"].to_numpy(np.int64) - lowest_tier
+    weight = members["weight"].to_numpy(np.int64)
+    weights = np.bincount(tier, weights=weight, minlength=n_tiers).astype(np.int64)
+    total = int(weights.sum())
+    target = max(int(target), 0)
+    if 0 < target < total:
+        return _rotation(members, ids, weight, target, weights, seed)
+
+    bound = upper
+    if rules.ceiling is not None:
+        ceiling = np.full(n_tiers, int(rules.ceiling), dtype=np.int64)
+        bound = ceiling if bound is None else np.minimum(bound, ceiling)
+    first = tier_caps(weights, target, shape=shape, allow_over=allow_over, max_step=max_step, upper=bound).caps
+    factor = members["penalty_factor"].to_numpy(float)
+    penalised = (factor < 1) & (first[tier] > 0)
+    base = first[tier] * weight
     quota = base.copy()
-    reasons = np.zeros(len(chosen), dtype=np.int64)  # Reason bitmask
+    quota[penalised] = np.floor(base[penalised] * factor[penalised]).astype(np.int64)
+    reasons = np.where(penalised, members["penalty_reasons"].to_numpy(np.int64), 0)
+    caps = first
+    figures = {"caps": int((first * weights).sum())}
+    figures["penalties"] = int(quota.sum()) - figures["caps"]
+    if rules.respread and penalised.any() and not penalised.all():
+        # Search the others' caps again for what is left of T, never below what they had.
+        others = ~penalised
+        kept = int(quota[penalised].sum())
+        weights2 = np.bincount(tier[others], weights=weight[others], minlength=n_tiers).astype(np.int64)
+        extra = max(target - kept - int((first * weights2).sum()), 0)
+        room = np.where(weights2 > 0, extra // np.maximum(weights2, 1), extra)
+        upper2 = first + room if bound is None else np.minimum(first + room, bound)
+        second = tier_caps(
+            weights2, target - kept, shape=shape, allow_over=allow_over, max_step=max_step, upper=upper2, lower=first
+        ).caps
+        if (second >= first).all() and int((second * weights2).sum()) > int((first * weights2).sum()):
+            caps = second
+            base[others] = second[tier[others]] * weight[others]
+            quota[others] = base[others]
+            reasons[others & (second[tier] > first[tier])] |= int(Reason.RESPREAD)
+    figures["respread"] = int(quota.sum()) - figures["caps"] - figures["penalties"]
+    if rules.ceiling is not None:
+        reasons[~penalised & (caps[tier] >= rules.ceiling) & (quota > 0)] |= int(Reason.CEILING)
 
-    total = np.bincount(cell, weights=weight, minlength=n_cells)
-    left_out = np.bincount(cell, weights=weight * (base == 0), minlength=n_cells)
-    rotated = (left_out > rules.rotation_threshold * total) & (cell_targets > 0)
-    in_rotation = rotated[cell]
-    if in_rotation.any():
-        quota[in_rotation] = 0
-        candidates = np.flatnonzero(in_rotation)
-        served = chosen["last_served"].to_numpy(np.int64)
-        order = candidates[
-            np.lexsort(
-                (shuffle_key(ids[candidates], seed), -tier[candidates], served[candidates], factor[candidates] < 1)
-            )
-        ]
-        take = _take_in_order(cell, weight, cell_targets.astype(np.int64), order)
-        quota[take] = weight[take]
-        served = {int(i): ids[take & (cell == i)] for i in np.flatnonzero(rotated)}
-    else:
-        served = {}
-        reasons[in_rotation] |= int(Reason.ROTATION)
-
-    normal = ~in_rotation
-    quota[normal], cut, capped = credit_and_ceiling(base[normal], factor[normal], rules.ceiling)
-    reasons[normal] |= np.where(cut, penalty_reasons[normal], 0) | np.where(capped, int(Reason.CEILING), 0)
-
-    released = np.bincount(cell, weights=quota, minlength=n_cells).astype(np.int64)
-    if rules.vulnerable_bonus > 0:
-        room = np.maximum(cell_targets - released, 0)
-        wanted = normal & chosen["is_vulnerable"].to_numpy(bool) & (factor >= 1)
+    released = int(quota.sum())
+    if rules.vulnerable_bonus > 0 and target > released:
         bonus = rules.vulnerable_bonus * weight
         if rules.ceiling is not None:
-            bonus = np.minimum(bonus, np.maximum(rules.ceiling - quota, 0))
-        candidates = np.flatnonzero(wanted & (bonus > 0))
-        order = candidates[np.lexsort((shuffle_key(ids[candidates], seed), tier[candidates]))]  # lower tiers first
-        take = _take_in_order(cell, bonus, room, order)
+            bonus = np.minimum(bonus, np.maximum(rules.ceiling * weight - quota, 0))
+        wanted = np.flatnonzero(members["is_vulnerable"].to_numpy(bool) & (factor >= 1) & (bonus > 0))
+        order = wanted[np.lexsort((shuffle_key(ids[wanted], seed), tier[wanted]))]  # lower tiers first
+        take = take_in_order(bonus, target - released, order)
         quota[take] += bonus[take]
         reasons[take] |= int(Reason.VULNERABLE)
-        released = np.bincount(cell, weights=quota, minlength=n_cells).astype(np.int64)
+    figures["bonus"] = int(quota.sum()) - released
+    released = int(quota.sum())
+    figures["released"] = released
+    keep = (quota > 0) | (reasons != 0)
+    quotas = pd.DataFrame(
+        {"weight": weight[keep], "base": base[keep], "quota": quota[keep], "reasons": reasons[keep],
+         "last_served": NEVER_SERVED},
+        index=pd.Index(ids[keep], name="retailer"),
+    )  # fmt: skip
+    return CellOutcome(caps, quotas, released, False, figures)
 
-    # Rows only for vulnerable bonuses; rotations go out as `served` (see the module docstring).
-    changed = has_reason(reasons, Reason.VULNERABLE)
-    adjustments = pd.DataFrame(
-        {"base": base[changed], "quota": quota[changed], "reasons": reasons[changed]}, index=ids[changed]
+
+def _rotation(
+    members: pd.DataFrame, ids: np.ndarray, weight: np.ndarray, target: int, weights: np.ndarray, seed: int
+) -> CellOutcome:
+    """Too little for one carton each: served longest ago first, then higher tiers, then the shuffle."""
+    tier = members["tier"].to_numpy(np.int64)
+    served = (
+        members["last_served"].to_numpy(np.int64)
+        if "last_served" in members
+        else np.full(len(ids), NEVER_SERVED, dtype=np.int64)
     )
-    adjustments.index.name = "retailer"
-    return RuleOutcome(adjustments, released, rotated, served)
+    order = np.lexsort((shuffle_key(ids, seed), -tier, served))
+    take = take_in_order(weight, target, order)
+    quota = np.where(take, weight, 0)
+    released = int(quota.sum())
+    quotas = pd.DataFrame(
+        {"weight": weight, "base": 0, "quota": quota, "reasons": int(Reason.ROTATION), "last_served": served},
+        index=pd.Index(ids, name="retailer"),
+    )
+    figures = {"caps": released, "penalties": 0, "respread": 0, "bonus": 0, "released": released}
+    return CellOutcome(np.zeros(len(weights), dtype=np.int64), quotas, released, True, figures)

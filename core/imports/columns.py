@@ -164,17 +164,27 @@ _TIER_PATTERN = re.compile(r"^(?:D|第)?([0-9]+|[一二两三四五六七八九�
 def tier(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     """一档…三十档, D1…D30, 第N档 or a plain number, 1–30."""
 
-    def parse_one(value: object) -> object:
+    invalid = -1  # a sentinel, not None: pandas may read None as missing and drop the error
+
+    def parse_one(value: object) -> int | None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if pd.isna(value):
+                return None
+            value = str(value)
         if not isinstance(value, str):
-            return pd.NA
+            return None
+        if not value.strip():
+            return None
         match = _TIER_PATTERN.match(normalise_label(value).removesuffix(".0"))
         number = chinese_number(match.group(1)) if match else None
-        return number if number is not None and 1 <= number <= 30 else None
+        return number if number is not None and 1 <= number <= 30 else invalid
 
-    values = col.map(parse_one)
+    parsed = [parse_one(v) for v in col.tolist()]
     errors = _no_errors(col.index)
-    errors[values.map(lambda v: v is None)] = "not a tier (一档…三十档 or D1…D30)"
-    return values.where(values.notna() & errors.isna(), pd.NA).astype("Int64"), errors
+    bad = pd.Series([v == invalid for v in parsed], index=col.index)
+    errors[bad] = "not a tier (一档…三十档 or D1…D30)"
+    values = pd.Series([None if v in (None, invalid) else v for v in parsed], index=col.index, dtype="Int64")
+    return values, errors
 
 
 @dataclass

@@ -37,10 +37,21 @@ def test_report_page_xlsx_and_publish(client, supervisor, manager_a, computed):
     assert page.status_code == 200
     assert "91000001" in page.content.decode()
     xlsx = client.get(url, {"format": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    sheet = book.active
     headers = [c.value for c in sheet[1]]
-    assert {"product_code", "cell", "target", "released", "error", "D30", "D1", "N30", "N1", "warnings"} <= set(headers)
+    assert {"卷烟编码", "投放单元", "投放量（条）", "按档位上限投放（条）", "扣减（条）", "再分配（条）", "实际投放（条）",
+            "未投放（条）", "D30 上限", "D1 上限", "D30 户数", "D1 户数", "提示"} <= set(headers)  # fmt: skip
+    assert not any(h.isascii() and h.isidentifier() for h in headers)  # no field names
+    assert sheet.title == "货源分配报告"
     assert sheet.max_row - 1 == len(computed.report.all())
+    body = page.content.decode()
+    assert '{"' not in body  # cells in words, not JSON
+    # Publishing asks first: a GET shows what will be promised and changes nothing.
+    confirm = client.get(reverse("admin:allocation_allocationrun_publish", args=[computed.pk]))
+    assert confirm.status_code == 200
+    assert "确认发布" in confirm.content.decode()
+    assert not AllocationRun.objects.get(pk=computed.pk).is_published
     assert client.post(reverse("admin:allocation_allocationrun_publish", args=[computed.pk])).status_code == 302
     assert AllocationRun.objects.get(pk=computed.pk).is_published
     assert AuditEntry.objects.filter(action="allocation.publish").exists()
@@ -102,5 +113,5 @@ def test_report_shows_what_inspections_say_about_supply(client, supervisor, mana
     )
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     headers = [c.value for c in sheet[1]]
-    assert "price_signal" in headers
-    assert "供过于求" in sheet.cell(row=2, column=headers.index("price_signal") + 1).value
+    assert "价格信号" in headers
+    assert "供过于求" in sheet.cell(row=2, column=headers.index("价格信号") + 1).value

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from allocation.models import AllocationRun, CellCap, CellReport, SupplyPlanLine
+from allocation.reports import report_rows
 from allocation.selectors import quotas_frame, retailer_quotas
-from allocation.services import allocation_run_create, allocation_run_publish, report_rows
+from allocation.services import allocation_run_create, allocation_run_publish
 from core.exceptions import DomainError
 from cycles.models import CycleStatus
 from retailers.models import Retailer
@@ -21,15 +22,22 @@ def test_run_report_and_publish(planned, supervisor, tmp_path, capsys):
     assert planned.status == CycleStatus.COMPUTED
     with report.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
-    assert {"product_code", "cell", "target", "released", "error", "D30", "D1", "N30", "N1", "warnings"} <= set(rows[0])
+    # Headings in the reader's language (zh-hans by default), not field names.
+    assert {"卷烟编码", "投放单元", "投放量（条）", "实际投放（条）", "未投放（条）", "D30 上限", "D1 上限", "D30 户数", "提示"} <= set(rows[0])
     for row in rows:
-        assert int(row["released"]) <= int(row["target"])
-        caps = [int(row[f"D{t}"]) for t in range(30, 0, -1)]
+        target, released = int(row["投放量（条）"]), int(row["实际投放（条）"])
+        assert released <= target
+        assert int(row["未投放（条）"]) == target - released
+        # caps − penalties + re-spread + bonus = released (the figures add up)
+        steps = ["按档位上限投放（条）", "扣减（条）", "再分配（条）", "困难户加量（条）"]
+        assert sum(int(row[h]) for h in steps) == released
+        caps = [int(row[f"D{t} 上限"]) for t in range(30, 0, -1)]
         assert caps == sorted(caps, reverse=True)
-    assert {r["product_code"] for r in rows} == set(SupplyPlanLine.objects.values_list("product__code", flat=True))
-    for code in {r["product_code"] for r in rows}:
-        mine = [r for r in rows if r["product_code"] == code]
-        assert sum(int(r["released"]) for r in mine) > 0 or any(r["warnings"] for r in mine), (
+    codes = {r["卷烟编码"] for r in rows}
+    assert codes == set(SupplyPlanLine.objects.values_list("product__code", flat=True))
+    for code in codes:
+        mine = [r for r in rows if r["卷烟编码"] == code]
+        assert sum(int(r["实际投放（条）"]) for r in mine) > 0 or any(r["提示"] for r in mine), (
             f"{code}: nothing and no reason"
         )
     allocation = AllocationRun.objects.get()

@@ -64,7 +64,6 @@ def test_biweekly_double_and_empty_scope():
     double = line_caps(r, PlanLine(target=100, biweekly_double=True), "odd")[0]
     assert double.weights.sum() == single.weights.sum() + 1  # one odd-week biweekly retailer counts twice
     empty = line_caps(r, PlanLine(target=5, dimensions=("county",), scope=({"county": 99},)), "odd")
-    assert empty[0].warnings == ["empty scope"]
+    assert empty[0].warnings == [{"code": "empty_scope"}]
     tiny = line_caps(r, PlanLine(target=1), "odd")[0]
-    assert tiny.released == 0
-    assert "target too small" in tiny.warnings[0]
+    assert tiny.released == 0  # caps alone: one carton cannot go to a whole tier (a rotation serves it, see compute)

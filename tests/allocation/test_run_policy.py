@@ -33,7 +33,7 @@ EVERY_FIELD = Policy(
         vulnerable_bonus=3,
         credit_factors={"B": 0.9, "C": 0.75, "D": 0.25},
         ceiling=12,
-        rotation_threshold=0.35,
+        respread=False,
         violation_factor=0.6,
         repeat_violators=frozenset({7, 3, 11}),
     ),
@@ -53,8 +53,8 @@ policies = st.builds(
         vulnerable_bonus=st.integers(0, 100),
         credit_factors=st.dictionaries(st.text(min_size=1, max_size=3), finite, max_size=5),
         ceiling=st.none() | st.integers(0, 10_000),
-        rotation_threshold=finite,
         violation_factor=finite,
+        respread=st.booleans(),
         repeat_violators=st.frozensets(st.integers(1, 2**31 - 1), max_size=20),
     ),
     max_step=st.none() | st.integers(0, 1000),
@@ -91,7 +91,7 @@ def test_a_run_keeps_every_field_of_its_policy():
 def test_the_run_keeps_every_field_of_the_policy_row():
     row = AllocationPolicy.objects.create(
         name="winter", vulnerable_bonus=3, credit_factors={"B": 0.9, "C": 0.75, "D": 0.25},
-        violation_factor=Decimal("0.60"), retailer_ceiling=12, rotation_threshold=Decimal("0.35"), max_step=5,
+        violation_factor=Decimal("0.60"), retailer_ceiling=12, respread_penalties=False, max_step=5,
         default_top_ratio=Decimal("3.50"), demand_weeks=6, full_order_uplift=Decimal("0.45"), band_cut_tiers=[25, 15, 5],
     )  # fmt: skip
     row.refresh_from_db()
@@ -105,7 +105,7 @@ def test_runs_stored_before_load_with_the_defaults():
     assert policy_load({}) == policy_load(None) == Policy()
     before_violators = {  # a run kept before repeat violators counted
         "name": "default", "vulnerable_bonus": 1, "credit_factors": {"C": 0.8, "D": 0.5}, "retailer_ceiling": 6,
-        "rotation_threshold": 0.5, "max_step": None, "default_top_ratio": 2.0, "demand_weeks": 4,
+        "respread_penalties": True, "max_step": None, "default_top_ratio": 2.0, "demand_weeks": 4,
         "full_order_uplift": 0.2, "band_cut_tiers": [21, 11],
     }  # fmt: skip
     policy = policy_load(before_violators)

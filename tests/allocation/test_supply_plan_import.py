@@ -56,18 +56,64 @@ def test_unknown_area_and_method_are_named_and_nothing_written(samples, registry
 
 
 def test_sample_plan_on_sample_customers_every_tier_line_allocated_or_explained(samples, registry):
-    from allocation.engine.cells import line_caps
-    from allocation.selectors import plan_line_input, registry_frame
+    from allocation.run_steps import allocation_compute
+    from cycles.models import OrderCycle
 
     call_command("import_data", "supply_plan", str(samples / "supply_plan.xlsx"))
-    frame = registry_frame()
-    for line in SupplyPlanLine.objects.filter(method__in=["A", "B"]).select_related("cycle", "product"):
-        cells = line_caps(frame, plan_line_input(line), line.cycle.week_parity)
-        released = sum(c.released for c in cells)
-        assert released <= line.target, line.product.code
-        if released == 0:  # e.g. the 0-carton line 91000013: a named reason, never silence
-            assert any(c.warnings for c in cells), line.product.code
-        else:
-            assert all((c.caps[1:] >= c.caps[:-1]).all() for c in cells)
-        if line.target > 100:
-            assert released >= 0.95 * line.target, (line.product.code, released, line.target)
+    for cycle in OrderCycle.objects.filter(supply_plan__isnull=False).distinct():
+        lines, results, _bands, _registry = allocation_compute(cycle=cycle)
+        for result in results:
+            line = lines[result.line_id]
+            if line.method not in ("A", "B"):
+                continue
+            cells = result.cells
+            released = sum(c.released for c in cells)
+            assert released <= line.target, line.product.code
+            if released == 0:  # e.g. the 0-carton line 91000013: a named reason, never silence
+                assert any(c.warnings for c in cells), line.product.code
+            else:
+                assert all((c.caps[1:] >= c.caps[:-1]).all() for c in cells)
+            if line.target > 100:
+                assert released >= 0.95 * line.target, (line.product.code, released, line.target)
+
+
+def test_branches_by_any_unique_prefix_short_name_or_alias(samples, registry):
+    """Marketing-system exports write county branches short ("丹江" for 丹江口市烟草专卖局(营销部))."""
+    danjiang = CountyBranch.objects.create(name="丹江口市烟草专卖局(营销部)", short_name="丹江口")
+    wudang = CountyBranch.objects.create(name="武当山特区烟草专卖局", short_name="武当山", aliases="武当, 特区")
+    frame = read_table(samples / "supply_plan.xlsx")
+    frame.loc[4, "DELIVERY_AREA"] = "丹江，武当"  # a prefix of the name, an alias
+    frame.loc[8, "DELIVERY_AREA"] = "丹江（城网）、特区（农网）"
+    import_table(kind="supply_plan", frame=frame)
+    assert SupplyPlanLine.objects.get(product__code="91000003").scope == [{"county": danjiang.pk}, {"county": wudang.pk}]
+    assert SupplyPlanLine.objects.get(product__code="91000007").scope == [
+        {"county": danjiang.pk, "market_type": "urban"},
+        {"county": wudang.pk, "market_type": "rural"},
+    ]
+
+
+def test_an_ambiguous_prefix_is_a_named_error(samples, registry):
+    CountyBranch.objects.create(name="丹江口市烟草专卖局(营销部)", short_name="丹江口")
+    CountyBranch.objects.create(name="丹凤县烟草专卖局", short_name="丹凤")
+    frame = read_table(samples / "supply_plan.xlsx")
+    frame.loc[4, "DELIVERY_AREA"] = "丹"
+    with pytest.raises(InvalidInput) as caught:
+        import_table(kind="supply_plan", frame=frame)
+    (error,) = [e for e in caught.value.errors if e.row == 4]
+    assert error.column == "DELIVERY_AREA"
+    assert "丹江口市烟草专卖局(营销部)" in error.reason
+    assert "丹凤县烟草专卖局" in error.reason
+    assert not SupplyPlanLine.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["D99", "D3O", "第三十一档", "D0", "三十档半"])
+def test_an_invalid_tier_is_a_row_error_never_a_default(samples, registry, value):
+    frame = read_table(samples / "supply_plan.xlsx")
+    frame.loc[2, "HIGHEST_GRADE"] = value
+    frame.loc[3, "LOWEST_GRADE"] = value
+    with pytest.raises(InvalidInput) as caught:
+        import_table(kind="supply_plan", frame=frame)
+    found = {(e.row, e.column, e.value) for e in caught.value.errors}
+    assert (2, "HIGHEST_GRADE", value) in found
+    assert (3, "LOWEST_GRADE", value) in found
+    assert not SupplyPlanLine.objects.exists()

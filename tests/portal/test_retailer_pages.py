@@ -160,18 +160,6 @@ def test_an_exception_drops_the_cached_page_sheet_of_the_retailer(
     assert "opening week" in client.get(reverse("portal:home")).content.decode()
 
 
-def test_warming_after_publish_caches_what_a_single_read_computes(shop, other_shop, city):
-    allocation = published_allocation_run(current_cycle(city))
-    single = {r.pk: retailer_quota_rows(allocation_run=allocation, retailer_id=r.pk) for r in (shop, other_shop)}
-    cache.clear()
-    from allocation.quota_cache import retailer_quotas_warm
-    from retailers.models import Retailer
-
-    assert retailer_quotas_warm(allocation_run=allocation) == Retailer.objects.count()
-    for pk, rows in single.items():
-        assert cache.get(f"allocation:{allocation.pk}:quotas:{pk}") == rows
-
-
 def test_retailer_reports_stock_and_reads_tonights_advice(client, shop, city):
     from inventory.services import inventory_advice_nightly
     from pricing.models import Product

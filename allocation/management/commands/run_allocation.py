@@ -2,9 +2,10 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
+from allocation.reports import report_headers, report_rows, warning_text
 from allocation.run_steps import allocation_compute
 from allocation.selectors import cell_key
-from allocation.services import allocation_run_create, report_rows
+from allocation.services import allocation_run_create
 from core.exceptions import DomainError, RunOverlap
 from cycles.selectors import cycle_by_label
 
@@ -29,14 +30,14 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"no order cycle {cycle} (expected YEAR-MONTH-WEEK of an existing cycle)")
         if dry_run:
-            lines, results, _ = allocation_compute(cycle=found, product_codes=product)
+            lines, results, _bands, _registry = allocation_compute(cycle=found, product_codes=product)
             for result in results:
                 line = lines[result.line_id]
                 for c in result.cells:
                     caps = " ".join(str(x) for x in c.caps[::-1])
                     self.stdout.write(
                         f"{line.product.code} {line.method} {cell_key(c.cell, line.dimensions) or '-'} target {c.target} "
-                        f"released {c.released} caps(D{line.highest_tier}→) {caps} {'; '.join(c.warnings)}"
+                        f"released {c.released} caps(D{line.highest_tier}→) {caps} {'; '.join(warning_text(w) for w in c.warnings)}"
                     )
             return
         try:
@@ -55,6 +56,8 @@ class Command(BaseCommand):
         )
         if report:
             with open(report, "w", newline="", encoding="utf-8-sig") as out:
-                writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["product_code"])
-                writer.writeheader()
-                writer.writerows(rows)
+                headers = report_headers()
+                columns = [c for c in headers if not rows or c in rows[0]]
+                writer = csv.writer(out)
+                writer.writerow([headers[c] for c in columns])
+                writer.writerows([r[c] for c in columns] for r in rows)
