@@ -21,10 +21,10 @@ class AdviceRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 @admin.register(InventoryAdvice)
 class InventoryAdviceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = (
-        "retailer", "product", "status", "stock", "stock_is_estimate", "weekly_sales", "weeks_of_cover",
-        "suggested_order", "quota", "diversion",
+        "retailer", "product", "status", "stock", "stock_is_estimate", "count_age_days", "count_source",
+        "weekly_sales", "weeks_of_cover", "suggested_order", "quota", "diversion",
     )  # fmt: skip
-    list_filter = ("status", "diversion", "stock_is_estimate")
+    list_filter = ("status", "diversion", "stock_is_estimate", "count_source")
     search_fields = ("retailer__customer_code", "retailer__name", "product__code", "product__name")
     list_select_related = ("retailer", "product")
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pricing.models import Product
 from retailers.models import Retailer
+from stock.models import StockSource
 
 from .engine.advice import Status
 
@@ -12,7 +13,13 @@ STATUS_LABELS = {
     Status.SHORT: _("short"),
     Status.HEALTHY: _("healthy"),
     Status.OVER: _("over-stocked"),
+    Status.UNKNOWN: _("needs a count"),
 }
+
+# Where the count behind a carried-forward stock came from, stored as a small integer (the nightly
+# rows stay numeric for PostgreSQL's binary COPY).
+COUNT_SOURCES = {1: StockSource.POS, 2: StockSource.MANAGER, 3: StockSource.RETAILER}
+COUNT_SOURCE_CODES = {source: code for code, source in COUNT_SOURCES.items()}
 
 
 class AdviceRun(models.Model):
@@ -53,8 +60,17 @@ class InventoryAdvice(models.Model):
     product = models.ForeignKey(
         Product, models.CASCADE, related_name="+", verbose_name=_("product"), db_index=False, db_constraint=False
     )
-    stock = models.PositiveIntegerField(_("stock (cartons)"))
+    stock = models.PositiveIntegerField(_("stock (cartons)"), null=True, help_text=_("Empty: unknown (no count)."))
     stock_is_estimate = models.BooleanField(_("stock estimated"))
+    # The basis of a carried-forward stock: the count (cartons, how many days before as_of, from
+    # which source), the cartons delivered since and the cartons estimated sold since.
+    counted_cartons = models.PositiveIntegerField(_("last count (cartons)"), null=True)
+    count_age_days = models.PositiveIntegerField(_("days since the count"), null=True)
+    count_source = models.PositiveSmallIntegerField(
+        _("count source"), null=True, choices=[(code, source.label) for code, source in COUNT_SOURCES.items()]
+    )
+    delivered_since = models.PositiveIntegerField(_("delivered since the count (cartons)"), null=True)
+    sold_since = models.FloatField(_("estimated sold since the count (cartons)"), null=True)
     weekly_sales = models.FloatField(_("weekly sales (cartons)"))
     weeks_of_cover = models.FloatField(_("weeks of cover"), null=True)
     stock_to_sales = models.FloatField(_("stock to monthly sales"), null=True)

@@ -8,62 +8,140 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.db.models import ExpressionWrapper, F, FloatField, Q, Sum
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orders.models import WeeklyPurchase
+from pricing.models import Product
 from retailers.models import Retailer
 from retailers.selectors import scope_to_visible_retailers
 
-from .engine.advice import Status, Targets
+from .engine.advice import EPSILON, Status, Targets, round_half_up
 from .engine.structure import CLASSES, StructureGap, structure_gaps
-from .models import STATUS_LABELS, InventoryAdvice
+from .models import COUNT_SOURCES, STATUS_LABELS, InventoryAdvice
 
 
 @dataclass
 class AdviceLine:
-    product_code: str
-    product_name: str
+    product: Product
     status: Status
     status_label: str
-    stock: int
+    stock: int | None  # None: unknown (no recent count)
     stock_is_estimate: bool
-    weekly_sales: float
+    weekly_sales: float  # rounded half-up to 0.1
     suggested_order: int
     message: str
+    basis: str  # where the stock figure comes from (the count, its age, deliveries and sales since)
+
+    @property
+    def product_code(self) -> str:
+        return self.product.code
+
+    @property
+    def product_name(self) -> str:
+        return self.product.name
+
+    @property
+    def needs_count(self) -> bool:
+        return self.status == Status.UNKNOWN
 
 
-def advice_message(row: InventoryAdvice) -> str:
+def one_decimal(value: float) -> float:
+    """Half-up to 0.1, as a person rounds (0.25 → 0.3; Python's round gives 0.2)."""
+    return float(round_half_up(value * 10) / 10)
+
+
+def _cartons(value: float) -> str:
+    return f"{one_decimal(value):g}"
+
+
+def advice_message(row: InventoryAdvice, targets: Targets | None = None) -> str:
     """What the retailer should do, in plain words."""
+    targets = targets or Targets()
     status = Status(row.status)
+    n, weekly = row.suggested_order, _cartons(row.weekly_sales)
+    if status == Status.UNKNOWN:
+        ask = _(
+            "Stock unknown: no recent count. Count it and enter it below, or your customer manager counts it on the next visit."
+        )  # fmt: skip
+        if n < math.floor(row.weekly_sales + EPSILON):  # clipped to the quota
+            if not n:
+                return ask + " " + _("There is no quota for it this cycle.")
+            return ask + " " + _("Until then, order %(n)s cartons this cycle: the quota allows no more.") % {"n": n}
+        if n:
+            return ask + " " + _(
+                "Until then, %(n)s cartons a cycle (about what you sell in a week) keeps your stock where it is."
+            ) % {"n": n}  # fmt: skip
+        rest = _("It sells about %(weekly)s cartons a week: no order needed until it is counted.") % {"weekly": weekly}
+        return f"{ask} {rest}"
     if status == Status.SHORT:
-        return _("Selling fast and nearly out: order %(n)s cartons this cycle.") % {"n": row.suggested_order}
+        if row.stock_is_estimate:
+            return _("By our estimate selling fast and nearly out: check the shelf, and order %(n)s cartons this cycle.") % {
+                "n": n
+            }  # fmt: skip
+        return _("Selling fast and nearly out: order %(n)s cartons this cycle.") % {"n": n}
     if status == Status.OVER:
         return _("About %(weeks).0f weeks of stock: order none this cycle and sell what you have at the tag price.") % {
-            "weeks": row.weeks_of_cover or 0
+            "weeks": float(round_half_up(row.weeks_of_cover or 0))
         }
     if status == Status.SLOW:
         return _("Not selling lately: order none; ask your customer manager about it.")
-    if row.suggested_order:
-        return _("Stock is about right: order %(n)s cartons to keep it so.") % {"n": row.suggested_order}
+    if n and row.weekly_sales < targets.fast_weekly:
+        return _("Sells slowly (about %(weekly)s cartons a week): %(n)s cartons this cycle is enough.") % {
+            "weekly": weekly, "n": n
+        }  # fmt: skip
+    if n:
+        return _("Stock is about right: order %(n)s cartons to keep it so.") % {"n": n}
     return _("Stock is about right: no order needed.")
 
 
+def stock_basis(row: InventoryAdvice, as_of: dt.date) -> str:
+    """Where the stock figure comes from: the count (how much, how old, whose) and, when carried
+    forward, the cartons delivered and estimated sold since. Empty for an unknown stock."""
+    if row.stock is None or row.counted_cartons is None or row.count_age_days is None:
+        return ""
+    source = COUNT_SOURCES.get(row.count_source)
+    values = {
+        "count": row.counted_cartons,
+        "days": row.count_age_days,
+        "date": date_format(as_of - dt.timedelta(days=row.count_age_days), "MONTH_DAY_FORMAT"),
+        "source": source.label if source else "",
+        "delivered": row.delivered_since or 0,
+        "sold": _cartons(row.sold_since or 0),
+        "weekly": _cartons(row.weekly_sales),
+    }
+    if not row.count_age_days:
+        return _("Counted today: %(count)s cartons (%(source)s).") % values
+    text = ngettext(
+        "Estimate: %(count)s cartons counted %(days)s day ago (%(date)s, %(source)s), + %(delivered)s delivered since, − about %(sold)s sold since (%(weekly)s a week).",
+        "Estimate: %(count)s cartons counted %(days)s days ago (%(date)s, %(source)s), + %(delivered)s delivered since, − about %(sold)s sold since (%(weekly)s a week).",
+        row.count_age_days,
+    ) % values  # fmt: skip
+    if row.counted_cartons + (row.delivered_since or 0) - (row.sold_since or 0) < 0:
+        text += " " + _("(Never below zero.)")
+    return text
+
+
 def retailer_advice(*, retailer: Retailer) -> list[AdviceLine]:
-    """The current night's advice for one retailer: short first, then over-stocked, slow, healthy."""
-    rows = InventoryAdvice.objects.filter(advice_run__is_current=True, retailer=retailer).select_related("product")
-    order = {Status.SHORT: 0, Status.OVER: 1, Status.SLOW: 2, Status.HEALTHY: 3, Status.NO_SALES: 4}
+    """The current night's advice for one retailer: short first, then over-stocked, slow, healthy,
+    and last the products whose stock is unknown (they need a count)."""
+    rows = InventoryAdvice.objects.filter(advice_run__is_current=True, retailer=retailer).select_related(
+        "product", "advice_run"
+    )
+    order = {Status.SHORT: 0, Status.OVER: 1, Status.SLOW: 2, Status.HEALTHY: 3, Status.UNKNOWN: 4, Status.NO_SALES: 5}
     lines = [
         AdviceLine(
-            r.product.code,
-            r.product.name,
+            r.product,
             Status(r.status),
             str(STATUS_LABELS[Status(r.status)]),
             r.stock,
             r.stock_is_estimate,
-            round(r.weekly_sales, 1),
+            one_decimal(r.weekly_sales),
             r.suggested_order,
             advice_message(r),
-        )  # fmt: skip
+            stock_basis(r, r.advice_run.as_of),
+        )
         for r in rows
     ]
     return sorted(lines, key=lambda line: (order[line.status], line.product_code))
@@ -105,7 +183,8 @@ def retailer_structure(*, retailer: Retailer, today) -> list[tuple[StructureGap,
 
 def structure_message(gap: StructureGap, retailer: Retailer, low: int, high: int) -> str:
     values = {
-        "cls": gap.price_class, "own": round(gap.own_share * 100), "peers": round(gap.peer_share * 100),
+        "cls": gap.price_class, "own": int(round_half_up(gap.own_share * 100)),
+        "peers": int(round_half_up(gap.peer_share * 100)),
         "tiers": f"D{low}" if low == high else f"D{low}–D{high}", "format": retailer.get_business_format_display(),
     }  # fmt: skip
     if gap.below_peers:
@@ -159,8 +238,8 @@ def diversion_alerts(*, user, query: str = "", targets: Targets | None = None) -
             f"{r.product.code} {r.product.name}",
             r.stock,
             r.stock_is_estimate,
-            round(r.weekly_sales, 1),
-            None if r.weeks_of_cover is None else round(r.weeks_of_cover, 1),
+            one_decimal(r.weekly_sales),
+            None if r.weeks_of_cover is None else one_decimal(r.weeks_of_cover),
             max(0, r.stock - math.ceil(r.weekly_sales * weeks)),
         )  # fmt: skip
         for r in rows[:2000]

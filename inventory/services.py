@@ -1,6 +1,9 @@
-"""The nightly inventory advice: sales, stock (counted or estimated) and this cycle's quota per
-retailer × product, advised by `engine.advise`, written as a new AdviceRun that becomes current
-only when complete (a failed night leaves the last good advice in place)."""
+"""The nightly inventory advice: sales, stock (carried forward from a count, or unknown) and this
+cycle's quota per retailer × product, advised by `engine.advise`, written as a new AdviceRun that
+becomes current only when complete (a failed night leaves the last good advice in place).
+
+SALES_WEEKS and COUNT_MAX_AGE_WEEKS are `stock.selectors`' (the manager's visit reads the same
+rule for the products that need a count)."""
 
 from __future__ import annotations
 
@@ -18,18 +21,17 @@ from cycles.calendar import cycle_monday
 from cycles.models import OrderCycle
 from cycles.selectors import current_cycle
 from orders.models import Order
-from stock.models import StockCount
+from stock.selectors import COUNT_MAX_AGE_WEEKS, SALES_WEEKS, latest_counts
 
 from .engine.advice import Status, Targets, advise, estimate_stock
-from .models import AdviceRun, InventoryAdvice
+from .models import COUNT_SOURCE_CODES, AdviceRun, InventoryAdvice
 
 JOB = "inventory_advice"
-SALES_WEEKS = 4
-COUNT_MAX_AGE_WEEKS = 12
 KEEP_RUNS = 3
 COLUMNS = [
     "advice_run", "retailer", "product", "stock", "stock_is_estimate", "weekly_sales", "weeks_of_cover",
-    "stock_to_sales", "status", "suggested_order", "quota", "diversion",
+    "stock_to_sales", "status", "suggested_order", "quota", "diversion", "counted_cartons", "count_age_days",
+    "count_source", "delivered_since", "sold_since",
 ]  # fmt: skip
 
 
@@ -47,28 +49,17 @@ def _orders(since: dt.date, before: dt.date) -> pd.DataFrame:
     return frame
 
 
-def _latest_counts(today: dt.date) -> pd.DataFrame:
-    since = today - dt.timedelta(weeks=COUNT_MAX_AGE_WEEKS)
-    rows = (
-        StockCount.objects.filter(counted_on__gte=since, counted_on__lte=today)
-        .order_by("retailer_id", "product_id", "-counted_on", "-pk")
-        .distinct("retailer_id", "product_id")
-        .values_list("retailer_id", "product_id", "counted_on", "cartons")
-        if connection.vendor == "postgresql"
-        else StockCount.objects.filter(counted_on__gte=since, counted_on__lte=today).values_list(
-            "retailer_id", "product_id", "counted_on", "cartons"
-        )
-    )
-    frame = pd.DataFrame(list(rows), columns=["retailer", "product", "counted_on", "count"])
-    if connection.vendor != "postgresql" and not frame.empty:
-        frame = frame.sort_values("counted_on").drop_duplicates(["retailer", "product"], keep="last")
-    return frame
-
-
 def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per retailer × product with recent orders, a stock count or a quota: weekly_sales,
-    stock, stock_is_estimate, quota. `quotas` (retailer, product, quota) defaults to the current
-    cycle's published quotas."""
+    quota, stock and its basis. `quotas` (retailer, product, quota) defaults to the current cycle's
+    published quotas.
+
+    The stock is carried forward from the latest count of any source within COUNT_MAX_AGE_WEEKS
+    (`stock.selectors.latest_counts`): count + cartons delivered in cycles starting on or after
+    the count's day − weekly sales × weeks since the count (`engine.estimate_stock`). With no such
+    count it is unknown (NaN), never an estimate from deliveries alone (docs/domain.md §6). The
+    basis is kept with it: counted_cartons, count_age_days, count_source, delivered_since,
+    sold_since; stock_is_estimate when the count is not of today."""
     this_cycle = cycle_monday(today)
     window_start = this_cycle - dt.timedelta(weeks=max(SALES_WEEKS, COUNT_MAX_AGE_WEEKS))
     orders = _orders(window_start, today + dt.timedelta(days=1))
@@ -77,7 +68,7 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
         (orders["starts_on"] >= this_cycle - dt.timedelta(weeks=SALES_WEEKS)) & (orders["starts_on"] < this_cycle)
     ]
     sales = recent.groupby(["retailer", "product"])["cartons"].sum().div(SALES_WEEKS).rename("weekly_sales")
-    counts = _latest_counts(today).set_index(["retailer", "product"])
+    counts = latest_counts(today=today).set_index(["retailer", "product"])
     if quotas is None:
         quotas = _current_quotas(today)
     quota = quotas.groupby(["retailer", "product"])["quota"].sum()
@@ -86,21 +77,25 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
     frame = pd.DataFrame(index=keys)
     frame["weekly_sales"] = sales.reindex(keys).fillna(0.0)
     frame["quota"] = quota.reindex(keys).fillna(0).astype(np.int64)
-    counted_on = counts["counted_on"].reindex(keys) if not counts.empty else pd.Series(pd.NaT, index=keys)
-    last = counts["count"].reindex(keys).fillna(0).astype(float) if not counts.empty else pd.Series(0.0, index=keys)
-    # Deliveries since the count (or over the sales window when never counted) and the weeks since then.
-    start = pd.to_datetime(counted_on).fillna(pd.Timestamp(this_cycle - dt.timedelta(weeks=SALES_WEEKS)))
+    counted_on = pd.to_datetime(counts["counted_on"].reindex(keys))
+    last = pd.to_numeric(counts["count"].reindex(keys)).astype(float)
+    source = counts["source"].reindex(keys)
+    # Deliveries in the cycles starting on or after the count's day.
     delivered = orders.assign(starts_on=pd.to_datetime(orders["starts_on"])).merge(
-        start.rename("since").reset_index(), on=["retailer", "product"]
+        counted_on.dropna().rename("since").reset_index(), on=["retailer", "product"]
     )
     delivered = (
         delivered[delivered["starts_on"] >= delivered["since"]].groupby(["retailer", "product"])["cartons"].sum()
     )
-    weeks = (pd.Timestamp(today) - start).dt.days / 7
-    frame["stock"] = estimate_stock(last, delivered.reindex(keys).fillna(0), frame["weekly_sales"], weeks).astype(
-        np.int64
-    )
-    frame["stock_is_estimate"] = counted_on.isna().to_numpy() | (weeks > 1).to_numpy()
+    known = last.notna()
+    age_days = (pd.Timestamp(today) - counted_on).dt.days.astype(float)
+    frame["delivered_since"] = delivered.reindex(keys).fillna(0).where(known)
+    frame["sold_since"] = (frame["weekly_sales"] * age_days / 7).where(known)
+    frame["stock"] = estimate_stock(last, frame["delivered_since"], frame["weekly_sales"], age_days / 7)
+    frame["stock_is_estimate"] = (known & (age_days > 0)).to_numpy()
+    frame["counted_cartons"] = last
+    frame["count_age_days"] = age_days
+    frame["count_source"] = source.map(COUNT_SOURCE_CODES).astype(float)
     return frame.reset_index()
 
 
@@ -112,12 +107,15 @@ def _current_quotas(today: dt.date) -> pd.DataFrame:
     return quotas_frame(allocation_run)[["retailer", "product", "quota"]]
 
 
-def inventory_advice_nightly(*, today: dt.date | None = None, targets: Targets | None = None) -> dict:
-    """Advise every retailer × product; the new advice becomes current only once fully written."""
+def inventory_advice_nightly(
+    *, today: dt.date | None = None, targets: Targets | None = None, quotas: pd.DataFrame | None = None
+) -> dict:
+    """Advise every retailer × product; the new advice becomes current only once fully written.
+    `quotas` as for `advice_inputs` (default: the current cycle's published quotas)."""
     today = today or timezone.localdate()
     with tracked_run(job=JOB, scope=today.isoformat()) as run:
         run.stage("inputs", 5)
-        frame = advice_inputs(today=today)
+        frame = advice_inputs(today=today, quotas=quotas)
         run.stage("advise", 60)
         advised = advise(frame, targets or Targets())
         advised = advised[advised["status"] != Status.NO_SALES]  # nothing sold, nothing in stock: no advice

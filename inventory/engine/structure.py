@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
+from .advice import AdviceInputError
 
 CLASSES = ("I", "II", "III", "IV", "V")
 
@@ -22,7 +25,16 @@ class StructureGap:
 
 
 def shares(cartons: pd.DataFrame) -> pd.DataFrame:
-    """Rows of cartons per class (columns CLASSES) as shares of each row's total; empty rows dropped."""
+    """Rows of cartons per class (columns CLASSES) as shares of each row's total; empty rows dropped.
+    A NaN, infinite or negative carton count is refused (AdviceInputError), never read as a share."""
+    values = cartons[list(CLASSES)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise AdviceInputError(
+            f"class {CLASSES[col]} cartons: {int(bad.sum())} value(s) not a number ≥ 0 "
+            f"(first in row {row + 1}: {values[row, col]})"
+        )
     total = cartons[list(CLASSES)].sum(axis=1)
     return cartons.loc[total > 0, list(CLASSES)].div(total[total > 0], axis=0)
 

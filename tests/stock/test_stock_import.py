@@ -44,8 +44,10 @@ def test_pos_counts_are_imported_and_reimported_idempotently(shops):
     assert (counts.created, counts.updated, counts.unchanged) == (0, 1, 1)
     assert list(StockCount.objects.filter(product=p1).values_list("cartons", flat=True)) == [5]
     inputs = advice_inputs(today=timezone.localdate()).set_index(["retailer", "product"])
-    assert inputs.loc[(retailer.pk, p1.pk), "stock"] == 5
-    assert not inputs.loc[(retailer.pk, p1.pk), "stock_is_estimate"]
+    assert inputs.loc[(retailer.pk, p1.pk), "stock"] == 5  # yesterday's POS count, carried one day
+    assert inputs.loc[(retailer.pk, p1.pk), "count_age_days"] == 1
+    assert inputs.loc[(retailer.pk, p2.pk), "stock"] == 0  # today's POS count
+    assert not inputs.loc[(retailer.pk, p2.pk), "stock_is_estimate"]
 
 
 def test_bad_stock_rows_name_row_column_and_reason_and_write_nothing(shops):
