@@ -8,12 +8,13 @@ of the shop is recorded that week."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cycles.calendar import cycle_monday
 from pricing.models import Product
 from retailers.models import Retailer
 from retailers.vocabulary import RetailerStatus
+from stock.selectors import products_to_count
 
 from .engine.checks import standings
 from .engine.sampling import RECENT_WEEKS, retailer_weights, sample_products, weighted_sample
@@ -27,6 +28,14 @@ class PlannedVisit:
     retailer: Retailer
     products: list[Product]
     done: bool
+    to_count: list[Product] = field(default_factory=list)  # stock unknown: count on this visit
+
+
+def shops_to_count(retailer_ids: list[int], on: dt.date) -> dict[int, list[Product]]:
+    """Per shop, the products whose stock is unknown (`stock.selectors.products_to_count`), by code."""
+    needed = products_to_count(retailer_ids=retailer_ids, today=on)
+    products = Product.objects.in_bulk({p for ids in needed.values() for p in ids})
+    return {r: sorted((products[p] for p in ids), key=lambda p: p.code) for r, ids in needed.items()}
 
 
 def visit_products(
@@ -82,4 +91,8 @@ def inspection_list(*, manager, on: dt.date) -> list[PlannedVisit]:
     )
     retailers = Retailer.objects.filter(pk__in=chosen).order_by("route__name", "customer_code")
     sold = shops_products(chosen, week_start)
-    return [PlannedVisit(r, visit_products(r, week_start, policy, sold[r.pk]), r.pk in done) for r in retailers]
+    to_count = shops_to_count(chosen, on)
+    return [
+        PlannedVisit(r, visit_products(r, week_start, policy, sold[r.pk]), r.pk in done, to_count[r.pk])
+        for r in retailers
+    ]

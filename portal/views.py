@@ -14,6 +14,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.cache import read_ahead, session_user_id
 from allocation.quota_sheets import quota_sheet
@@ -23,8 +24,9 @@ from cycles.selectors import current_cycle
 from inventory.selectors import retailer_advice, retailer_structure
 from profitability.charts import report_charts
 from profitability.selectors import retailer_report
+from stock.forms import StockCountsForm
 from stock.models import StockSource
-from stock.services import stock_count_record
+from stock.services import stock_count_record, stock_counts_record
 from tiers.selectors import tier_explanation
 
 from . import selectors
@@ -143,9 +145,29 @@ def tier(request, retailer):
 
 @retailer_page
 def stock(request, retailer):
-    """Inventory advice, and the retailer's own stock report (one product at a time)."""
-    form = StockReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """Inventory advice; the products whose stock is unknown, to count all at once; and the
+    retailer's own stock report (one product at a time)."""
+    lines = retailer_advice(retailer=retailer)
+    to_count = [line for line in lines if line.needs_count]
+    posted = request.POST if request.method == "POST" else None
+    counts_posted = posted is not None and posted.get("form") == "counts"
+    counts_form = StockCountsForm(posted if counts_posted else None, products=[line.product for line in to_count])
+    form = StockReportForm(None if counts_posted else posted)
+    if counts_posted and counts_form.is_valid():
+        recorded = stock_counts_record(
+            retailer=retailer, counts=counts_form.counts(), source=StockSource.RETAILER, actor=request.user
+        )
+        messages.success(
+            request,
+            ngettext(
+                "Thank you: %(n)s count is recorded and counts in tonight's advice.",
+                "Thank you: %(n)s counts are recorded and count in tonight's advice.",
+                len(recorded),
+            )
+            % {"n": len(recorded)},
+        )
+        return redirect("portal:stock")
+    if posted is not None and not counts_posted and form.is_valid():
         stock_count_record(
             retailer=retailer, product=form.cleaned_data["product"], cartons=form.cleaned_data["cartons"],
             source=StockSource.RETAILER, actor=request.user,
@@ -153,7 +175,8 @@ def stock(request, retailer):
         messages.success(request, _("Thank you: your stock is recorded and counts in tonight's advice."))
         return redirect("portal:stock")
     context = {
-        "retailer": retailer, "lines": retailer_advice(retailer=retailer), "form": form, "nav": "stock",
+        "retailer": retailer, "lines": [line for line in lines if not line.needs_count], "counts_form": counts_form,
+        "count_rows": [(line, counts_form[f"count_{line.product.pk}"]) for line in to_count], "form": form, "nav": "stock",
         "structure": retailer_structure(retailer=retailer, today=timezone.localdate()),
     }  # fmt: skip
     return render(request, "portal/stock.html", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone
 
 from core.exceptions import DomainError
@@ -19,3 +20,12 @@ def stock_count_record(*, retailer, product, cartons: int, source: str, actor, o
         retailer=retailer, product=product, counted_on=on or timezone.localdate(), cartons=cartons, source=source,
         recorded_by=actor,
     )  # fmt: skip
+
+
+@transaction.atomic
+def stock_counts_record(*, retailer, counts: dict, source: str, actor, on: dt.date | None = None) -> list[StockCount]:
+    """Several products' counts of one shop at once ({product: cartons}); all or none are written."""
+    return [
+        stock_count_record(retailer=retailer, product=product, cartons=cartons, source=source, actor=actor, on=on)
+        for product, cartons in counts.items()
+    ]
