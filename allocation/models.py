@@ -266,9 +266,10 @@ class RetailerQuotas(models.Model):
         BIWEEKLY = 4, _("orders every other week")
 
     ENTRY = np.dtype(
-        [("plan_line", "<u4"), ("cell", "<u2"), ("weight", "u1"), ("base", "<u4"), ("quota", "<u4"),
-         ("reasons", "<u2"), ("last_served", "<i4")]
+        [("plan_line", "<u4"), ("cell", "<u2"), ("weight", "u1"), ("base", "<u2"), ("quota", "<u2"),
+         ("reasons", "<u2"), ("last_served", "<u2")]
     )  # fmt: skip
+    SERVED_EPOCH = 730120  # date(2000, 1, 1).toordinal(): last_served is stored as days since, 0 = never
 
     allocation = models.ForeignKey(
         AllocationRun, models.CASCADE, related_name="quotas", verbose_name=_("allocation run"),
@@ -290,6 +291,17 @@ class RetailerQuotas(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation_id}/{self.retailer_id}"
+
+    @classmethod
+    def served_day(cls, ordinals: np.ndarray) -> np.ndarray:
+        """Ordinal days (NEVER_SERVED = -1) as stored: days since 2000-01-01, 0 for never."""
+        ordinals = np.asarray(ordinals, dtype=np.int64)
+        return np.where(ordinals > cls.SERVED_EPOCH, ordinals - cls.SERVED_EPOCH, 0).astype(np.uint16)
+
+    @classmethod
+    def served_ordinal(cls, days: np.ndarray) -> np.ndarray:
+        days = np.asarray(days, dtype=np.int64)
+        return np.where(days > 0, days + cls.SERVED_EPOCH, -1)
 
 
 class QuotaException(models.Model):

@@ -68,7 +68,7 @@ def allocation_compute(
     return {line.pk: line for line in lines}, results, bands, registry
 
 
-# Entries held before a batch of per-retailer rows is written (21 bytes each): bounds the memory.
+# Entries held before a batch of per-retailer rows is written (15 bytes each): bounds the memory.
 BATCH_ENTRIES = 8_000_000
 
 
@@ -85,7 +85,7 @@ def _write(
     facts = _registry_facts(registry, policy_load(allocation_run.policy))
     done: list[LineResult] = []
     served: dict[tuple[int, int], bytes] = {}
-    batch: list[np.ndarray] = []
+    batch: list[tuple[np.ndarray, np.ndarray]] = []
     held = 0
     with transaction.atomic():
         line_ids = list(lines)
@@ -97,7 +97,7 @@ def _write(
             if not result.quotas.empty:
                 served.update({(result.line_id, cell): bits for cell, bits in _served(result).items()})
                 batch.append(_entries(result))
-                held += len(batch[-1])
+                held += len(batch[-1][0])
                 result.quotas = result.quotas.iloc[:0]  # kept as entries; free the frame
             if held >= BATCH_ENTRIES:
                 _write_quotas(allocation_run, batch, facts)
@@ -108,26 +108,29 @@ def _write(
     return len(done)
 
 
-BATCH_ROW = np.dtype([("retailer", "<i8"), ("entry", RetailerQuotas.ENTRY)])
-
-
-def _entries(result: LineResult) -> np.ndarray:
-    """A line's quotas as packed entries, with the retailer beside each."""
+def _entries(result: LineResult) -> tuple[np.ndarray, np.ndarray]:
+    """A line's quotas as packed entries, and the retailer of each."""
     frame = result.quotas
-    out = np.empty(len(frame), dtype=BATCH_ROW)
-    out["retailer"] = frame.index.to_numpy(np.int64)
-    entry = out["entry"]
+    entry = np.empty(len(frame), dtype=RetailerQuotas.ENTRY)
     entry["plan_line"] = result.line_id
-    for name in ("cell", "weight", "base", "quota", "reasons", "last_served"):
-        entry[name] = frame[name].to_numpy()
-    return out
+    for name in ("cell", "weight", "base", "quota", "reasons"):
+        values = frame[name].to_numpy()
+        if len(values) and values.max(initial=0) > np.iinfo(entry.dtype[name]).max:
+            raise ValueError(f"line {result.line_id}: {name} {values.max()} does not fit the stored entry")
+        entry[name] = values
+    entry["last_served"] = RetailerQuotas.served_day(frame["last_served"].to_numpy())
+    return frame.index.to_numpy(np.int64), entry
 
 
 def _served(result: LineResult) -> dict[int, bytes]:
     """Per cell number: the retailers that receive the product (for the rotation order of later cycles)."""
     frame = result.quotas
-    given = frame[frame["quota"].to_numpy() > 0]
-    return {int(cell): ids_to_bitmap(g.index.to_numpy(np.int64)) for cell, g in given.groupby("cell")}
+    given = frame["quota"].to_numpy() > 0
+    ids = frame.index.to_numpy(np.int64)[given]
+    cells = frame["cell"].to_numpy()[given]
+    if not len(cells) or (cells == cells[0]).all():
+        return {int(cells[0]): ids_to_bitmap(ids)} if len(cells) else {}
+    return {int(c): ids_to_bitmap(ids[cells == c]) for c in np.unique(cells)}
 
 
 def _registry_facts(registry: pd.DataFrame, policy: Policy) -> pd.DataFrame:
@@ -146,29 +149,43 @@ def _registry_facts(registry: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def _write_quotas(allocation_run: AllocationRun, batch: list[np.ndarray], facts: pd.DataFrame) -> None:
-    """A batch of lines' entries as one row per retailer (entries sorted by line)."""
-    both = np.concatenate(batch)
-    both = both[np.argsort(both["retailer"], kind="stable")]
-    part = int(both["entry"]["plan_line"].min())
-    retailers, starts = np.unique(both["retailer"], return_index=True)
-    data = both["entry"].tobytes()
-    del both
-    size = RetailerQuotas.ENTRY.itemsize
-    bounds = np.append(starts, len(data) // size) * size
+def _write_quotas(
+    allocation_run: AllocationRun, batch: list[tuple[np.ndarray, np.ndarray]], facts: pd.DataFrame
+) -> None:
+    """A batch of lines' entries as one row per retailer, grouped by a counting sort (each line
+    gives a retailer at most one entry): no comparison sort over millions of entries."""
+    size = max(int(ids.max()) for ids, _ in batch if len(ids)) + 1
+    counts = np.zeros(size, dtype=np.int64)
+    for ids, _ in batch:
+        counts[ids] += 1
+    ends = np.cumsum(counts)
+    cursor = ends - counts
+    starts = cursor.copy()
+    out = np.empty(int(ends[-1]), dtype=RetailerQuotas.ENTRY)
+    part = min(int(entries["plan_line"][0]) for ids, entries in batch if len(ids))
+    for ids, entries in batch:
+        out[cursor[ids]] = entries
+        cursor[ids] += 1
+    batch.clear()
+    retailers = np.flatnonzero(counts)
+    data = out.tobytes()
+    del out
+    item = RetailerQuotas.ENTRY.itemsize
+    begin, end = (starts[retailers] * item).tolist(), (ends[retailers] * item).tolist()
     known = facts.reindex(retailers)
     tiers = known["tier"].astype(object).where(known["tier"].notna(), None).tolist()
     credits = known["credit_rating"].fillna("").tolist()
     bits = known["facts"].fillna(0).astype(np.int64).tolist()
     run_id = allocation_run.pk
     rows = (
-        (run_id, int(r), part, tiers[i], credits[i], bits[i], data[bounds[i] : bounds[i + 1]])
+        (run_id, r, part, tiers[i], credits[i], bits[i], data[begin[i] : end[i]])
         for i, r in enumerate(retailers.tolist())
     )
-    bulk_write(RetailerQuotas, QUOTA_ROW_COLUMNS, rows)
+    bulk_write(RetailerQuotas, QUOTA_ROW_COLUMNS, rows, pg_types=QUOTA_ROW_TYPES)
 
 
 QUOTA_ROW_COLUMNS = ["allocation", "retailer", "part", "tier", "credit_rating", "facts", "entries"]
+QUOTA_ROW_TYPES = ["int8", "int8", "int4", "int2", "text", "int2", "bytea"]
 
 
 def _write_cells(

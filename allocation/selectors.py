@@ -265,6 +265,7 @@ def _entries_frame(stored: list[tuple]) -> pd.DataFrame:
         [row[:4] for row in stored], columns=["retailer", "tier", "credit_rating", "facts"]
     ) if stored else pd.DataFrame(columns=["retailer", "tier", "credit_rating", "facts"])  # fmt: skip
     frame = pd.DataFrame({name: entries[name].astype(np.int64) for name in RetailerQuotas.ENTRY.names})
+    frame["last_served"] = RetailerQuotas.served_ordinal(frame["last_served"].to_numpy())
     for column in ("retailer", "tier", "credit_rating", "facts"):
         values = facts[column].to_numpy()
         frame[column] = np.repeat(values, counts) if len(values) else np.array([], dtype=values.dtype)
