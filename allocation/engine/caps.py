@@ -180,12 +180,12 @@ class _ValueLayers:
     def nearest(self, target: int, allow_over: bool) -> int:
         reach = self.reachable_total()
         below = reach & ((1 << (target + 1)) - 1)
-        best = below.bit_length() - 1
+        best = below.bit_length() - 1  # -1: nothing reachable at or below the target
         if allow_over:
             above = reach >> target
             if above:
                 up = target + ((above & -above).bit_length() - 1)
-                if up - target < target - best:
+                if best < 0 or up - target < target - best:
                     best = up
         return best
 
@@ -306,8 +306,8 @@ def _bounded_caps(
     bound = np.minimum.accumulate(np.maximum(upper, 0)[::-1])[::-1]
     limit = max(target, int((weights * bound).sum())) if allow_over else target
     layers = _ValueLayers(weights, bound, limit, max_step, lower)
-    if not layers.reachable_total():
-        return CapResult(np.zeros(len(weights), dtype=np.int64), 0, target)
     best = layers.nearest(target, allow_over)
+    if best < 0:  # no vector within the bounds fits
+        return CapResult(np.zeros(len(weights), dtype=np.int64), 0, target)
     caps = layers.rebuild(weights, best, _ideal_caps(weights, target, shape))
     return CapResult(caps, int((caps * weights).sum()), target)

@@ -99,9 +99,16 @@ def split_target(target: int, weights: dict[tuple, int], ratios: dict | None = N
     return dict(zip(cells, whole.tolist(), strict=True))
 
 
+# What the rules read of each eligible retailer besides its cell's dimensions (when present).
+CARRIED_COLUMNS = ["tier", "order_cycle_kind", "credit_rating", "penalty_factor", "penalty_reasons", "is_vulnerable"]
+
+
 def line_cells(retailers: pd.DataFrame, line: PlanLine, week_parity: str) -> tuple[pd.DataFrame, list[tuple]]:
-    """The eligible retailers with their weight and cell number, and the cells (sorted keys)."""
-    chosen = retailers[eligible(retailers, line, week_parity)]
+    """The eligible retailers with their weight and cell number, and the cells (sorted keys).
+    Only the columns the rules and the cells need are carried (a copy per line is the cost)."""
+    wanted = [*CARRIED_COLUMNS, *(DIMENSION_COLUMNS[d] for d in line.dimensions)]
+    columns = [c for c in dict.fromkeys(wanted) if c in retailers.columns]
+    chosen = retailers.loc[eligible(retailers, line, week_parity).to_numpy(), columns]
     weight = np.where(line.biweekly_double & (chosen["order_cycle_kind"] == "biweekly").to_numpy(), 2, 1)
     if line.dimensions and not chosen.empty:
         groups = chosen.groupby([DIMENSION_COLUMNS[d] for d in line.dimensions], sort=True, observed=True)

@@ -166,7 +166,7 @@ def _tier_line(
     out_cells, parts = [], []
     for i, key in enumerate(cells):
         outcome = cell_quotas(
-            chosen[cell_of == i], target=targets[key], lowest_tier=plan.lowest_tier, n_tiers=n_tiers,
+            chosen if len(cells) == 1 else chosen[cell_of == i], target=targets[key], lowest_tier=plan.lowest_tier, n_tiers=n_tiers,
             rules=policy.rules, seed=seed, shape=shape, allow_over=plan.allow_over, max_step=policy.max_step,
             upper=upper,
         )  # fmt: skip

@@ -121,3 +121,55 @@ def test_properties(weights, target, seed, max_step):
     assert result.released <= target
     again = tier_caps(w, target, shape=shape, max_step=max_step)
     assert np.array_equal(again.caps, caps)
+
+
+def brute_force_bounded(weights, target, upper, lower=None, max_step=None, allow_over=False):
+    """Closest Σ x·W to target over non-decreasing x with lower ≤ x ≤ upper per tier (None: nothing fits)."""
+    lower = lower or [0] * len(weights)
+    sums = set()
+    for caps in itertools.product(*[range(lo, hi + 1) for lo, hi in zip(lower, upper, strict=True)]):
+        steps = [b - a for a, b in itertools.pairwise(caps)]
+        if any(s < 0 for s in steps) or (max_step is not None and any(s > max_step for s in steps)):
+            continue
+        sums.add(sum(c * w for c, w in zip(caps, weights, strict=True)))
+    allowed = sums if allow_over else {s for s in sums if s <= target}
+    return min(allowed, key=lambda s: (abs(s - target), s > target)) if allowed else None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 2)), min_size=1, max_size=4),
+    target=st.integers(min_value=1, max_value=40),
+    max_step=st.one_of(st.none(), st.integers(min_value=0, max_value=3)),
+    allow_over=st.booleans(),
+)
+def test_bounds_inside_the_search_against_brute_force(data, target, max_step, allow_over):
+    """A ceiling or a price band's caps as upper bounds, earlier caps as lower bounds: the search
+    finds the brute-force best, never clips afterwards."""
+    weights = [d[0] for d in data]
+    upper = [d[1] for d in data]
+    lower = [min(d[2], d[1]) for d in data]
+    if sum(weights) == 0:
+        return
+    result = tier_caps(
+        np.array(weights), target, upper=np.array(upper), lower=np.array(lower), max_step=max_step,
+        allow_over=allow_over,
+    )  # fmt: skip
+    best = brute_force_bounded(weights, target, upper, lower, max_step=max_step, allow_over=allow_over)
+    if best is None:  # no vector respects the bounds
+        assert result.released == 0
+        return
+    assert result.released == best
+    caps = result.caps
+    assert (np.diff(caps) >= 0).all()
+    assert (caps <= np.array(upper)).all()
+    assert (caps >= np.array(lower)).all()
+
+
+def test_method_c_steeper_shape_fits_the_band_instead_of_being_clipped():
+    # Two tiers of 5 retailers, band caps (2, 2), product target 20, demand shape rising 1 → 10.
+    # Unbounded, the shape would pick (0, 4) = 20 and clipping to the band would leave (0, 2) = 10;
+    # searched within the band, (2, 2) = 5·2 + 5·2 = 20 releases the whole target.
+    result = tier_caps(np.array([5, 5]), 20, shape=np.array([1.0, 10.0]), upper=np.array([2, 2]))
+    assert result.caps.tolist() == [2, 2]
+    assert result.released == 20
