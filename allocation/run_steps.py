@@ -161,10 +161,11 @@ def _write_quotas(
     ends = np.cumsum(counts)
     cursor = ends - counts
     starts = cursor.copy()
-    out = np.empty(int(ends[-1]), dtype=RetailerQuotas.ENTRY)
+    record = np.dtype(f"V{RetailerQuotas.ENTRY.itemsize}")  # whole entries as opaque bytes: a plain copy each
+    out = np.empty(int(ends[-1]), dtype=record)
     part = min(int(entries["plan_line"][0]) for ids, entries in batch if len(ids))
     for ids, entries in batch:
-        out[cursor[ids]] = entries
+        out[cursor[ids]] = entries.view(record)
         cursor[ids] += 1
     batch.clear()
     retailers = np.flatnonzero(counts)
