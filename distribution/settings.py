@@ -52,9 +52,13 @@ INSTALLED_APPS = [
     "stock",
     "compliance",
     "tiers",
+    "demand",
     "allocation",
+    "service_requests",
+    "surveys",
     "inventory",
     "profitability",
+    "customer_value",
     "portal",
     "demo",
 ]

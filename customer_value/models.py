@@ -1,0 +1,1 @@
+"""Customer value (docs/domain.md §9)."""

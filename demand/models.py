@@ -1,0 +1,1 @@
+"""Demand reports (docs/domain.md §9)."""

@@ -1,0 +1,1 @@
+"""Requests (docs/domain.md §9)."""

@@ -1,0 +1,1 @@
+"""Satisfaction surveys (docs/domain.md §9)."""
