@@ -126,9 +126,27 @@ def celery_workers(concurrency: int):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("celery worker did not start")
         yield
+        print(f"peak memory of the worker processes: {tree_peaks(process.pid)}", flush=True)
     finally:
         process.terminate()
         process.wait(30)
+
+
+def tree_peaks(pid: int) -> str:
+    """Peak resident memory (VmHWM) of a process and its children, read from /proc."""
+    found = []
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        peak = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")), 0)
+        found.append(f"{current}: {peak / 1024:,.0f} MB")
+        todo.extend(int(c) for c in children)
+    return "; ".join(found) or "not readable"
 
 
 def run_on_workers(cycle):
