@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from compliance.selectors import recent_supply_signals
+from core import params
 from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
 from cycles.models import OrderCycle
@@ -161,7 +162,8 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def quotas_view(self, request, retailer_pk):
         retailer = get_object_or_404(retailers_visible_to(user=request.user), pk=retailer_pk)
         cycles = OrderCycle.objects.filter(allocation_runs__is_published=True).distinct().order_by("-starts_on")
-        cycle = get_object_or_404(cycles, pk=request.GET["cycle"]) if request.GET.get("cycle") else cycles.first()
+        cycle_id = params.identifier(request, "cycle", label=_("order cycle number"))
+        cycle = get_object_or_404(cycles, pk=cycle_id) if cycle_id else cycles.first()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Quotas of %(name)s") % {"name": retailer.name},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsStaffRole
+from core import params
 from cycles.apis import cycle_from_param
 from pricing.models import Product
 from retailers.models import Retailer
@@ -136,7 +138,7 @@ class CycleQuotasApi(generics.GenericAPIView):
         line = SupplyPlanLine.objects.filter(cycle=cycle, product=product).first() if product else None
         if line is None:
             raise NotFound(f"{code} is not in the supply plan of {cycle}")
-        allocation_run_id = request.query_params.get("run")
+        allocation_run_id = params.identifier(request, "run", label=_("allocation run number"))
         allocation_run = (
             AllocationRun.objects.filter(cycle=cycle, pk=allocation_run_id, is_complete=True).first()
             if allocation_run_id

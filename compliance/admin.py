@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import params
 from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
 from core.reports import charts
 from core.reports.exports import XLSX, download, report_xlsx
@@ -68,13 +68,16 @@ class InspectionAdmin(admin.ModelAdmin):
     def figures_view(self, request):
         """Tag rate, price on target, deviations and the price index by area or product, over time."""
         today = timezone.localdate()
-        level = request.GET.get("level") if request.GET.get("level") in LEVELS else "manager"
-        step = request.GET.get("step") if request.GET.get("step") in STEPS else "month"
-        end = parse_date(request.GET.get("end") or "") or today
-        start = parse_date(request.GET.get("start") or "") or end - dt.timedelta(weeks=26)
+        level = params.choice(request, "level", LEVELS, label=_("Grouping"), default="manager")
+        step = params.choice(request, "step", STEPS, label=_("Trend step"), default="month")
+        end = params.date(request, "end", label=_("End date"), default=today)
+        start = params.date(request, "start", label=_("Start date"), default=end - dt.timedelta(weeks=26))
+        if start > end:
+            raise params.BadParameter("start", _("The start date is after the end date."))
+        download_as = params.choice(request, "format", ["xlsx"], label=_("Download format"), default="")
         report = compliance_report(user=request.user, level=level, step=step, start=start, end=end)
         table = _figures_table(report, level)
-        if request.GET.get("format") == "xlsx":
+        if download_as == "xlsx":
             return download(report_xlsx(table.title, [table]), XLSX, f"compliance-{level}-{start}-{end}.xlsx")
         trend = charts.trend(
             _("Tag rate and price index"), [d.strftime("%Y-%m-%d") for d, *_r in report.trend],

@@ -15,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from core import params
 from core.reports.exports import download
 from core.reports.pdf import CJK_FONT
 from orders.models import Order
@@ -109,9 +110,10 @@ def tag_sheet_pdf(retailer: Retailer, tags: list[Tag], on: dt.date) -> bytes:
 
 def tag_sheet_response(request, retailer: Retailer, *, on: dt.date, back_url: str):
     """The sheet as HTML, or as PDF with ?format=pdf; ?all=1 for every product on sale."""
-    every_product = request.GET.get("all") == "1"
+    every_product = params.choice(request, "all", ["1"], label=_("Every product"), default="") == "1"
+    download_as = params.choice(request, "format", ["pdf"], label=_("Download format"), default="")
     tags = tags_on(tag_products(retailer, on, every_product=every_product), on)
-    if request.GET.get("format") == "pdf":
+    if download_as == "pdf":
         return download(
             tag_sheet_pdf(retailer, tags, on), "application/pdf", f"price-tags-{retailer.customer_code}-{on}.pdf"
         )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import params
 from core.exceptions import InvalidInput
 from cycles.calendar import cycle_monday
 from retailers.selectors import retailers_visible_to
@@ -37,7 +38,7 @@ def manager_page(view):
 
 @manager_page
 def retailers(request):
-    query = request.GET.get("q", "").strip()[:50]
+    query = params.text(request, "q", label=_("Search"))
     shops = retailers_visible_to(user=request.user).filter(status="active")
     if query:
         shops = shops.filter(name__icontains=query) | shops.filter(customer_code__icontains=query)

@@ -8,12 +8,16 @@ from rest_framework import exceptions, pagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import DomainError
+from .params import BadParameter
 
 
 def exception_handler(exc, context):
-    """Every error as {"error": {"status", "code", "message", "fields"}}; a refused business rule is 400."""
+    """Every error as {"error": {"status", "code", "message", "fields"}}; a refused business rule is 400,
+    and so is a refused query parameter (named in `fields`)."""
     if isinstance(exc, DomainError):
         exc = exceptions.ValidationError({"detail": str(exc)}, code="refused")
+    elif isinstance(exc, BadParameter):
+        exc = exceptions.ValidationError({exc.name: [exc.message]})
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

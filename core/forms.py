@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .imports.base import IMPORTERS
+from .imports.reading import UnreadableFile
 
 KIND_LABELS = {
     "customers": _("Customers (retailer registry)"),
@@ -15,10 +17,12 @@ KIND_LABELS = {
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=[(k, KIND_LABELS.get(k, k)) for k in IMPORTERS])
-    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    file = forms.FileField(label=_("File (.xlsx or .csv)"), allow_empty_file=True)  # named below
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv")):
             raise forms.ValidationError(_("Use an .xlsx or .csv file."))
+        if not upload.size:
+            raise forms.ValidationError(str(UnreadableFile(upload.name, gettext("the file is empty."))))
         return upload

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import OperationalError
@@ -12,8 +14,12 @@ from .nightly import run_nightly
 
 @shared_task(name="core.import_file", soft_time_limit=30 * 60, time_limit=35 * 60)
 def import_file_task(*, kind: str, path: str, name: str, dry_run: bool = False, actor_id: int | None = None) -> dict:
+    """An admin upload (`core.admin_imports`), deleted when the import ends, whatever the outcome."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    return import_file(kind=kind, source=path, name=name, dry_run=dry_run, actor=actor).as_dict()
+    try:
+        return import_file(kind=kind, source=path, name=name, dry_run=dry_run, actor=actor).as_dict()
+    finally:
+        Path(path).unlink(missing_ok=True)
 
 
 @shared_task(

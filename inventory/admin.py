@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from core import params
 from core.admin_mixins import ReadOnlyAdmin
 from core.reports.exports import XLSX, download, report_xlsx
 from core.reports.tables import INT, TEXT, Table
@@ -40,7 +41,8 @@ class InventoryAdviceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     def diversion_view(self, request):
         """Shops holding far more of a product than they sell: stock that may be passed on (转批/窜货)."""
-        query = request.GET.get("q", "").strip()[:50]
+        query = params.text(request, "q", label=_("Search"))
+        download_as = params.choice(request, "format", ["xlsx"], label=_("Download format"), default="")
         rows = diversion_alerts(user=request.user, query=query)
         weeks = Targets().diversion_weeks
         table = Table(
@@ -52,7 +54,7 @@ class InventoryAdviceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
               f"{r.stock}{' (' + _('estimate') + ')' if r.stock_is_estimate else ''}", r.weekly_sales,
               "—" if r.weeks_of_cover is None else r.weeks_of_cover, r.excess] for r in rows],
         )  # fmt: skip
-        if request.GET.get("format") == "xlsx":
+        if download_as == "xlsx":
             return download(report_xlsx(table.title, [table]), XLSX, "diversion-alerts.xlsx")
         context = {
             **self.admin_site.each_context(request), "title": _("Diversion alerts"), "table": table,

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from accounts.cache import read_ahead, session_user_id
 from allocation.quota_sheets import quota_sheet
 from compliance.tags import tag_sheet_response
+from core import params
 from cycles.models import VISIBLE_STATUSES, OrderCycle
 from cycles.selectors import current_cycle
 from inventory.selectors import retailer_advice, retailer_structure
@@ -118,7 +119,7 @@ def cycle_detail(request, retailer, starts_on):
 
 @retailer_page
 def prices(request, retailer):
-    query = request.GET.get("q", "").strip()[:50]
+    query = params.text(request, "q", label=_("Search"))
     products = selectors.price_list(query=query)
     return render(
         request, "portal/prices.html", {"retailer": retailer, "products": products, "q": query, "nav": "prices"}

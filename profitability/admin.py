@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import params
 from core.admin_mixins import ReadOnlyAdmin
 from core.reports import charts
 from core.reports.exports import XLSX, download, report_pdf, report_xlsx
@@ -23,10 +24,15 @@ from .selectors import LEVELS, budget_plan, overview, retailer_for_report, retai
 from .tables import report_tables
 
 PERIODS = {p.name.lower(): p for p in Period}
+BUDGET_MIN, BUDGET_MAX = Decimal("0.01"), Decimal("10000000")  # yuan
 
 
 def _period(request) -> Period:
-    return PERIODS.get(request.GET.get("period", ""), Period.WEEK)
+    return PERIODS[params.choice(request, "period", PERIODS, label=_("Period"), default="week")]
+
+
+def _download_as(request, formats: list[str]) -> str:
+    return params.choice(request, "format", formats, label=_("Download format"), default="")
 
 
 @admin.register(ProfitRun)
@@ -48,14 +54,17 @@ class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def workspace_view(self, request):
         """A customer manager's retailers: ranked by profit or change, alerts, a visit list, a trend."""
         period = _period(request)
-        query = request.GET.get("q", "").strip()
-        alert = int(request.GET["alert"]) if request.GET.get("alert", "").isdigit() else None
+        query = params.text(request, "q", label=_("Search"), max_length=100)
+        alert_kind = params.choice(request, "alert", [str(int(k)) for k in ALERT_LABELS], label=_("Alert"), default="")
+        alert = int(alert_kind) if alert_kind else None
+        order = params.choice(request, "order", ["change"], label=_("Order by"), default="")
+        download_as = _download_as(request, ["xlsx"])
         space = workspace(user=request.user, period=period, query=query, alert=alert)
         rows = space.rows
-        if request.GET.get("order") == "change":
+        if order == "change":
             rows = sorted(rows, key=lambda r: (r.figure.change is None, r.figure.change or 0))
         table = _workspace_table(rows)
-        if request.GET.get("format") == "xlsx":
+        if download_as == "xlsx":
             return download(report_xlsx(_("My retailers"), [table]), XLSX, f"workspace-{space.period_start}.xlsx")
         trend = charts.trend(
             _("Gross profit of my retailers per week"),
@@ -65,7 +74,7 @@ class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             request, _("My retailers' profitability"), space=space, rows=rows, table=table, trend=trend,
             table_rows=list(zip([r.retailer.pk for r in rows], table.formatted(), strict=True)),
             period=period, query=query, alert=alert, alert_kinds=ALERT_LABELS.items(),
-            visit_list=space.visit_list[:20], alert_labels=ALERT_LABELS, order=request.GET.get("order", ""),
+            visit_list=space.visit_list[:20], alert_labels=ALERT_LABELS, order=order,
         )  # fmt: skip
         return render(request, "admin/profitability/workspace.html", context)
 
@@ -80,29 +89,29 @@ class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         subtitle = _("Tier D%(tier)s · figures as of %(day)s") % {
             "tier": retailer.tier or "—", "day": report.run.as_of if report.run else "—",
         }  # fmt: skip
-        fmt = request.GET.get("format")
+        fmt = _download_as(request, ["xlsx", "pdf"])
         if fmt == "xlsx":
             return download(report_xlsx(title, tables), XLSX, f"profit-{retailer.customer_code}.xlsx")
         if fmt == "pdf":
             return download(
                 report_pdf(title, subtitle, tables), "application/pdf", f"profit-{retailer.customer_code}.pdf"
             )
+        planner = _planner(request, report, today)
         context = self._context(
             request, title, retailer=retailer, report=report, subtitle=subtitle,
             tables=[(t, t.formatted()) for t in tables], **report_charts(report),
             structure=retailer_structure(retailer=retailer, today=today),
-            **_planner(request, report, today),
+            **planner,
         )  # fmt: skip
-        return render(request, "admin/profitability/report.html", context)
+        return render(request, "admin/profitability/report.html", context, status=400 if "budget_error" in planner else 200)
 
     def overview_view(self, request):
         """The figures by manager, market department or branch, with the managers' KPIs."""
         if not request.user.is_supervisor:
             raise PermissionDenied
-        level = request.GET.get("level", "manager")
-        if level not in LEVELS:
-            level = "manager"
+        level = params.choice(request, "level", LEVELS, label=_("Grouping"), default="manager")
         period = _period(request)
+        download_as = _download_as(request, ["xlsx"])
         run, start, groups = overview(user=request.user, level=level, period=period, today=timezone.localdate())
         table = Table(
             "overview", _("Figures by %(level)s") % {"level": _level_label(level)},
@@ -111,7 +120,7 @@ class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             [TEXT, INT, MONEY, MONEY, PCT, CHANGE, CHANGE, PCT],
             [[g.label, g.retailers, g.sales, g.gross_profit, g.margin, g.change, g.change_year, g.tag_rate] for g in groups],
         )  # fmt: skip
-        if request.GET.get("format") == "xlsx":
+        if download_as == "xlsx":
             return download(report_xlsx(table.title, [table]), XLSX, f"overview-{level}-{start}.xlsx")
         chart = charts.bars(
             _("Gross profit"), [g.label for g in groups[:30]],
@@ -142,15 +151,17 @@ def _workspace_table(rows) -> Table:
 
 
 def _planner(request, report, today) -> dict:
-    raw = request.GET.get("budget", "").strip()
-    if not raw:
-        return {"budget": ""}
+    """The budget planner's answer to `?budget=` (yuan); a budget that cannot be used is named beside
+    the box (and the page is a 400)."""
+    raw = params.text(request, "budget", label=_("Budget"), max_length=40)
     try:
-        budget = Decimal(raw)
-    except InvalidOperation:
-        return {"budget": raw, "budget_error": _("Enter the budget as a number of yuan.")}
-    if budget <= 0:
-        return {"budget": raw, "budget_error": _("Enter the budget as a number of yuan.")}
+        budget = params.decimal(
+            request, "budget", label=_("Budget"), minimum=BUDGET_MIN, maximum=BUDGET_MAX, places=2
+        )
+    except params.BadParameter as exc:
+        return {"budget": raw, "budget_error": exc.message}
+    if budget is None:
+        return {"budget": ""}
     result, items, products = budget_plan(
         retailer=report.retailer, today=today, budget=budget, lines=report.quota_lines
     )

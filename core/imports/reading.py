@@ -1,4 +1,8 @@
-"""Read CSV/XLSX exports into string frames, keeping spreadsheet row numbers."""
+"""Read CSV/XLSX exports into string frames, keeping spreadsheet row numbers.
+
+A file that cannot be read as what its name says (empty, cut short, a CSV renamed .xlsx, not UTF-8)
+is `UnreadableFile`, naming the file and what is wrong, before anything is written.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,36 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
+from django.utils.translation import gettext as _
+
+from core.exceptions import DomainError
 
 HEADER_ROW = 1  # spreadsheet rows are numbered from 1; data starts at HEADER_ROW + 1
+WORKBOOK_SIGNATURES = {
+    ".xlsx": b"PK\x03\x04",  # a zip archive
+    ".xlsm": b"PK\x03\x04",
+    ".xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",  # an OLE2 compound file
+}
+TEXT_SUFFIXES = {".csv", ".txt"}
+
+
+class UnreadableFile(DomainError, ValueError):
+    """The file cannot be read at all; nothing was written. The message names the file."""
+
+    def __init__(self, filename: str, reason: str):
+        self.filename, self.reason = filename, reason
+        super().__init__(_("%(file)s cannot be read: %(reason)s Nothing was written.") % {"file": filename, "reason": reason})
+
+
+def _head(source: str | Path | IO[bytes], size: int = 8) -> bytes:
+    """The first bytes of the file (a file object is put back where it was)."""
+    if hasattr(source, "read"):
+        position = source.tell()
+        head = source.read(size)
+        source.seek(position)
+        return head
+    with open(source, "rb") as handle:
+        return handle.read(size)
 
 
 def read_table(source: str | Path | IO[bytes], name: str | None = None) -> pd.DataFrame:
@@ -15,14 +47,34 @@ def read_table(source: str | Path | IO[bytes], name: str | None = None) -> pd.Da
 
     Fully empty rows (a stray empty row in an export) are dropped; numbering is kept.
     """
-    filename = str(name or getattr(source, "name", source))
+    filename = Path(str(name or getattr(source, "name", source))).name
     suffix = Path(filename).suffix.lower()
-    if suffix in {".xlsx", ".xlsm", ".xls"}:
-        frame = pd.read_excel(source, dtype=str, sheet_name=0, engine="calamine")  # ~8x faster than openpyxl
-    elif suffix in {".csv", ".txt"}:
-        frame = pd.read_csv(source, dtype=str, encoding="utf-8-sig", skip_blank_lines=False)
-    else:
-        raise ValueError(f"unsupported file type {suffix or '(none)'}: use .xlsx or .csv")
+    if suffix not in WORKBOOK_SIGNATURES and suffix not in TEXT_SUFFIXES:
+        raise UnreadableFile(filename, _("use an .xlsx or .csv file."))
+    head = _head(source)  # FileNotFoundError passes through: the caller names the path
+    if not head:
+        raise UnreadableFile(filename, _("the file is empty."))
+    try:
+        if suffix in WORKBOOK_SIGNATURES:
+            if not head.startswith(WORKBOOK_SIGNATURES[suffix]):
+                raise UnreadableFile(
+                    filename, _("it is not an Excel workbook (perhaps a CSV or another file given an Excel name).")
+                )
+            frame = pd.read_excel(source, dtype=str, sheet_name=0, engine="calamine")  # ~8x faster than openpyxl
+        else:
+            if head.startswith(WORKBOOK_SIGNATURES[".xlsx"]):
+                raise UnreadableFile(filename, _("it is an Excel workbook: give it the .xlsx name."))
+            frame = pd.read_csv(source, dtype=str, encoding="utf-8-sig", skip_blank_lines=False)
+    except UnreadableFile:
+        raise
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(filename, _("it is not UTF-8 text: save it as “CSV UTF-8”.")) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise UnreadableFile(filename, _("the file is empty.")) from exc
+    except pd.errors.ParserError as exc:
+        raise UnreadableFile(filename, _("its rows do not split into the same columns.")) from exc
+    except Exception as exc:  # the workbook readers raise their own kinds for a damaged file
+        raise UnreadableFile(filename, _("the workbook is damaged or cut short.")) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.apply(lambda s: s.str.strip()).replace("", pd.NA)
     frame.index = frame.index + HEADER_ROW + 1

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.exceptions import InvalidInput, RunOverlap
+from core.exceptions import DomainError, InvalidInput
 from core.imports.base import IMPORTERS, import_file
 
 MAX_SHOWN = 200
@@ -23,7 +23,9 @@ class Command(BaseCommand):
             if len(exc.errors) > MAX_SHOWN:
                 self.stderr.write(f"... and {len(exc.errors) - MAX_SHOWN} more")
             raise CommandError(f"{len(exc.errors)} problem(s) in {file}; nothing was written") from exc
-        except (RunOverlap, ValueError, FileNotFoundError) as exc:
+        except FileNotFoundError as exc:
+            raise CommandError(f"no such file: {file}") from exc
+        except (DomainError, ValueError) as exc:  # an unreadable file (named), a run of this kind under way
             raise CommandError(str(exc)) from exc
         mode = "dry run, nothing written: " if dry_run else ""
         self.stdout.write(

@@ -1,0 +1,328 @@
+"""Bad input is a clear 400 or a named error, never a 500 nor silently taken (issue 18, part 6).
+
+Query parameters: a page answers 400 with a page saying what to change, in the page's language; an
+API answers 400 with its JSON error body naming the parameter. Uploads that cannot be read (a
+truncated workbook, a CSV renamed .xlsx, an empty file) are named, nothing is written, and the
+admin's stored upload is deleted, as the import command refuses them without a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+from django.urls import reverse
+from openpyxl import Workbook
+
+from allocation.selectors import published_allocation_run
+from core import params
+from core.models import Run
+from portal.selectors import current_cycle
+from pricing.models import Product
+from tests.portal import conftest as portal
+
+pytestmark = pytest.mark.django_db
+city, manager1, shop = portal.city, portal.manager1, portal.shop  # the small demo city's fixtures
+
+
+# --- the helper, on plain requests -------------------------------------------------------------
+
+
+def _get(**query):
+    return RequestFactory().get("/", query)
+
+
+def test_params_read_good_values_and_defaults():
+    assert params.integer(_get(n="+7"), "n", label="n") == 7
+    assert params.integer(_get(n=" 42 "), "n", label="n") == 42
+    assert params.integer(_get(), "n", label="n", default=3) == 3
+    assert params.integer(_get(n=""), "n", label="n", default=3) == 3  # blank = missing
+    assert params.identifier(_get(run=str(2**63 - 1)), "run", label="run") == 2**63 - 1  # the largest bigint
+    assert params.date(_get(d="2026-3-1"), "d", label="d") == dt.date(2026, 3, 1)
+    assert params.date(_get(d="2028-02-29"), "d", label="d") == dt.date(2028, 2, 29)  # a leap day exists
+    assert params.decimal(_get(b="1,500.50"), "b", label="b") == Decimal("1500.50")
+    assert params.decimal(_get(b="1，500"), "b", label="b") == Decimal("1500")  # a full-width comma
+    assert params.choice(_get(f="xlsx"), "f", ["xlsx"], label="f", default="") == "xlsx"
+    assert params.text(_get(q="  长河 "), "q", label="q") == "长河"
+
+
+@pytest.mark.parametrize(
+    ("reader", "value", "reason"),
+    [
+        (lambda r: params.integer(r, "v", label="Count"), "abc", "must be a whole number"),
+        (lambda r: params.integer(r, "v", label="Count"), "²", "must be a whole number"),  # isdigit() says yes
+        (lambda r: params.integer(r, "v", label="Count"), "1.5", "must be a whole number"),
+        (lambda r: params.integer(r, "v", label="Count"), "9" * 5000, "must be at most"),  # past int()'s limit
+        (lambda r: params.identifier(r, "v", label="Run"), "0", "must be between 1 and"),
+        (lambda r: params.identifier(r, "v", label="Run"), "-1", "must be between 1 and"),
+        (lambda r: params.identifier(r, "v", label="Run"), str(2**63), "must be between 1 and"),  # past a bigint
+        (lambda r: params.date(r, "v", label="Start date"), "2026-02-30", "a day that exists"),
+        (lambda r: params.date(r, "v", label="Start date"), "2026-13-01", "a day that exists"),
+        (lambda r: params.date(r, "v", label="Start date"), "yesterday", "a day that exists"),
+        (lambda r: params.date(r, "v", label="Start date"), "0001-01-01", "must be between 2000-01-01 and"),
+        (lambda r: params.decimal(r, "v", label="Budget"), "NaN", "must be a number"),
+        (lambda r: params.decimal(r, "v", label="Budget"), "Infinity", "must be a number"),
+        (lambda r: params.decimal(r, "v", label="Budget"), "-inf", "must be a number"),
+        (lambda r: params.decimal(r, "v", label="Budget"), "1e30", "must be a number"),
+        (lambda r: params.decimal(r, "v", label="Budget", maximum=Decimal(100)), "100.01", "must be at most 100"),
+        (lambda r: params.decimal(r, "v", label="Budget"), "1.005", "more than 2 decimals"),
+        (lambda r: params.choice(r, "v", ["week"], label="Period", default="week"), "decade", "not one of the choices"),
+        (lambda r: params.text(r, "v", label="Search"), "a\x00b", "cannot be used"),
+    ],
+)
+def test_params_refuse_bad_values_naming_them(settings, reader, value, reason):
+    settings.LANGUAGE_CODE = "en"
+    with pytest.raises(params.BadParameter) as refused:
+        reader(_get(v=value))
+    assert refused.value.name == "v"
+    assert reason in refused.value.message
+    assert len(refused.value.message) < 200  # a 5,000-digit value is not repeated back whole
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def boss(city):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="supervisor")
+
+
+def _page_urls(shop):
+    quotas = reverse("admin:allocation_retailer_quotas", args=[shop.pk])
+    figures = reverse("admin:compliance_figures")
+    report = reverse("admin:profitability_report", args=[shop.pk])
+    workspace = reverse("admin:profitability_workspace")
+    overview = reverse("admin:profitability_overview")
+    diversion = reverse("admin:inventory_diversion_alerts")
+    return [
+        (quotas, {"cycle": "abc"}, "订货周期编号应为整数，而不是“abc”。"),
+        (quotas, {"cycle": "-3"}, "订货周期编号应在 1 至"),
+        (figures, {"start": "2026-02-30"}, "起始日期应为实际存在的日期"),
+        (figures, {"end": "next week"}, "截止日期应为实际存在的日期"),
+        (figures, {"start": "2026-03-01", "end": "2026-02-01"}, "起始日期晚于截止日期。"),
+        (figures, {"level": "planet"}, "汇总方式“planet”不是可选的值。"),
+        (figures, {"format": "docx"}, "下载格式“docx”不是可选的值。"),
+        (report, {"budget": "NaN"}, "预算应为数字"),
+        (report, {"budget": "Infinity"}, "预算应为数字"),
+        (report, {"budget": "-5"}, "预算应在 0.01 至 10,000,000 之间。"),
+        (report, {"budget": "99999999999"}, "预算应在 0.01 至 10,000,000 之间。"),
+        (report, {"format": "exe"}, "下载格式“exe”不是可选的值。"),
+        (workspace, {"alert": "²"}, "预警“²”不是可选的值。"),
+        (workspace, {"period": "decade"}, "期间“decade”不是可选的值。"),
+        (workspace, {"q": "a\x00b"}, "搜索含有不能使用的字符。"),
+        (overview, {"level": "galaxy"}, "汇总方式“galaxy”不是可选的值。"),
+        (diversion, {"format": "csv"}, "下载格式“csv”不是可选的值。"),
+    ]
+
+
+def test_every_bad_query_value_on_a_page_is_a_400_saying_what_to_change(client, boss, shop):
+    client.force_login(boss)
+    for url, query, message in _page_urls(shop):
+        response = client.get(url, query)
+        assert response.status_code == 400, (url, query, response.status_code)
+        assert response["Content-Type"].startswith("text/html")
+        assert message in response.content.decode(), (url, query)
+
+
+def test_the_400_page_speaks_the_pages_language(client, boss, shop):
+    client.force_login(boss)
+    figures = reverse("admin:compliance_figures")
+    english = client.get(figures, {"start": "2026-02-30"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Start date must be a day that exists, written year-month-day such as 2026-03-01, not “2026-02-30”." in english
+    assert f'href="{figures}"' in english  # back to the page with its usual settings
+
+
+def test_a_bad_budget_is_named_beside_the_box_and_good_values_still_work(client, boss, shop, city):
+    client.force_login(boss)
+    report = reverse("admin:profitability_report", args=[shop.pk])
+    refused = client.get(report, {"budget": "NaN"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert 'class="errornote">预算应为数字，例如 1500 或 1500.50，而不是“NaN”。' in page
+    assert 'name="budget" min="1" step="1" value="NaN"' in page  # the box keeps what was typed
+    assert client.get(report, {"budget": "3000"}).status_code == 200
+    figures = reverse("admin:compliance_figures")
+    assert client.get(figures, {"start": "2026-01-01", "end": "2026-03-01", "level": "product"}).status_code == 200
+    cycle = current_cycle(city)
+    quotas = reverse("admin:allocation_retailer_quotas", args=[shop.pk])
+    assert client.get(quotas, {"cycle": cycle.pk}).status_code == 200
+    assert client.get(quotas, {"cycle": 10**15}).status_code == 404  # well formed, no such cycle
+
+
+def test_phone_pages_refuse_a_search_or_tag_option_they_cannot_use(client, manager1, shop):
+    client.force_login(manager1)
+    assert client.get(reverse("inspections:retailers"), {"q": "x\x00"}).status_code == 400
+    assert client.get(reverse("inspections:retailers"), {"q": "长河"}).status_code == 200
+    client.force_login(shop.user)
+    assert client.get(reverse("portal:prices"), {"q": "\x00"}).status_code == 400
+    refused = client.get(reverse("portal:tag_sheet"), {"format": "doc"})
+    assert refused.status_code == 400
+    assert "下载格式“doc”不是可选的值。" in refused.content.decode()
+    assert client.get(reverse("portal:tag_sheet"), {"all": "1"}).status_code == 200
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+def _api_error(response, field):
+    assert response.status_code == 400, (response.status_code, response.content[:200])
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert list(error["fields"]) == [field]
+    return error["fields"][field][0]
+
+
+def test_every_bad_query_value_on_the_api_is_a_400_in_json(client, boss, city):
+    client.force_login(boss)
+    cycle = current_cycle(city)
+    line = published_allocation_run(cycle).cycle.supply_plan.select_related("product").first()
+    quotas = reverse("api-quotas")
+    good = {"cycle": cycle.label, "product": line.product.code}
+    assert client.get(quotas, good).status_code == 200
+    assert _api_error(client.get(quotas, {**good, "run": "abc"}), "run") == "投放计算编号应为整数，而不是“abc”。"
+    assert _api_error(client.get(quotas, {**good, "run": "0"}), "run").startswith("投放计算编号应在 1 至")
+    assert client.get(quotas, {**good, "run": str(published_allocation_run(cycle).pk)}).status_code == 200
+    for bad in ("abc", "²", "9" * 30, "2026-13-9"):
+        message = _api_error(client.get(quotas, {**good, "cycle": bad}), "cycle")
+        assert message.startswith("订货周期应写作“年-月-周”，例如 2026-11-4，或填写周期编号")
+    assert client.get(quotas, {**good, "cycle": "1999-01-1"}).json()["error"]["code"] == "not_found"
+    # the filters of the lists: django-filter's own messages, in the same body
+    assert _api_error(client.get(reverse("api-cycles"), {"starts_on__gte": "2026-02-30"}), "starts_on__gte")
+    assert _api_error(client.get(reverse("api-allocation-runs"), {"cycle": "abc"}), "cycle")
+    assert _api_error(client.get(reverse("api-supply-plans"), {"cycle": "abc"}), "cycle")
+    english = client.get(quotas, {**good, "run": "abc"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["error"]["fields"]["run"] == ["Allocation run number must be a whole number, not “abc”."]
+
+
+def test_a_retailers_quotas_refuse_a_bad_cycle_in_json(client, shop):
+    token = client.post(reverse("api-token"), {"username": shop.license_no, "password": shop.password}).json()["token"]
+    response = client.get(reverse("api-me-quotas"), {"cycle": "abc"}, HTTP_AUTHORIZATION=f"Token {token}")
+    assert "订货周期应写作" in _api_error(response, "cycle")
+
+
+# --- uploads -----------------------------------------------------------------------------------
+
+
+def _products_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "name", "wholesale_price", "retail_price"])
+    sheet.append(["P1", "长河(硬红)", "88.00", "100.00"])
+    sheet.append(["P2", "江南(软蓝)", "176.00", "200.00"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+BAD_FILES = [
+    # name, bytes, what the message must say (zh-hans, the default language)
+    ("truncated.xlsx", _products_xlsx()[:900], "无法读取 truncated.xlsx：工作簿已损坏或不完整。未写入任何数据。"),
+    ("renamed.xlsx", b"code,name,wholesale_price,retail_price\nP1,x,1,2\n", "无法读取 renamed.xlsx：它不是 Excel 工作簿"),
+    ("empty.xlsx", b"", "无法读取 empty.xlsx：文件是空的。未写入任何数据。"),
+    ("empty.csv", b"", "无法读取 empty.csv：文件是空的。未写入任何数据。"),
+    ("latin1.csv", "code,name\nP1,Caf\xe9\n".encode("latin-1"), "它不是 UTF-8 文本"),
+    ("book.csv", _products_xlsx(), "无法读取 book.csv：它是 Excel 工作簿，请使用 .xlsx 扩展名。"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), BAD_FILES, ids=[f[0] for f in BAD_FILES])
+def test_the_command_names_an_unreadable_file_and_writes_nothing(tmp_path, settings, name, data, message):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as refused:
+        call_command("import_data", "products", str(path))
+    assert message in str(refused.value)
+    assert not Product.objects.exists()
+    assert not (tmp_path / "media").exists()  # the command stores nothing of its own
+    assert path.read_bytes() == data  # and leaves the operator's file alone
+    run = Run.objects.get(job="import_products")
+    assert run.status == "failed"
+    assert message in run.error
+
+
+def test_the_command_still_imports_a_good_workbook(tmp_path):
+    path = tmp_path / "products.xlsx"
+    path.write_bytes(_products_xlsx())
+    call_command("import_data", "products", str(path))
+    assert sorted(Product.objects.values_list("code", flat=True)) == ["P1", "P2"]
+
+
+def _uploads(settings):
+    folder = settings.MEDIA_ROOT / "imports"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def admin_import(client, supervisor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(supervisor)
+    url = reverse("admin:core_run_import")
+
+    def upload(name: str, data: bytes, kind: str = "products"):
+        return client.post(url, {"kind": kind, "file": SimpleUploadedFile(name, data)})
+
+    return upload
+
+
+@pytest.mark.parametrize(("name", "data", "message"), BAD_FILES[:2], ids=[f[0] for f in BAD_FILES[:2]])
+def test_the_admin_names_an_unreadable_upload_writes_nothing_and_keeps_no_file(
+    admin_import, settings, name, data, message
+):
+    response = admin_import(name, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Product.objects.exists()
+    assert _uploads(settings) == []
+
+
+def test_the_admin_refuses_an_empty_upload_by_name(admin_import, settings):
+    response = admin_import("empty.xlsx", b"")
+    assert response.status_code == 200
+    assert "无法读取 empty.xlsx：文件是空的。未写入任何数据。" in response.content.decode()  # before anything is stored
+    assert not Product.objects.exists()
+    assert _uploads(settings) == []
+
+
+def test_a_good_upload_is_kept_only_until_confirmed_and_old_previews_are_swept(client, admin_import, settings):
+    stale = settings.MEDIA_ROOT / "imports" / "0b7c4c4e-1f3e-4a57-9c53-3f8f3c1a2b4d.xlsx"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"left by a preview never confirmed")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    preview = admin_import("products.xlsx", _products_xlsx())
+    assert "共 2 行：新增 2，更新 0，未变 0。" in preview.content.decode()
+    assert not Product.objects.exists()  # a preview is a dry run
+    kept = _uploads(settings)
+    assert len(kept) == 1  # the stale one is gone, the preview's is kept
+    assert kept[0] != stale.name
+    token = kept[0].removesuffix(".xlsx")
+    confirmed = client.post(
+        reverse("admin:core_run_import"),
+        {"confirm": "1", "token": token, "kind": "products", "filename": "products.xlsx"},
+    )
+    assert confirmed.status_code == 302
+    assert Product.objects.count() == 2
+    assert _uploads(settings) == []
+
+
+def test_a_confirmation_that_fails_still_deletes_the_upload(client, admin_import, settings):
+    admin_import("products.xlsx", _products_xlsx())
+    (token_file,) = _uploads(settings)
+    response = client.post(
+        reverse("admin:core_run_import"),
+        {"confirm": "1", "token": token_file.removesuffix(".xlsx"), "kind": "no-such-kind", "filename": "p.xlsx"},
+    )
+    assert response.status_code == 302
+    assert not Product.objects.exists()
+    assert _uploads(settings) == []
