@@ -12,6 +12,7 @@ import pandas as pd
 import tablib
 from django.utils.translation import gettext as _
 
+from core.reports.formulas import neutralise, neutralise_row
 from retailers.models import CountyBranch, MarketDepartment, Retailer
 
 from .engine.cells import DIMENSION_COLUMNS
@@ -120,15 +121,18 @@ def report_headers() -> dict[str, str]:
 
 
 def report_dataset(rows: list[dict]) -> tablib.Dataset:
-    """The report as a sheet with headings in the reader's language (booleans as 是/否)."""
+    """The report as a sheet with headings in the reader's language (booleans as 是/否; a name that reads
+    as a formula made inert, `core.reports.formulas`)."""
     headers = report_headers()
     columns = [c for c in headers if not rows or c in rows[0]]
     yes, no = _("yes"), _("no")
 
     def value(v):
-        return (yes if v else no) if isinstance(v, bool) else v
+        return (yes if v else no) if isinstance(v, bool) else neutralise(v)
 
-    data = tablib.Dataset(*[[value(r[c]) for c in columns] for r in rows], headers=[headers[c] for c in columns])
+    data = tablib.Dataset(
+        *[[value(r[c]) for c in columns] for r in rows], headers=neutralise_row(headers[c] for c in columns)
+    )
     data.title = _("Allocation report")
     return data
 

@@ -7,9 +7,17 @@ from django.db import connection
 from django.utils.functional import cached_property
 from import_export.admin import ExportMixin
 
+from core.reports.formulas import neutralise_dataset
+
 
 class SupervisorEditsAdmin(ExportMixin):
-    """Reference data: supervisors change it, customer managers read it."""
+    """Reference data: supervisors change it, customer managers read it.
+
+    Its CSV/XLSX exports go through `neutralise_dataset`: a text cell that a spreadsheet would read
+    as a formula (`=HYPERLINK(…)` as a shop name) comes out as inert text."""
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        return neutralise_dataset(super().get_data_for_export(request, queryset, **kwargs))
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff

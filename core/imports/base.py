@@ -16,6 +16,7 @@ from core.exceptions import InvalidInput, RowError
 from core.runs import tracked_run
 
 from .columns import Column, ParsedTable, parse_table
+from .formulas import formula_errors
 from .reading import read_table
 
 
@@ -84,6 +85,9 @@ def import_file(
     with tracked_run(job=f"import_{kind}", actor=actor, params={"file": str(name or source), "dry_run": dry_run}) as run:
         run.stage("read", 5)
         frame = read_table(source, name)
+        formulas = formula_errors(source, name, list(frame.columns))  # calamine reads their cached values
+        if formulas:
+            raise InvalidInput(formulas)
         run.count(rows=len(frame))
         run.stage("validate and write", 30)
         counts = import_table(kind=kind, frame=frame, dry_run=dry_run, actor=actor)

@@ -1,9 +1,11 @@
-"""Titled tables as XLSX (openpyxl: numbers stay numbers) and PDF (reportlab, `core.reports.pdf`)."""
+"""Titled tables as XLSX (openpyxl: numbers stay numbers, formula-like text made inert by
+`core.reports.formulas`) and PDF (reportlab, `core.reports.pdf`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -15,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
+from core.reports.formulas import neutralise, neutralise_row
 from core.reports.pdf import CJK_FONT
 from core.reports.tables import DATE, INT, MONEY, Table
 
@@ -27,8 +30,8 @@ def _cell(value, kind: str):
     if kind == INT:
         return int(value)
     if kind == DATE:
-        return value if isinstance(value, dt.date) else str(value)
-    return value if isinstance(value, int | float) else str(value)
+        return value if isinstance(value, dt.date) else neutralise(str(value))
+    return value if isinstance(value, int | float) else neutralise(str(value))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,9 +47,9 @@ def report_xlsx(title: str, tables: list[Table]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for table in tables:
-        sheet = book.create_sheet(table.title[:31].replace("/", "-"))
-        sheet.append([title])
-        sheet.append(table.headers)
+        sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", table.title)[:31] or "-")  # no sheet-name specials
+        sheet.append([neutralise(str(title))])
+        sheet.append(neutralise_row(str(h) for h in table.headers))
         for row in table.rows:
             sheet.append([_cell(v, k) for v, k in zip(row, table.kinds, strict=True)])
         for k, kind in enumerate(table.kinds, start=1):

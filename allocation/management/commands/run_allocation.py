@@ -7,6 +7,7 @@ from allocation.run_steps import allocation_compute
 from allocation.selectors import cell_key
 from allocation.services import allocation_run_create
 from core.exceptions import DomainError, RunOverlap
+from core.reports.formulas import neutralise_row
 from cycles.selectors import cycle_by_label
 
 
@@ -59,5 +60,5 @@ class Command(BaseCommand):
                 headers = report_headers()
                 columns = [c for c in headers if not rows or c in rows[0]]
                 writer = csv.writer(out)
-                writer.writerow([headers[c] for c in columns])
-                writer.writerows([r[c] for c in columns] for r in rows)
+                writer.writerow(neutralise_row(headers[c] for c in columns))
+                writer.writerows(neutralise_row(r[c] for c in columns) for r in rows)
