@@ -7,11 +7,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from compliance.selectors import recent_supply_signals
 from core import params
-from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
+from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
 from cycles.models import OrderCycle
 from pricing.models import Product
@@ -46,7 +45,7 @@ class SupplyPlanLineAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
 
 
 @admin.register(AllocationPolicy)
-class AllocationPolicyAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+class AllocationPolicyAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
     list_display = ("name", "is_active", "vulnerable_bonus", "retailer_ceiling", "respread_penalties", "max_step")
     search_fields = ("name",)
 

@@ -6,10 +6,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from core import params
-from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
+from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.reports import charts
 from core.reports.exports import XLSX, download, report_xlsx
 from core.reports.tables import INT, PCT, TEXT, Table
@@ -121,7 +120,7 @@ def _figures_table(report, level: str) -> Table:
 
 
 @admin.register(CompliancePolicy)
-class CompliancePolicyAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+class CompliancePolicyAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
     list_display = (
         "__str__", "retailers_per_week", "products_per_visit", "scarce_weight", "ceiling_ratio", "window_weeks",
         "repeat_violations",

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_mixins import SupervisorEditsAdmin
+from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 
 from .models import PriceBand, PriceClassRule, Product, ProductPrice
 
@@ -35,14 +34,14 @@ class ProductPriceAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
 
 
 @admin.register(PriceClassRule)
-class PriceClassRuleAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+class PriceClassRuleAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
     list_display = ("price_class", "min_allocation_price", "min_wholesale_price")
     search_fields = ("price_class",)
     list_filter = ("price_class",)
 
 
 @admin.register(PriceBand)
-class PriceBandAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+class PriceBandAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
     list_display = ("label", "min_wholesale_price")
     search_fields = ("label",)
     list_filter = ("label",)

@@ -1,22 +1,30 @@
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_mixins import SupervisorEditsAdmin
+from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
 
 from .logins import retailer_login_reset
 from .models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
 from .selectors import retailers_visible_to
 
-MANAGER_READONLY = ("customer_code", "license_no", "branch", "tier", "manager", "user", "status")
+# Written only by their services, for every role: the tier by a published re-rating or the
+# supervisor's override with a reason (`tiers.services.tier_override`: a tier-change row and an
+# audit entry), the login by `retailers.logins.retailer_login_reset`.
+SERVICE_FIELDS = ("tier", "user")
+# What a customer manager may edit on its own retailers: the shop's contact details and its visit
+# route. Everything else on the page is the supervisor's: who serves the shop and its login, its
+# status, and every field allocation and classification read (cell dimensions, tags, credit,
+# vulnerable, order cycle), so a manager cannot raise its own shops' quotas (docs/domain.md §4).
+MANAGER_EDITS = ("name", "owner_name", "phone", "address", "shop_area", "route", "order_weekday", "is_mutual_aid_group")
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ class RetailerResource(resources.ModelResource):
 
 
 @admin.register(Retailer)
-class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+class RetailerAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
     resource_classes = [RetailerResource]
     list_display = (
         "customer_code", "license_no", "name", "branch", "department", "business_format", "market_type",
@@ -96,7 +104,9 @@ class RetailerAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_supervisor else MANAGER_READONLY
+        if request.user.is_supervisor:
+            return SERVICE_FIELDS
+        return tuple(f for f in flatten_fieldsets(self.fieldsets) if f not in MANAGER_EDITS)
 
     def get_urls(self):
         login = self.admin_site.admin_view(self.login_reset_view)

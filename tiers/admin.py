@@ -7,9 +7,8 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_mixins import ReadOnlyAdmin, SupervisorEditsAdmin
+from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
 from retailers.admin import RETAILER_LINKS, RetailerAdmin, RetailerLink
 from retailers.models import CountyBranch, Retailer
@@ -78,7 +77,7 @@ def _why_empty(row: dict, *, by_volume_value: bool = False) -> str:
 
 
 @admin.register(ClassificationScheme)
-class ClassificationSchemeAdmin(SupervisorEditsAdmin, SimpleHistoryAdmin):
+class ClassificationSchemeAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
     list_display = ("name", "is_active", "assignment", "scoring", "scope", "window_weeks", "move_limit")
     list_filter = ("is_active", "assignment", "scope")
     search_fields = ("name",)
