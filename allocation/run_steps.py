@@ -21,7 +21,7 @@ from core.runs import run_fail, run_finish, run_progress
 from cycles.models import CycleStatus, OrderCycle
 
 from .engine.bitmaps import ids_to_bitmap
-from .engine.compute import BandResult, LineResult, line_results
+from .engine.compute import NO_QUOTAS, BandResult, LineResult, line_results
 from .models import AllocationRun, BandCap, CellCap, CellReport, RetailerQuotas, SupplyPlanLine
 from .policy import Policy, policy_from_model, policy_load
 from .selectors import active_policy, cell_key, line_inputs, registry_frame
@@ -98,7 +98,7 @@ def _write(
                 served.update({(result.line_id, cell): bits for cell, bits in _served(result).items()})
                 batch.append(_entries(result))
                 held += len(batch[-1][0])
-                result.quotas = result.quotas.iloc[:0]  # kept as entries; free the frame
+                result.quotas = NO_QUOTAS  # kept as entries; drop the frame (a slice of it would keep its arrays alive)
             if held >= BATCH_ENTRIES:
                 _write_quotas(allocation_run, batch, facts)
                 batch, held = [], 0

@@ -186,13 +186,17 @@ def measure(retailers: int, products: int, workers: int) -> None:
             allocation_run = allocation_run_create(cycle=cycle)
     with stages.stage("publish", rows=None):
         allocation_run_publish(allocation_run=allocation_run, approver=User.objects.get(username="boss"))
+    from allocation.models import RetailerQuotas
+    from retailers.models import Retailer
+
+    reader = Retailer.objects.get(
+        pk=RetailerQuotas.objects.filter(allocation=allocation_run).values_list("retailer_id", flat=True)[:1].get()
+    )
     with stages.stage("first phone read (one retailer, cold cache)", rows=None):
-        first_read(cycle)
+        first_read(cycle, reader)
     rows = report_rows(allocation_run)
     off = sum(1 for r in rows if r["unreleased"] != 0)
     from django.db import connection
-
-    from allocation.models import RetailerQuotas
 
     stored = RetailerQuotas.objects.filter(allocation=allocation_run)
     with connection.cursor() as cursor:
@@ -209,18 +213,15 @@ def measure(retailers: int, products: int, workers: int) -> None:
     print(f"peak memory: this process {peak_mb():,.0f} MB; {backend_peak()}", flush=True)
 
 
-def first_read(cycle) -> None:
+def first_read(cycle, retailer) -> None:
     """A retailer's quota page as the phone reads it, with nothing cached."""
     from django.core.cache import cache
 
-    from allocation.models import RetailerQuotas
     from allocation.quota_sheets import quota_sheet
-    from retailers.models import Retailer
 
     cache.clear()
     cycle.refresh_from_db()
-    retailer_id = RetailerQuotas.objects.values_list("retailer_id", flat=True).order_by("retailer_id").first()
-    sheet = quota_sheet(retailer=Retailer.objects.get(pk=retailer_id), cycle=cycle)
+    sheet = quota_sheet(retailer=retailer, cycle=cycle)
     if sheet.cartons <= 0:
         raise SystemExit("the first read found no quotas")
 
