@@ -4,6 +4,17 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def lz4_quotas(apps, schema_editor):
+    """PostgreSQL: compress the stored quotas with lz4 (4x faster to write than the default pglz,
+    at about twice its size); a server built without lz4 keeps pglz."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)")
+        if cursor.fetchone():
+            cursor.execute("ALTER TABLE allocation_retailerquotas ALTER COLUMN entries SET COMPRESSION lz4")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -99,4 +110,5 @@ class Migration(migrations.Migration):
             model_name='retailerquotas',
             index=models.Index(fields=['allocation', 'retailer'], name='quotas_run_retailer'),
         ),
+        migrations.RunPython(lz4_quotas, migrations.RunPython.noop),
     ]
