@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from core.exceptions import AccessDenied, InvalidInput, RowError
 from pricing.models import Product
@@ -29,6 +31,7 @@ from .models import Inspection, InspectionKind, InspectionLine
 
 PRICE_FIELDS = ("tag_price", "price_carton", "price_pack")
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}  # Pillow's format → the stored extension
 PRICE_MAX = Decimal("100000")
 NOTHING_CHECKED = "lines"  # the column of the row-0 error "nothing was checked"
 
@@ -47,14 +50,28 @@ def _stock(value, row: int, errors: list[RowError]) -> int | None:
 
 
 def _photo(photo, row: int, errors: list[RowError]):
+    """A real JPEG, PNG or WebP picture (read by Pillow, whatever its name or declared type says) of at
+    most PHOTO_MAX_BYTES; stored under its own kind's extension, so no page or script is ever served
+    back from an inspection's photo (tag.html, tag.svg)."""
     if photo is None:
         return None
-    if not (getattr(photo, "content_type", "") or "").startswith("image/"):
-        errors.append(RowError(row, "photo", photo.name, _("This file is not a picture.")))
-    elif photo.size > PHOTO_MAX_BYTES:
+    if photo.size > PHOTO_MAX_BYTES:
         errors.append(
             RowError(row, "photo", photo.name, _("The photo is larger than %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES >> 20})
         )
+        return photo
+    try:
+        photo.seek(0)
+        with Image.open(photo) as image:
+            kind = image.format
+            image.verify()
+    except Exception:  # Pillow raises many kinds for what is not a picture (or a damaged one)
+        kind = None
+    photo.seek(0)
+    if kind not in PHOTO_FORMATS:
+        errors.append(RowError(row, "photo", photo.name, _("This file is not a picture.")))
+        return photo
+    photo.name = f"{Path(photo.name).stem[:80] or 'photo'}{PHOTO_FORMATS[kind]}"
     return photo
 
 

@@ -2,9 +2,11 @@
 reason (in the active language), and nothing is written."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import translation
+from PIL import Image
 
 from compliance.engine.checks import figures
 from compliance.inspections import inspection_record
@@ -96,7 +98,9 @@ def test_a_visit_also_records_stock_counts_and_tag_photos(manager_a, retailer_of
     from stock.models import StockCount, StockSource
 
     settings.MEDIA_ROOT = tmp_path
-    photo = SimpleUploadedFile("tag.jpg", b"\xff\xd8\xff\xe0 fake jpeg", content_type="image/jpeg")
+    jpeg = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(jpeg, "JPEG")  # a real picture: the photo is read, not trusted
+    photo = SimpleUploadedFile("tag.jpg", jpeg.getvalue(), content_type="image/jpeg")
     inspection = inspection_record(
         inspector=manager_a, retailer=retailer_of_a, visited_on=DAY, kind="open",
         lines=[
@@ -109,7 +113,7 @@ def test_a_visit_also_records_stock_counts_and_tag_photos(manager_a, retailer_of
     assert (count.source, count.recorded_by) == (StockSource.MANAGER, manager_a)
     line = inspection.lines.get(product__code="P1")
     assert line.photo.name.startswith("inspections/")
-    assert (tmp_path / line.photo.name).read_bytes() == b"\xff\xd8\xff\xe0 fake jpeg"
+    assert (tmp_path / line.photo.name).read_bytes() == jpeg.getvalue()
 
 
 def test_a_bad_stock_count_or_photo_writes_nothing(manager_a, retailer_of_a, products, settings, tmp_path):

@@ -1,0 +1,70 @@
+"""`/healthz`: whether the database, the cache and the broker answer (for a load balancer or a monitor).
+
+No login; the answer names each part's state and nothing else (no host, no error text: those go
+to the log). 200 when every part is "ok" (or "in-process": no broker configured, tasks run in the
+web process), 503 otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from kombu import Connection
+
+logger = logging.getLogger(__name__)
+
+OK, DOWN, IN_PROCESS = "ok", "unavailable", "in-process"
+BROKER_TIMEOUT = 2.0  # seconds
+
+
+def _database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means the same to a monitor
+        logger.warning("healthz: database unavailable (%s)", type(exc).__name__)
+        return DOWN
+    return OK
+
+
+def _cache() -> str:
+    cache = caches["default"]
+    try:
+        if hasattr(cache, "ping"):  # Redis (core.cache): asked past its breaker
+            cache.ping()
+        else:  # process memory
+            cache.set("healthz", 1, 10)
+            if cache.get("healthz") != 1:
+                raise RuntimeError("cache lost a value")
+    except Exception as exc:
+        logger.warning("healthz: cache unavailable (%s)", type(exc).__name__)
+        return DOWN
+    return OK
+
+
+def _broker() -> str:
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        return IN_PROCESS
+    try:
+        with Connection(url, connect_timeout=BROKER_TIMEOUT, transport_options={"socket_timeout": BROKER_TIMEOUT}) as conn:
+            conn.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT)
+    except Exception as exc:
+        logger.warning("healthz: broker unavailable (%s)", type(exc).__name__)
+        return DOWN
+    return OK
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": _database(), "cache": _cache(), "broker": _broker()}
+    healthy = all(state in (OK, IN_PROCESS) for state in checks.values())
+    return JsonResponse({"status": OK if healthy else DOWN, **checks}, status=200 if healthy else 503)
