@@ -6,6 +6,7 @@ from allocation import apis as allocation
 from cycles import apis as cycles
 from portal import apis as me
 from retailers import apis as retailers
+from surveys import apis as surveys
 from tiers import apis as tiers
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("me/", me.MeApi.as_view(), name="api-me"),
     path("me/quotas/", me.MyQuotasApi.as_view(), name="api-me-quotas"),
     path("me/tier/", me.MyTierApi.as_view(), name="api-me-tier"),
+    path("me/surveys/", surveys.MySurveyListApi.as_view(), name="api-me-surveys"),
+    path("me/surveys/<int:wave_id>/", surveys.MySurveyApi.as_view(), name="api-me-survey"),
     path("retailers/", retailers.RetailerListApi.as_view(), name="api-retailers"),
     path("retailers/<int:pk>/", retailers.RetailerDetailApi.as_view(), name="api-retailer"),
     path("retailers/<int:pk>/tier/", tiers.RetailerTierApi.as_view(), name="retailer-tier"),
@@ -23,4 +26,6 @@ urlpatterns = [
     path("allocation-runs/<int:pk>/report/", allocation.AllocationReportApi.as_view(), name="api-allocation-report"),
     path("quotas/", allocation.CycleQuotasApi.as_view(), name="api-quotas"),
     path("quota-exceptions/", allocation.QuotaExceptionListApi.as_view(), name="api-quota-exceptions"),
+    path("survey-waves/", surveys.SurveyWaveListApi.as_view(), name="api-survey-waves"),
+    path("survey-waves/<int:pk>/results/", surveys.SurveyWaveResultsApi.as_view(), name="api-survey-wave-results"),
 ]

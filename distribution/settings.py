@@ -268,6 +268,7 @@ NIGHTLY_JOBS = [
     ("allocation_nightly", "allocation.services.allocation_nightly"),
     ("inventory_advice", "inventory.services.inventory_advice_nightly"),
     ("profit_figures", "profitability.services.profit_figures_nightly"),
+    ("surveys_close", "surveys.services.surveys_close_due"),
 ]
 
 # The beat's entries (`manage.py sync_schedules` creates the missing ones; Asia/Shanghai crontabs).

@@ -1,0 +1,42 @@
+"""The survey results' charts (server-rendered SVG, as `core.reports.charts` draws them)."""
+
+from __future__ import annotations
+
+import pygal
+from django.utils.translation import gettext as _
+
+from core.reports.charts import COMMON, bars
+
+
+def ipa_chart(rows, *, title: str) -> str:
+    """Importance–performance: each dimension a point at (its index, its importance), with the two
+    mean lines that split the chart into quadrants. Rows without both figures are left out."""
+    known = [r for r in rows if r.performance is not None and r.importance is not None]
+    if not known:
+        return ""
+    x_line = sum(r.performance for r in known) / len(known)
+    y_line = sum(r.importance for r in known) / len(known)
+    x_low = min(0.0, *(r.performance for r in known))
+    y_low = min(0.0, *(r.importance for r in known))
+    chart = pygal.XY(
+        title=title, stroke=False, dots_size=6, show_x_guides=True, print_labels=True,
+        x_title=_("Index (0–100)"), y_title=_("Importance (correlation with overall satisfaction)"),
+        range=(y_low, 1.0), xrange=(x_low, 100.0), legend_at_bottom=True, legend_at_bottom_columns=4,
+        **{**COMMON, "height": 420},
+    )  # fmt: skip
+    for r in known:
+        chart.add(r.name, [{"value": (round(r.performance, 1), round(r.importance, 3)), "label": r.name}])
+    chart.add(_("Mean index"), [(x_line, y_low), (x_line, 1.0)], stroke=True, show_dots=False, print_labels=False)
+    chart.add(_("Mean importance"), [(x_low, y_line), (100.0, y_line)], stroke=True, show_dots=False, print_labels=False)
+    return chart.render(is_unicode=True)
+
+
+def dimension_chart(results) -> str:
+    """Each dimension's index, this wave and the previous one."""
+    shown = [d for d in results.dimensions if results.total.dimensions.get(d.code) is not None]
+    if not shown:
+        return ""
+    series = {_("This wave"): [results.total.dimensions[d.code] for d in shown]}
+    if results.previous is not None:
+        series[_("Previous wave")] = [results.total.before.get(d.code) for d in shown]
+    return bars(_("Index by dimension (0–100)"), [d.name for d in shown], series)

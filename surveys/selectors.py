@@ -1,0 +1,363 @@
+"""Reads: a retailer's open surveys, a wave's results (indices by group, the change on the previous
+wave, importance–performance), and each retailer's latest satisfaction for the churn score
+(docs/domain.md §9).
+
+Who sees what. A supervisor sees every figure of every wave. A customer manager sees a wave's results
+only once it has closed (no figure moves under their eyes as answers come in), only over the answers
+of the retailers that were theirs when the sample was drawn, and only figures over at least
+`MANAGER_MIN_ANSWERS` answers, nothing that could be worked back to fewer (`engine.index.hide_small`);
+never an answer of one retailer. A retailer sees only its own invitations.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from retailers.models import CountyBranch, MarketDepartment, Retailer
+from retailers.vocabulary import BusinessFormat
+
+from .engine.index import (
+    OVERALL_ITEM,
+    dimension_scores,
+    group_index,
+    hide_small,
+    importance,
+    overall_item_scores,
+    weighted_mean,
+)
+from .models import Dimension, Invitation, Item, Wave, WaveStatus
+
+MANAGER_MIN_ANSWERS = 5
+LEVELS = ("manager", "department", "branch", "tier_band", "format")
+MANAGER_LEVELS = ("tier_band", "format")
+_KEY_COLUMNS = {"manager": "manager", "department": "department", "branch": "branch", "tier_band": "tier_band",
+                "format": "business_format"}  # fmt: skip
+NO_KEY = -1
+
+
+def level_label(level: str) -> str:
+    return {
+        "manager": _("customer manager"), "department": _("market department"), "branch": _("county branch"),
+        "tier_band": _("tier band"), "format": _("business format"),
+    }[level]  # fmt: skip
+
+
+def levels_for(user) -> tuple[str, ...]:
+    return LEVELS if user.is_supervisor else MANAGER_LEVELS
+
+
+def can_see_results(*, user, wave: Wave) -> bool:
+    """Supervisors: any wave that has opened. Managers: closed waves only."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_supervisor:
+        return wave.status != WaveStatus.DRAFT
+    return user.role == Role.MANAGER and wave.status == WaveStatus.CLOSED
+
+
+def waves_visible_to(*, user):
+    """The waves whose results the user may open (managers: the closed ones)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Wave.objects.none()
+    if user.is_supervisor:
+        return Wave.objects.all()
+    if user.role == Role.MANAGER:
+        return Wave.objects.filter(status=WaveStatus.CLOSED)
+    return Wave.objects.none()
+
+
+# --- the retailer's side -------------------------------------------------------------------------
+
+
+def retailer_invitations(*, retailer: Retailer, today) -> list[Invitation]:
+    """The retailer's invitations to waves that are open today or that it has answered, newest first."""
+    found = Invitation.objects.filter(retailer=retailer).exclude(wave__status=WaveStatus.DRAFT).select_related("wave")
+    return [
+        i for i in found.order_by("-wave__opens_on", "-wave_id") if i.answered_at is not None or i.wave.is_open_on(today)
+    ]
+
+
+@dataclass
+class Question:
+    item: Item
+    section: str
+
+
+def wave_questions(wave: Wave) -> list[Question]:
+    """The wave's questions in the order asked, each with the name of its section."""
+    items = {i.pk: i for i in Item.objects.filter(pk__in=wave.item_ids).select_related("dimension")}
+    return [
+        Question(items[pk], items[pk].dimension.name if items[pk].dimension else _("Overall"))
+        for pk in wave.item_ids
+        if pk in items
+    ]
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@dataclass
+class DimensionInfo:
+    code: str
+    name: str
+    weight: float
+
+
+@dataclass
+class GroupRow:
+    key: object
+    label: str
+    answers: int
+    overall: float | None
+    dimensions: dict[str, float | None]
+    overall_before: float | None = None  # the previous wave's, same group
+    before: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def overall_change(self) -> float | None:
+        return _change(self.overall, self.overall_before)
+
+    @property
+    def changes(self) -> dict[str, float | None]:
+        return {c: _change(v, self.before.get(c)) for c, v in self.dimensions.items()}
+
+
+@dataclass
+class IpaRow:
+    code: str
+    name: str
+    performance: float | None
+    importance: float | None
+    pairs: int
+    quadrant: str
+
+
+@dataclass
+class WaveResults:
+    wave: Wave
+    previous: Wave | None
+    dimensions: list[DimensionInfo]
+    sampled: int
+    answered: int
+    total: GroupRow
+    overall_item: float | None  # the overall question's index, 0–100
+    overall_item_before: float | None
+    groups: dict[str, list[GroupRow]]  # per level
+    ipa: list[IpaRow]
+    minimum: int | None  # figures over fewer answers are hidden (managers); None: nothing hidden
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.sampled if self.sampled else None
+
+    @property
+    def overall_item_change(self) -> float | None:
+        return _change(self.overall_item, self.overall_item_before)
+
+
+@dataclass
+class _Loaded:
+    keys: pd.DataFrame
+    dims: pd.DataFrame
+    overall_item: pd.Series | None
+    weights: pd.Series
+    dimensions: list[DimensionInfo]
+
+
+def _dimensions(wave: Wave) -> list[DimensionInfo]:
+    return [
+        DimensionInfo(d.code, d.name, float(d.weight))
+        for d in Dimension.objects.filter(questionnaire_id=wave.questionnaire_id).order_by("position", "pk")
+    ]
+
+
+def _load(wave: Wave, manager_id: int | None) -> _Loaded:
+    """The wave's answers (of one manager's retailers, if given) as dimension scores per respondent."""
+    dimensions = _dimensions(wave)
+    codes = dict(Item.objects.filter(pk__in=wave.item_ids).values_list("pk", "dimension__code"))
+    item_dimensions = [codes.get(pk) or OVERALL_ITEM for pk in wave.item_ids]
+    answered = Invitation.objects.filter(wave=wave, answered_at__isnull=False)
+    if manager_id is not None:
+        answered = answered.filter(manager_id=manager_id)
+    rows = list(
+        answered.values_list("manager_id", "department_id", "branch_id", "tier_band", "business_format", "scores")
+    )
+    keys = pd.DataFrame(
+        [r[:5] for r in rows], columns=["manager", "department", "branch", "tier_band", "business_format"]
+    )
+    for column in ("manager", "department", "branch"):
+        keys[column] = keys[column].fillna(NO_KEY).astype(np.int64)
+    width = len(item_dimensions)
+    scores = np.array([r[5] for r in rows], dtype=float).reshape(len(rows), width) if rows else np.zeros((0, width))
+    scale = wave.questionnaire.scale_range
+    code_list = [d.code for d in dimensions]
+    return _Loaded(
+        keys=keys,
+        dims=dimension_scores(scores, item_dimensions, code_list, scale),
+        overall_item=overall_item_scores(scores, item_dimensions, scale),
+        weights=pd.Series({d.code: d.weight for d in dimensions}, dtype=float),
+        dimensions=dimensions,
+    )
+
+
+def _figure(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def _table(loaded: _Loaded, level: str | None, minimum: int | None) -> pd.DataFrame:
+    """Index per group (rows; NaN = none or hidden) with `answers`; `level` None: all answers as one group."""
+    groups = None if level is None else loaded.keys[_KEY_COLUMNS[level]]
+    index, counts = group_index(loaded.dims, groups, loaded.weights)
+    if minimum is not None:
+        index, _mask = hide_small(index, counts, minimum)
+    return index.assign(answers=counts["answers"])
+
+
+def _overall_item(loaded: _Loaded, minimum: int | None) -> float | None:
+    if loaded.overall_item is None:
+        return None
+    answered = int(loaded.overall_item.notna().sum())
+    if answered == 0 or (minimum is not None and answered < minimum):
+        return None
+    return float(loaded.overall_item.mean())
+
+
+def _labels(level: str, keys) -> dict:
+    keys = [k for k in keys if k != NO_KEY]
+    if level == "manager":
+        users = get_user_model().objects.filter(pk__in=keys)
+        found = {u.pk: (u.get_full_name() or u.username) for u in users}
+        return {**found, NO_KEY: _("No customer manager")}
+    if level == "department":
+        return {**dict(MarketDepartment.objects.filter(pk__in=keys).values_list("pk", "name")), NO_KEY: _("No market department")}
+    if level == "branch":
+        found = {b.pk: str(b) for b in CountyBranch.objects.filter(pk__in=keys)}
+        return {**found, NO_KEY: _("No county branch")}
+    if level == "tier_band":
+        return {"": _("No tier")}
+    return {**{c.value: str(c.label) for c in BusinessFormat}, "": _("Not given")}
+
+
+def _row(key, label: str, values: pd.Series, codes: list[str], previous: pd.Series | None) -> GroupRow:
+    row = GroupRow(
+        key=key, label=label, answers=int(values["answers"]), overall=_figure(values["overall"]),
+        dimensions={c: _figure(values.get(c)) for c in codes},
+    )  # fmt: skip
+    if previous is not None:
+        row.overall_before = _figure(previous.get("overall"))
+        row.before = {c: _figure(previous.get(c)) for c in codes}
+    return row
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
+
+
+def previous_wave(wave: Wave) -> Wave | None:
+    """The closed wave that opened last before this one (compared dimension by dimension by code)."""
+    return (
+        Wave.objects.filter(status=WaveStatus.CLOSED, opens_on__lt=wave.opens_on)
+        .exclude(pk=wave.pk).order_by("-opens_on", "-pk").first()
+    )  # fmt: skip
+
+
+def wave_results(*, wave: Wave, user, levels: Sequence[str]) -> WaveResults:
+    """The results the user may see (`can_see_results` must be checked first): the index overall and
+    per dimension over all answers in scope and by each of `levels`, the change on the previous
+    wave, and each dimension's importance against its performance. The answers are read once."""
+    offered = levels_for(user)
+    if any(level not in offered for level in levels):
+        raise ValueError(f"levels {list(levels)!r}: only {list(offered)!r} are offered to this user")
+    manager_id = None if user.is_supervisor else user.pk
+    minimum = None if user.is_supervisor else MANAGER_MIN_ANSWERS
+    loaded = _load(wave, manager_id)
+    codes = [d.code for d in loaded.dimensions]
+    previous = previous_wave(wave)
+    before = _load(previous, manager_id) if previous is not None else None
+
+    total_now = _table(loaded, None, minimum)
+    total_before = _table(before, None, minimum) if before is not None else None
+    total_values = total_now.iloc[0] if len(total_now) else pd.Series({"answers": 0, "overall": np.nan})
+    total = _row("all", _("All answers"), total_values, codes,
+                 total_before.iloc[0] if total_before is not None and len(total_before) else None)  # fmt: skip
+
+    groups: dict[str, list[GroupRow]] = {}
+    for level in levels:
+        by_level = _table(loaded, level, minimum)
+        by_level_before = _table(before, level, minimum) if before is not None else None
+        labels = _labels(level, list(by_level.index))
+        rows = [
+            _row(key, str(labels.get(key, key)), values, codes,
+                 by_level_before.loc[key] if by_level_before is not None and key in by_level_before.index else None)
+            for key, values in by_level.iterrows()
+        ]  # fmt: skip
+        rows.sort(key=lambda g: (g.overall is None, -(g.overall or 0), g.label))
+        groups[level] = rows
+
+    ipa_rows: list[IpaRow] = []
+    if len(loaded.dims) and (minimum is None or len(loaded.dims) >= minimum):
+        table = importance(loaded.dims, loaded.overall_item, loaded.weights)
+        names = {d.code: d.name for d in loaded.dimensions}
+        for code, values in table.iterrows():
+            shown = total.dimensions.get(code) is not None
+            ipa_rows.append(
+                IpaRow(
+                    code=str(code), name=names[code], performance=_figure(values["performance"]) if shown else None,
+                    importance=_figure(values["importance"]) if shown else None, pairs=int(values["pairs"]),
+                    quadrant=str(values["quadrant"]) if shown else "",
+                )  # fmt: skip
+            )
+    overall_item = _overall_item(loaded, minimum)
+    before_item = _overall_item(before, minimum) if before is not None else None
+    sampled = wave.invitations.all() if manager_id is None else wave.invitations.filter(manager_id=manager_id)
+    return WaveResults(
+        wave=wave, previous=previous, dimensions=loaded.dimensions, sampled=sampled.count(),
+        answered=len(loaded.dims), total=total, overall_item=overall_item,
+        overall_item_before=before_item,
+        groups=groups, ipa=ipa_rows, minimum=minimum,
+    )  # fmt: skip
+
+
+# --- for the churn score (customer_value) ---------------------------------------------------------
+
+
+def retailer_satisfaction(*, retailer_ids: list[int] | None) -> pd.DataFrame:
+    """Per retailer: `index`, its overall score (0–100: the weighted mean of its dimension scores) in
+    the latest closed wave it answered, NaN if none; `wave_id` (nullable Int64). Every retailer when
+    `retailer_ids` is None. For the churn score only: never shown to a manager per retailer."""
+    ids = (
+        list(Retailer.objects.order_by("pk").values_list("pk", flat=True))
+        if retailer_ids is None else sorted({int(r) for r in retailer_ids})
+    )  # fmt: skip
+    out = pd.DataFrame({"index": np.full(len(ids), np.nan), "wave_id": pd.array([pd.NA] * len(ids), dtype="Int64")},
+                       index=pd.Index(ids, name="retailer"))  # fmt: skip
+    answered = Invitation.objects.filter(wave__status=WaveStatus.CLOSED, answered_at__isnull=False)
+    if retailer_ids is not None:
+        answered = answered.filter(retailer_id__in=ids)
+    latest = pd.DataFrame(
+        list(answered.values_list("retailer_id", "wave_id", "wave__opens_on")), columns=["retailer", "wave", "opens_on"]
+    )
+    if latest.empty:
+        return out
+    latest = latest.sort_values(["retailer", "opens_on", "wave"]).drop_duplicates("retailer", keep="last")
+    for wave in Wave.objects.filter(pk__in=latest["wave"].unique()).select_related("questionnaire"):
+        members = latest.loc[latest["wave"] == wave.pk, "retailer"].to_numpy()
+        rows = Invitation.objects.filter(wave=wave, retailer_id__in=list(members)).values_list("retailer_id", "scores")
+        retailers, scores = zip(*rows, strict=True)
+        dimensions = _dimensions(wave)
+        codes = dict(Item.objects.filter(pk__in=wave.item_ids).values_list("pk", "dimension__code"))
+        item_dimensions = [codes.get(pk) or OVERALL_ITEM for pk in wave.item_ids]
+        matrix = np.array(scores, dtype=float).reshape(len(scores), len(item_dimensions))
+        dims = dimension_scores(matrix, item_dimensions, [d.code for d in dimensions], wave.questionnaire.scale_range)
+        overall = weighted_mean(dims, pd.Series({d.code: d.weight for d in dimensions}, dtype=float))
+        out.loc[list(retailers), "index"] = overall.to_numpy()
+        out.loc[list(retailers), "wave_id"] = wave.pk
+    return out
