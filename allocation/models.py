@@ -62,6 +62,11 @@ class AllocationPolicy(models.Model):
         _("uplift for full orders"), max_digits=4, decimal_places=2, default=0.2,
         help_text=_("Orders that hit the quota show demand of at least the quota: a tier's demand is raised by this share times its full-order share."),
     )  # fmt: skip
+    reported_demand_weight = models.DecimalField(
+        _("weight of reported demand"), max_digits=3, decimal_places=2, default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_("The tier demand shape, in a tier where retailers reported demand for the cycle and also ordered: this share from their reports, the rest from orders (0 = orders only, 1 = reports only)."),
+    )  # fmt: skip
     band_cut_tiers = models.JSONField(
         _("price-band cut-off tiers"), default=default_band_cut_tiers, blank=True,
         help_text=_("Method C: the lowest tier served by the dearest band, the second dearest, …; bands beyond the list serve every tier."),

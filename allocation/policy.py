@@ -32,6 +32,7 @@ def policy_from_model(policy: AllocationPolicy, *, repeat_violators: Iterable[in
         band_cut_tiers=tuple(int(t) for t in (policy.band_cut_tiers or ())),
         demand_weeks=int(policy.demand_weeks),
         full_order_uplift=float(policy.full_order_uplift),
+        reported_demand_weight=float(policy.reported_demand_weight),
     )
 
 
@@ -44,12 +45,13 @@ def policy_dump(policy: Policy) -> dict:
         "default_top_ratio": policy.default_top_ratio, "demand_weeks": policy.demand_weeks,
         "full_order_uplift": policy.full_order_uplift, "band_cut_tiers": list(policy.band_cut_tiers),
         "violation_factor": rules.violation_factor, "repeat_violators": sorted(rules.repeat_violators),
+        "reported_demand_weight": policy.reported_demand_weight,
     }  # fmt: skip
 
 
 def policy_load(data: Mapping | None) -> Policy:
     """The policy a run kept. Keys it lacks (runs stored before they existed) take the defaults:
-    runs from before repeat violators counted none."""
+    runs from before repeat violators counted none, runs from before demand reports blended none."""
     data = data or {}
     default = Policy()
 
@@ -74,4 +76,5 @@ def policy_load(data: Mapping | None) -> Policy:
         band_cut_tiers=tuple(int(t) for t in (get("band_cut_tiers", default.band_cut_tiers) or ())),
         demand_weeks=int(get("demand_weeks", default.demand_weeks)),
         full_order_uplift=float(get("full_order_uplift", default.full_order_uplift)),
+        reported_demand_weight=float(get("reported_demand_weight", default.reported_demand_weight)),
     )

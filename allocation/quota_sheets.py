@@ -1,5 +1,6 @@
 """A retailer's quota sheet for a cycle: its quotas grouped by price band, each with prices,
-margin and the reasons behind it (what the phone page, the API and the profit report show)."""
+margin, the reasons behind it and the demand the retailer reported (what the phone page, the API
+and the profit report show)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cycles.models import VISIBLE_STATUSES, OrderCycle
+from demand.selectors import retailer_reports
 from pricing.models import Product
 from retailers.models import Retailer
 
@@ -27,6 +29,7 @@ class QuotaLine:
     quota: int
     reasons: list[str]
     margin: Decimal  # per carton, at the guide price
+    reported: int | None = None  # cartons the retailer reported wanting (demand report), None if it did not
 
     @property
     def margin_rate(self) -> Decimal:
@@ -64,13 +67,14 @@ def quota_sheet(*, retailer: Retailer, cycle: OrderCycle) -> QuotaSheet:
     groups: dict[str, BandGroup] = {}
     order: dict[str, Decimal] = {}
     if published:
+        reported = retailer_reports(retailer_id=retailer.pk, cycle_id=cycle.pk)  # closed since the first run
         for item in retailer_quota_explanations(retailer=retailer, cycle=cycle):
             product = item["product"]
             band = product.price_band
             label = band.label if band else "—"
             order[label] = band.min_wholesale_price if band else Decimal(0)
             groups.setdefault(label, BandGroup(label)).lines.append(
-                QuotaLine(product, item["quota"], item["reasons"], product.margin_per_carton)
+                QuotaLine(product, item["quota"], item["reasons"], product.margin_per_carton, reported.get(product.pk))
             )
     ranked = sorted(groups.values(), key=lambda g: order[g.label], reverse=True)
     for group in ranked:

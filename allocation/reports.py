@@ -13,6 +13,7 @@ import tablib
 from django.utils.translation import gettext as _
 
 from core.reports.formulas import neutralise, neutralise_row
+from demand.selectors import reported_totals
 from retailers.models import CountyBranch, MarketDepartment, Retailer
 
 from .engine.cells import DIMENSION_COLUMNS
@@ -66,7 +67,8 @@ def warning_text(warning: dict | str) -> str:
 def report_rows(allocation_run: AllocationRun) -> list[dict]:
     """One row per product and cell: target, released by the caps before the rules, taken by
     penalties, re-spread, vulnerable bonus, released, not released, eligible weight, caps
-    D30…D1, eligible N30…N1, warnings (words)."""
+    D30…D1, eligible N30…N1, warnings (words). On a product's first row, its demand reported for the
+    cycle (cartons, retailers, % of the line's target: a scarcity signal; None on its other rows)."""
     caps = pd.DataFrame(
         CellCap.objects.filter(allocation=allocation_run).values_list(
             "plan_line_id", "cell", "tier", "cap", "eligible"
@@ -78,6 +80,8 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
     methods = dict(ReleaseMethod.choices)
     names: dict[str, str] = {}
     rows = []
+    reported = reported_totals(cycle_id=allocation_run.cycle_id)
+    lines_seen: set[int] = set()
     reports = CellReport.objects.filter(allocation=allocation_run).select_related("plan_line__product")
     for r in reports.order_by("plan_line__product__code", "cell_no"):
         figures = r.figures or {}
@@ -91,6 +95,8 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
             "bonus": int(figures.get("bonus", 0)), "released": r.released,
             "unreleased": max(r.target - r.released, 0), "rotated": r.rotated,
         }  # fmt: skip
+        row.update(_reported(reported, r.plan_line, first=r.plan_line_id not in lines_seen))
+        lines_seen.add(r.plan_line_id)
         mine = grouped.get((r.plan_line_id, r.cell), empty)
         row["eligible"] = int(mine["eligible"].sum())
         for t in range(30, 0, -1):
@@ -102,11 +108,22 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
     return rows
 
 
+def _reported(reported: dict[int, tuple[int, int]], line, *, first: bool) -> dict:
+    """A line's reported demand against its target, e.g. 1,200 cartons by 80 retailers = 150% of 800."""
+    if not first:
+        return {"reported": None, "reporters": None, "reported_share": None}
+    cartons, reporters = reported.get(line.product_id, (0, 0))
+    share = round(cartons * 100 / line.target) if line.target and reporters else None
+    return {"reported": cartons, "reporters": reporters, "reported_share": share}
+
+
 def report_headers() -> dict[str, str]:
     """Column → heading in the reader's language (the spreadsheet and the CSV)."""
     headers = {
         "product_code": _("Product code"), "product_name": _("Product"), "method": _("Release method"),
-        "cell": _("Cell"), "target": _("Target (cartons)"), "caps_released": _("Released by the caps (cartons)"),
+        "cell": _("Cell"), "target": _("Target (cartons)"), "reported": _("Reported demand (cartons)"),
+        "reporters": _("Retailers reporting"), "reported_share": _("Reported ÷ target (%)"),
+        "caps_released": _("Released by the caps (cartons)"),
         "penalties": _("Taken by penalties (cartons)"), "respread": _("Re-spread (cartons)"),
         "bonus": _("Vulnerable bonus (cartons)"), "released": _("Released (cartons)"),
         "unreleased": _("Not released (cartons)"), "rotated": _("Rotated"), "eligible": _("Eligible retailers"),

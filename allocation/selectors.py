@@ -13,6 +13,8 @@ import pandas as pd
 from django.db import connection
 
 from cycles.models import OrderCycle
+from demand.engine import blended_shape
+from demand.selectors import reported_by_tier, reported_demand
 from orders.models import Order
 from pricing.models import Product
 from retailers.models import Retailer
@@ -82,13 +84,16 @@ def plan_line_input(line: SupplyPlanLine) -> PlanLine:
 
 
 def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Policy) -> list[LineInput]:
-    """Everything the computation needs per line: plan, demand shape, band, forecast, selection, rotation history."""
+    """Everything the computation needs per line: plan, demand shape, band, forecast and reported demand,
+    selection, rotation history."""
     product_ids = [line.product_id for line in lines]
     shapes = demand_shapes(
         product_ids=product_ids,
         before=cycle.starts_on,
         weeks=policy.demand_weeks,
         uplift=policy.full_order_uplift,
+        cycle_id=cycle.pk,
+        reported_weight=policy.reported_demand_weight,
     )
     band_rank = {}
     by_price = sorted(  # ranked over the whole cycle's plan, whichever lines this call computes
@@ -104,6 +109,7 @@ def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Polic
         if demand_ids
         else {}
     )
+    reported = reported_demand(cycle_id=cycle.pk, product_ids=demand_ids)
     selections: dict[int, frozenset[int]] = {}
     for line_id, retailer_id in SupplyPlanLine.selected_retailers.through.objects.filter(
         supplyplanline_id__in=[line.pk for line in lines if line.method == "E"]
@@ -122,6 +128,7 @@ def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Polic
                 price_band=band or (f"#{line.product_id}" if line.method == "C" else ""),
                 band_rank=band_rank.get(band, len(band_rank)),
                 forecast=forecasts.get(line.product_id),
+                reported=reported.get(line.product_id) if line.method == "D" else None,
                 selected=selections.get(line.pk, frozenset()),
                 last_served=partial(last_served, product_id=line.product_id, before=cycle.starts_on),
             )  # fmt: skip
@@ -165,12 +172,22 @@ def last_served(*, product_id: int, before: dt.date, weeks: int = 26) -> pd.Seri
     return pd.concat(frames, ignore_index=True).groupby("retailer")["day"].max()
 
 
-def demand_shapes(*, product_ids: list[int], before, weeks: int = 4, uplift: float = 0.0) -> dict[int, np.ndarray]:
+def demand_shapes(
+    *,
+    product_ids: list[int],
+    before,
+    weeks: int = 4,
+    uplift: float = 0.0,
+    cycle_id: int | None = None,
+    reported_weight: float = 0.0,
+) -> dict[int, np.ndarray]:
     """Mean cartons ordered per ordering retailer, per tier (index 0 = D1), over recent cycles.
 
     Retailers are placed by their current tier. Where the last closed cycle's KPIs show full
     orders (demand at least the quota), a tier's value is raised by `uplift` × its full-order
-    share. Products with no recent orders are absent (the engine then uses its default shape).
+    share. With `reported_weight` > 0, the demand reported for cycle `cycle_id` is blended in
+    (`demand.engine.blended_shape`: per cycle, reports weighing `reported_weight` where a tier has
+    both). Products with neither are absent (the engine then uses its default shape).
     """
     if not product_ids:
         return {}
@@ -199,6 +216,11 @@ def demand_shapes(*, product_ids: list[int], before, weeks: int = 4, uplift: flo
         kpis = CycleKpi.objects.filter(cycle=last, product_id__in=list(shapes), offered__gt=0) if last else []
         for kpi in kpis:
             shapes[kpi.product_id][kpi.tier - 1] *= 1 + uplift * kpi.full_orders / kpi.offered
+    if reported_weight > 0 and cycle_id is not None:
+        for product_id, (cartons, reporters) in reported_by_tier(cycle_id=cycle_id, product_ids=product_ids).items():
+            blended = blended_shape(shapes.get(product_id), cartons, reporters, weight=reported_weight, weeks=weeks)
+            if blended is not None:
+                shapes[product_id] = blended
     return shapes
 
 

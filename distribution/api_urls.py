@@ -4,6 +4,7 @@ from django.urls import path
 
 from allocation import apis as allocation
 from cycles import apis as cycles
+from demand import apis as demand
 from portal import apis as me
 from retailers import apis as retailers
 from surveys import apis as surveys
@@ -14,6 +15,7 @@ urlpatterns = [
     path("me/", me.MeApi.as_view(), name="api-me"),
     path("me/quotas/", me.MyQuotasApi.as_view(), name="api-me-quotas"),
     path("me/tier/", me.MyTierApi.as_view(), name="api-me-tier"),
+    path("me/demand/", demand.MyDemandApi.as_view(), name="api-me-demand"),
     path("me/surveys/", surveys.MySurveyListApi.as_view(), name="api-me-surveys"),
     path("me/surveys/<int:wave_id>/", surveys.MySurveyApi.as_view(), name="api-me-survey"),
     path("retailers/", retailers.RetailerListApi.as_view(), name="api-retailers"),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("allocation-runs/<int:pk>/report/", allocation.AllocationReportApi.as_view(), name="api-allocation-report"),
     path("quotas/", allocation.CycleQuotasApi.as_view(), name="api-quotas"),
     path("quota-exceptions/", allocation.QuotaExceptionListApi.as_view(), name="api-quota-exceptions"),
+    path("demand-reports/", demand.DemandReportListApi.as_view(), name="api-demand-reports"),
     path("survey-waves/", surveys.SurveyWaveListApi.as_view(), name="api-survey-waves"),
     path("survey-waves/<int:pk>/results/", surveys.SurveyWaveResultsApi.as_view(), name="api-survey-wave-results"),
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", portal_views.entry, name="entry"),
     path("m/inspections/", include("compliance.urls")),
     path("m/surveys/", include("surveys.urls")),
+    path("m/demand/", include("demand.urls")),
     path("m/", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

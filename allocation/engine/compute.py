@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .cells import CellCaps, PlanLine, cell_weights, line_caps, line_cells
-from .direct import demand_quotas, selected_quotas
+from .direct import demand_quotas, demand_wants, selected_quotas
 from .rules import NEVER_SERVED, QUOTA_COLUMNS, Reason, Rules, cell_quotas, penalties_of
 
 NO_QUOTAS = pd.DataFrame(
@@ -32,6 +32,7 @@ class Policy:
     band_cut_tiers: tuple[int, ...] = (21, 11)
     demand_weeks: int = 4
     full_order_uplift: float = 0.2
+    reported_demand_weight: float = 0.0  # the weight of reported demand in the tier demand shape (0 = orders only)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class LineInput:
     price_band: str = ""  # method C: the product's band label
     band_rank: int = 0  # method C: 0 = dearest band in the plan
     forecast: pd.Series | None = None  # method D: retailer → expected cartons
+    reported: pd.Series | None = None  # method D: retailer → cartons it reported for the cycle (replaces, and caps)
     selected: frozenset[int] = frozenset()  # method E: retailer ids
     # retailer → ordinal day it last received the product (read only if a cell rotates)
     last_served: pd.Series | Callable[[], pd.Series] | None = None
@@ -216,8 +218,8 @@ def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed
         forecast = (
             (item.forecast if item.forecast is not None else pd.Series(dtype=float)).reindex(chosen.index).fillna(0.0)
         )
-        forecast = forecast * chosen["weight"]
-        quotas = demand_quotas(forecast, plan.target, chosen["tier"], seed)
+        forecast = demand_wants(forecast * chosen["weight"], item.reported)  # a report is for the cycle: not weighted
+        quotas = demand_quotas(forecast, plan.target, chosen["tier"], seed, reported=item.reported)
         base, reason = np.floor(forecast.reindex(quotas.index) + 0.5).astype(np.int64), Reason.DEMAND  # half up
         if float(forecast.sum()) < plan.target:
             warnings.append({"code": "above_forecast", "cartons": int(round(float(forecast.sum())))})

@@ -42,6 +42,7 @@ EVERY_FIELD = Policy(
     band_cut_tiers=(25, 15, 5),
     demand_weeks=6,
     full_order_uplift=0.45,
+    reported_demand_weight=0.75,
 )
 
 finite = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
@@ -62,12 +63,16 @@ policies = st.builds(
     band_cut_tiers=st.lists(st.integers(1, 30), max_size=5).map(tuple),
     demand_weeks=st.integers(1, 52),
     full_order_uplift=finite,
+    reported_demand_weight=st.floats(min_value=0, max_value=1, allow_nan=False),
 )
 
 
 def test_every_field_differs_from_the_default():
     default = Policy()
-    for name in ("name", "max_step", "default_top_ratio", "band_cut_tiers", "demand_weeks", "full_order_uplift"):
+    for name in (
+        "name", "max_step", "default_top_ratio", "band_cut_tiers", "demand_weeks", "full_order_uplift",
+        "reported_demand_weight",
+    ):  # fmt: skip
         assert getattr(EVERY_FIELD, name) != getattr(default, name), name
     for name in Rules.__dataclass_fields__:
         assert getattr(EVERY_FIELD.rules, name) != getattr(default.rules, name), name
@@ -93,6 +98,7 @@ def test_the_run_keeps_every_field_of_the_policy_row():
         name="winter", vulnerable_bonus=3, credit_factors={"B": 0.9, "C": 0.75, "D": 0.25},
         violation_factor=Decimal("0.60"), retailer_ceiling=12, respread_penalties=False, max_step=5,
         default_top_ratio=Decimal("3.50"), demand_weeks=6, full_order_uplift=Decimal("0.45"), band_cut_tiers=[25, 15, 5],
+        reported_demand_weight=Decimal("0.75"),
     )  # fmt: skip
     row.refresh_from_db()
     policy = policy_from_model(row, repeat_violators=[11, 3, 7])
@@ -112,7 +118,10 @@ def test_runs_stored_before_load_with_the_defaults():
     assert policy.rules.ceiling == 6
     assert policy.rules.violation_factor == 1.0
     assert policy.rules.repeat_violators == frozenset()
-    assert policy_dump(policy) == {**before_violators, "violation_factor": 1.0, "repeat_violators": []}
+    assert policy.reported_demand_weight == 0.0  # runs from before demand reports blended none
+    assert policy_dump(policy) == {
+        **before_violators, "violation_factor": 1.0, "repeat_violators": [], "reported_demand_weight": 0.0,
+    }  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -122,7 +131,7 @@ def test_the_policy_selector_only_reads(django_assert_max_num_queries):
     assert policy.pk is None
     assert not AllocationPolicy.objects.exists()
     assert policy_from_model(policy, repeat_violators=[]) == Policy(
-        name="default", rules=Rules(violation_factor=0.9)
+        name="default", rules=Rules(violation_factor=0.9), reported_demand_weight=0.5
     )  # the model's defaults
     saved = allocation_policy_get_or_create()
     assert saved.pk is not None
