@@ -4,7 +4,7 @@ broker without a login and without naming hosts."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import logging
 import shutil
 import socket
@@ -38,9 +38,11 @@ def closed_port() -> int:
 def production_session_engine() -> str:
     """The session engine distribution/settings.py picks when CACHE_URL is set: the database with a copy
     in the cache."""
-    if importlib.util.find_spec("accounts.sessions.cached_db"):
-        return "accounts.sessions.cached_db"
-    return "django.contrib.sessions.backends.cached_db"
+    try:
+        importlib.import_module("accounts.sessions.cached_db")
+    except ImportError:  # before server-side sessions of our own: Django's
+        return "django.contrib.sessions.backends.cached_db"
+    return "accounts.sessions.cached_db"
 
 
 @pytest.fixture
