@@ -7,6 +7,7 @@ from cycles import apis as cycles
 from demand import apis as demand
 from portal import apis as me
 from retailers import apis as retailers
+from service_requests import apis as service_requests
 from surveys import apis as surveys
 from tiers import apis as tiers
 
@@ -28,6 +29,11 @@ urlpatterns = [
     path("allocation-runs/<int:pk>/report/", allocation.AllocationReportApi.as_view(), name="api-allocation-report"),
     path("quotas/", allocation.CycleQuotasApi.as_view(), name="api-quotas"),
     path("quota-exceptions/", allocation.QuotaExceptionListApi.as_view(), name="api-quota-exceptions"),
+    path("requests/", service_requests.RequestListApi.as_view(), name="api-requests"),
+    path("requests/figures/", service_requests.RequestFiguresApi.as_view(), name="api-request-figures"),
+    path("requests/<int:pk>/", service_requests.RequestDetailApi.as_view(), name="api-request"),
+    path("requests/<int:pk>/replies/", service_requests.RequestReplyApi.as_view(), name="api-request-replies"),
+    path("requests/<int:pk>/rating/", service_requests.RequestRatingApi.as_view(), name="api-request-rating"),
     path("demand-reports/", demand.DemandReportListApi.as_view(), name="api-demand-reports"),
     path("survey-waves/", surveys.SurveyWaveListApi.as_view(), name="api-survey-waves"),
     path("survey-waves/<int:pk>/results/", surveys.SurveyWaveResultsApi.as_view(), name="api-survey-wave-results"),

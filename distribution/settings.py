@@ -268,6 +268,7 @@ NIGHTLY_JOBS = [
     ("allocation_nightly", "allocation.services.allocation_nightly"),
     ("inventory_advice", "inventory.services.inventory_advice_nightly"),
     ("profit_figures", "profitability.services.profit_figures_nightly"),
+    ("requests_escalate", "service_requests.services.requests_escalate"),
     ("surveys_close", "surveys.services.surveys_close_due"),
 ]
 

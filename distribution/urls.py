@@ -16,6 +16,7 @@ urlpatterns = [
     path("m/inspections/", include("compliance.urls")),
     path("m/surveys/", include("surveys.urls")),
     path("m/demand/", include("demand.urls")),
+    path("m/requests/", include("service_requests.urls")),
     path("m/", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
