@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from import_export import fields, resources
 
 from core import params
@@ -226,8 +226,9 @@ def shown_rows(table: Table) -> list[list[str]]:
 def figures_table(figures) -> Table:
     """One row per group and a total; the XLSX keeps the numbers, the page adds the units."""
     headers = [
-        str(LEVEL_LABELS[figures.level]), _("Requests filed"), _("Answered"), _("Median response (working hours)"),
-        _("Median response (working days)"), _("Resolved"), _("Share resolved"), _("Resolved in time"),
+        str(LEVEL_LABELS[figures.level]), _("Requests filed"), pgettext("request figures", "Answered"),
+        _("Median response (working hours)"), _("Median response (working days)"),
+        pgettext("request figures", "Resolved"), _("Share resolved"), _("Resolved in time"),
         _("Due or resolved"), _("Share resolved in time"), _("Overdue, not resolved"), _("Ratings"),
         _("Mean rating (1–5)"),
     ]  # fmt: skip
