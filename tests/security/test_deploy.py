@@ -131,6 +131,25 @@ def test_every_page_carries_a_content_security_policy(client, supervisor):
         assert directives["base-uri"] == "'self'"
 
 
+def test_the_policy_is_django_csps_built_once_and_its_decorators_still_apply(rf, settings):
+    from csp.decorators import csp_exempt, csp_update
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    from core.middleware import ContentSecurityPolicyMiddleware
+
+    def page(request):
+        return HttpResponse("ok")
+
+    ours = ContentSecurityPolicyMiddleware(page)
+    assert ours(rf.get("/"))["Content-Security-Policy"] == CSPMiddleware(page)(rf.get("/"))["Content-Security-Policy"]
+    assert "Content-Security-Policy" not in ContentSecurityPolicyMiddleware(csp_exempt()(page))(rf.get("/"))
+    updated = ContentSecurityPolicyMiddleware(csp_update({"img-src": "https://tiles.example.cn"})(page))(rf.get("/"))
+    assert "img-src 'self' data: https://tiles.example.cn" in updated["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}  # settings changed: rebuilt
+    assert ours(rf.get("/"))["Content-Security-Policy"] == "default-src 'none'"
+
+
 # --- the API's schema and docs -------------------------------------------------------------------
 
 
