@@ -14,15 +14,23 @@ def suggested_cartons(orders: pd.DataFrame) -> dict[int, int]:
     cycle counts when the retailer ordered anything in it (so a biweekly shop, or a week it skipped, does
     not halve its usual order); the mean is rounded half up (2.5 → 3). Products with nothing ordered are
     absent (the form leaves them blank)."""
-    if orders.empty:
-        return {}
-    qty = orders["ordered_qty"].astype(np.int64)
-    cycles = orders.loc[qty > 0, "cycle"].nunique()
-    if cycles == 0:
-        return {}
-    totals = qty.groupby(orders["product"]).sum()
-    totals = totals[totals > 0]
-    return {int(p): int((2 * int(t) + cycles) // (2 * cycles)) for p, t in totals.items()}  # half up, in integers
+    found = suggestions(orders.assign(retailer=0))
+    return {int(p): int(c) for p, c in zip(found["product"], found["suggested"], strict=True)}
+
+
+def suggestions(orders: pd.DataFrame) -> pd.DataFrame:
+    """`suggested_cartons` for many retailers at once: `orders` with a `retailer` column; one row per
+    retailer and product it ordered (`retailer`, `product`, `suggested`)."""
+    columns = ["retailer", "product", "suggested"]
+    qty = orders["ordered_qty"].astype(np.int64) if len(orders) else pd.Series(dtype=np.int64)
+    bought = orders[qty > 0]
+    if bought.empty:
+        return pd.DataFrame({c: pd.Series(dtype=np.int64) for c in columns})
+    cycles = bought.groupby("retailer")["cycle"].nunique()
+    totals = bought.assign(ordered_qty=qty[qty > 0]).groupby(["retailer", "product"])["ordered_qty"].sum().reset_index()
+    n = totals["retailer"].map(cycles).to_numpy(np.int64)
+    totals["suggested"] = (2 * totals["ordered_qty"].to_numpy(np.int64) + n) // (2 * n)  # half up, in integers
+    return totals[columns].astype(np.int64)
 
 
 def blended_shape(

@@ -24,6 +24,9 @@ from core.runs import tracked_run
 from cycles.calendar import cycle_monday
 from cycles.models import CycleStatus, OrderCycle
 from cycles.services import cycle_get_or_create
+from demand.engine import suggestions
+from demand.models import MAX_CARTONS, DemandReport
+from demand.selectors import SUGGESTION_CYCLES
 from inventory.services import SALES_WEEKS
 from orders.engine.weekly import COLUMNS as WEEKLY_COLUMNS
 from orders.engine.weekly import weekly_totals
@@ -239,6 +242,46 @@ def demo_logins_ensure() -> list[dict]:
             Retailer.objects.filter(pk=retailer.pk).update(user=user)
         logins.append({"role": "retailer", "username": retailer.license_no, "password": DEMO_PASSWORD, "url": "/m/"})
     return logins
+
+
+def demo_demand_reports_create(*, today: dt.date | None = None, share: float = 0.4, seed: int = 13) -> str:
+    """Demand reports (docs/domain.md §9) for this week's cycle and the next, written before their
+    allocation runs (call it before `demo_quotas_publish`): `share` of the active retailers, and the
+    shops that get demo logins, report the products on sale they ordered in the 4 cycles before: most as
+    suggested (their mean order per ordering cycle), some more, some less, and scarce products more
+    than they get. Kept if the cycle has reports already."""
+    today = today or timezone.localdate()
+    rng = np.random.default_rng(seed)
+    current = cycle_get_or_create(starts_on=cycle_monday(today))
+    following = cycle_get_or_create(starts_on=current.starts_on + dt.timedelta(weeks=1))
+    active = np.array(Retailer.objects.filter(status="active").order_by("pk").values_list("pk", flat=True), dtype=np.int64)
+    logins = Retailer.objects.filter(manager__username="manager1", status="active").order_by("-tier", "pk")
+    chosen = set(active[rng.random(len(active)) < share].tolist()) | set(
+        logins[:DEMO_RETAILER_LOGINS].values_list("pk", flat=True)
+    )
+    on_sale = list(Product.objects.exclude(lifecycle="withdrawn").values_list("pk", flat=True))
+    scarce = set(Product.objects.filter(is_scarce=True).values_list("pk", flat=True))
+    written = 0
+    for cycle in (current, following):
+        if DemandReport.objects.filter(cycle=cycle).exists():
+            continue
+        rows = Order.objects.filter(
+            cycle__starts_on__gte=cycle.starts_on - dt.timedelta(weeks=SUGGESTION_CYCLES),
+            cycle__starts_on__lt=cycle.starts_on,
+        ).values_list("retailer_id", "cycle_id", "product_id", "ordered_qty")
+        orders = pd.DataFrame(list(rows), columns=["retailer", "cycle", "product", "ordered_qty"])
+        found = suggestions(orders[orders["retailer"].isin(chosen) & orders["product"].isin(on_sale)])
+        base = found["suggested"].to_numpy(float)
+        draw = rng.random(len(found))
+        factor = np.where(draw < 0.6, 1.0, np.where(draw < 0.9, rng.uniform(1.1, 2.0, len(found)), rng.uniform(0.3, 0.9, len(found))))
+        factor = np.where(found["product"].isin(scarce), rng.uniform(1.5, 3.0, len(found)), factor)
+        wanted = np.clip(np.floor(base * factor + 0.5), 0, MAX_CARTONS).astype(np.int64)  # half up
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        frame = found.assign(cycle=cycle.pk, cartons=wanted, created_at=now, updated_at=now)
+        columns = ["cycle", "retailer", "product", "cartons", "suggested", "created_at", "updated_at"]
+        with transaction.atomic():
+            written += bulk_write_frames(DemandReport, columns, [frame[columns]])
+    return f"demand reports: {written:,} for cycles {current} and {following}"
 
 
 def demo_quotas_publish(*, today: dt.date | None = None, seed: int = 7) -> str:

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from demand.engine import blended_shape, suggested_cartons
+from demand.engine import blended_shape, suggested_cartons, suggestions
 
 
 def orders(rows):
@@ -82,3 +82,15 @@ def test_shape_from_reports_alone():
     shape = blended_shape(None, thirty({7: 9, 8: 6}), thirty({7: 2, 8: 2}).astype(int), weight=0.3, weeks=4)
     assert shape[6:8].tolist() == [4.5, 3.0]
     assert shape.sum() == 7.5
+
+
+def test_suggestions_for_many_retailers_at_once():
+    # Retailer 1 ordered in cycles 1 and 2: product 10 3 + 4 = 7 → 7 / 2 = 3.5 → 4; product 11 1 → 0.5 → 1.
+    # Retailer 2 ordered in cycle 1 only (its cycle-2 line is 0): product 10 5 → 5; product 12 0 → absent.
+    frame = pd.DataFrame(
+        [(1, 1, 10, 3), (1, 2, 10, 4), (1, 2, 11, 1), (2, 1, 10, 5), (2, 2, 12, 0)],
+        columns=["retailer", "cycle", "product", "ordered_qty"],
+    )
+    found = suggestions(frame).sort_values(["retailer", "product"])
+    assert found.values.tolist() == [[1, 10, 4], [1, 11, 1], [2, 10, 5]]
+    assert suggestions(frame.iloc[:0]).empty

@@ -2,7 +2,13 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.services import demo_city_create, demo_first_rerating, demo_inspections_create, demo_quotas_publish
+from demo.services import (
+    demo_city_create,
+    demo_demand_reports_create,
+    demo_first_rerating,
+    demo_inspections_create,
+    demo_quotas_publish,
+)
 from retailers.models import Retailer
 
 
@@ -27,5 +33,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Demo city built in {time.perf_counter() - started:.1f} s: {result}")
         self.stdout.write(demo_first_rerating())
+        self.stdout.write(demo_demand_reports_create())  # before the allocation runs: it reads them
         self.stdout.write(demo_quotas_publish())
         self.stdout.write(demo_inspections_create())
