@@ -270,6 +270,7 @@ NIGHTLY_JOBS = [
     ("profit_figures", "profitability.services.profit_figures_nightly"),
     ("requests_escalate", "service_requests.services.requests_escalate"),
     ("surveys_close", "surveys.services.surveys_close_due"),
+    ("customer_value", "customer_value.services.customer_value_nightly"),
 ]
 
 # The beat's entries (`manage.py sync_schedules` creates the missing ones; Asia/Shanghai crontabs).

@@ -4,6 +4,7 @@ the user and goes through `retailers_visible_to`: a manager only ever sees their
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -40,11 +41,26 @@ def latest_start(run: ProfitRun, period: Period) -> dt.date | None:
     return ProfitFigure.objects.filter(profit_run=run, period=period).aggregate(latest=Max("period_start"))["latest"]
 
 
+@dataclass(frozen=True)
+class VisitRisk:
+    """A shop's churn risk as the app that scores it reads it (docs/domain.md §9)."""
+
+    score: int  # 0–100
+    note: str  # its reasons (and segment), in the reader's language
+    listed: bool  # high enough for the visit list without an alert
+
+
+# Readers of churn risk (retailer ids -> {id: VisitRisk}): the app that scores it adds one from its
+# admin module, as RETAILER_LINKS is filled, so this app never names it. The visit list orders by it.
+VISIT_RISKS: list[Callable[[list[int]], dict[int, VisitRisk]]] = []
+
+
 @dataclass
 class WorkspaceRow:
     figure: ProfitFigure
     retailer: Retailer
     alerts: list[ProfitAlert] = field(default_factory=list)
+    risk: VisitRisk | None = None
 
     @property
     def visit_score(self) -> int:
@@ -69,7 +85,12 @@ class Workspace:
 
     @property
     def visit_list(self) -> list[WorkspaceRow]:
-        return sorted((r for r in self.rows if r.alerts), key=lambda r: (-r.visit_score, r.retailer.customer_code))
+        """Shops with an alert or a churn risk at the visit level: highest churn risk first, then the
+        most urgent alerts."""
+        listed = (r for r in self.rows if r.alerts or (r.risk and r.risk.listed))
+        return sorted(
+            listed, key=lambda r: (-(r.risk.score if r.risk else -1), -r.visit_score, r.retailer.customer_code)
+        )
 
     def alert_counts(self) -> list[tuple[str, int]]:
         counts: dict[int, int] = {}
@@ -95,7 +116,12 @@ def workspace(*, user, period: Period = Period.WEEK, query: str = "", alert: int
     alerts: dict[int, list[ProfitAlert]] = {}
     for a in ProfitAlert.objects.filter(profit_run=run, retailer_id__in=list(by_id)):
         alerts.setdefault(a.retailer_id, []).append(a)
-    rows = [WorkspaceRow(f, by_id[f.retailer_id], alerts.get(f.retailer_id, [])) for f in figures]
+    risks: dict[int, VisitRisk] = {}
+    for reader in VISIT_RISKS:
+        risks.update(reader(list(by_id)))
+    rows = [
+        WorkspaceRow(f, by_id[f.retailer_id], alerts.get(f.retailer_id, []), risks.get(f.retailer_id)) for f in figures
+    ]
     if alert:
         rows = [r for r in rows if any(a.kind == alert for a in r.alerts)]
     rows.sort(key=lambda r: (-r.figure.gross_profit, r.retailer.customer_code))
