@@ -113,7 +113,7 @@ def _reported(reported: dict[int, tuple[int, int]], line, *, first: bool) -> dic
     if not first:
         return {"reported": None, "reporters": None, "reported_share": None}
     cartons, reporters = reported.get(line.product_id, (0, 0))
-    share = round(cartons * 100 / line.target) if line.target and reporters else None
+    share = (200 * cartons + line.target) // (2 * line.target) if line.target and reporters else None  # half up
     return {"reported": cartons, "reporters": reporters, "reported_share": share}
 
 

@@ -61,10 +61,11 @@ def test_method_d_takes_reports_in_place_of_the_forecast_and_never_more(cycle, s
     assert mine["base"].reindex([s.pk for s in shops]).tolist() == [1, 2, 8]  # the demand, half up (1.5 → 2)
 
 
-def test_the_run_report_sets_reported_demand_against_the_target(cycle, scene):
+def test_the_run_report_sets_reported_demand_against_the_target(client, supervisor, cycle, scene):
     _shops, p, q = scene
     DemandReport.objects.create(cycle=cycle, retailer=scene[0][1], product=q, cartons=0)  # wants none: still a report
-    rows = {r["product_code"]: r for r in report_rows(allocation_run_create(cycle=cycle))}
+    run = allocation_run_create(cycle=cycle)
+    rows = {r["product_code"]: r for r in report_rows(run)}
     # P: 1 + 8 = 9 cartons by 2 retailers against 10 → 90%; Q: 0 cartons by 1 retailer against 6 → 0%
     assert (rows["91000001"]["reported"], rows["91000001"]["reporters"], rows["91000001"]["reported_share"]) == (
         9,
@@ -80,6 +81,10 @@ def test_the_run_report_sets_reported_demand_against_the_target(cycle, scene):
     assert list(headers)[4:8] == ["target", "reported", "reporters", "reported_share"]
     sheet = report_dataset(list(rows.values()))
     assert sheet.headers[4:8] == [str(headers[k]) for k in ("target", "reported", "reporters", "reported_share")]
+    client.force_login(supervisor)
+    page = client.get(reverse("admin:allocation_allocationrun_report", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "2 户填报 9 条 · 90%" in page.content.decode()
+    assert "1 户填报 0 条 · 0%" in page.content.decode()
 
 
 def test_a_product_nobody_reported_shows_no_share(cycle, scene):
@@ -148,3 +153,16 @@ def test_the_policy_weight_reaches_the_run(cycle, scene):
     with pytest.raises(ValidationError) as raised:
         AllocationPolicy.objects.get().full_clean()
     assert set(raised.value.message_dict) == {"reported_demand_weight"}
+
+
+def test_the_share_rounds_half_up_and_a_line_of_many_cells_carries_it_once(cycle, scene):
+    shops, _p, q = scene
+    # Q on method B by market type, 2 urban shops and 1 rural: two cells, one line. Target 8; reported 1
+    # carton by 1 retailer → 1 × 100 / 8 = 12.5 → 13 (half up, not 12), on the line's first row only.
+    SupplyPlanLine.objects.filter(product=q).update(method="B", dimensions=["market_type"], target=8)
+    Retailer = type(shops[0])
+    Retailer.objects.filter(pk=shops[1].pk).update(market_type="rural")
+    DemandReport.objects.create(cycle=cycle, retailer=shops[0], product=q, cartons=1)
+    rows = [r for r in report_rows(allocation_run_create(cycle=cycle)) if r["product_code"] == "91000002"]
+    assert len(rows) == 2
+    assert [(r["reported"], r["reporters"], r["reported_share"]) for r in rows] == [(1, 1, 13), (None, None, None)]
