@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance.selectors import repeat_violator_ids
+from core.broker import BrokerUnavailable, broker_check
 from core.exceptions import DomainError
 from core.models import AuditEntry
-from core.runs import run_fail, run_progress, run_start
+from core.runs import run_fail, run_heartbeat, run_progress, run_start
 from cycles.models import CycleStatus, OrderCycle
 from orders.models import Order
 from retailers.models import Retailer
@@ -31,9 +32,9 @@ from .models import (
 )
 from .policy import policy_dump, policy_from_model
 from .quota_cache import retailer_quotas_forget
-from .run_steps import allocation_run_compute_group, allocation_run_fail, allocation_run_finish, plan_lines
+from .run_steps import allocation_run_compute_group, allocation_run_fail, plan_lines
 from .selectors import DEFAULT_POLICY_NAME, active_policy, quotas_frame
-from .tasks import allocation_run_dispatch
+from .tasks import allocation_run_dispatch, allocation_run_finish_if_running
 
 JOB = "allocation"
 
@@ -76,11 +77,15 @@ def allocation_run_start(*, cycle: OrderCycle, product_codes: list[str] | None =
 
 
 def line_groups(cycle: OrderCycle, product_codes: list[str] | None = None, size: int | None = None) -> list[list[int]]:
-    """Plan lines in groups of about `size` for workers; a price band's method C lines stay in one group."""
+    """Plan lines in groups of about `size` for workers; a price band's method C lines stay in one group.
+
+    Method C lines whose product has no price band are one unit too: `run_steps.allocation_compute`
+    computes them together and a group writes (and first deletes) the rows of every line it computed,
+    so split over two groups the one written last deleted the other's rows."""
     size = size or settings.ALLOCATION_GROUP_SIZE
     units: dict[object, list[int]] = {}  # a band's lines, or one line
     for line in plan_lines(cycle, product_codes):
-        key = ("band", line.product.price_band_id or -line.product_id) if line.method == "C" else line.pk
+        key = ("band", line.product.price_band_id) if line.method == "C" else line.pk
         units.setdefault(key, []).append(line.pk)
     groups: list[list[int]] = [[]]
     for unit in units.values():
@@ -96,23 +101,39 @@ def allocation_run_create(
     """Compute and store a cycle's quotas as a new, unpublished run version.
 
     In process, all lines in one pass (one registry load); with `fan_out` the groups go to the `allocation` queue as a
-    Celery chord and this returns at once (the run's progress and status tell the rest).
+    Celery chord and this returns at once (the run's progress and status tell the rest). A broker that does not
+    answer fails the run at once with a plain message (BrokerUnavailable, a DomainError).
     """
     allocation_run = allocation_run_start(cycle=cycle, product_codes=product_codes, actor=actor)
     groups = line_groups(cycle, product_codes)
     total = sum(len(g) for g in groups)
     if fan_out and len(groups) > 1:
-        allocation_run_dispatch(allocation_run_id=allocation_run.pk, groups=groups, total_lines=total)
+        try:
+            broker_check()
+            allocation_run_dispatch(allocation_run_id=allocation_run.pk, groups=groups, total_lines=total)
+        except BrokerUnavailable as exc:
+            allocation_run_fail(allocation_run=allocation_run, error=str(exc))
+            raise
+        except Exception as exc:  # e.g. the broker went away while the groups were sent: those sent find the run failed
+            message = _(
+                "Sending the work to the workers failed (%(error)s); the run was marked failed. Start it again."
+            )
+            allocation_run_fail(allocation_run=allocation_run, error=message % {"error": exc})
+            raise BrokerUnavailable(message % {"error": exc}) from exc
         return allocation_run
     try:
         run_progress(allocation_run.run, progress=5, step="compute")
-        allocation_run_compute_group(
-            allocation_run=allocation_run, line_ids=[i for ids in groups for i in ids], total_lines=total
-        )
+        with run_heartbeat(allocation_run.run):
+            allocation_run_compute_group(
+                allocation_run=allocation_run, line_ids=[i for ids in groups for i in ids], total_lines=total
+            )
     except BaseException as exc:
         allocation_run_fail(allocation_run=allocation_run, error=f"{type(exc).__name__}: {exc}")
         raise
-    return allocation_run_finish(allocation_run=allocation_run)
+    if not allocation_run_finish_if_running(allocation_run):  # failed meanwhile (by a supervisor, or as stale)
+        allocation_run.run.refresh_from_db()
+        raise DomainError(allocation_run.run.error)
+    return allocation_run
 
 
 @transaction.atomic(durable=True)

@@ -1,19 +1,36 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from .admin_imports import import_view
 from .admin_mixins import ReadOnlyAdmin
-from .models import AuditEntry, Run
+from .exceptions import DomainError
+from .models import ACTIVE_RUN_STATUSES, AuditEntry, Run
+from .runs import run_mark_failed
+
+
+class MarkFailedForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=1000,
+        help_text=_("Kept on the run and in the audit log."),
+    )  # fmt: skip
 
 
 @admin.register(Run)
 class RunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ("pk", "job", "scope", "status", "progress", "step", "actor", "started_at", "finished_at", "duration")
+    list_display = (
+        "pk", "job", "scope", "status", "progress", "step", "actor", "started_at", "heartbeat_at", "finished_at",
+        "duration",
+    )  # fmt: skip
     list_filter = ("status", "job")
     search_fields = ("job", "scope", "error")
     readonly_fields = [f.name for f in Run._meta.fields]
     change_list_template = "admin/core/run/change_list.html"
+    actions = ["mark_failed"]
 
     @admin.display(description=_("duration (s)"))
     def duration(self, run):
@@ -27,6 +44,39 @@ class RunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def get_urls(self):
         extra = [path("import/", self.admin_site.admin_view(lambda r: import_view(r, self.admin_site)), name="core_run_import")]
         return extra + super().get_urls()
+
+    def has_mark_failed_permission(self, request):
+        return request.user.is_active and request.user.is_supervisor
+
+    @admin.action(description=_("Mark as failed (stuck runs)"), permissions=["mark_failed"])
+    def mark_failed(self, request, queryset):
+        """A supervisor fails stuck runs at once, with a reason (audited): first a page asking for it."""
+        running = list(queryset.filter(status__in=ACTIVE_RUN_STATUSES).order_by("pk"))
+        if not running:
+            self.message_user(request, _t("None of the selected runs is running."), messages.WARNING)
+            return None
+        form = MarkFailedForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = []
+            for run in running:
+                try:
+                    run_mark_failed(run=run, reason=form.cleaned_data["reason"], actor=request.user)
+                    done.append(f"#{run.pk}")
+                except DomainError as exc:  # it ended meanwhile
+                    self.message_user(request, str(exc), messages.WARNING)
+            if done:
+                self.message_user(request, _t("Marked failed: %(runs)s.") % {"runs": ", ".join(done)}, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _t("Mark runs as failed"),
+            "opts": self.model._meta,
+            "form": form,
+            "runs": running,
+            "skipped": queryset.count() - len(running),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/core/run/mark_failed.html", context)
 
 
 @admin.register(AuditEntry)

@@ -3,10 +3,18 @@
 Progress writes are single autocommit UPDATEs, so they are visible while the
 job's own work is still uncommitted; a job keeps its heavy compute outside any
 transaction and commits its result in one short atomic step.
+
+A working job stamps its run (`heartbeat_at`) with each progress report and, while it runs
+under `run_heartbeat`, every `RUN_HEARTBEAT_SECONDS` from a thread beside it. A run with no
+stamp for `RUN_STALE_AFTER_SECONDS` has lost its worker (killed, out of memory, restarted): it is
+failed with that reason by `runs_fail_stale` (the beat, every minute) and before a new run of
+its job and scope is refused. A supervisor may fail a stuck run at once (`run_mark_failed`).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -14,14 +22,52 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .exceptions import RunOverlap
-from .models import ACTIVE_RUN_STATUSES, Run, RunStatus
+from .exceptions import DomainError, RunOverlap
+from .models import ACTIVE_RUN_STATUSES, AuditEntry, Run, RunStatus
 
-# A run that has not reported progress for this long is taken as dead (its worker was killed).
-STALE_AFTER = timedelta(hours=6)
+log = logging.getLogger(__name__)
+
+
+def stale_after() -> timedelta:
+    """A run not stamped for this long has lost its worker (settings.RUN_STALE_AFTER_SECONDS)."""
+    return timedelta(seconds=settings.RUN_STALE_AFTER_SECONDS)
+
+
+def retry_after_worker_lost() -> int:
+    """Seconds a task whose worker died waits before it is tried again (its `default_retry_delay`):
+    past the stale window, so the dead attempt's run is failed by then and does not refuse the retry."""
+    return int(settings.RUN_STALE_AFTER_SECONDS) + 60
+
+
+def _last_seen(run: Run):
+    return run.heartbeat_at or run.started_at or run.created_at
+
+
+def _stale_error(run: Run, now) -> str:
+    minutes = (now - _last_seen(run)).total_seconds() / 60
+    return _(
+        "No sign of life for %(minutes)s minutes: the worker running this job stopped (killed, out of "
+        "memory or restarted). The run was marked failed; start it again."
+    ) % {"minutes": f"{minutes:.1f}"}
+
+
+def _fail_stale(run: Run, now) -> None:
+    """Fail one stale run (the caller holds its row) and audit it (no actor: the stale-run rule)."""
+    before = {"status": run.status, "progress": run.progress, "step": run.step,
+              "heartbeat_at": _last_seen(run).isoformat()}  # fmt: skip
+    run.status = RunStatus.FAILED
+    run.error = _stale_error(run, now)
+    run.finished_at = now
+    run.save(update_fields=["status", "error", "finished_at"])
+    AuditEntry.objects.create(
+        action="run.stale", object_type="run", object_id=str(run.pk), reason=run.error,
+        before=before, after={"status": RunStatus.FAILED},
+    )  # fmt: skip
 
 
 def _advisory_lock(key: str) -> None:
@@ -37,14 +83,10 @@ def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = No
     now = timezone.now()
     active = Run.objects.select_for_update().filter(job=job, scope=scope, status__in=ACTIVE_RUN_STATUSES)
     for run in active:
-        last_seen = run.heartbeat_at or run.started_at or run.created_at
-        if now - last_seen > STALE_AFTER:
-            run.status = RunStatus.FAILED
-            run.error = "abandoned: no progress for too long (worker lost?)"
-            run.finished_at = now
-            run.save(update_fields=["status", "error", "finished_at"])
+        if now - _last_seen(run) > stale_after():
+            _fail_stale(run, now)
         else:
-            raise RunOverlap(f"{job} is already running for {scope or 'all'} (run #{run.pk})")
+            raise RunOverlap(_overlap_message(job, scope, run, now))
     try:
         with transaction.atomic():
             return Run.objects.create(
@@ -57,7 +99,90 @@ def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = No
                 heartbeat_at=now,
             )
     except IntegrityError as exc:  # a concurrent start won the race (SQLite has no advisory lock)
-        raise RunOverlap(f"{job} is already running for {scope or 'all'}") from exc
+        raise RunOverlap(
+            _("%(job)s is already running for %(scope)s.") % {"job": job, "scope": scope or _("all")}
+        ) from exc
+
+
+def _overlap_message(job: str, scope: str, run: Run, now) -> str:
+    seconds = max(0, int((now - _last_seen(run)).total_seconds()))
+    return _(
+        "%(job)s is already running for %(scope)s (run #%(run)s, last sign of life %(seconds)s s ago). "
+        "A run whose worker stopped is marked failed after %(stale)s s without one; a supervisor can "
+        "mark it failed now in the job runs list."
+    ) % {"job": job, "scope": scope or _("all"), "run": run.pk, "seconds": seconds,
+         "stale": int(settings.RUN_STALE_AFTER_SECONDS)}  # fmt: skip
+
+
+def runs_fail_stale(*, now=None) -> list[int]:
+    """Fail every active run not stamped for `RUN_STALE_AFTER_SECONDS` (its worker is gone), with
+    the reason, audited. Returns their ids. The beat runs it every minute (`core.runs_fail_stale`)."""
+    now = now or timezone.now()
+    cutoff = now - stale_after()
+    failed = []
+    candidates = Run.objects.filter(status__in=ACTIVE_RUN_STATUSES).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            run = Run.objects.select_for_update().filter(pk=pk, status__in=ACTIVE_RUN_STATUSES).first()
+            if run is not None and _last_seen(run) < cutoff:
+                _fail_stale(run, now)
+                failed.append(pk)
+    return failed
+
+
+@transaction.atomic
+def run_mark_failed(*, run: Run, reason: str, actor) -> Run:
+    """A supervisor fails a stuck run at once, with a reason (audited). A job still working on it
+    finds it failed and stops at its next step; nothing it wrote is published."""
+    if not getattr(actor, "is_supervisor", False):
+        raise DomainError(_("Only a supervisor can mark a run failed."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give a reason."))
+    locked = Run.objects.select_for_update().get(pk=run.pk)
+    if locked.status not in ACTIVE_RUN_STATUSES:
+        raise DomainError(
+            _("Run #%(run)s is not running (%(status)s).") % {"run": locked.pk, "status": locked.get_status_display()}
+        )
+    before = {"status": locked.status, "progress": locked.progress, "step": locked.step,
+              "heartbeat_at": _last_seen(locked).isoformat()}  # fmt: skip
+    locked.status = RunStatus.FAILED
+    locked.finished_at = timezone.now()
+    locked.error = _("Marked failed by %(user)s: %(reason)s") % {"user": actor.get_username(), "reason": reason}
+    locked.save(update_fields=["status", "finished_at", "error"])
+    AuditEntry.objects.create(
+        actor=actor, action="run.mark_failed", object_type="run", object_id=str(locked.pk), reason=reason,
+        before=before, after={"status": RunStatus.FAILED},
+    )  # fmt: skip
+    return locked
+
+
+@contextmanager
+def run_heartbeat(run: Run, *, every: float | None = None) -> Iterator[None]:
+    """While the body runs, stamp the run every `every` seconds (RUN_HEARTBEAT_SECONDS) from a
+    thread beside it, on its own database connection: a long step with no progress report (a
+    big write, a slow query) is not taken for a dead worker. The stamps stop when the process
+    dies; they never revive a run that was failed meanwhile."""
+    every = settings.RUN_HEARTBEAT_SECONDS if every is None else every
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    Run.objects.filter(pk=run.pk, status__in=ACTIVE_RUN_STATUSES).update(heartbeat_at=timezone.now())
+                except Exception:  # a missed stamp is not the job's failure; the next one may pass
+                    log.warning("run #%s: heartbeat not written", run.pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"run-{run.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def run_progress(run: Run, *, progress: int, step: str = "", counts: dict | None = None) -> None:
@@ -122,7 +247,8 @@ def tracked_run(*, job: str, scope: str = "", actor=None, params: dict | None = 
     """Run a job body as one Run: succeeded with its counts, or failed with the error."""
     tracker = RunTracker(run_start(job=job, scope=scope, actor=actor, params=params))
     try:
-        yield tracker
+        with run_heartbeat(tracker.run):
+            yield tracker
     except BaseException as exc:
         tracker._close_stage()
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()

@@ -1,4 +1,9 @@
-"""Thin Celery tasks: take plain arguments, call one service."""
+"""Thin Celery tasks: take plain arguments, call one service.
+
+Acknowledged late (settings): a task whose pool process dies is retried once its dead attempt's
+run has been failed as stale (`retry_after_worker_lost`), so the retry is not refused as an
+overlap; each is idempotent (an import writes in one transaction, the nightly jobs re-run safely).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,16 @@ from django.db import OperationalError
 
 from .imports.base import import_file
 from .nightly import run_nightly
+from .runs import retry_after_worker_lost, runs_fail_stale
 
 
-@shared_task(name="core.import_file", soft_time_limit=30 * 60, time_limit=35 * 60)
+@shared_task(
+    name="core.import_file",
+    soft_time_limit=30 * 60,
+    time_limit=35 * 60,
+    max_retries=1,  # one more try after a lost worker
+    default_retry_delay=retry_after_worker_lost(),
+)
 def import_file_task(*, kind: str, path: str, name: str, dry_run: bool = False, actor_id: int | None = None) -> dict:
     """An admin upload (`core.admin_imports`), deleted when the import ends, whatever the outcome."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
@@ -27,11 +39,18 @@ def import_file_task(*, kind: str, path: str, name: str, dry_run: bool = False, 
     autoretry_for=(OperationalError,),
     retry_backoff=60,
     max_retries=3,
+    default_retry_delay=retry_after_worker_lost(),
     soft_time_limit=60 * 60,
     time_limit=65 * 60,
 )
 def nightly_task() -> dict:
     return run_nightly()
+
+
+@shared_task(name="core.runs_fail_stale", soft_time_limit=50, time_limit=55, max_retries=0)
+def runs_fail_stale_task() -> list[int]:
+    """Every minute (beat): fail the runs whose worker is gone."""
+    return runs_fail_stale()
 
 
 @shared_task(name="core.ping")

@@ -193,13 +193,27 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_ACKS_LATE = False
+# A task is acknowledged when it ends, not on receipt: a worker killed mid-task (SIGKILL, out of
+# memory) leaves its message to be sent again. Where the pool process died and the worker lives,
+# the task is retried after its `default_retry_delay`, at most `max_retries` times (no endless loop
+# on a task that kills its worker); else (retry not sendable) it is requeued. Every task is
+# idempotent (docs: README "Jobs").
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_RETRY_ON_WORKER_LOST = True
 CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
 CELERY_TASK_TIME_LIMIT = 35 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {"allocation.*": {"queue": "allocation"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Job runs: a working job stamps its Run every RUN_HEARTBEAT_SECONDS; a run with no stamp for
+# RUN_STALE_AFTER_SECONDS is failed (its worker is gone) by the `runs_fail_stale` beat entry (every
+# minute) and before a new run of its job is refused: a dead worker's run is failed within 5 minutes.
+RUN_HEARTBEAT_SECONDS = env.float("RUN_HEARTBEAT_SECONDS", default=30.0)
+RUN_STALE_AFTER_SECONDS = env.float("RUN_STALE_AFTER_SECONDS", default=240.0)
+# How long a job waits for the broker before it gives up with a plain message (fan-out at start).
+BROKER_CHECK_TIMEOUT_SECONDS = env.float("BROKER_CHECK_TIMEOUT_SECONDS", default=3.0)
 
 # Import files larger than this many rows run as a Celery task with progress.
 IMPORT_ASYNC_ROW_THRESHOLD = env.int("IMPORT_ASYNC_ROW_THRESHOLD", default=5000)
@@ -276,6 +290,7 @@ NIGHTLY_JOBS = [
 # The beat's entries (`manage.py sync_schedules` creates the missing ones; Asia/Shanghai crontabs).
 BEAT_SCHEDULES = [
     {"name": "nightly", "task": "core.nightly", "minute": "30", "hour": "1"},
+    {"name": "runs_fail_stale", "task": "core.runs_fail_stale", "minute": "*", "hour": "*", "expires_seconds": 50},
     {
         "name": "classify_monthly", "task": "tiers.classify", "minute": "0", "hour": "3", "day_of_month": "1",
         "expires_seconds": 20 * 60 * 60,
