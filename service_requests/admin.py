@@ -98,7 +98,7 @@ class ServiceRequestAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
     """The queue: a manager's retailers' requests (a supervisor's: all), those needing action first."""
 
     resource_classes = [ServiceRequestResource]
-    list_display = ("number", "retailer", "category", "state", "filed_at", "due_at", "manager", "rating")
+    list_display = ("number", "retailer", "category", "state", "filed_at", "due_at", "manager_name", "rating")
     list_display_links = ("number", "retailer")
     search_fields = ("retailer__customer_code", "retailer__license_no", "retailer__name", "text")
     list_select_related = ("retailer", "manager")
@@ -128,6 +128,10 @@ class ServiceRequestAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("number"), ordering="pk")
     def number(self, obj):
         return f"#{obj.pk}"
+
+    @admin.display(description=gettext_lazy("customer manager"), ordering="manager__first_name")
+    def manager_name(self, obj):
+        return (obj.manager.get_full_name() or obj.manager.get_username()) if obj.manager else "—"
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def state(self, obj):
@@ -176,6 +180,7 @@ class ServiceRequestAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
             "steps": [(s, ACTION_LABELS.get(s.action, s.action)) for s in steps.order_by("at", "pk")],
             "title": _("Request #%(n)d") % {"n": obj.pk}, "overdue": obj.status != Status.RESOLVED
             and obj.due_at <= timezone.now(), "Status": Status,
+            "retailer_steps": ("request.file", "request.follow_up", "request.rate"),
         }  # fmt: skip
         return TemplateResponse(request, "admin/service_requests/servicerequest/answer.html", context)
 

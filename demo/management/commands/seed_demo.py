@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.requests import demo_requests_create
 from demo.services import (
     demo_city_create,
     demo_demand_reports_create,
@@ -36,3 +37,4 @@ class Command(BaseCommand):
         self.stdout.write(demo_demand_reports_create())  # before the allocation runs: it reads them
         self.stdout.write(demo_quotas_publish())
         self.stdout.write(demo_inspections_create())
+        self.stdout.write(demo_requests_create())
