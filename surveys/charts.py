@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pygal
 from django.utils.translation import gettext as _
 
@@ -16,8 +18,9 @@ def ipa_chart(rows, *, title: str) -> str:
         return ""
     x_line = sum(r.performance for r in known) / len(known)
     y_line = sum(r.importance for r in known) / len(known)
-    x_low = min(0.0, *(r.performance for r in known))
-    y_low = min(0.0, *(r.importance for r in known))
+    # the index axis from the tens below the lowest point (room to read the points apart) to 100
+    x_low = max(0.0, math.floor(min(r.performance for r in known) / 10) * 10 - 10)
+    y_low = min(0.0, math.floor(min(r.importance for r in known) * 10) / 10)
     chart = pygal.XY(
         title=title, stroke=False, dots_size=6, show_x_guides=True, print_labels=True,
         x_title=_("Index (0–100)"), y_title=_("Importance (correlation with overall satisfaction)"),

@@ -96,7 +96,7 @@ def group_index(
     """Per group: the index table (`overall`, then one column per dimension, 0–100) and the count
     table (`answers`: respondents, then per dimension the respondents with a score). `groups` None:
     one group, labelled "all"."""
-    keys = pd.Series("all", index=dims.index) if groups is None else pd.Series(list(groups), index=dims.index)
+    keys = pd.Series("all", index=dims.index) if groups is None else pd.Series(np.asarray(groups), index=dims.index)
     grouped = dims.groupby(keys, sort=True)
     means = grouped.mean()
     counts = grouped.count()

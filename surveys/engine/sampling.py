@@ -28,14 +28,10 @@ def tier_bands(tiers: Sequence[float] | pd.Series, cuts: Sequence[int]) -> list[
     starts = [1, *edges]
     ends = [*(e - 1 for e in edges), 30]
     labels = [f"D{a}–D{b}" if a != b else f"D{a}" for a, b in zip(starts, ends, strict=True)]
-    out = []
-    for tier in tiers:
-        if tier is None or pd.isna(tier):
-            out.append(NO_TIER)
-            continue
-        position = int(np.searchsorted(edges, int(tier), side="right"))
-        out.append(labels[position])
-    return out
+    values = pd.to_numeric(pd.Series(list(tiers) if not isinstance(tiers, pd.Series) else tiers), errors="coerce")
+    known = values.notna().to_numpy()
+    positions = np.searchsorted(np.asarray(edges, dtype=float), values.fillna(0).to_numpy(dtype=float), side="right")
+    return np.where(known, np.asarray(labels, dtype=object)[positions], NO_TIER).tolist()
 
 
 def manager_sample_size(n: int, *, percent: int, minimum: int) -> int:

@@ -10,6 +10,7 @@ from demo.services import (
     demo_inspections_create,
     demo_quotas_publish,
 )
+from demo.surveys import demo_surveys_create
 from retailers.models import Retailer
 
 
@@ -38,3 +39,4 @@ class Command(BaseCommand):
         self.stdout.write(demo_quotas_publish())
         self.stdout.write(demo_inspections_create())
         self.stdout.write(demo_requests_create())
+        self.stdout.write(demo_surveys_create())
