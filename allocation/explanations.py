@@ -36,7 +36,7 @@ def quota_reasons(
     codes = Reason(int(row["reasons"]))
     out: list[str] = []
     if line.method == "D":
-        out.append(_("By demand: your recent orders of this product, shared within the week's supply."))
+        out.append(_("By demand: what you reported for this cycle (or, without a report, your recent orders), never more than you reported, shared within the week's supply."))
     elif line.method == "E":
         out.append(_("Selected retailer: this product goes to chosen retailers only."))
     elif Reason.ROTATION in codes:
