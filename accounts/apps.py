@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import cache  # noqa: F401 - connects the cache-invalidating signal receivers
+        # Connect the signal receivers: the cache's invalidation, and a password change ending the
+        # login's sessions and tokens (`accounts.sessions`).
+        from . import cache, sessions  # noqa: F401

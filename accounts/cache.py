@@ -5,26 +5,36 @@ row and the token → user mapping are kept in the cache for USER_TTL and droppe
 user is saved or deleted or the token is deleted (password reset revokes tokens).
 
 A view that needs more from the cache than the user reads it all in one round trip: by token
-(`user_by_token(also=...)`), or for a session with `read_ahead`, which Django's lazy
-`request.user` then draws on."""
+(`user_by_token(also=...)`), or for a session with `read_ahead`, which the session store
+(`accounts.sessions.cached_db`) and Django's lazy `request.user` then draw on."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from rest_framework.authtoken.models import Token
 
+from .sessions import session_key_user_id
+
 USER_TTL = 5 * 60  # seconds
 
 
-_read_ahead: ContextVar[Mapping[str, object]] = ContextVar("accounts_read_ahead", default=MappingProxyType({}))
+@dataclass(frozen=True)
+class _ReadAhead:
+    asked: frozenset[str] = frozenset()
+    found: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+
+_NOTHING_READ = _ReadAhead()
+_read_ahead: ContextVar[_ReadAhead | None] = ContextVar("accounts_read_ahead", default=None)
 
 
 def user_key(user_id) -> str:
@@ -32,19 +42,31 @@ def user_key(user_id) -> str:
 
 
 def session_user_id(request) -> str | None:
-    """The user id a session names (not yet checked: `request.user` checks it)."""
-    return request.session.get(SESSION_KEY)
+    """The user id the session's key names (`accounts.sessions`), read without a round trip. Not yet
+    checked: `request.user` comes from the session itself."""
+    return session_key_user_id(request.session.session_key)
+
+
+def read_ahead_value(key: str) -> tuple[bool, object | None]:
+    """Whether `key` was read in the current `read_ahead` block, and its value (None: not cached)."""
+    current = _read_ahead.get() or _NOTHING_READ
+    return key in current.asked, current.found.get(key)
 
 
 @contextmanager
 def read_ahead(request, also: Sequence[str]) -> Iterator[dict]:
-    """Read the session's user and the cache keys `also` in one cache round trip. Inside the
-    block, `request.user` takes the user from what was read (Django still checks the session
-    against it); yields what was found of `also`."""
+    """Read the session, its user and the cache keys `also` in one cache round trip. Inside the
+    block, the session store and `request.user` take what was read (Django still checks the session
+    against its user); yields what was found."""
+    keys = list(also)
     user_id = session_user_id(request)
-    keys = [*also, user_key(user_id)] if user_id is not None else list(also)
+    if user_id is not None:
+        keys.append(user_key(user_id))
+    prefetch = getattr(request.session, "prefetch_key", None)  # a session kept in the cache
+    if prefetch is not None and prefetch() is not None:
+        keys.append(prefetch())
     found = cache.get_many(keys) if keys else {}
-    token = _read_ahead.set(found)
+    token = _read_ahead.set(_ReadAhead(frozenset(keys), found))
     try:
         yield found
     finally:
@@ -57,7 +79,9 @@ def _token_key(key: str) -> str:
 
 def user_by_id(user_id):
     key = user_key(user_id)
-    user = _read_ahead.get().get(key) or cache.get(key)
+    asked, user = read_ahead_value(key)
+    if user is None and not asked:
+        user = cache.get(key)
     if user is None:
         user = get_user_model()._default_manager.filter(pk=user_id).first()
         if user is not None:

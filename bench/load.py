@@ -11,8 +11,9 @@ an API token and a session each. Then wrk drives `--connections` keep-alive clie
 request as a random one of those retailers (a Lua script picks the token or session cookie), first
 against `/api/v1/me/quotas/`, then against the phone page `/m/`. The first pass asks for every login
 once (4 at a time) so each payload or page is built and cached; the figures are from a second,
-timed pass. Redis is the cache (CACHE_URL), as in production; sessions are signed cookies, and
-each phone also sends the CSRF cookie a browser keeps from its first page.
+timed pass. Redis is the cache (CACHE_URL), as in production; sessions are kept on the server as
+production keeps them (SESSION_ENGINE: rows with a copy in Redis), and each phone also sends the
+CSRF cookie a browser keeps from its first page.
 """
 
 from __future__ import annotations
@@ -109,21 +110,24 @@ def setup(retailers: int, products: int, logins: int) -> tuple[list[str], list[s
 
 
 def retailer_logins() -> tuple[list[str], list[str]]:
-    """Each retailer login's API token, and its phone's cookies: a signed-cookie session and the
-    CSRF cookie a browser keeps from its first page."""
+    """Each retailer login's API token, and its phone's cookies: a session (kept by SESSION_ENGINE,
+    as a login keeps it) and the CSRF cookie a browser keeps from its first page."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.signed_cookies import SessionStore
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils.crypto import get_random_string
     from rest_framework.authtoken.models import Token
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
     tokens, sessions = [], []
     for token in Token.objects.filter(user__role="retailer").select_related("user").order_by("user_id"):
         store = SessionStore()
         store[SESSION_KEY] = str(token.user.pk)
         store[BACKEND_SESSION_KEY] = "accounts.backends.RoleBackend"
         store[HASH_SESSION_KEY] = token.user.get_session_auth_hash()
-        store.save()  # signed cookies: the key is the signed session itself
+        store.save()
         tokens.append(token.key)
         csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
         sessions.append(f"{store.session_key}; csrftoken={csrf}")
@@ -194,6 +198,7 @@ def main() -> None:
             tokens, sessions = setup(args.retailers, args.products, args.logins)
         else:  # the cache was emptied above: the first reads fill it, as after publishing
             print(f"setup: reused the kept database {name} ({len(tokens):,} retailer logins)", flush=True)
+        from django.conf import settings
         from django.db import connections
 
         connections.close_all()
@@ -218,7 +223,7 @@ def main() -> None:
                         raise
                     time.sleep(0.3)
             print(
-                f"# load: gunicorn -w {args.workers} ({args.worker_class}, {args.threads} thread(s)) on 127.0.0.1, PostgreSQL, Redis cache, signed-cookie sessions; "
+                f"# load: gunicorn -w {args.workers} ({args.worker_class}, {args.threads} thread(s)) on 127.0.0.1, PostgreSQL, Redis cache, sessions {settings.SESSION_ENGINE}; "
                 f"wrk -t2 -c{args.connections} -d{args.seconds}s, each request a random one of "
                 f"{len(tokens):,} retailers ({dt.datetime.now(dt.UTC).date()})",
                 flush=True,

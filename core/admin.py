@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_lockouts  # noqa: F401 - registers the login lock-outs' admin
 from .admin_imports import import_view
 from .admin_mixins import ReadOnlyAdmin
 from .exceptions import DomainError

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionIdleMiddleware",  # a staff session lasts from its last request
+    "accounts.middleware.LoginRateLimitMiddleware",  # login forms: attempts per client address
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.BadParameterMiddleware",  # a refused ?param= is a 400 page naming it (core/params.py)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -113,19 +115,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.RoleBackend"]
 
-# Lock-out after repeated failures (django-axes): counted per login name, whether or not it exists,
-# so the answer never tells which license numbers are real. A manager or supervisor unlocks a
-# retailer by resetting its password (or `manage.py axes_reset_username LICENSE`).
+# Lock-out after repeated failures (django-axes): counted per login name *and* client address,
+# whether or not the name exists (the answer never tells which license numbers are real), so a
+# stranger's failures pause a name only from the stranger's address and never from its owner's.
+# Guessing across many names from one address is held by the per-address rate limit on every login
+# form and the token endpoint (`login` throttle rate, `accounts.throttling`). Each lock and unlock is
+# audited; a supervisor unlocks in the admin (账户 → 登录锁定), a manager's password reset unlocks its
+# retailer (`core.lockouts`).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True
-# axes.W006 asks to count per IP address too. Retailers' phones share carrier NAT addresses, so a
-# per-IP count would lock out many shops at once; the per-name count is what stops guessing one
-# license's password, and API logins are also rate-limited per client (throttle scope "login").
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_ENABLE_ADMIN = False  # the project's own, audited (core/admin_lockouts.py)
+# Reverse proxies in front of the web server (nginx: 1): the client's address is then read from
+# X-Forwarded-For, counted from the right. 0 (default): REMOTE_ADDR, the header is ignored.
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+LOGIN_RATE_LIMITED_VIEWS = ["portal:login", "admin:login"]  # URL names of the login forms
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -159,7 +167,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
+    "DEFAULT_THROTTLE_RATES": {"login": env("LOGIN_RATE", default="20/min")},  # per client address
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Retail distribution API",
@@ -181,10 +189,12 @@ CACHES = {
     )
 }
 CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
-# Sessions hold only the login (user id, backend, password hash) and the language: signed cookies
-# need no server round trip; changing the password still ends every session.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Sessions are kept on the server (accounts/sessions/), so logging out ends one at once and a
+# password change or a manager's reset ends all of a login's: rows in the database, with a copy in
+# Redis when CACHE_URL is set (read with the phone page's other keys in one round trip).
+SESSION_ENGINE = "accounts.sessions.cached_db" if CACHE_URL else "accounts.sessions.db"
 SESSION_COOKIE_AGE = 30 * 24 * 3600  # retailers stay logged in on their phones for a month
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_MINUTES", default=60) * 60  # managers, supervisors
 
 # Celery: unset broker = tasks run eagerly in-process (embedded mode).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -15,11 +15,11 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.authentication import CachedTokenAuthentication
 from accounts.permissions import IsRetailer
+from accounts.throttling import LoginAttemptsApi
 from allocation.quota_sheets import published_allocation_run_id
 from cycles.apis import cycle_from_param
 from tiers.apis import TierExplanationOutput, tier_payload
@@ -27,11 +27,9 @@ from tiers.apis import TierExplanationOutput, tier_payload
 from . import selectors
 
 
-class TokenApi(ObtainAuthToken):
-    """License number (`username`) + password → an API token. Failures count towards the lock-out."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+class TokenApi(LoginAttemptsApi, ObtainAuthToken):
+    """License number (`username`) + password → an API token. Failures count towards the lock-out;
+    attempts towards the client address's login budget (`accounts.throttling`)."""
 
     @extend_schema(
         operation_id="auth_token",

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import secrets
 
-from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Role
+from accounts.models import LoginLockout, Role
 from core.exceptions import DomainError
+from core.lockouts import login_lockouts_release
 from core.models import AuditEntry
 
 from .models import Retailer
@@ -25,7 +26,8 @@ LENGTH = 8
 @transaction.atomic
 def retailer_login_reset(*, retailer: Retailer, actor) -> str:
     """Create the retailer's login if it has none, set a new random password and return it (shown
-    once, never stored in clear). Ends a lock-out and revokes the retailer's API tokens. Audited."""
+    once, never stored in clear). Ends the login's sessions on every phone and revokes its API tokens
+    (`accounts.sessions`: any password change does), and lifts its lock-outs. Audited."""
     if actor.role == Role.RETAILER or not retailers_visible_to(user=actor).filter(pk=retailer.pk).exists():
         raise DomainError("only the retailer's customer manager or a supervisor sets its password")
     password = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
@@ -45,7 +47,9 @@ def retailer_login_reset(*, retailer: Retailer, actor) -> str:
         Retailer.objects.filter(pk=retailer.pk).update(user=user)
         retailer.user = user
     Token.objects.filter(user=user).delete()
-    axes_reset(username=user.username)
+    login_lockouts_release(
+        lockouts=LoginLockout.objects.filter(username=user.username), actor=actor, reason=gettext("the retailer's password was reset")
+    )
     AuditEntry.objects.create(
         actor=actor, action="retailer.login_reset", object_type="retailer", object_id=str(retailer.pk),
         after={"login": user.username, "created": created},

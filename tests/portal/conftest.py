@@ -47,6 +47,12 @@ def other_shop(manager2):
 
 
 @pytest.fixture
+def cached_sessions(settings):
+    """Sessions kept as production keeps them (CACHE_URL set): rows with a copy in the shared cache."""
+    settings.SESSION_ENGINE = "accounts.sessions.cached_db"
+
+
+@pytest.fixture
 def cache_reads(monkeypatch):
     """The shared cache's read calls from here on, one entry (method, keys) per round trip (the
     local-memory cache used in tests makes `get_many` of `get`s; those count as one)."""

@@ -180,8 +180,8 @@ def test_retailer_reports_stock_and_reads_tonights_advice(client, shop, city):
     assert "库存" in page
 
 
-def test_a_warm_quota_page_reads_the_user_shop_and_sheet_in_one_cache_trip(
-    client, shop, django_assert_max_num_queries, cache_reads
+def test_a_warm_quota_page_reads_the_session_user_shop_and_sheet_in_one_cache_trip(
+    client, shop, cached_sessions, django_assert_max_num_queries, cache_reads
 ):
     client.force_login(shop.user)
     first = client.get(reverse("portal:home")).content.decode()
@@ -190,8 +190,23 @@ def test_a_warm_quota_page_reads_the_user_shop_and_sheet_in_one_cache_trip(
         again = client.get(reverse("portal:home")).content.decode()
     assert [name for name, _keys in cache_reads] == ["get_many"]
     keys = cache_reads[0][1]
+    session_key = client.cookies["sessionid"].value
+    assert session_key.startswith(f"{shop.user.pk}-")  # the key names its user: no trip to learn it
+    assert f"accounts:session:{session_key}" in keys
     assert f"accounts:user:{shop.user.pk}" in keys
     assert f"portal:retailer:{shop.user.pk}" in keys
     assert any(key.startswith("portal:page:") for key in keys)
     csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert csrf.sub("", again) == csrf.sub("", first)
+
+
+def test_embedded_sessions_cost_a_warm_page_one_query_and_still_one_cache_trip(
+    client, shop, django_assert_num_queries, cache_reads
+):
+    """Without CACHE_URL the session is a database row (the embedded cache is per process)."""
+    client.force_login(shop.user)
+    client.get(reverse("portal:home"))
+    cache_reads.clear()
+    with django_assert_num_queries(1):  # the session's row
+        assert client.get(reverse("portal:home")).status_code == 200
+    assert [name for name, _keys in cache_reads] == ["get_many"]
