@@ -43,13 +43,17 @@ def allocation_compute(
     """Quotas for the cycle's plan lines (no writes): per line its cells and quotas; method C's bands.
 
     Method C lines are always computed together with the rest of their band. Without a `policy`,
-    the active one with today's repeat violators (a dry run). Returns the lines by id, the
-    results (computed as iterated), the bands and the registry frame used.
+    the active one with today's repeat violators (a dry run). Returns the lines asked for by id,
+    their results (computed as iterated), the bands and the registry frame used.
     """
     lines = list(plan_lines(cycle, product_codes))
+    wanted = {line.pk for line in lines} if line_ids is None else set(line_ids)
     if line_ids is not None:
-        wanted = set(line_ids)
-        bands = {line.product.price_band_id for line in lines if line.pk in wanted and line.method == "C"}
+        bands = {
+            line.product.price_band_id
+            for line in lines
+            if line.pk in wanted and line.method == "C" and line.product.price_band_id is not None
+        }  # a product without a band is a band of its own (`line_inputs`)
         lines = [
             line for line in lines if line.pk in wanted or (line.method == "C" and line.product.price_band_id in bands)
         ]
@@ -65,7 +69,9 @@ def allocation_compute(
     )
     if line_ids is not None:
         results = (r for r in results if r.line_id in wanted)
-    return {line.pk: line for line in lines}, results, bands, registry
+    # Only the lines whose results are given: a writer replaces exactly these (a band partner
+    # computed alongside belongs to another group's write).
+    return {line.pk: line for line in lines if line.pk in wanted}, results, bands, registry
 
 
 # Entries held before a batch of per-retailer rows is written (15 bytes each): bounds the memory.
