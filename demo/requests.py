@@ -71,7 +71,8 @@ def demo_requests_create(*, today: dt.date | None = None, seed: int = 19) -> str
         .values_list("pk", "manager_id")[:DEMO_RETAILER_LOGINS]
     )  # fmt: skip
     # (retailer, manager, days ago, script)
-    rows = [(pk, m, int(rng.integers(0, WEEKS * 7)), None) for pk, m in shops if rng.random() < SHARE]
+    scripted = {pk for pk, _m in logins}
+    rows = [(pk, m, int(rng.integers(0, WEEKS * 7)), None) for pk, m in shops if rng.random() < SHARE and pk not in scripted]
     for k, (pk, manager) in enumerate(logins):
         rows += [(pk, manager, days, script) for days, script in LOGIN_SCRIPTS[min(k, 1)]]
     n = len(rows)
@@ -86,17 +87,18 @@ def demo_requests_create(*, today: dt.date | None = None, seed: int = 19) -> str
     made, steps, messages = [], [], []
     for i, (pk, manager, _days, script) in enumerate(rows):
         # wall-clock hours ≤ working hours, so an answer within the time in wall hours is within it
-        if script == "open" or outcome[i] == "never":
+        how = outcome[i] if script is None else "never" if script == "open" else "in_time"
+        if how == "never":
             answered = None
-        elif outcome[i] == "late" and script is None:
+        elif how == "late":
             answered = due[i] + pd.Timedelta(hours=float(rng.uniform(2, 72)))
-        else:
-            answered = filed[i] + pd.Timedelta(hours=float(rng.uniform(0.5, 24 * policy.answer_within_days)))
+        else:  # most within the first day
+            answered = filed[i] + pd.Timedelta(hours=float(rng.uniform(0.5, 24)))
         if answered is not None and answered >= local_now:
             answered = None if script is None else local_now - pd.Timedelta(minutes=5)
         resolved = None
         if answered is not None and script != "answered" and (script == "resolved_rated" or rng.random() < 0.8):
-            resolved = min(answered + pd.Timedelta(hours=float(rng.uniform(0, 30))), local_now - pd.Timedelta(minutes=1))
+            resolved = min(answered + pd.Timedelta(hours=float(rng.uniform(0, 12))), local_now - pd.Timedelta(minutes=1))
         rating = None
         if resolved is not None and (script == "resolved_rated" or rng.random() < 0.6):
             rating = int(rng.choice([1, 2, 3, 4, 5], p=[0.04, 0.08, 0.18, 0.35, 0.35]))

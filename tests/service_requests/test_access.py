@@ -229,3 +229,19 @@ def test_api_figures_are_for_staff_within_scope(client, shop_a, manager_a, super
     body = api(client, supervisor).get("/api/v1/requests/figures/", {"level": "department"}).json()
     assert sorted(r["label"] for r in body["rows"]) == ["东城市场部", "西城市场部"]
     assert api(client, supervisor).get("/api/v1/requests/figures/", {"level": "route"}).status_code == 400
+
+
+def test_the_export_holds_a_managers_own_retailers_with_labels(client, manager_a, shop_a, shop_b, req_a, req_b):
+    client.force_login(manager_a)
+    fields = ("id", "retailer_code", "category", "status", "text")
+    response = client.post(
+        reverse("admin:service_requests_servicerequest_export"),
+        {"format": "0", "resource": "0", **{f"servicerequestresource_{f}": "on" for f in fields}},
+    )
+    assert response.status_code == 200
+    body = response.content.decode("utf-8-sig")
+    assert shop_a.customer_code in body
+    assert shop_b.customer_code not in body
+    assert "价格" in body
+    assert "待答复" in body
+    assert ",price," not in body
