@@ -45,7 +45,7 @@ def _orders(since: dt.date, before: dt.date) -> pd.DataFrame:
         ["retailer", "product", "starts_on", "cartons"],
     )
     frame["starts_on"] = pd.to_datetime(frame["starts_on"]).dt.date
-    frame["cartons"] = frame["cartons"].astype(np.int64)
+    frame = frame.astype({"retailer": np.int64, "product": np.int64, "cartons": np.int64})  # also when empty
     return frame
 
 
@@ -81,9 +81,8 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
     last = pd.to_numeric(counts["count"].reindex(keys)).astype(float)
     source = counts["source"].reindex(keys)
     # Deliveries in the cycles starting on or after the count's day.
-    delivered = orders.assign(starts_on=pd.to_datetime(orders["starts_on"])).merge(
-        counted_on.dropna().rename("since").reset_index(), on=["retailer", "product"]
-    )
+    since = counted_on.dropna().rename("since").reset_index().astype({"retailer": np.int64, "product": np.int64})
+    delivered = orders.assign(starts_on=pd.to_datetime(orders["starts_on"])).merge(since, on=["retailer", "product"])
     delivered = (
         delivered[delivered["starts_on"] >= delivered["since"]].groupby(["retailer", "product"])["cartons"].sum()
     )
