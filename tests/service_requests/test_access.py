@@ -2,6 +2,9 @@
 a customer manager only their retailers' (reading and writing, through every form and endpoint); a
 supervisor all. Anonymous visitors are sent to log in."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -245,3 +248,14 @@ def test_the_export_holds_a_managers_own_retailers_with_labels(client, manager_a
     assert "价格" in body
     assert "待答复" in body
     assert ",price," not in body
+
+
+def test_a_formula_in_a_request_is_exported_as_text(client, manager_a, shop_a):
+    request_file(user=shop_a.login, category="other", text='=HYPERLINK("http://evil.example/","点我")')
+    client.force_login(manager_a)
+    response = client.post(
+        reverse("admin:service_requests_servicerequest_export"),
+        {"format": "0", "resource": "0", "servicerequestresource_text": "on"},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ['\'=HYPERLINK("http://evil.example/","点我")']  # behind an apostrophe
