@@ -293,3 +293,32 @@ def test_a_user_without_a_role_sees_nothing(client, answered_waves):
     client.force_login(nobody)
     assert client.get(reverse("admin:surveys_wave_results", args=[current.pk])).status_code == 404
     assert Wave.objects.count() == 2
+
+
+def test_a_supervisor_starts_a_wave_from_the_admin_in_a_minute(client, supervisor, shops):
+    """The standard questionnaire (one button), a wave on it (the add form), the sample (one button)."""
+    client.force_login(supervisor)
+    client.post(reverse("admin:surveys_questionnaire_standard"))
+    questionnaire = Questionnaire.objects.get()
+    today = timezone.localdate()
+    form = {
+        "name": "年中测评", "questionnaire": questionnaire.pk, "opens_on": today.isoformat(),
+        "closes_on": (today + dt.timedelta(days=14)).isoformat(), "sample_mode": "share", "sample_percent": "10",
+        "sample_minimum": "2", "tier_bands": "21，11", "seed": "5",
+    }  # fmt: skip
+    bad = client.post(reverse("admin:surveys_wave_add"), {**form, "closes_on": (today - dt.timedelta(days=1)).isoformat()})
+    assert bad.status_code == 200
+    assert "closes_on" in bad.context["adminform"].form.errors
+    assert client.post(reverse("admin:surveys_wave_add"), {**form, "tier_bands": "eleven"}).status_code == 200
+    assert client.post(reverse("admin:surveys_wave_add"), form).status_code == 302
+    wave = Wave.objects.get()
+    assert (wave.tier_bands, wave.created_by, wave.status) == ("11,21", supervisor, WaveStatus.DRAFT)
+    page = client.get(reverse("admin:surveys_wave_change", args=[wave.pk])).content.decode()
+    assert 'id="open-wave"' in page
+    client.post(reverse("admin:surveys_wave_open", args=[wave.pk]))
+    wave.refresh_from_db()
+    # 10% with at least 2: manager_a's 6 → 2, manager_b's 3 → 2
+    assert wave.invitations.count() == 4
+    page = client.get(reverse("admin:surveys_wave_change", args=[wave.pk]))
+    assert 'id="close-wave"' in page.content.decode()
+    assert "name" not in page.context["adminform"].form.fields  # nothing to change once drawn
