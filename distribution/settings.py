@@ -305,6 +305,8 @@ BEAT_SCHEDULES = [
         "name": "classify_monthly", "task": "tiers.classify", "minute": "0", "hour": "3", "day_of_month": "1",
         "expires_seconds": 20 * 60 * 60,
     },
+    # An unanswered request escalates within the hour its answer time runs out (the nightly job too).
+    {"name": "requests_escalate", "task": "service_requests.escalate", "minute": "5", "hour": "*", "expires_seconds": 50 * 60},
 ]
 
 # What `manage.py import_data KIND` and the admin's import page read: kind → Importer class.
