@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from surveys.models import Invitation, Questionnaire, SampleMode, Wave, WaveStatus
+from surveys.models import Dimension, Invitation, Item, Questionnaire, SampleMode, Wave, WaveStatus
 from surveys.services import wave_open
 from tests.factories import UserFactory
 from tests.surveys.conftest import give_login, make_wave
@@ -322,3 +322,37 @@ def test_a_supervisor_starts_a_wave_from_the_admin_in_a_minute(client, superviso
     page = client.get(reverse("admin:surveys_wave_change", args=[wave.pk]))
     assert 'id="close-wave"' in page.content.decode()
     assert "name" not in page.context["adminform"].form.fields  # nothing to change once drawn
+
+
+def test_a_zero_to_ten_survey_on_the_phone(client, shops, supervisor):
+    q = Questionnaire.objects.create(name="十分制", scale="0-10")
+    d = Dimension.objects.create(questionnaire=q, code="s", name="服务", position=1)
+    Item.objects.create(questionnaire=q, dimension=d, text="服务好", position=1)
+    today = timezone.localdate()
+    wave = make_wave(q, opens_on=today, closes_on=today)
+    wave_open(wave=wave, actor=supervisor, today=today)
+    wave.refresh_from_db()
+    user = give_login(shops["b2"])
+    client.force_login(user)
+    url = reverse("surveys:answer", args=[wave.pk])
+    body = client.get(url).content.decode()
+    assert [v for v in range(11) if f'name="q{wave.item_ids[0]}" value="{v}"' in body] == list(range(11))
+    assert "非常不满意" in body  # the ends of the scale named
+    refused = client.post(url, {f"q{wave.item_ids[0]}": "11"})
+    assert refused.status_code == 400
+    assert "请选择 0 到 10 之间的分数" in refused.content.decode()
+    assert client.post(url, {f"q{wave.item_ids[0]}": "0"}).status_code == 302
+    assert Invitation.objects.get(wave=wave, retailer=shops["b2"]).scores == [0]
+
+
+def test_the_pages_in_english(client, open_wave, a1_user, supervisor, answered_waves):
+    client.force_login(a1_user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/m/surveys/"})
+    page = client.get(reverse("surveys:answer", args=[open_wave.pk])).content.decode()
+    assert "Send my answers" in page
+    assert "Very satisfied" in page
+    client.force_login(supervisor)
+    client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
+    results = client.get(reverse("admin:surveys_wave_results", args=[answered_waves[1].pk])).content.decode()
+    assert "Index by dimension" in results
+    assert "Importance" in results
