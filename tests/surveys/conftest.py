@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from surveys.models import Dimension, Item, Questionnaire, SampleMode, Wave, WaveStatus
@@ -13,6 +13,15 @@ from surveys.services import invitation_answer, wave_close, wave_open
 from tests.factories import RetailerFactory, UserFactory
 
 NA = None  # "don't know"
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Each test in the default language (zh-hans), and none leaves another one active: a page read
+    in English through the test client keeps English active in this thread after the request."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
