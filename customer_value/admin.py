@@ -22,7 +22,7 @@ from core.reports.tables import CHANGE, INT, PCT, TEXT, Table, display
 from profitability.selectors import VISIT_RISKS
 
 from .charts import stacked_shares, values_bar
-from .engine.segments import Segment
+from .engine.segments import PeerBasis, Segment, State
 from .models import SEGMENT_HELP, SEGMENT_LABELS, CustomerValue, ValuePolicy, ValueRun
 from .reasons import reasons
 from .selectors import HIGH_RISK, MEDIUM_RISK, current_run, overview_by_manager, values_visible_to
@@ -150,6 +150,14 @@ class CustomerValueAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         "gap", "trend_shown", "risk", "reasons_shown",
     )  # fmt: skip
     list_display_links = ("code",)
+    # the detail page: figures and reasons, never the points per signal (with the score they would give
+    # away the survey's part, which stays anonymous)
+    fields = (
+        "retailer", "segment_shown", "visit", "history", "profit", "cartons_shown", "value_shown", "per_carton",
+        "percentile", "peer_group", "peer_median_shown", "gap", "trend_shown", "risk", "reasons_shown",
+        "orders_change_shown", "idle_shown", "profit_fall_shown", "open_overdue", "repeated", "rating_shown",
+    )  # fmt: skip
+    readonly_fields = fields
     search_fields = ("retailer__customer_code", "retailer__name", "retailer__license_no")
     list_select_related = ("retailer", "value_run")
     list_per_page = 50
@@ -227,6 +235,48 @@ class CustomerValueAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("reasons"))
     def reasons_shown(self, obj):
         return _reasons(obj)
+
+    @admin.display(description=gettext_lazy("history"))
+    def history(self, obj):
+        if obj.state == State.NEW:
+            return _("new or back: %(weeks)s weeks since its first purchase, valued at its weekly average") % {
+                "weeks": obj.history_weeks
+            }
+        return obj.get_state_display()
+
+    @admin.display(description=gettext_lazy("current value"))
+    def value_shown(self, obj):
+        return _money(obj.value)
+
+    @admin.display(description=gettext_lazy("compared with"))
+    def peer_group(self, obj):
+        if obj.peer_basis == PeerBasis.NONE:
+            return _("no peers")
+        return f"{obj.get_peer_basis_display()} · {_shops(obj.peer_count)}"
+
+    @admin.display(description=gettext_lazy("peers' median value"))
+    def peer_median_shown(self, obj):
+        return _money(obj.peer_median)
+
+    @admin.display(description=gettext_lazy("change in weekly cartons"))
+    def orders_change_shown(self, obj):
+        return display(obj.orders_change, CHANGE)
+
+    @admin.display(description=gettext_lazy("weeks since the last order"))
+    def idle_shown(self, obj):
+        if not obj.no_orders:
+            return "—"
+        if obj.idle_weeks is None:
+            return _("no order on record")
+        return _("%(n)s weeks") % {"n": int(obj.idle_weeks)}
+
+    @admin.display(description=gettext_lazy("fall in gross profit"))
+    def profit_fall_shown(self, obj):
+        return display(obj.profit_fall, PCT)
+
+    @admin.display(description=gettext_lazy("mean rating of answers"))
+    def rating_shown(self, obj):
+        return "—" if obj.mean_rating is None else _("%(rating)s of 5") % {"rating": f"{obj.mean_rating:.1f}"}
 
     def overview_view(self, request):
         """Segment shares and churn risk by customer manager (supervisors)."""

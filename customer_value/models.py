@@ -191,4 +191,4 @@ class CustomerValue(models.Model):
         indexes = [models.Index(fields=["value_run", "retailer"], name="value_by_retailer")]
 
     def __str__(self) -> str:
-        return f"{self.retailer_id}: {self.get_segment_display()} {self.risk}"
+        return f"{self.retailer.customer_code} {self.retailer.name}"

@@ -8,9 +8,14 @@ from django.utils.translation import ngettext
 
 from profitability.selectors import VisitRisk
 
-from .models import CustomerValue
+from .models import SEGMENT_LABELS, CustomerValue
 from .reasons import reasons
 from .selectors import current_run
+
+SHOWN = [
+    "risk", "segment", "visit_weeks", "points_orders", "points_alerts", "points_unanswered", "points_repeated",
+    "points_rating", "orders_change", "no_orders", "idle_weeks", "profit_fall", "open_overdue", "repeated", "mean_rating",
+]  # fmt: skip
 
 
 def visit_every(weeks: int) -> str:
@@ -24,13 +29,16 @@ def visit_risks(retailer_ids: list[int]) -> dict[int, VisitRisk]:
     if run is None or not retailer_ids:
         return {}
     level = int(run.policy.get("visit_list_risk", 40))
+    segments = {int(k): str(v) for k, v in SEGMENT_LABELS.items()}
+    every: dict[int, str] = {}
+    rows = CustomerValue.objects.filter(value_run=run, retailer_id__in=retailer_ids).only("retailer", *SHOWN)
     out = {}
-    for row in CustomerValue.objects.filter(value_run=run, retailer_id__in=retailer_ids):
+    for row in rows:
         why = "、".join(reasons(row, run.policy))
         if why:
             note = _("churn risk %(risk)s: %(reasons)s") % {"risk": row.risk, "reasons": why}
         else:
             note = _("churn risk %(risk)s") % {"risk": row.risk}
-        note += f" · {row.get_segment_display()} · {visit_every(row.visit_weeks)}"
-        out[row.retailer_id] = VisitRisk(row.risk, note, row.risk >= level)
+        weeks = every.setdefault(row.visit_weeks, visit_every(row.visit_weeks))
+        out[row.retailer_id] = VisitRisk(row.risk, f"{note} · {segments[row.segment]} · {weeks}", row.risk >= level)
     return out

@@ -47,7 +47,10 @@ def test_the_list_shows_a_manager_only_their_shops(client, manager1, manager2, v
     assert response.status_code == 302  # the admin's "does not exist" redirect
     assert other.retailer.customer_code not in client.get(response["Location"]).content.decode()
     own_row = row_of(own.first())
-    assert client.get(reverse("admin:customer_value_customervalue_change", args=[own_row.pk])).status_code == 200
+    detail = client.get(reverse("admin:customer_value_customervalue_change", args=[own_row.pk]), **ZH)
+    assert detail.status_code == 200
+    assert "流失风险" in detail.content.decode()
+    assert "得分：" not in detail.content.decode()  # no points per signal: they would give the survey's part away
 
 
 def test_filters_search_and_the_supervisors_manager_filter(client, manager1, supervisor, values):
