@@ -187,3 +187,33 @@ def test_before_the_first_night_the_visit_list_is_the_alerts(client, manager1, p
     visit_list = page.split('id="visit-list"')[1].split("</ol>")[0]
     assert "<li>" in visit_list
     assert "流失风险" not in visit_list
+
+
+def test_the_export_holds_the_managers_shops_in_words(client, manager1, manager2, values):
+    client.force_login(manager1)
+    fields = ["code", "shop", "manager", "tier", "segment_label", "visit", "profit", "kept", "per_carton", "gap",
+              "score", "why"]  # fmt: skip
+    response = client.post(
+        reverse("admin:customer_value_customervalue_export"),
+        {"format": "0", "resource": "0", **{f"customervalueresource_{f}": "on" for f in fields}},
+        **ZH,
+    )
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("客户编码,店名,客户经理,档位,客户分群,走访频次,毛利（元）")
+    codes = {line.split(",")[0] for line in lines[1:]}
+    assert codes == set(
+        Retailer.objects.filter(manager=manager1, status="active").values_list("customer_code", flat=True)
+    )
+    assert not codes & set(Retailer.objects.filter(manager=manager2).values_list("customer_code", flat=True))
+    assert any("每 " in line and "周走访" in line for line in lines[1:])
+
+
+def test_the_policys_history_is_read_only(client, supervisor, values):
+    policy = ValuePolicy.objects.get(is_active=True)
+    version = policy.history.latest().history_id
+    url = reverse("admin:customer_value_valuepolicy_simple_history", args=[policy.pk, version])
+    client.force_login(supervisor)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": "x", "visit_weeks_grow": 9}).status_code == 403
+    assert ValuePolicy.objects.get(pk=policy.pk).visit_weeks_grow == 2
