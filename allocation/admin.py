@@ -19,8 +19,17 @@ from retailers.selectors import retailers_visible_to
 
 from .explanations import retailer_quota_explanations
 from .forms import QuotaExceptionForm
-from .models import AllocationPolicy, AllocationRun, CellReport, CycleKpi, QuotaException, SupplyPlanLine
-from .reports import publish_summary, report_dataset, report_rows
+from .models import (
+    FROZEN_PLAN_STATUSES,
+    AllocationPolicy,
+    AllocationRun,
+    CellReport,
+    CycleKpi,
+    QuotaException,
+    SupplyPlanLine,
+    plan_frozen,
+)
+from .reports import cell_text, publish_summary, report_dataset, report_headers, report_rows, warning_text
 from .selectors import published_allocation_run
 from .services import allocation_run_publish, quota_exception_set
 
@@ -42,6 +51,21 @@ class SupplyPlanLineAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
     search_fields = ("product__code", "product__name", "area_text", "remarks")
     list_select_related = ("cycle", "product")
     raw_id_fields = ("product", "selected_retailers")
+
+    # A published (or closed) cycle's plan is what its quotas were computed from: it no longer changes.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or not plan_frozen(obj.cycle))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or not plan_frozen(obj.cycle))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "cycle" in form.base_fields:
+            form.base_fields["cycle"].queryset = form.base_fields["cycle"].queryset.exclude(
+                status__in=FROZEN_PLAN_STATUSES
+            )
+        return form
 
 
 @admin.register(AllocationPolicy)
@@ -178,7 +202,30 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 @admin.register(CellReport)
 class CellReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ("allocation", "plan_line", "cell", "target", "released", "error", "warnings")
+    list_display = ("allocation", "plan_line", "cell_words", "target", "released", "not_released", "warnings_words")
+    fields = ("allocation", "plan_line", "cell_words", "target", "released", "not_released", "rotated", "figures_words",
+              "warnings_words")  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description=_("cell"))
+    def cell_words(self, obj):
+        return cell_text(obj.cell)
+
+    @admin.display(description=_("Not released"))
+    def not_released(self, obj):
+        return max(obj.target - obj.released, 0)
+
+    @admin.display(description=_("warnings"))
+    def warnings_words(self, obj):
+        return "；".join(warning_text(w) for w in obj.warnings) or "—"
+
+    @admin.display(description=_("cartons at each rule"))
+    def figures_words(self, obj):
+        headers = report_headers()
+        names = {"caps": "caps_released", "rotation": "rotation", "penalties": "penalties", "respread": "respread",
+                 "bonus": "bonus", "released": "released"}  # fmt: skip
+        return "；".join(f"{headers[names[k]]}：{v:,}" for k, v in (obj.figures or {}).items() if k in names) or "—"
+
     list_filter = ("allocation__cycle", "allocation__is_published", "plan_line__method")
     search_fields = ("plan_line__product__code", "plan_line__product__name", "cell")
     list_select_related = ("allocation__cycle", "plan_line__product", "plan_line__cycle")

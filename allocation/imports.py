@@ -12,11 +12,12 @@ from core.exceptions import RowError
 from core.imports.base import ImportCounts, Importer
 from core.imports.columns import Column, ParsedTable, boolean, choice, code, integer, text, tier
 from cycles.calendar import cycle_start
+from cycles.models import OrderCycle
 from cycles.services import cycle_get_or_create
 from pricing.models import Product
 from retailers.models import CountyBranch, MarketDepartment
 
-from .models import ReleaseMethod, SupplyPlanLine
+from .models import FROZEN_PLAN_STATUSES, ReleaseMethod, SupplyPlanLine
 from .plan_labels import BIWEEKLY_DOUBLE, METHODS, TAGS, Place, dimensions_of, parse_area, vocabularies
 
 PLAN_COLUMNS = [
@@ -61,13 +62,19 @@ class SupplyPlanImporter(Importer):
             Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True)
         )
         vocab = _vocab()
+        frozen = set(OrderCycle.objects.filter(status__in=FROZEN_PLAN_STATUSES).values_list("starts_on", flat=True))
         seen: dict[tuple, int] = {}
         for row in values.itertuples():
             n = int(row.Index)
             if not any(pd.isna(v) for v in (row.year, row.month, row.week_seq)):
-                if cycle_start(int(row.year), int(row.month), int(row.week_seq)) is None:
+                starts = cycle_start(int(row.year), int(row.month), int(row.week_seq))
+                if starts is None:
                     errors.append(
                         RowError(n, headers["week_seq"], str(row.week_seq), "no such order cycle in that month")
+                    )
+                elif starts in frozen:
+                    errors.append(
+                        RowError(n, headers["week_seq"], str(row.week_seq), "this cycle's quotas are published: its plan no longer changes")
                     )
                 key = (row.year, row.month, row.week_seq, row.product_code)
                 if key in seen:

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cycles.models import OrderCycle
+from cycles.models import VISIBLE_STATUSES, OrderCycle
 from pricing.models import Product
 from retailers.models import Retailer
 
@@ -123,6 +123,14 @@ class ExtensionDimension(models.TextChoices):
     INTEGRITY_GROUP = "integrity_group", _("Integrity group")
 
 
+# Once a cycle is published its plan is what the promised quotas were computed from: it stays as it was.
+FROZEN_PLAN_STATUSES = VISIBLE_STATUSES
+
+
+def plan_frozen(cycle: OrderCycle) -> bool:
+    return cycle.status in FROZEN_PLAN_STATUSES
+
+
 class SupplyPlanLine(models.Model):
     """One product's release in one cycle: target, method, scope and tier range."""
 
@@ -160,7 +168,7 @@ class SupplyPlanLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cycle} {self.product_id}: {self.target}"
+        return f"{self.cycle} {self.product}"
 
 
 class AllocationRun(models.Model):
@@ -229,7 +237,7 @@ class CellReport(models.Model):
         indexes = [models.Index(fields=["allocation", "plan_line"], name="report_run_line")]
 
     def __str__(self) -> str:
-        return f"{self.plan_line_id} {self.cell}: {self.released}/{self.target}"
+        return f"{self.plan_line} {self.released:,}/{self.target:,}"
 
     @property
     def error(self) -> int:

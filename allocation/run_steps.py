@@ -207,7 +207,7 @@ def _write_cells(
         line = lines[result.line_id]
         for number, c in enumerate(result.cells):
             key = cell_key(c.cell, list(line.dimensions))
-            if len(c.caps) and not c.rotated:
+            if len(c.caps):  # a rotated cell too: caps 0, and its eligible retailers per tier
                 lowest = line.highest_tier - len(c.caps) + 1  # method C may have cut the range from below
                 tiers = np.arange(lowest, line.highest_tier + 1)
                 caps.append(

@@ -146,6 +146,8 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
+# Numbers with thousands separators in Chinese too (`floatformat:"g"`, `intcomma`): distribution/formats.
+FORMAT_MODULE_PATH = ["distribution.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retailers.models import CountyBranch, MarketDepartment, Retailer
 
@@ -101,7 +102,7 @@ class Item(models.Model):
 
 class WaveStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("survey wave", "Open")  # "Open" alone is an open (明查) inspection
     CLOSED = "closed", _("Closed")
 
 

@@ -230,7 +230,7 @@ def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed
         base, reason = quotas, Reason.SELECTED
     released = int(quotas.sum())
     cell = CellCaps((), plan.target, weights, np.zeros(n_tiers, dtype=np.int64), released, warnings)
-    cell.figures = {"caps": released, "penalties": 0, "respread": 0, "bonus": 0, "released": released}
+    cell.figures = {"caps": released, "rotation": 0, "penalties": 0, "respread": 0, "bonus": 0, "released": released}
     frame = pd.DataFrame(
         {"cell": 0, "weight": chosen["weight"].reindex(quotas.index).fillna(1).to_numpy(np.int64),
          "base": base.to_numpy(np.int64), "quota": quotas.to_numpy(np.int64), "reasons": int(reason),

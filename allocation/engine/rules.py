@@ -71,7 +71,8 @@ QUOTA_COLUMNS = ["weight", "base", "quota", "reasons", "last_served"]
 class CellOutcome:
     """One cell after the rules. `quotas`: index retailer; weight, base (its cap × weight before
     penalties), quota, reasons (`Reason` bits), last_served (ordinal day, NEVER_SERVED; rotation
-    only). Retailers with quota 0 and no reason are left out. `figures`: cartons at each step."""
+    only). Retailers with quota 0 and no reason are left out. `figures`: cartons at each step
+    (caps + rotation + penalties + respread + bonus = released)."""
 
     caps: np.ndarray
     quotas: pd.DataFrame
@@ -157,7 +158,7 @@ def cell_quotas(
     quota[penalised] = np.floor(base[penalised] * factor[penalised]).astype(np.int64)
     reasons = np.where(penalised, members["penalty_reasons"].to_numpy(np.int64), 0)
     caps = first
-    figures = {"caps": int((first * weights).sum())}
+    figures = {"caps": int((first * weights).sum()), "rotation": 0}
     figures["penalties"] = int(quota.sum()) - figures["caps"]
     if rules.respread and penalised.any() and not penalised.all():
         # Search the others' caps again for what is left of T, never below what they had.
@@ -219,5 +220,5 @@ def _rotation(
         {"weight": weight, "base": 0, "quota": quota, "reasons": int(Reason.ROTATION), "last_served": served},
         index=pd.Index(ids, name="retailer"),
     )
-    figures = {"caps": released, "penalties": 0, "respread": 0, "bonus": 0, "released": released}
+    figures = {"caps": 0, "rotation": released, "penalties": 0, "respread": 0, "bonus": 0, "released": released}
     return CellOutcome(np.zeros(len(weights), dtype=np.int64), quotas, released, True, figures)

@@ -115,3 +115,29 @@ def test_report_shows_what_inspections_say_about_supply(client, supervisor, mana
     headers = [c.value for c in sheet[1]]
     assert "价格信号" in headers
     assert "供过于求" in sheet.cell(row=2, column=headers.index("价格信号") + 1).value
+
+
+def test_a_published_cycles_plan_no_longer_changes(client, supervisor, computed, samples):
+    """The plan is what the promised quotas were computed from: after publishing, its lines cannot be
+    edited or deleted in the admin and a plan import naming that cycle is refused, nothing written."""
+    from core.exceptions import InvalidInput
+    from core.imports.base import import_table
+    from core.imports.reading import read_table
+
+    client.force_login(supervisor)
+    line = SupplyPlanLine.objects.filter(cycle=computed.cycle).first()
+    change = reverse("admin:allocation_supplyplanline_change", args=[line.pk])
+    assert client.get(change).status_code == 200
+    client.post(reverse("admin:allocation_allocationrun_publish", args=[computed.pk]))
+    page = client.get(change)
+    assert b'name="target"' not in page.content  # read-only now
+    data = {"cycle": line.cycle_id, "product": line.product_id, "target": line.target + 100, "method": line.method}
+    assert client.post(change, data).status_code == 403
+    assert client.post(reverse("admin:allocation_supplyplanline_delete", args=[line.pk]), {"post": "yes"}).status_code == 403
+    frame = read_table(samples / "supply_plan.xlsx")
+    frame.loc[2, "ADV"] = "1"
+    with pytest.raises(InvalidInput) as caught:
+        import_table(kind="supply_plan", frame=frame)
+    assert any("published" in e.reason for e in caught.value.errors)
+    line.refresh_from_db()
+    assert SupplyPlanLine.objects.get(pk=line.pk).target == line.target

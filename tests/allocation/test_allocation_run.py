@@ -29,7 +29,7 @@ def test_run_report_and_publish(planned, supervisor, tmp_path, capsys):
         assert released <= target
         assert int(row["未投放（条）"]) == target - released
         # caps − penalties + re-spread + bonus = released (the figures add up)
-        steps = ["按档位上限投放（条）", "扣减（条）", "再分配（条）", "困难户加量（条）"]
+        steps = ["按档位上限投放（条）", "轮换投放（条）", "扣减（条）", "再分配（条）", "困难户加量（条）"]
         assert sum(int(row[h]) for h in steps) == released
         caps = [int(row[f"D{t} 上限"]) for t in range(30, 0, -1)]
         assert caps == sorted(caps, reverse=True)

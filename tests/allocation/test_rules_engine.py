@@ -80,7 +80,7 @@ def test_a_penalty_frees_cartons_that_the_others_of_the_cell_receive():
     out = run(members([1, 1, 2], credit=["D", "AA", "AA"]), 9, shape=np.ones(2))
     assert quota_of(out, 3) == [1, 4, 4]
     assert out.released == 9
-    assert out.figures == {"caps": 9, "penalties": -2, "respread": 2, "bonus": 0, "released": 9}
+    assert out.figures == {"caps": 9, "rotation": 0, "penalties": -2, "respread": 2, "bonus": 0, "released": 9}
     row = out.quotas.loc[1]
     assert (row["base"], row["quota"]) == (3, 1)  # its reason: 3 → 1, two cartons to the others
     assert row["reasons"] & int(Reason.CREDIT)
@@ -132,6 +132,8 @@ def test_rotation_only_when_not_even_one_carton_each():
     served = set(first.quotas.index[first.quotas["quota"] > 0])
     assert {9, 10} <= served  # never served: higher tier first
     assert (first.quotas["reasons"] == int(Reason.ROTATION)).all()
+    # 3 cartons by rotation, none by caps: caps + rotation + penalties + re-spread + bonus = released
+    assert first.figures == {"caps": 0, "rotation": 3, "penalties": 0, "respread": 0, "bonus": 0, "released": 3}
     history = [700 if i in served else NEVER_SERVED for i in range(1, 11)]
     second = run(members([1] * 8 + [2, 2], served=history), 3, seed=8)
     again = set(second.quotas.index[second.quotas["quota"] > 0])
