@@ -30,7 +30,12 @@ def test_demo_surveys(supervisor):
     assert 40 < results.total.overall < 95
     assert results.total.overall_change is not None
     assert all(p.importance is not None for p in results.ipa)
-    assert {p.quadrant for p in results.ipa} >= {"keep", "improve"}
+    # The demo's scores spread: some dimensions done above the mean, some below. Which quadrants
+    # exactly depends on the draw (ids differ between SQLite and PostgreSQL), so only that is held.
+    found = {p.quadrant for p in results.ipa}
+    assert found <= {"keep", "improve", "secondary", "maintain"}
+    assert found & {"keep", "maintain"}
+    assert found & {"improve", "secondary"}
     manager1 = get_user_model().objects.get(username="manager1")
     mine = wave_results(wave=waves[1], user=manager1, levels=["tier_band"])
     assert mine.answered >= 5
