@@ -196,7 +196,7 @@ class QuotaExceptionInput(serializers.Serializer):
     cycle = serializers.CharField(help_text="YEAR-MONTH-WEEK or cycle id")
     product = serializers.CharField(help_text="product code")
     retailer = serializers.IntegerField()
-    quota = serializers.IntegerField(min_value=0)
+    quota = serializers.IntegerField(min_value=0, max_value=65_535)  # cartons of one product
     reason = serializers.CharField(allow_blank=False, trim_whitespace=True)
 
 

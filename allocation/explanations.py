@@ -134,7 +134,9 @@ def retailer_quota_explanations(
     policy = policy_load(allocation_run.policy)
     out = []
     for row in rows:
-        line = lines[row["plan_line"]]
+        line = lines.get(row["plan_line"])
+        if line is None:  # a line deleted from a published plan by hand (the admin refuses it)
+            continue
         band = line.product.price_band.label if line.method == "C" and line.product.price_band else None
         band_total = bands.get((band, row["tier"])) if band else None
         out.append(

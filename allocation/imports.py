@@ -28,7 +28,7 @@ PLAN_COLUMNS = [
     Column("method", ("DELIVERY_METHOD", "投放方式"), choice(METHODS, "release method"), required=True),
     Column("etype", ("DELIVERY_ETYPE", "扩展类型"), text(50)),
     Column("tag", ("TAG", "标签"), choice(TAGS, "tag")),
-    Column("target", ("ADV", "预投放量", "target"), integer(0), required=True),
+    Column("target", ("ADV", "预投放量", "target"), integer(0, 100_000_000), required=True),
     Column("area", ("DELIVERY_AREA", "投放区域"), text(300)),
     Column("remarks", ("BZ", "备注"), text(300)),
     Column("highest_tier", ("HIGHEST_GRADE", "最高档位"), tier),

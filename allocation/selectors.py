@@ -98,6 +98,7 @@ def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Polic
     band_rank = {}
     by_price = sorted(  # ranked over the whole cycle's plan, whichever lines this call computes
         SupplyPlanLine.objects.filter(cycle=cycle, method="C", product__price_band__isnull=False)
+        .order_by()  # the model's ordering would join the DISTINCT: one row per line, not per band
         .values_list("product__price_band__min_wholesale_price", "product__price_band__label")
         .distinct()
     )
@@ -246,7 +247,8 @@ def quotas_frame(
 
     Columns: QUOTA_FRAME_COLUMNS; reasons is a `Reason` bitmask (0 = the plain cap; EXCEPTION when a
     supervisor set it); tier, credit_rating and facts are what the run used. Retailers with no quota
-    are absent; `include_unserved` keeps those a rotation left out (quota 0), so they can read why.
+    are absent; `include_unserved` keeps those a rotation left out or a penalty took to 0, so they
+    can read why.
     `retailer_ids` and `plan_line_ids` limit it to those retailers and lines.
     """
     rows = RetailerQuotas.objects.filter(allocation=allocation_run)
@@ -272,8 +274,8 @@ def quotas_frame(
     )
     frame = _with_exceptions(frame, allocation_run, retailer_ids, plan_line_ids, line_product, stored)
     keep = frame["quota"] > 0
-    if include_unserved:
-        keep |= has_reason(frame["reasons"], Reason.ROTATION)
+    if include_unserved:  # left out by a rotation, or a penalty that took the quota to 0: they read why
+        keep |= has_reason(frame["reasons"], Reason.ROTATION | Reason.CREDIT | Reason.VIOLATION)
     return frame[keep][QUOTA_FRAME_COLUMNS].reset_index(drop=True)
 
 

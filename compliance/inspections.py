@@ -91,6 +91,7 @@ def _price(value, row: int, column: str, errors: list[RowError]) -> Decimal | No
         errors.append(RowError(row, column, str(value), _("A price cannot be negative.")))
     elif price > PRICE_MAX:
         errors.append(RowError(row, column, str(value), _("This price is too high to be right.")))
+        return None  # 1e400 cannot even be rounded to the fen
     return price.quantize(Decimal("0.01"))
 
 

@@ -11,3 +11,6 @@ class OrderCycleAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
     list_filter = ("status", "year", "month")
     search_fields = ("year", "month", "week_seq")
     date_hierarchy = "starts_on"
+    # The status moves only through the services (computed by a run, published, closed by the
+    # nightly roll): setting it by hand un-published a cycle and let it be computed again.
+    readonly_fields = ("status",)

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -68,9 +69,11 @@ def report_pdf(title: str, subtitle: str, tables: list[Table]) -> bytes:
     heading = ParagraphStyle("h", fontName=CJK_FONT, fontSize=15, leading=20, spaceAfter=4)
     small = ParagraphStyle("s", fontName=CJK_FONT, fontSize=9, leading=12)
     section = ParagraphStyle("t", fontName=CJK_FONT, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4)
-    story = [Paragraph(title, heading), Paragraph(subtitle, small), Spacer(0, 4 * mm)]
+    # Paragraph reads markup: names typed by users are escaped (a name "A & B <b>" broke the PDF,
+    # an <a href> made a live link).
+    story = [Paragraph(escape(title), heading), Paragraph(escape(subtitle), small), Spacer(0, 4 * mm)]
     for table in tables:
-        story.append(Paragraph(table.title, section))
+        story.append(Paragraph(escape(table.title), section))
         data = [table.headers, *table.formatted()]
         grid = PdfTable(data, repeatRows=1)
         grid.setStyle(

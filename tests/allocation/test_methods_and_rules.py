@@ -17,6 +17,7 @@ from allocation.models import (
     RetailerQuotas,
     SupplyPlanLine,
 )
+from allocation.policy import policy_load
 from allocation.selectors import active_policy, demand_shapes, quotas_frame, retailer_quotas
 from allocation.services import (
     allocation_nightly,
@@ -280,3 +281,21 @@ def test_quotas_of_one_line_equal_the_full_resolution_of_that_line(planned, supe
     one = quotas_frame(allocation, plan_line_ids=[line.pk]).sort_values("retailer").reset_index(drop=True)
     assert one.equals(expected)
     assert int(one.loc[one["retailer"] == retailer.pk, "quota"].iloc[0]) == 7
+
+
+def test_price_bands_are_ranked_once_each_whatever_their_number_of_products(planned):
+    """Ranks 0, 1, … per band, dearest first (each band's cut-off tier reads its rank); a band with
+    two products in the plan once took two ranks and fell past the cut-off list (all tiers served)."""
+    from allocation.selectors import line_inputs
+    from pricing.models import Product
+
+    c_lines = list(SupplyPlanLine.objects.filter(cycle=planned, method="C").select_related("product__price_band"))
+    banded = [line for line in c_lines if line.product.price_band_id]
+    assert len(banded) >= 2
+    # Put two of the plan's method C products in one band: the same number of distinct bands or fewer.
+    Product.objects.filter(pk=banded[1].product_id).update(price_band=banded[0].product.price_band)
+    lines = list(SupplyPlanLine.objects.filter(cycle=planned).select_related("product__price_band"))
+    inputs = [i for i in line_inputs(lines, cycle=planned, policy=policy_load({})) if i.method == "C" and i.price_band[:1] != "#"]
+    bands = {i.price_band for i in inputs}
+    assert sorted({i.band_rank for i in inputs}) == list(range(len(bands)))
+    assert inputs[0].band_rank == next(i.band_rank for i in inputs if i.price_band == inputs[0].price_band)
