@@ -56,6 +56,7 @@ def warning_text(warning: dict | str) -> str:
         "no_selected": _("No selected retailer is eligible."),
         "above_forecast": _("Target above forecast demand (%(cartons)s cartons)."),
         "no_demand": _("No recent demand in scope."),
+        "not_searched": _("Target or ceiling too large to search exactly: the caps were cut to the bounds; check the target and the ceiling."),
     }
     text = texts.get(warning.get("code", ""))
     if text is None:

@@ -31,6 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 
 UNREACHABLE = np.iinfo(np.int64).max // 4
+# The bounded search keeps a bitset of reachable sums per tier and cap value: beyond this many bits
+# (≈ 64 MB) it falls back to the unbounded caps cut to the bounds, and says so (`CapResult.exact`).
+SEARCH_BITS = 512_000_000
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class CapResult:
     caps: np.ndarray  # per tier of the range, lowest tier first
     released: int
     target: int
+    exact: bool = True  # False: bounds too wide to search, the unbounded caps were cut to them
+
 
     @property
     def error(self) -> int:
@@ -305,6 +310,13 @@ def _bounded_caps(
     # Caps are non-decreasing upward, so a tier's cap can be no more than any bound above it.
     bound = np.minimum.accumulate(np.maximum(upper, 0)[::-1])[::-1]
     limit = max(target, int((weights * bound).sum())) if allow_over else target
+    if int((bound + 1).sum()) * (limit + 1) > SEARCH_BITS:  # a typo'd target or ceiling: never stall a worker
+        if lower is not None:  # re-spreading: keep the caps as they were
+            floor = np.asarray(lower, dtype=np.int64)
+            return CapResult(floor, int((floor * weights).sum()), target, exact=False)
+        free = tier_caps(weights, target, shape=shape, allow_over=False, max_step=max_step)
+        caps = np.minimum(free.caps, bound)
+        return CapResult(caps, int((caps * weights).sum()), target, exact=False)
     layers = _ValueLayers(weights, bound, limit, max_step, lower)
     best = layers.nearest(target, allow_over)
     if best < 0:  # no vector within the bounds fits

@@ -194,6 +194,8 @@ def _cell_warnings(cell: CellCaps, plan: PlanLine, rules: Rules) -> list[dict]:
         out.append({"code": "nothing_released", "target": cell.target})
     if rules.ceiling is not None and cell.target > rules.ceiling * eligible:
         out.append({"code": "above_ceiling", "most": rules.ceiling * eligible})
+    if cell.figures.get("not_searched"):
+        out.append({"code": "not_searched"})
     lost = cell.target - cell.released
     if lost > 0 and not cell.rotated and cell.released > 0:
         out.append({"code": "unreleased", "cartons": lost, "target": cell.target})

@@ -150,7 +150,8 @@ def cell_quotas(
     if rules.ceiling is not None:
         ceiling = np.full(n_tiers, int(rules.ceiling), dtype=np.int64)
         bound = ceiling if bound is None else np.minimum(bound, ceiling)
-    first = tier_caps(weights, target, shape=shape, allow_over=allow_over, max_step=max_step, upper=bound).caps
+    searched = tier_caps(weights, target, shape=shape, allow_over=allow_over, max_step=max_step, upper=bound)
+    first = searched.caps
     factor = members["penalty_factor"].to_numpy(float)
     penalised = (factor < 1) & (first[tier] > 0)
     base = first[tier] * weight
@@ -159,6 +160,7 @@ def cell_quotas(
     reasons = np.where(penalised, members["penalty_reasons"].to_numpy(np.int64), 0)
     caps = first
     figures = {"caps": int((first * weights).sum()), "rotation": 0}
+    exact = searched.exact
     figures["penalties"] = int(quota.sum()) - figures["caps"]
     if rules.respread and penalised.any() and not penalised.all():
         # Search the others' caps again for what is left of T, never below what they had.
@@ -168,9 +170,10 @@ def cell_quotas(
         extra = max(target - kept - int((first * weights2).sum()), 0)
         room = np.where(weights2 > 0, extra // np.maximum(weights2, 1), extra)
         upper2 = first + room if bound is None else np.minimum(first + room, bound)
-        second = tier_caps(
+        again = tier_caps(
             weights2, target - kept, shape=shape, allow_over=allow_over, max_step=max_step, upper=upper2, lower=first
-        ).caps
+        )
+        second, exact = again.caps, exact and again.exact
         if (second >= first).all() and int((second * weights2).sum()) > int((first * weights2).sum()):
             caps = second
             base[others] = second[tier[others]] * weight[others]
@@ -193,6 +196,8 @@ def cell_quotas(
     figures["bonus"] = int(quota.sum()) - released
     released = int(quota.sum())
     figures["released"] = released
+    if not exact:
+        figures["not_searched"] = 1  # see caps.SEARCH_BITS; the report warns
     keep = (quota > 0) | (reasons != 0)
     quotas = pd.DataFrame(
         {"weight": weight[keep], "base": base[keep], "quota": quota[keep], "reasons": reasons[keep],

@@ -255,3 +255,18 @@ def test_share_out_and_methods_d_e():
     even = selected_quotas(pd.Series([1, 1, 1], index=[5, 6, 7]), pd.Series([3, 9, 1], index=[5, 6, 7]), 7, seed=1)
     assert even.sum() == 7
     assert even[6] == 3
+
+
+def test_a_typo_sized_target_never_stalls_the_run():
+    # 40 retailers, ceiling 1,000,000, T = 10⁹: the exact bounded search would need about 10⁶ cap
+    # values × 10⁹ bits (it grew to 23 GB). It falls back to the unbounded caps cut to the ceiling,
+    # at once, and the cell says so: 40 × 1,000,000 = 40,000,000 released.
+    import time
+
+    frame = members([1] * 20 + [2] * 20)
+    started = time.perf_counter()
+    out = run(frame, 10**9, rules=Rules(vulnerable_bonus=0, ceiling=1_000_000))
+    assert time.perf_counter() - started < 5
+    assert out.figures.get("not_searched") == 1
+    assert out.caps.tolist() == [1_000_000, 1_000_000]
+    assert out.released == 40_000_000
