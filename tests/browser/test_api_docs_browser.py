@@ -8,7 +8,7 @@ import pytest
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every browser test: the next one reloads the data
 def test_swagger_ui_renders_under_the_policy_with_nothing_fetched_from_elsewhere(live_server, desktop_page, screenshot):
     """Chromium, offline by construction: every request must stay on the test server, and the page
     (and the admin) must run under the Content-Security-Policy without a violation."""
