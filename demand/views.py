@@ -3,20 +3,15 @@ cycle open for reports, from its recent orders; changed as often as it likes unt
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Role
 from core.exceptions import DomainError
-from retailers.models import Retailer
+from retailers.phone import retailer_page
 
 from .forms import DemandReportForm
 from .models import DemandReport
@@ -24,25 +19,7 @@ from .selectors import DemandWindow, open_demand_cycles, retailer_demand_lines
 from .services import demand_report_save
 
 
-def retailer_only(view):
-    """Logged in as a retailer with a shop; managers and supervisors go to the admin, anyone else gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        retailer = None
-        if request.user.role == Role.RETAILER:
-            retailer = Retailer.objects.filter(user=request.user).first()
-        if retailer is None:
-            if request.user.is_staff:
-                return redirect("admin:index")
-            raise PermissionDenied
-        return view(request, retailer, *args, **kwargs)
-
-    return wrapper
-
-
-@retailer_only
+@retailer_page
 def report(request, retailer):
     today = timezone.localdate()
     cycles = open_demand_cycles(today=today)

@@ -4,7 +4,6 @@ request is served to whoever may see the request (its retailer, its manager, a s
 from __future__ import annotations
 
 import mimetypes
-from functools import wraps
 from pathlib import Path
 
 from django.contrib import messages
@@ -15,31 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.exceptions import AccessDenied
-from retailers.models import Retailer
+from retailers.phone import retailer_page
 
 from .forms import FileRequestForm, RatingForm, ReplyForm
 from .models import Status
 from .selectors import request_policy, request_visible_to, retailer_requests
 from .services import RequestInvalid, request_file, request_follow_up, request_rate
-
-
-def retailer_page(view):
-    """Logged in as a retailer's own login; managers and supervisors go to their queue in the admin."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        retailer = Retailer.objects.filter(user=user).first() if user.role == Role.RETAILER else None
-        if retailer is None:
-            if user.is_staff and (user.is_supervisor or user.role == Role.MANAGER):
-                return redirect("admin:service_requests_servicerequest_changelist")
-            raise PermissionDenied
-        return view(request, retailer, *args, **kwargs)
-
-    return wrapper
 
 
 def _errors_to(form, exc: RequestInvalid) -> None:
@@ -48,7 +29,7 @@ def _errors_to(form, exc: RequestInvalid) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-@retailer_page
+@retailer_page(staff_to="admin:service_requests_servicerequest_changelist")
 def request_list(request, retailer):
     context = {
         "retailer": retailer, "nav": "requests", "requests": retailer_requests(retailer=retailer)[:100],
@@ -57,7 +38,7 @@ def request_list(request, retailer):
     return render(request, "service_requests/list.html", context)
 
 
-@retailer_page
+@retailer_page(staff_to="admin:service_requests_servicerequest_changelist")
 def request_new(request, retailer):
     form = FileRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +58,7 @@ def request_new(request, retailer):
     return render(request, "service_requests/new.html", context)
 
 
-@retailer_page
+@retailer_page(staff_to="admin:service_requests_servicerequest_changelist")
 def request_detail(request, retailer, pk: int):
     filed = get_object_or_404(retailer_requests(retailer=retailer), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None

@@ -3,17 +3,13 @@ of an open wave it was drawn for, answered once. Each view reads only the logged
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from retailers.models import Retailer
+from retailers.phone import retailer_page
 
 from .models import WaveStatus
 from .selectors import retailer_invitations, wave_questions
@@ -22,20 +18,6 @@ from .services import InvalidAnswers, SurveyError, invitation_answer, open_invit
 NOT_APPLICABLE = "na"
 
 
-def retailer_page(view):
-    """Logged in as a retailer; managers and supervisors go to the admin, anyone else gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        retailer = Retailer.objects.filter(user=request.user).first() if request.user.is_active else None
-        if retailer is None:
-            if request.user.is_staff:
-                return redirect("admin:index")
-            raise PermissionDenied
-        return view(request, retailer, *args, **kwargs)
-
-    return wrapper
 
 
 @retailer_page
