@@ -1,8 +1,16 @@
 """`/healthz`: whether the database, the cache and the broker answer (for a load balancer or a monitor).
 
 No login; the answer names each part's state and nothing else (no host, no error text: those go
-to the log). 200 when every part is "ok" (or "in-process": no broker configured, tasks run in the
-web process), 503 otherwise.
+to the log). The overall status:
+
+- "ok" (200): every part answers ("in-process" for the broker when none is configured: tasks run in
+  the web process);
+- "degraded" (200): the database answers but the cache or the broker does not. The service still
+  works: pages, logins and the API are read from the database (slower, `core.cache`), publishing
+  needs no broker; only work sent to the workers (a fanned-out allocation, an admin import, the
+  nightly jobs) does not start. A load balancer keeps the instance; a monitor alerts on the part
+  named "unavailable";
+- "unavailable" (503): the database does not answer, and nothing can be served.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from kombu import Connection
 
 logger = logging.getLogger(__name__)
 
-OK, DOWN, IN_PROCESS = "ok", "unavailable", "in-process"
+OK, DOWN, IN_PROCESS, DEGRADED = "ok", "unavailable", "in-process", "degraded"
 BROKER_TIMEOUT = 2.0  # seconds
 
 
@@ -66,5 +74,10 @@ def _broker() -> str:
 @require_GET
 def healthz(request):
     checks = {"database": _database(), "cache": _cache(), "broker": _broker()}
-    healthy = all(state in (OK, IN_PROCESS) for state in checks.values())
-    return JsonResponse({"status": OK if healthy else DOWN, **checks}, status=200 if healthy else 503)
+    if checks["database"] != OK:
+        status = DOWN
+    elif all(state in (OK, IN_PROCESS) for state in checks.values()):
+        status = OK
+    else:
+        status = DEGRADED
+    return JsonResponse({"status": status, **checks}, status=503 if status == DOWN else 200)

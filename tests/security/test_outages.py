@@ -201,17 +201,41 @@ def test_healthz_reports_each_part_without_a_login(client, settings):
     assert client.post("/healthz").status_code == 405
 
 
-def test_healthz_is_503_when_the_cache_or_the_broker_is_down_and_names_no_host(client, settings, cache_down):
+def test_healthz_is_200_degraded_when_the_cache_and_the_broker_are_down_and_names_no_host(client, settings, cache_down):
+    """The service still works without Redis (pages from the database, publishing needs no broker):
+    a load balancer keeps it, a monitor sees which part is down."""
     port = closed_port()
     settings.CELERY_BROKER_URL = f"redis://:secret-password@127.0.0.1:{port}/0"
     started = time.monotonic()
     response = client.get("/healthz")
     assert time.monotonic() - started < 8
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unavailable", "broker": "unavailable"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable", "broker": "unavailable"}
     body = response.content.decode()
     assert "127.0.0.1" not in body
     assert "secret" not in body
+
+
+def test_healthz_is_200_degraded_when_only_the_cache_is_down(client, settings, cache_down, shop):
+    settings.CELERY_BROKER_URL = ""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable", "broker": "in-process"}
+    # ... and degraded is true to its word: the phone still logs in and shows its page
+    login = client.post(reverse("portal:login"), {"username": shop.license_no, "password": shop.password})
+    assert login.status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_healthz_is_503_when_the_database_is_down_whatever_the_rest(client, settings, cache_down, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    settings.CELERY_BROKER_URL = ""
+    monkeypatch.setattr("core.views.connection.cursor", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "cache": "unavailable", "broker": "in-process"}
 
 
 def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
@@ -221,6 +245,7 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     monkeypatch.setattr("core.views.connection.cursor", refuse)
     response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
     assert response.json()["database"] == "unavailable"
 
 
