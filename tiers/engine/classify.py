@@ -441,14 +441,31 @@ def tie_keys(result: pd.DataFrame, assignment: str) -> pd.Series:
     return key.where(~result["idle"].astype(bool), "idle")
 
 
+def monotone_cut_scores(lowest: pd.Series) -> pd.Series:
+    """Cut scores that never fall as the tier rises, from `lowest`: per tier (any order of the
+    index), the lowest score the run placed in it, NaN for a tier that holds nobody.
+
+    A tier's cut score is the lowest score placed in it *or in any tier above it*, so a score below
+    it reached no tier that high. Where tiers follow the score (share bands, thresholds) that is
+    the tier's own lowest score; by volume × value, where cartons and value per carton make the
+    tier, a higher tier can hold a lower score than the tier below, and that lower score becomes
+    the cut of both. An empty tier keeps no cut (NaN); the cuts of the tiers around it still rise.
+    """
+    ascending = lowest.sort_index()
+    values = ascending.to_numpy(dtype=float)
+    above = np.minimum.accumulate(np.where(np.isnan(values), np.inf, values)[::-1])[::-1]
+    cuts = pd.Series(np.where(np.isnan(values), np.nan, above), index=ascending.index, name=lowest.name)
+    return cuts.reindex(lowest.index)
+
+
 def tier_summary(result: pd.DataFrame, assignment: str = "share_bands") -> pd.DataFrame:
     """Per tier, highest first: the cut score, counts before and after, ups, downs, how many are
     held there by the move limit, and why an empty tier is empty.
 
-    The cut score is the lowest score that the run placed in the tier by score (raw tier, after
-    the tie, idle and no-empty-tier rules), so it rises with the tier; retailers held in a tier by
-    the move limit (or kept by "upgrades at least downgrades") are counted in `held`, not in the
-    cut. Rows with `ranked` False (new retailers given a starting tier by rule) count in `after`
+    The cut score is the lowest score that the run placed in the tier or above by score (raw tier,
+    after the tie, idle and no-empty-tier rules; `monotone_cut_scores`), so it never falls as the
+    tier rises; retailers held in a tier by the move limit (or kept by "upgrades at least
+    downgrades") are counted in `held`, not in the cut. Rows with `ranked` False (new retailers given a starting tier by rule) count in `after`
     but set no cut. Ranked by scope (a `scope_key` column other than ""), each scope has its own
     cut column, `cut_score:<key>`.
     """
@@ -471,11 +488,12 @@ def tier_summary(result: pd.DataFrame, assignment: str = "share_bands") -> pd.Da
     scopes = ranked["scope_key"].astype(str) if "scope_key" in ranked else pd.Series("", index=ranked.index)
     keys = sorted(scopes.unique())
     if keys in ([], [""]):
-        out.insert(0, "cut_score", ranked.groupby("raw_tier")["score"].min().reindex(tiers))
+        out.insert(0, "cut_score", monotone_cut_scores(ranked.groupby("raw_tier")["score"].min().reindex(tiers)))
     else:
         for position, key in enumerate(keys):
             part = ranked[scopes == key]
-            out.insert(position, f"cut_score:{key}", part.groupby("raw_tier")["score"].min().reindex(tiers))
+            lowest = part.groupby("raw_tier")["score"].min().reindex(tiers)
+            out.insert(position, f"cut_score:{key}", monotone_cut_scores(lowest))
     out["empty"] = ""
     out["distinct"] = 0
     out["ranked"] = 0
