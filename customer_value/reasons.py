@@ -1,6 +1,7 @@
 """A retailer's churn-risk reasons in the reader's language, from its stored row (the signals with
-the most points, `engine.risk.top_reasons`). The survey's part of the score is never named: a
-retailer's answers are anonymous to its manager."""
+the most points, `engine.risk.top_reasons`). The survey's part of the score is not named: it is the
+satisfaction of the retailer's group (its manager's answers in its tier band), which the manager reads
+on the survey results page, never the retailer's own answers."""
 
 from __future__ import annotations
 

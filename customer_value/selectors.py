@@ -17,7 +17,7 @@ from profitability.models import ProfitAlert, ProfitFigure, ProfitRun
 from retailers.models import Retailer, RetailerStatus
 from retailers.selectors import retailers_visible_to
 from service_requests.selectors import request_signals
-from surveys.selectors import retailer_satisfaction
+from surveys.selectors import group_satisfaction
 
 from .engine.risk import RiskRules
 from .engine.segments import Segment, SegmentRules
@@ -113,9 +113,10 @@ def request_frame(*, today: dt.date) -> pd.DataFrame:
 
 
 def satisfaction_frame() -> pd.DataFrame:
-    """Every retailer's satisfaction index in its latest closed wave, NaN if none (for the score only:
-    never shown per retailer)."""
-    return retailer_satisfaction(retailer_ids=None)
+    """Every retailer's group satisfaction (`surveys.selectors.group_satisfaction`: its manager's answers
+    in its tier band, or all their answers, over at least 5 answers as that manager's results page shows
+    them; NaN if none). Never its own answers: its manager would work them back from its churn score."""
+    return group_satisfaction(retailer_ids=None)
 
 
 # --- the pages ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The nightly customer value job: every active retailer's value, segment, visit frequency and churn
-risk, from tonight's profitability figures and alerts, its requests and its satisfaction, written
-as a new ValueRun that becomes current only when complete (docs/domain.md §9 "As built")."""
+risk, from tonight's profitability figures and alerts, its requests and its group's satisfaction
+(never its own survey answers), written as a new ValueRun that becomes current only when complete
+(docs/domain.md §9 "As built")."""
 
 from __future__ import annotations
 

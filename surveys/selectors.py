@@ -1,6 +1,7 @@
 """Reads: a retailer's open surveys, a wave's results (indices by group, the change on the previous
-wave, importance–performance), and each retailer's latest satisfaction for the churn score
-(docs/domain.md §9).
+wave, importance–performance), and for the churn score each retailer's group satisfaction (its
+manager's answers in its tier band as that manager's results page shows them, never its own answers;
+docs/domain.md §9).
 
 Who sees what. A supervisor sees every figure of every wave. A customer manager sees a wave's results
 only once it has closed (no figure moves under their eyes as answers come in), only over the answers
@@ -33,8 +34,8 @@ from .engine.index import (
     hide_small,
     importance,
     overall_item_scores,
-    weighted_mean,
 )
+from .engine.sampling import tier_bands
 from .models import Dimension, Invitation, Item, Wave, WaveStatus
 
 MANAGER_MIN_ANSWERS = 5
@@ -359,35 +360,67 @@ def wave_results(*, wave: Wave, user, levels: Sequence[str]) -> WaveResults:
 # --- for the churn score (customer_value) ---------------------------------------------------------
 
 
-def retailer_satisfaction(*, retailer_ids: list[int] | None) -> pd.DataFrame:
-    """Per retailer: `index`, its overall score (0–100: the weighted mean of its dimension scores) in
-    the latest closed wave it answered, NaN if none; `wave_id` (nullable Int64). Every retailer when
-    `retailer_ids` is None. For the churn score only: never shown to a manager per retailer."""
-    ids = (
-        list(Retailer.objects.order_by("pk").values_list("pk", flat=True))
-        if retailer_ids is None else sorted({int(r) for r in retailer_ids})
-    )  # fmt: skip
-    out = pd.DataFrame({"index": np.full(len(ids), np.nan), "wave_id": pd.array([pd.NA] * len(ids), dtype="Int64")},
-                       index=pd.Index(ids, name="retailer"))  # fmt: skip
-    answered = Invitation.objects.filter(wave__status=WaveStatus.CLOSED, answered_at__isnull=False)
+def group_satisfaction(*, retailer_ids: list[int] | None) -> pd.DataFrame:
+    """Per retailer, for the churn score: `index` (0–100), the overall index of its **group** in the
+    latest closed wave that gives the group one, NaN if none; `wave_id` (nullable Int64); `answers`,
+    the answers behind it (0 if none). Every retailer when `retailer_ids` is None.
+
+    Never a retailer's own answers: a manager would work them back from its churn score. The group is
+    its customer manager's answers in its tier band (today's manager and tier, the wave's bands), else,
+    where that figure is hidden, all of its manager's answers; each figure only where that manager's
+    own results page shows it (`wave_results` with `MANAGER_MIN_ANSWERS`: over at least 5 answers,
+    nothing that gives a smaller group away). So the score tells a manager nothing the results page
+    does not, and a shop gets its group's figure whether or not it was drawn or answered. A retailer
+    without a manager gets none."""
+    shops = Retailer.objects.order_by("pk")
     if retailer_ids is not None:
-        answered = answered.filter(retailer_id__in=ids)
-    latest = pd.DataFrame(
-        list(answered.values_list("retailer_id", "wave_id", "wave__opens_on")), columns=["retailer", "wave", "opens_on"]
+        shops = shops.filter(pk__in=sorted({int(r) for r in retailer_ids}))
+    registry = pd.DataFrame(
+        list(shops.values_list("pk", "manager_id", "tier")), columns=["retailer", "manager", "tier"]
     )
-    if latest.empty:
-        return out
-    latest = latest.sort_values(["retailer", "opens_on", "wave"]).drop_duplicates("retailer", keep="last")
-    for wave in Wave.objects.filter(pk__in=latest["wave"].unique()).select_related("questionnaire"):
-        members = latest.loc[latest["wave"] == wave.pk, "retailer"].to_numpy()
-        rows = Invitation.objects.filter(wave=wave, retailer_id__in=list(members)).values_list("retailer_id", "scores")
-        retailers, scores = zip(*rows, strict=True)
-        dimensions = _dimensions(wave)
-        codes = dict(Item.objects.filter(pk__in=wave.item_ids).values_list("pk", "dimension__code"))
-        item_dimensions = [codes.get(pk) or OVERALL_ITEM for pk in wave.item_ids]
-        matrix = np.array(scores, dtype=float).reshape(len(scores), len(item_dimensions))
-        dims = dimension_scores(matrix, item_dimensions, [d.code for d in dimensions], wave.questionnaire.scale_range)
-        overall = weighted_mean(dims, pd.Series({d.code: d.weight for d in dimensions}, dtype=float))
-        out.loc[list(retailers), "index"] = overall.to_numpy()
-        out.loc[list(retailers), "wave_id"] = wave.pk
-    return out
+    ids = registry["retailer"].to_numpy(np.int64)
+    index = np.full(len(ids), np.nan)
+    answers = np.zeros(len(ids), dtype=np.int64)
+    wave_ids = pd.array([pd.NA] * len(ids), dtype="Int64")
+    managers = registry["manager"].fillna(NO_KEY).astype(np.int64).to_numpy()
+    closed = Wave.objects.filter(status=WaveStatus.CLOSED).select_related("questionnaire")
+    for wave in closed.order_by("-opens_on", "-pk"):
+        todo = np.isnan(index) & (managers != NO_KEY)
+        if not todo.any():
+            break
+        by_band, by_manager = _shown_to_managers(_load(wave, None))
+        if not by_band and not by_manager:
+            continue
+        bands = tier_bands(registry["tier"], wave.tier_band_cuts)
+        for i in np.flatnonzero(todo):
+            figure = by_band.get((int(managers[i]), bands[i])) or by_manager.get(int(managers[i]))
+            if figure is not None:
+                index[i], answers[i], wave_ids[i] = figure[0], figure[1], wave.pk
+    return pd.DataFrame({"index": index, "wave_id": wave_ids, "answers": answers}, index=pd.Index(ids, name="retailer"))
+
+
+Figure = tuple[float, int]  # an overall index and the answers behind it
+
+
+def _shown_to_managers(loaded: _Loaded) -> tuple[dict[tuple[int, str], Figure], dict[int, Figure]]:
+    """Each manager's figures as their results page shows them: (manager, tier band) → (overall index,
+    answers) and manager → (overall index, answers) of all their answers; hidden figures left out."""
+    by_band: dict[tuple[int, str], Figure] = {}
+    by_manager: dict[int, Figure] = {}
+    managers = loaded.keys["manager"].to_numpy()
+    for manager in np.unique(managers):
+        if manager == NO_KEY:
+            continue
+        mine = managers == manager
+        sub = _Loaded(
+            keys=loaded.keys[mine], dims=loaded.dims[mine],
+            overall_item=None if loaded.overall_item is None else loaded.overall_item[mine],
+            weights=loaded.weights, dimensions=loaded.dimensions,
+        )  # fmt: skip
+        for band, row in _table(sub, "tier_band", MANAGER_MIN_ANSWERS).iterrows():
+            if _figure(row["overall"]) is not None:
+                by_band[(int(manager), str(band))] = (float(row["overall"]), int(row["answers"]))
+        total = _table(sub, None, MANAGER_MIN_ANSWERS)
+        if len(total) and _figure(total.iloc[0]["overall"]) is not None:
+            by_manager[int(manager)] = (float(total.iloc[0]["overall"]), int(total.iloc[0]["answers"]))
+    return by_band, by_manager

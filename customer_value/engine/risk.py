@@ -8,9 +8,11 @@ of six signals each normalised to [0, 1]:
 - **unanswered**: its requests past their answer time and not resolved ÷ `unanswered_full`, at most 1;
 - **repeated**: its requests in a category it had already asked about within 90 days ÷
   `repeated_full`, at most 1;
-- **satisfaction**: (`satisfaction_good` − its index in the latest finished survey wave) ÷
-  (`satisfaction_good` − `satisfaction_bad`), clipped to [0, 1]; used for the score only, never
-  named as a reason (a retailer's answers are anonymous to its manager);
+- **satisfaction**: (`satisfaction_good` − its group's index) ÷ (`satisfaction_good` −
+  `satisfaction_bad`), clipped to [0, 1]. The group's, never the retailer's own: its manager's answers
+  in its tier band in the latest closed wave, as that manager's results page shows them (at least 5
+  answers; the service reads it); a retailer's own answers would be worked back from its score. Counted
+  in the score, not named as a reason;
 - **rating**: (`rating_good` − its mean rating of answers, 1–5) ÷ (`rating_good` − `rating_bad`),
   clipped to [0, 1].
 
@@ -33,7 +35,7 @@ from profitability.engine.figures import round_half_up
 from .weeks import matrix, refuse_missing
 
 SIGNALS = ["orders", "alerts", "unanswered", "repeated", "satisfaction", "rating"]
-HIDDEN = ("satisfaction",)  # never given as a reason (survey anonymity)
+HIDDEN = ("satisfaction",)  # not given as a reason: a group's figure, read on the survey results page
 ALERT_SIGNAL = {AlertKind.NO_ORDERS: 1.0, AlertKind.FALLING_PROFIT: 0.5}
 REQUEST_COLUMNS = ["open_overdue", "complaints_90d", "repeated_90d", "mean_rating"]
 
@@ -89,7 +91,8 @@ def churn_risk(
     alerts: retailer, kind, value, reference (profitability's alerts: NO_ORDERS' value is the weeks
         since the last order, FALLING_PROFIT's the last weeks' profit and its reference the weeks before);
     requests: indexed by retailer, REQUEST_COLUMNS, or None when there is no request data;
-    satisfaction: indexed by retailer, `index` (0–100, NaN: none), or None when there is no survey data.
+    satisfaction: indexed by retailer, `index` (0–100: its group's, never its own answers; NaN: none), or
+        None when there is no survey data.
     """
     refuse_missing(weekly, ["retailer", "starts_on", "cartons"], "risk")
     ids = retailers["retailer"].to_numpy(np.int64)

@@ -10,7 +10,7 @@ from tests.portal.conftest import city, manager1, manager2, other_shop, shop  # 
 @pytest.fixture
 def signals(monkeypatch):
     """The request and survey signals as their apps hand them over (`request_signals`,
-    `retailer_satisfaction`), from frames a test fills: none by default."""
+    `group_satisfaction`), from frames a test fills: none by default."""
     box = {
         "requests": pd.DataFrame(
             {c: pd.Series(dtype=float) for c in REQUEST_COLUMNS}, index=pd.Index([], name="retailer")
@@ -18,7 +18,7 @@ def signals(monkeypatch):
         "satisfaction": pd.DataFrame({"index": pd.Series(dtype=float), "wave_id": pd.Series(dtype="Int64")}),
     }
     monkeypatch.setattr("customer_value.selectors.request_signals", lambda *, retailer_ids, today: box["requests"])
-    monkeypatch.setattr("customer_value.selectors.retailer_satisfaction", lambda *, retailer_ids: box["satisfaction"])
+    monkeypatch.setattr("customer_value.selectors.group_satisfaction", lambda *, retailer_ids: box["satisfaction"])
     return box
 
 

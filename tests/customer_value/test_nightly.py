@@ -9,6 +9,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
 from core.models import Run
@@ -19,6 +20,9 @@ from profitability.engine.figures import Period
 from profitability.models import ProfitFigure, ProfitRun
 from retailers.models import Retailer
 from service_requests.services import request_file
+from surveys.models import Dimension, Item, Questionnaire
+from surveys.services import wave_close, wave_open
+from tests.surveys.conftest import answer, make_wave
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +142,33 @@ def test_with_the_request_and_survey_apps_as_built(city, profits, shop):
     # 2 overdue ≥ 1 → 15 points; 1 repeat ÷ 2 → 5 points; not rated → 0
     assert (row.open_overdue, row.repeated, row.points_unanswered, row.points_repeated) == (2, 1, 15, 5)
     assert row.mean_rating is None
+
+
+def test_a_retailers_own_survey_answers_never_reach_its_score(city, profits, manager1, manager2):
+    """Survey anonymity: the satisfaction part of the churn score is the group's figure (here manager1's 5
+    answers, over 5: shown on their results page), the same for every shop of manager1, so a shop that
+    answered the worst moves exactly as much as one that was never asked; manager2's shops not at all."""
+    supervisor_user = get_user_model().objects.get(username="supervisor")
+    questionnaire = Questionnaire.objects.create(name="测评")
+    dimension = Dimension.objects.create(questionnaire=questionnaire, code="s", name="供应", position=1)
+    Item.objects.create(questionnaire=questionnaire, dimension=dimension, text="供应满意吗", position=1)
+    wave = make_wave(questionnaire, opens_on=city, closes_on=city + dt.timedelta(days=7))
+    wave_open(wave=wave, actor=supervisor_user, today=city)
+    wave.refresh_from_db()
+    band = Retailer.objects.filter(manager=manager1, status="active", tier__gte=11, tier__lte=20).order_by("pk")
+    worst, *others = list(band[:5])
+    answer(wave, worst, [1])  # 0 of 100
+    for shop in others:
+        answer(wave, shop, [3])  # 50: the group's index (0 + 4 × 50) / 5 = 40 → (80 − 40) ÷ 40 = 1 → 15 points
+    customer_value_nightly(today=city)  # the wave still open: no survey signal yet
+    before = current_rows().set_index("retailer_id")["risk"]
+    wave_close(wave=wave, actor=supervisor_user)
+    counts = customer_value_nightly(today=city)
+    after = current_rows().set_index("retailer_id")["risk"]
+    mine = list(Retailer.objects.filter(manager=manager1, status="active").values_list("pk", flat=True))
+    theirs = list(Retailer.objects.filter(manager=manager2, status="active").values_list("pk", flat=True))
+    assert counts["with_satisfaction"] == len(mine)  # every shop of manager1, asked or not
+    moved = (after - before).reindex(mine)
+    assert ((moved == 15) | (after.reindex(mine) == 100)).all()
+    assert moved[worst.pk] == moved[band[5].pk] == 15  # answered 0, never asked: the same
+    assert ((after - before).reindex(theirs) == 0).all()

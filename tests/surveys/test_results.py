@@ -6,8 +6,9 @@ import math
 
 import pytest
 
-from surveys.selectors import MANAGER_MIN_ANSWERS, retailer_satisfaction, wave_results
-from surveys.services import wave_open
+from surveys.selectors import MANAGER_MIN_ANSWERS, group_satisfaction, wave_results
+from surveys.services import wave_close, wave_open
+from tests.factories import RetailerFactory
 from tests.surveys.conftest import answer, make_wave
 
 # Current wave, per respondent (A = mean of A1, A2; B = B1; O = the overall question):
@@ -108,29 +109,61 @@ def test_a_manager_is_refused_other_groupings(answered_waves, manager_a):
         wave_results(wave=answered_waves[1], user=manager_a, levels=["manager"])
 
 
-def test_retailer_satisfaction_latest_closed_wave(answered_waves, shops):
-    previous, current = answered_waves
-    ids = [shops[k].pk for k in ("a3", "a6", "b1", "b3")]
-    frame = retailer_satisfaction(retailer_ids=ids)
+def test_group_satisfaction_is_the_managers_figure_never_the_retailers_own(answered_waves, shops, manager_a):
+    _previous, current = answered_waves
+    frame = group_satisfaction(retailer_ids=None)
+    assert list(frame.columns) == ["index", "wave_id", "answers"]
+    assert len(frame) == 9
+    # manager_a in June: both tier bands under 5 answers (3 and 2) → hidden; all 5 answers: 55 (shown on their
+    # page). Every one of their shops gets 55, answered or not, whatever its own answers (a1 100, a5 0; a6 none).
+    for key in ("a1", "a5", "a6"):
+        assert frame.loc[shops[key].pk].tolist() == [55.0, current.pk, 5]
+    # manager_b: 2 answers in June, 1 in January: never 5 → nothing, though b1 and b2 answered
+    for key in ("b1", "b2", "b3"):
+        assert math.isnan(frame.loc[shops[key].pk, "index"])
+        assert frame.loc[shops[key].pk, "answers"] == 0
+    page = wave_results(wave=current, user=manager_a, levels=["tier_band"])
+    assert page.total.overall == 55  # the figure manager_a reads on the results page
+
+
+def test_group_satisfaction_by_tier_band_where_the_page_shows_it(answered_waves, shops, manager_a, supervisor):
+    # A later wave: five new D5 shops of manager_a all 5s (100), five new D25 shops all 2s (25); a1–a6 silent.
+    extra = {f"t{i}": RetailerFactory(manager=manager_a, tier=5) for i in range(5)}
+    extra |= {f"u{i}": RetailerFactory(manager=manager_a, tier=25) for i in range(5)}
+    extra["m"] = RetailerFactory(manager=manager_a, tier=15)  # D11–D20: no answers in its band
+    extra["none"] = RetailerFactory(manager=None, tier=5)
+    wave = make_wave(answered_waves[1].questionnaire, opens_on=dt.date(2026, 9, 1), closes_on=dt.date(2026, 9, 30))
+    wave_open(wave=wave, actor=supervisor, today=dt.date(2026, 9, 1))
+    wave.refresh_from_db()
+    for key, shop in extra.items():
+        if key[0] in "tu":
+            answer(wave, shop, [5, 5, 5, 5] if key[0] == "t" else [2, 2, 2, 2])
+    wave_close(wave=wave, actor=supervisor)
+    ids = [shops["a1"].pk, shops["a4"].pk, extra["t0"].pk, extra["m"].pk, extra["none"].pk, shops["b1"].pk]
+    frame = group_satisfaction(retailer_ids=ids)
     assert list(frame.index) == sorted(ids)
-    assert list(frame.columns) == ["index", "wave_id"]
-    # a3: current wave, A 50 B 50 → 50; a6: only the previous wave, 100; b1: A 75, B "don't know" → 75; b3: never
-    assert frame.loc[shops["a3"].pk].tolist() == [50.0, current.pk]
-    assert frame.loc[shops["a6"].pk].tolist() == [100.0, previous.pk]
-    assert frame.loc[shops["b1"].pk, "index"] == 75
-    assert math.isnan(frame.loc[shops["b3"].pk, "index"])
-    assert frame["wave_id"].isna().tolist() == [False, False, False, True]
-    everyone = retailer_satisfaction(retailer_ids=None)
-    assert len(everyone) == 9
-    assert everyone["index"].notna().sum() == 8  # all but b3
+    # D1–D10: 5 answers of 100 → 100 (a1 answered 100 in June, t0 100 now: both the band's figure)
+    assert frame.loc[shops["a1"].pk].tolist() == [100.0, wave.pk, 5]
+    assert frame.loc[extra["t0"].pk].tolist() == [100.0, wave.pk, 5]
+    # D21–D30: 5 answers of 25 → 25 (a4 answered 50 in June)
+    assert frame.loc[shops["a4"].pk].tolist() == [25.0, wave.pk, 5]
+    # D11–D20 has no answers: manager_a's 10 answers, (100 + 25) / 2 = 62.5
+    assert frame.loc[extra["m"].pk].tolist() == [62.5, wave.pk, 10]
+    # no manager: no figure; manager_b: none in any wave
+    assert math.isnan(frame.loc[extra["none"].pk, "index"])
+    assert math.isnan(frame.loc[shops["b1"].pk, "index"])
+    # the same figures as manager_a's own results page
+    page = wave_results(wave=wave.__class__.objects.get(pk=wave.pk), user=manager_a, levels=["tier_band"])
+    assert {g.label: g.overall for g in page.groups["tier_band"]} == {"D1–D10": 100, "D21–D30": 25}
+    assert page.total.overall == 62.5
 
 
-def test_retailer_satisfaction_ignores_open_waves(questionnaire, shops, supervisor):
+def test_group_satisfaction_ignores_open_waves(questionnaire, shops, supervisor):
     wave = make_wave(questionnaire, opens_on=dt.date(2026, 6, 1), closes_on=dt.date(2026, 6, 30))
     wave_open(wave=wave, actor=supervisor, today=dt.date(2026, 6, 1))
     wave.refresh_from_db()
-    answer(wave, shops["a1"], [5, 5, 5, 5])
-    frame = retailer_satisfaction(retailer_ids=[shops["a1"].pk])
+    for key in ("a1", "a2", "a3", "a4", "a5"):
+        answer(wave, shops[key], [5, 5, 5, 5])
+    frame = group_satisfaction(retailer_ids=[shops["a1"].pk])
     assert math.isnan(frame.loc[shops["a1"].pk, "index"])
-    assert frame.empty is False
     assert frame["wave_id"].isna().all()
