@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.db.models import ExpressionWrapper, F, FloatField, Q, Sum
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,6 +17,7 @@ from orders.models import WeeklyPurchase
 from pricing.models import Product
 from retailers.models import Retailer
 from retailers.selectors import scope_to_visible_retailers
+from stock.selectors import latest_counts
 
 from .engine.advice import EPSILON, Status, Targets, round_half_up
 from .engine.structure import CLASSES, StructureGap, structure_gaps
@@ -33,6 +35,7 @@ class AdviceLine:
     suggested_order: int
     message: str
     basis: str  # where the stock figure comes from (the count, its age, deliveries and sales since)
+    counted_since: bool = False  # unknown tonight, counted since: advice on it comes with the next night
 
     @property
     def product_code(self) -> str:
@@ -44,7 +47,7 @@ class AdviceLine:
 
     @property
     def needs_count(self) -> bool:
-        return self.status == Status.UNKNOWN
+        return self.status == Status.UNKNOWN and not self.counted_since
 
 
 def one_decimal(value: float) -> float:
@@ -123,15 +126,35 @@ def stock_basis(row: InventoryAdvice, as_of: dt.date) -> str:
     return text
 
 
-def retailer_advice(*, retailer: Retailer) -> list[AdviceLine]:
+def counted_line(row: InventoryAdvice, count) -> AdviceLine:
+    """A product tonight's advice could not judge (no count) that has been counted since: it needs
+    no count any more; its advice comes with the next night's."""
+    values = {"count": count.count, "date": date_format(count.counted_on, "MONTH_DAY_FORMAT")}
+    return AdviceLine(
+        row.product, Status.UNKNOWN, _("counted"), int(count.count), False, one_decimal(row.weekly_sales), 0,
+        _("Counted on %(date)s: %(count)s cartons. Advice on it comes with tonight's update.") % values, "",
+        counted_since=True,
+    )  # fmt: skip
+
+
+def retailer_advice(*, retailer: Retailer, today: dt.date | None = None) -> list[AdviceLine]:
     """The current night's advice for one retailer: short first, then over-stocked, slow, healthy,
-    and last the products whose stock is unknown (they need a count)."""
+    and last the products whose stock is unknown (they need a count). A product counted since that
+    night (`stock.selectors.latest_counts`, any source) needs no count any more at once: its line
+    says so with the count, and the next night's advice starts from it."""
     rows = InventoryAdvice.objects.filter(advice_run__is_current=True, retailer=retailer).select_related(
         "product", "advice_run"
     )
     order = {Status.SHORT: 0, Status.OVER: 1, Status.SLOW: 2, Status.HEALTHY: 3, Status.UNKNOWN: 4, Status.NO_SALES: 5}
+    rows = list(rows)
+    counted = {}
+    if any(r.status == Status.UNKNOWN for r in rows):
+        found = latest_counts(today=today or timezone.localdate(), retailer_ids=[retailer.pk])
+        counted = {c.product: c for c in found.itertuples(index=False)}
     lines = [
-        AdviceLine(
+        counted_line(r, counted[r.product_id])
+        if r.status == Status.UNKNOWN and r.product_id in counted
+        else AdviceLine(
             r.product,
             Status(r.status),
             str(STATUS_LABELS[Status(r.status)]),
@@ -144,7 +167,7 @@ def retailer_advice(*, retailer: Retailer) -> list[AdviceLine]:
         )
         for r in rows
     ]
-    return sorted(lines, key=lambda line: (order[line.status], line.product_code))
+    return sorted(lines, key=lambda line: (order[line.status], line.needs_count, line.product_code))
 
 
 STRUCTURE_WEEKS = 13
