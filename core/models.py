@@ -81,3 +81,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class OwedCacheDelete(models.Model):
+    """A delete the shared cache (Redis, `core.cache`) could not be asked to make: a revoked session
+    or token, a changed user or quota whose old copy Redis may still hold. Kept in the database, so
+    every process finds it (not only the one whose call failed, and after a restart): each looks
+    for these before it reads from Redis, at least every `core.cache.OWED_CHECK_EVERY` seconds, and
+    the first that reaches Redis makes the deletes and removes the rows."""
+
+    cache = models.CharField(_("cache"), max_length=16, db_index=True)  # which Redis (a hash of its address)
+    key = models.TextField(_("cache key"))  # as stored in Redis (prefix and version included)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cache delete owed")
+        verbose_name_plural = _("cache deletes owed")
+
+    def __str__(self) -> str:
+        return self.key

@@ -12,6 +12,11 @@ ended (`user_sessions_end`). Two engines (SESSION_ENGINE) share this:
 - `accounts.sessions.db` (embedded: no CACHE_URL): the row alone. The embedded cache is each process's
   own memory, which would go on serving a session another process has ended.
 
+The row is the source of truth. Ending a session deletes the row and its copy in Redis; a copy Redis
+could not be asked to delete (it did not answer) is owed in the database and deleted by the first
+process that reaches Redis, and every process looks for owed deletes before it trusts a copy
+(`core.cache`): the ended session is refused everywhere, also after Redis comes back.
+
 A staff login's session lasts STAFF_SESSION_IDLE_SECONDS from its last request
 (`staff_sessions_idle`, `accounts.middleware.SessionIdleMiddleware`); a retailer's phone stays
 logged in for SESSION_COOKIE_AGE."""

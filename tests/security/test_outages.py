@@ -19,6 +19,7 @@ from django.urls import reverse
 
 import core.cache
 from core.cache import SharedClientRedisCache
+from core.models import OwedCacheDelete
 from demo.services import DEMO_PASSWORD
 from tests.conftest import _reachable, need
 from tests.portal import conftest as portal
@@ -125,7 +126,10 @@ def test_an_unreachable_cache_answers_every_call_as_a_miss(settings, cache_down,
     assert cache.delete("token:1") is False
     cache.delete_many(["quota:1", "quota:2"])
     assert len([r for r in caplog.records if "cache unreachable" in r.getMessage()]) == 1
-    assert cache._pending_deletes == {("token:1", None), ("quota:1", None), ("quota:2", None)}
+    # the deletes it could not make are owed, in the database: every process finds them there
+    owed = set(OwedCacheDelete.objects.values_list("key", flat=True))
+    assert owed == {cache.make_and_validate_key(k) for k in ("token:1", "quota:1", "quota:2")}
+    assert cache._pending_deletes == set()  # memory only when the database fails too
 
 
 @pytest.fixture
@@ -171,20 +175,21 @@ def test_deletes_missed_in_an_outage_are_made_before_the_next_read(redis_server,
     token is not read back."""
     monkeypatch.setattr(core.cache, "RETRY_AFTER", 0.0)  # ask again at once (10 s in production)
     caplog.set_level(logging.WARNING, logger="core.cache")
-    redis_server.start()
+    raw = redis_server.start()
     cache = SharedClientRedisCache(redis_server.url, {})
     cache.set("token:abc", "user 7")
     assert cache.get("token:abc") == "user 7"
+    snapshot = raw.dump(cache.make_and_validate_key("token:abc"))
     redis_server.stop()
     assert cache.get("token:abc") is None  # a miss: the database answers
     cache.delete("token:abc")  # the reset's delete cannot be made
     raw = redis_server.start()
-    SharedClientRedisCache(redis_server.url, {}).set("token:abc", "user 7")  # still there after the cut
+    raw.restore(cache.make_and_validate_key("token:abc"), 0, snapshot)  # still there after the cut
     assert raw.exists(cache.make_and_validate_key("token:abc"))
     assert cache.get("token:abc") is None  # the owed delete went first
     assert not raw.exists(cache.make_and_validate_key("token:abc"))
-    assert cache._pending_deletes == set()
-    assert any("deleted that the outage had kept" in r.getMessage() for r in caplog.records)
+    assert not OwedCacheDelete.objects.exists()
+    assert any("made that an outage had kept" in r.getMessage() for r in caplog.records)
     cache.set("token:abc", "user 8")
     assert cache.get("token:abc") == "user 8"  # and the cache is used again
 
