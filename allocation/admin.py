@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from compliance.selectors import recent_supply_signals
 from core import params
@@ -35,7 +36,7 @@ from .services import allocation_run_publish, quota_exception_set
 
 
 @admin.register(SupplyPlanLine)
-class SupplyPlanLineAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class SupplyPlanLineAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_display = (
         "cycle",
         "product",
@@ -75,7 +76,7 @@ class AllocationPolicyAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(AllocationRun)
-class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = (
         "pk",
         "cycle",
@@ -201,7 +202,7 @@ class AllocationRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(CellReport)
-class CellReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class CellReportAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("allocation", "plan_line", "cell_words", "target", "released", "not_released", "warnings_words")
     fields = ("allocation", "plan_line", "cell_words", "target", "released", "not_released", "rotated", "figures_words",
               "warnings_words")  # fmt: skip
@@ -232,7 +233,7 @@ class CellReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(QuotaException)
-class QuotaExceptionAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class QuotaExceptionAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_display = ("cycle", "product", "retailer", "quota", "reason", "approved_by", "created_at")
     list_filter = ("cycle",)
     search_fields = ("retailer__license_no", "retailer__name", "product__code", "product__name", "reason")
@@ -260,7 +261,7 @@ class QuotaExceptionAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
 
 
 @admin.register(CycleKpi)
-class CycleKpiAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class CycleKpiAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = (
         "cycle",
         "product",

@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from unfold.admin import ModelAdmin, TabularInline
 
 from core import params
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
@@ -31,7 +32,7 @@ SIGNAL_LABELS = {
 }
 
 
-class InspectionLineInline(admin.TabularInline):
+class InspectionLineInline(TabularInline):
     model = InspectionLine
     extra = 0
     raw_id_fields = ("product",)
@@ -39,7 +40,7 @@ class InspectionLineInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(ModelAdmin):
     """Inspections of the retailers the user may see (recorded through `compliance.inspections`)."""
 
     list_display = ("retailer", "visited_on", "kind", "inspector")
@@ -134,7 +135,7 @@ class CompliancePolicyAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(ComplianceStanding)
-class ComplianceStandingAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class ComplianceStandingAdmin(ReadOnlyAdmin, ModelAdmin):
     """Each inspected retailer's standing as of last night (what allocation and the tier score read)."""
 
     list_display = (

@@ -5,8 +5,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
-from . import admin_lockouts  # noqa: F401 - registers the login lock-outs' admin
+from . import admin_libraries, admin_lockouts  # noqa: F401 - register the libraries' and the lock-outs' admin
 from .admin_imports import import_view
 from .admin_mixins import ReadOnlyAdmin
 from .exceptions import DomainError
@@ -22,7 +23,7 @@ class MarkFailedForm(forms.Form):
 
 
 @admin.register(Run)
-class RunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class RunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = (
         "pk", "job", "scope", "status", "progress", "step", "actor", "started_at", "heartbeat_at", "finished_at",
         "duration",
@@ -81,7 +82,7 @@ class RunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("at", "actor", "action", "object_type", "object_id", "reason")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "reason", "actor__username")

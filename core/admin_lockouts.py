@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from unfold.admin import ModelAdmin
 
 from accounts.models import LoginLockout
 
@@ -28,7 +29,7 @@ class LockedFilter(admin.SimpleListFilter):
 
 
 @admin.register(LoginLockout)
-class LoginLockoutAdmin(admin.ModelAdmin):
+class LoginLockoutAdmin(ModelAdmin):
     list_display = ("username", "ip_address", "failures_shown", "locked", "attempt_time", "path_info")
     list_filter = (LockedFilter,)
     search_fields = ("username", "ip_address")

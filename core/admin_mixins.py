@@ -10,6 +10,8 @@ from django.db import connection
 from django.utils.functional import cached_property
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin
+from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 
 from core.reports.formulas import neutralise_dataset
 
@@ -18,7 +20,10 @@ class SupervisorEditsAdmin(ExportMixin):
     """Reference data: supervisors change it, customer managers read it.
 
     Its CSV/XLSX exports go through `neutralise_dataset`: a text cell that a spreadsheet would read
-    as a formula (`=HYPERLINK(…)` as a shop name) comes out as inert text."""
+    as a formula (`=HYPERLINK(…)` as a shop name) comes out as inert text. The export page is
+    django-unfold's form."""
+
+    export_form_class = SelectableFieldsExportForm
 
     def get_data_for_export(self, request, queryset, **kwargs):
         return neutralise_dataset(super().get_data_for_export(request, queryset, **kwargs))
@@ -52,7 +57,7 @@ class ReadOnlyAdmin(SupervisorEditsAdmin):
         return False
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin, ModelAdmin):
     """History kept, shown, never written back: every history page is read-only, for every role.
 
     django-simple-history's version page is the change form bound to an old row, and its POST

@@ -34,19 +34,28 @@ class ContentSecurityPolicyMiddleware:
     response, its header built once per process: django-csp's own middleware builds it for each
     response (~130 µs here, a quarter of a cached API request). A response that asks for its own
     policy (django-csp's decorators) or a report-only policy goes django-csp's way; nonces are not
-    offered (no page has an inline script)."""
+    offered (no page has an inline script).
+
+    The admin's pages (django-unfold) run Alpine.js, which compiles its `x-on`/`x-bind` attributes
+    with the Function constructor: under `ADMIN_PATH_PREFIX` the policy adds the settings'
+    `CONTENT_SECURITY_POLICY_ADMIN_UPDATE` (`'unsafe-eval'` for scripts, still our own files only).
+    The retailers' phone pages and the API keep the strict policy."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.library = CSPMiddleware(get_response)
-        self._built: tuple[int, str, tuple[str, ...]] | None = None  # id of the settings' policy, header, excluded
+        # id of the settings' policy, header, the admin's header, excluded prefixes
+        self._built: tuple[int, str, str, tuple[str, ...]] | None = None
 
-    def _policy(self) -> tuple[str, tuple[str, ...]]:
+    def _policy(self, path: str) -> tuple[str, tuple[str, ...]]:
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
         if self._built is None or self._built[0] != id(policy):
             excluded = tuple((policy or {}).get("EXCLUDE_URL_PREFIXES") or ())
-            self._built = (id(policy), build_policy(), excluded)
-        return self._built[1], self._built[2]
+            admin_update = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN_UPDATE", None)
+            admin_header = build_policy(update=admin_update) if admin_update else build_policy()
+            self._built = (id(policy), build_policy(), admin_header, excluded)
+        admin = path.startswith(getattr(settings, "ADMIN_PATH_PREFIX", "/admin/"))
+        return self._built[2] if admin else self._built[1], self._built[3]
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -56,7 +65,7 @@ class ContentSecurityPolicyMiddleware:
             getattr(response, name, None) is not None for name in _PER_RESPONSE
         ):
             return self.library.process_response(request, response)
-        header, excluded = self._policy()
+        header, excluded = self._policy(request.path_info)
         if header and HEADER not in response and not (excluded and request.path_info.startswith(excluded)):
             response[HEADER] = header
         return response

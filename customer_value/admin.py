@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
+from unfold.admin import ModelAdmin
 
 from core import params
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
@@ -79,7 +80,7 @@ class ValuePolicyAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(ValueRun)
-class ValueRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class ValueRunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("as_of", "latest_week", "is_current", "signals_shown", "run", "created_at")
     list_filter = ("is_current",)
     search_fields = ("as_of",)
@@ -140,7 +141,7 @@ class CustomerValueResource(resources.ModelResource):
 
 
 @admin.register(CustomerValue)
-class CustomerValueAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class CustomerValueAdmin(ReadOnlyAdmin, ModelAdmin):
     """Tonight's value, segment and churn risk of the user's retailers, the riskiest first."""
 
     resource_classes = [CustomerValueResource]

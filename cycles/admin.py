@@ -1,4 +1,5 @@
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from core.admin_mixins import SupervisorEditsAdmin
 
@@ -6,7 +7,7 @@ from .models import OrderCycle
 
 
 @admin.register(OrderCycle)
-class OrderCycleAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class OrderCycleAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_display = ("label", "starts_on", "ends_on", "order_opens_on", "order_closes_on", "status")
     list_filter = ("status", "year", "month")
     search_fields = ("year", "month", "week_seq")

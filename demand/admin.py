@@ -1,4 +1,5 @@
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from core.admin_mixins import ReadOnlyAdmin
 from retailers.selectors import scope_to_visible_retailers
@@ -7,7 +8,7 @@ from .models import DemandReport
 
 
 @admin.register(DemandReport)
-class DemandReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class DemandReportAdmin(ReadOnlyAdmin, ModelAdmin):
     """Retailers' demand reports, as they entered them (read only: only the retailer reports its demand).
     A customer manager sees their own retailers' only."""
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
+from unfold.admin import ModelAdmin
 
 from core import params
 from core.admin_mixins import ReadOnlyAdmin
@@ -15,12 +16,12 @@ from .selectors import diversion_alerts
 
 
 @admin.register(AdviceRun)
-class AdviceRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class AdviceRunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("as_of", "is_current", "run", "created_at")
 
 
 @admin.register(InventoryAdvice)
-class InventoryAdviceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class InventoryAdviceAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = (
         "retailer", "product", "status", "stock", "stock_is_estimate", "count_age_days", "count_source",
         "weekly_sales", "weeks_of_cover", "suggested_order", "quota", "diversion",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from core.admin_mixins import EstimatedCountPaginator, ReadOnlyAdmin
 from retailers.selectors import scope_to_visible_retailers
@@ -7,7 +8,7 @@ from .models import Order
 
 
 @admin.register(Order)
-class OrderAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("cycle", "retailer", "product", "ordered_qty", "quota", "amount")
     list_filter = ("cycle", "product__price_class", "retailer__branch", "retailer__tier")
     search_fields = ("retailer__customer_code", "retailer__license_no", "product__code", "product__name")

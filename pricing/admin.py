@@ -1,18 +1,19 @@
 from django.contrib import admin
+from unfold.admin import ModelAdmin, TabularInline
 
 from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 
 from .models import PriceBand, PriceClassRule, Product, ProductPrice
 
 
-class ProductPriceInline(admin.TabularInline):
+class ProductPriceInline(TabularInline):
     model = ProductPrice
     extra = 0
     ordering = ("-effective_from",)
 
 
 @admin.register(Product)
-class ProductAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class ProductAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_display = (
         "code", "name", "brand", "price_class", "price_band", "wholesale_price", "retail_price",
         "margin_per_carton", "lifecycle", "is_scarce",
@@ -25,7 +26,7 @@ class ProductAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
 
 
 @admin.register(ProductPrice)
-class ProductPriceAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class ProductPriceAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_display = ("product", "effective_from", "wholesale_price", "retail_price", "allocation_price")
     list_filter = ("effective_from", "product__price_class")
     search_fields = ("product__code", "product__name")

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from unfold.admin import ModelAdmin
 
 from core import params
 from core.admin_mixins import ReadOnlyAdmin
@@ -36,7 +37,7 @@ def _download_as(request, formats: list[str]) -> str:
 
 
 @admin.register(ProfitRun)
-class ProfitRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class ProfitRunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("as_of", "latest_week", "is_current", "run", "created_at")
 
     def get_urls(self):

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
+from unfold.admin import ModelAdmin
 
 from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
@@ -146,20 +147,20 @@ class RetailerAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(CountyBranch)
-class CountyBranchAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class CountyBranchAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_display = ("name", "short_name", "aliases")
     search_fields = ("name", "short_name", "aliases")
 
 
 @admin.register(MarketDepartment)
-class MarketDepartmentAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class MarketDepartmentAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_display = ("name", "branch", "aliases")
     list_filter = ("branch",)
     search_fields = ("name", "branch__name", "aliases")
 
 
 @admin.register(ServiceRoute)
-class ServiceRouteAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class ServiceRouteAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_display = ("name", "department")
     list_filter = ("department__branch", "department")
     search_fields = ("name", "department__name")

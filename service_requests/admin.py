@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from import_export import fields, resources
+from unfold.admin import ModelAdmin
 
 from core import params
 from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
@@ -94,7 +95,7 @@ class ServiceRequestResource(resources.ModelResource):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class ServiceRequestAdmin(SupervisorEditsAdmin, ModelAdmin):
     """The queue: a manager's retailers' requests (a supervisor's: all), those needing action first."""
 
     resource_classes = [ServiceRequestResource]

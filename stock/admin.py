@@ -1,4 +1,5 @@
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from retailers.selectors import scope_to_visible_retailers
 
@@ -6,7 +7,7 @@ from .models import StockCount
 
 
 @admin.register(StockCount)
-class StockCountAdmin(admin.ModelAdmin):
+class StockCountAdmin(ModelAdmin):
     list_display = ("retailer", "product", "counted_on", "cartons", "source", "recorded_by")
     list_filter = ("source", "counted_on")
     search_fields = ("retailer__customer_code", "retailer__name", "product__code", "product__name")

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from unfold.admin import ModelAdmin, TabularInline
 
 from core import params
 from core.admin_mixins import SupervisorEditsAdmin
@@ -29,13 +30,13 @@ from .services import questionnaire_copy, questionnaire_standard_create, wave_cl
 from .tables import INDEX, POINTS, QUADRANT_HELP, QUADRANT_LABELS, dimension_table, level_table, shown, summary_table
 
 
-class DimensionInline(admin.TabularInline):
+class DimensionInline(TabularInline):
     model = Dimension
     extra = 0
     fields = ("position", "code", "name", "weight")
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(TabularInline):
     model = Item
     extra = 0
     fields = ("dimension", "position", "text", "allow_not_applicable")
@@ -49,7 +50,7 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class QuestionnaireAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_display = ("name", "scale", "dimension_count", "question_count", "created_at")
     list_filter = ("scale", "created_at")
     search_fields = ("name", "dimensions__name", "items__text")
@@ -126,7 +127,7 @@ class WaveForm(forms.ModelForm):
 
 
 @admin.register(Wave)
-class WaveAdmin(SupervisorEditsAdmin, admin.ModelAdmin):
+class WaveAdmin(SupervisorEditsAdmin, ModelAdmin):
     form = WaveForm
     list_display = ("name", "questionnaire", "opens_on", "closes_on", "status", "sample", "sampled", "answered",
                     "results_link")  # fmt: skip
@@ -259,7 +260,7 @@ class AnsweredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ModelAdmin):
     """The sampled retailers and their answers: supervisors only (a manager never sees one answer)."""
 
     list_display = ("wave", "retailer", "manager", "tier_band", "market_type", "business_format", "answered_at")

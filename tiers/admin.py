@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from unfold.admin import ModelAdmin
 
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
@@ -84,7 +85,7 @@ class ClassificationSchemeAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(TierProposal)
-class TierProposalAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class TierProposalAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("pk", "as_of", "status", "retailers", "ups", "downs", "created_at", "published_at", "published_by")
     list_filter = ("status", "as_of")
     search_fields = ("pk", "as_of")
@@ -146,7 +147,7 @@ class TierProposalAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(TierAssessment)
-class TierAssessmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class TierAssessmentAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = (
         "retailer",
         "proposal",
@@ -170,7 +171,7 @@ class TierAssessmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(TierChange)
-class TierChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class TierChangeAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("at", "retailer", "kind", "old_tier", "new_tier", "score", "approver", "reason")
     list_filter = ("kind", "new_tier", "proposal")
     search_fields = ("retailer__customer_code", "retailer__license_no", "reason")
@@ -202,7 +203,7 @@ class RetailerTierAdmin(RetailerAdmin):
         context = {
             "explanation": explanation,
             "shown": _shown_figures(explanation),
-            "history": list(retailer.tier_changes.order_by("-at")[:10].values("at", "old_tier", "new_tier", "reason")),
+            "history": list(retailer.tier_changes.order_by("-at")[:10].values("at", "old_tier", "new_tier", "reason", "kind")),
         }
         return mark_safe(render_to_string("admin/tiers/tier_explanation.html", context))  # noqa: S308
 
