@@ -13,7 +13,6 @@ import tablib
 from django.utils.translation import gettext as _
 
 from core.reports.formulas import neutralise, neutralise_row
-from demand.selectors import reported_totals
 from retailers.models import CountyBranch, MarketDepartment, Retailer
 
 from .engine.cells import DIMENSION_COLUMNS
@@ -68,8 +67,9 @@ def warning_text(warning: dict | str) -> str:
 def report_rows(allocation_run: AllocationRun) -> list[dict]:
     """One row per product and cell: target, released by the caps before the rules, taken by
     penalties, re-spread, vulnerable bonus, released, not released, eligible weight, caps
-    D30…D1, eligible N30…N1, warnings (words). On a product's first row, its demand reported for the
-    cycle (cartons, retailers, % of the line's target: a scarcity signal; None on its other rows)."""
+    D30…D1, eligible N30…N1, warnings (words), and the demand the cell's eligible retailers reported for
+    the cycle (cartons, retailers, % of the cell's target: a scarcity signal; None for a run computed
+    before cells counted their reports)."""
     caps = pd.DataFrame(
         CellCap.objects.filter(allocation=allocation_run).values_list(
             "plan_line_id", "cell", "tier", "cap", "eligible"
@@ -81,8 +81,6 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
     methods = dict(ReleaseMethod.choices)
     names: dict[str, str] = {}
     rows = []
-    reported = reported_totals(cycle_id=allocation_run.cycle_id)
-    lines_seen: set[int] = set()
     reports = CellReport.objects.filter(allocation=allocation_run).select_related("plan_line__product")
     for r in reports.order_by("plan_line__product__code", "cell_no"):
         figures = r.figures or {}
@@ -98,8 +96,7 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
             "bonus": int(figures.get("bonus", 0)), "released": r.released,
             "unreleased": max(r.target - r.released, 0), "rotated": r.rotated,
         }  # fmt: skip
-        row.update(_reported(reported, r.plan_line, first=r.plan_line_id not in lines_seen))
-        lines_seen.add(r.plan_line_id)
+        row.update(_reported(figures, r.target))
         mine = grouped.get((r.plan_line_id, r.cell), empty)
         row["eligible"] = int(mine["eligible"].sum())
         for t in range(30, 0, -1):
@@ -111,12 +108,13 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
     return rows
 
 
-def _reported(reported: dict[int, tuple[int, int]], line, *, first: bool) -> dict:
-    """A line's reported demand against its target, e.g. 1,200 cartons by 80 retailers = 150% of 800."""
-    if not first:
+def _reported(figures: dict, target: int) -> dict:
+    """A cell's reported demand against the cell's target, e.g. 1,200 cartons by 80 retailers = 150% of
+    800: counted by the run over the cell's own eligible retailers (`engine.compute.reported_in`)."""
+    if "reporters" not in figures:  # a run from before cells counted their reports
         return {"reported": None, "reporters": None, "reported_share": None}
-    cartons, reporters = reported.get(line.product_id, (0, 0))
-    share = (200 * cartons + line.target) // (2 * line.target) if line.target and reporters else None  # half up
+    cartons, reporters = int(figures["reported"]), int(figures["reporters"])
+    share = (200 * cartons + target) // (2 * target) if target and reporters else None  # half up
     return {"reported": cartons, "reporters": reporters, "reported_share": share}
 
 

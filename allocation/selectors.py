@@ -110,7 +110,7 @@ def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Polic
         if demand_ids
         else {}
     )
-    reported = reported_demand(cycle_id=cycle.pk, product_ids=demand_ids)
+    reported = reported_demand(cycle_id=cycle.pk, product_ids=product_ids)  # method D's ceiling; per cell in the report
     selections: dict[int, frozenset[int]] = {}
     for line_id, retailer_id in SupplyPlanLine.selected_retailers.through.objects.filter(
         supplyplanline_id__in=[line.pk for line in lines if line.method == "E"]
@@ -129,7 +129,7 @@ def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Polic
                 price_band=band or (f"#{line.product_id}" if line.method == "C" else ""),
                 band_rank=band_rank.get(band, len(band_rank)),
                 forecast=forecasts.get(line.product_id),
-                reported=reported.get(line.product_id) if line.method == "D" else None,
+                reported=reported.get(line.product_id),
                 selected=selections.get(line.pk, frozenset()),
                 last_served=partial(last_served, product_id=line.product_id, before=cycle.starts_on),
             )  # fmt: skip

@@ -172,14 +172,3 @@ def reported_by_tier(*, cycle_id: int, product_ids: list[int]) -> dict[int, tupl
         sums[int(tier) - 1] += float(cartons)
         counts[int(tier) - 1] += int(reporters)
     return out
-
-
-def reported_totals(*, cycle_id: int) -> dict[int, tuple[int, int]]:
-    """The run report's scarcity signal: product → (cartons reported, retailers reporting) in the cycle."""
-    rows = (
-        DemandReport.objects.filter(cycle_id=cycle_id)
-        .order_by()
-        .values_list("product_id")
-        .annotate(cartons=Sum("cartons"), reporters=Count("retailer_id"))
-    )
-    return {int(p): (int(c), int(n)) for p, c, n in rows}

@@ -47,7 +47,9 @@ class LineInput:
     price_band: str = ""  # method C: the product's band label
     band_rank: int = 0  # method C: 0 = dearest band in the plan
     forecast: pd.Series | None = None  # method D: retailer → expected cartons
-    reported: pd.Series | None = None  # method D: retailer → cartons it reported for the cycle (replaces, and caps)
+    # retailer → cartons it reported for the cycle: method D replaces its forecast with it and never gives more;
+    # every method counts it per cell for the run report (`figures` "reported", "reporters")
+    reported: pd.Series | None = None
     selected: frozenset[int] = frozenset()  # method E: retailer ids
     # retailer → ordinal day it last received the product (read only if a cell rotates)
     last_served: pd.Series | Callable[[], pd.Series] | None = None
@@ -173,7 +175,8 @@ def _tier_line(
             upper=upper,
         )  # fmt: skip
         cell = CellCaps(key, targets[key], weights[i], outcome.caps, outcome.released, list(warnings_extra))
-        cell.rotated, cell.figures = outcome.rotated, outcome.figures
+        members = chosen.index if len(cells) == 1 else chosen.index[cell_of == i]
+        cell.rotated, cell.figures = outcome.rotated, {**outcome.figures, **reported_in(item.reported, members)}
         cell.warnings.extend(_cell_warnings(cell, plan, policy.rules))
         out_cells.append(cell)
         parts.append(outcome.quotas.assign(cell=i))
@@ -200,6 +203,16 @@ def _cell_warnings(cell: CellCaps, plan: PlanLine, rules: Rules) -> list[dict]:
     if lost > 0 and not cell.rotated and cell.released > 0:
         out.append({"code": "unreleased", "cartons": lost, "target": cell.target})
     return out
+
+
+def reported_in(reported: pd.Series | None, members: pd.Index) -> dict[str, int]:
+    """The demand a cell's eligible retailers reported for the cycle: cartons and retailers reporting
+    (a report of 0 counts as a report). Each cell counts its own retailers only, so a line split into
+    cells, or a product on several lines, sets each cell's reports against that cell's target."""
+    if reported is None or not len(members):
+        return {"reported": 0, "reporters": 0}
+    mine = reported.reindex(members).dropna()
+    return {"reported": int(mine.sum()), "reporters": int(len(mine))}
 
 
 def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed: int, *, demand: bool) -> LineResult:
@@ -232,7 +245,8 @@ def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed
         base, reason = quotas, Reason.SELECTED
     released = int(quotas.sum())
     cell = CellCaps((), plan.target, weights, np.zeros(n_tiers, dtype=np.int64), released, warnings)
-    cell.figures = {"caps": released, "rotation": 0, "penalties": 0, "respread": 0, "bonus": 0, "released": released}
+    cell.figures = {"caps": released, "rotation": 0, "penalties": 0, "respread": 0, "bonus": 0, "released": released,
+                    **reported_in(item.reported, chosen.index)}  # fmt: skip
     frame = pd.DataFrame(
         {"cell": 0, "weight": chosen["weight"].reindex(quotas.index).fillna(1).to_numpy(np.int64),
          "base": base.to_numpy(np.int64), "quota": quotas.to_numpy(np.int64), "reasons": int(reason),

@@ -155,14 +155,33 @@ def test_the_policy_weight_reaches_the_run(cycle, scene):
     assert set(raised.value.message_dict) == {"reported_demand_weight"}
 
 
-def test_the_share_rounds_half_up_and_a_line_of_many_cells_carries_it_once(cycle, scene):
+def test_each_cell_sets_its_own_retailers_reports_against_its_own_target(cycle, scene):
     shops, _p, q = scene
-    # Q on method B by market type, 2 urban shops and 1 rural: two cells, one line. Target 8; reported 1
-    # carton by 1 retailer → 1 × 100 / 8 = 12.5 → 13 (half up, not 12), on the line's first row only.
-    SupplyPlanLine.objects.filter(product=q).update(method="B", dimensions=["market_type"], target=8)
+    # Q on method B by market type, tiers D10–D30: r1 and r3 urban, r2 rural (all D10) → weights 2 : 1, target 12
+    # split by share of eligible retailers: urban 8, rural 4. A D5 shop outside the tier range reports too.
+    # Reports: r1 1 (urban), r2 3 (rural), the D5 shop 7 (not eligible: counted nowhere), r3 none.
+    # urban: 1 carton by 1 retailer, 1 × 100 / 8 = 12.5 → 13 (half up, not 12); rural: 3 by 1, 3 × 100 / 4 = 75.
+    # (Set against the line, the product's 11 cartons by 3 would read 92% on the first cell and nothing on the other.)
+    SupplyPlanLine.objects.filter(product=q).update(method="B", dimensions=["market_type"], target=12, lowest_tier=10)
     Retailer = type(shops[0])
     Retailer.objects.filter(pk=shops[1].pk).update(market_type="rural")
+    outside = RetailerFactory(tier=5)
     DemandReport.objects.create(cycle=cycle, retailer=shops[0], product=q, cartons=1)
+    DemandReport.objects.create(cycle=cycle, retailer=shops[1], product=q, cartons=3)
+    DemandReport.objects.create(cycle=cycle, retailer=outside, product=q, cartons=7)
     rows = [r for r in report_rows(allocation_run_create(cycle=cycle)) if r["product_code"] == "91000002"]
-    assert len(rows) == 2
-    assert [(r["reported"], r["reporters"], r["reported_share"]) for r in rows] == [(1, 1, 13), (None, None, None)]
+    by_target = {r["target"]: (r["eligible"], r["reported"], r["reporters"], r["reported_share"]) for r in rows}
+    assert by_target == {8: (2, 1, 1, 13), 4: (1, 3, 1, 75)}
+
+
+def test_a_method_d_line_counts_only_the_reports_in_its_scope(cycle, scene):
+    shops, p, _q = scene
+    # P's line (method D, target 10) limited to D10 and above; a D5 shop's report of 20 is outside it:
+    # inside, r1 1 + r3 8 = 9 by 2 → 90%, and the D5 shop gets nothing.
+    SupplyPlanLine.objects.filter(product=p).update(lowest_tier=10)
+    outside = RetailerFactory(tier=5)
+    DemandReport.objects.create(cycle=cycle, retailer=outside, product=p, cartons=20)
+    run = allocation_run_create(cycle=cycle)
+    row = next(r for r in report_rows(run) if r["product_code"] == "91000001")
+    assert (row["reported"], row["reporters"], row["reported_share"]) == (9, 2, 90)
+    assert outside.pk not in set(quotas_frame(run)["retailer"])
