@@ -8,12 +8,32 @@ from rest_framework.views import APIView
 
 from retailers.selectors import retailers_visible_to
 
-from .selectors import tier_explanation
+from .selectors import HeldBy, TierSource, tier_explanation
+
+
+class TierOverrideOutput(serializers.Serializer):
+    """A supervisor's override after the last re-rating; `approver` (username) for staff only."""
+
+    at = serializers.DateTimeField()
+    old_tier = serializers.IntegerField(allow_null=True)
+    new_tier = serializers.IntegerField()
+    reason = serializers.CharField()
+    approver = serializers.CharField(required=False)
 
 
 class TierExplanationOutput(serializers.Serializer):
     customer_code = serializers.CharField()
-    tier = serializers.IntegerField(allow_null=True)
+    tier = serializers.IntegerField(allow_null=True)  # the tier the retailer has now
+    # what set it: the last published re-rating, a supervisor's override after it, or the
+    # company's records (an import) after it; cut scores and gap are always those of `tier`
+    source = serializers.ChoiceField(
+        choices=[TierSource.RERATING, TierSource.OVERRIDE, TierSource.RECORDS], required=False
+    )
+    override = TierOverrideOutput(allow_null=True, required=False)
+    rerated_tier = serializers.IntegerField(allow_null=True, required=False)  # the re-rating's tier
+    # why the re-rating's tier is not the score's: the move limit or "upgrades at least downgrades"
+    held_by = serializers.ChoiceField(choices=["", HeldBy.MOVE_LIMIT, HeldBy.UPGRADES], required=False)
+    published_at = serializers.DateTimeField(allow_null=True, required=False)  # of that re-rating
     raw_tier = serializers.IntegerField(allow_null=True)
     score = serializers.FloatField(allow_null=True)
     parts = serializers.DictField(child=serializers.FloatField())
@@ -32,15 +52,30 @@ class TierExplanationOutput(serializers.Serializer):
     idle = serializers.BooleanField(required=False)  # bought nothing in the window: the lowest tier by score
 
 
-def tier_payload(retailer) -> dict:
+def tier_payload(retailer, *, viewer=None) -> dict:
+    """The explanation as the API gives it; the approver's username only to a staff `viewer` (a
+    retailer reads that the company set its tier, and why)."""
     explanation = tier_explanation(retailer=retailer)
     data = {"customer_code": retailer.customer_code, "tier": retailer.tier, "parts": {}, "national_type": ""}
     if explanation is not None:
+        fields = TierExplanationOutput().fields
         data.update(
-            {k: getattr(explanation, k) for k in TierExplanationOutput().fields if hasattr(explanation, k)},
-            window_start=explanation.window[0],
-            window_end=explanation.window[1],
+            {k: getattr(explanation, k) for k in fields if hasattr(explanation, k) and k != "override"},
+            window_start=explanation.window[0] if explanation.window else None,
+            window_end=explanation.window[1] if explanation.window else None,
         )
+        note = explanation.override
+        if note is not None:
+            data["override"] = {
+                "at": note.at,
+                "old_tier": note.old_tier,
+                "new_tier": note.new_tier,
+                "reason": note.reason,
+            }
+            if viewer is not None and viewer.is_staff:
+                data["override"]["approver"] = note.approver
+        else:
+            data["override"] = None
     return TierExplanationOutput(data).data
 
 
@@ -49,4 +84,5 @@ class RetailerTierApi(APIView):
 
     @extend_schema(responses=TierExplanationOutput, operation_id="retailer_tier")
     def get(self, request, pk: int):
-        return Response(tier_payload(get_object_or_404(retailers_visible_to(user=request.user), pk=pk)))
+        retailer = get_object_or_404(retailers_visible_to(user=request.user), pk=pk)
+        return Response(tier_payload(retailer, viewer=request.user))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,29 +11,103 @@ from django.db.models import Min
 from retailers.models import Retailer
 
 from .engine.classify import round_half_up
-from .models import ProposalStatus, TierAssessment, TierProposal
+from .models import ProposalStatus, TierAssessment, TierChange, TierChangeKind, TierProposal
 
 TOP_TIER = 30
 
 
+def tier_label(tier: int | None) -> str:
+    """A tier as people write it (docs/domain.md §2): D1 … D30, or — for none."""
+    return "—" if tier is None else f"D{tier}"
+
+
+class TierSource:
+    """What set the tier a retailer has now (codes; the pages word them)."""
+
+    RERATING = "rerating"  # the last published re-rating
+    OVERRIDE = "override"  # a supervisor's override with a reason, after that re-rating
+    RECORDS = "records"  # the company's records (a registry import), after that re-rating
+
+
+class HeldBy:
+    """Why a re-rating's tier differs from the tier the score alone gives."""
+
+    MOVE_LIMIT = "move_limit"  # at most N tiers moved per re-rating
+    UPGRADES = "upgrades"  # "upgrades at least downgrades" kept a downgrade at its old tier
+
+
+@dataclass(frozen=True)
+class TierOverrideNote:
+    """A supervisor's override as stored (tiers.models.TierChange)."""
+
+    at: dt.datetime
+    old_tier: int | None
+    new_tier: int
+    reason: str
+    approver: str  # the supervisor's username: for staff pages, never shown to the retailer
+
+    @property
+    def old_label(self) -> str:
+        return tier_label(self.old_tier)
+
+    @property
+    def new_label(self) -> str:
+        return tier_label(self.new_tier)
+
+
 @dataclass(frozen=True)
 class TierExplanation:
-    tier: int | None
-    score: float
+    """Why a retailer has the tier it has now, from stored facts only: the last published
+    re-rating's assessment and cut scores, and an override or registry change made after it.
+
+    The cut scores and the gap are those of the tier the retailer has now (after an override
+    from D5 to D13: D13's cut, and D14's as the next line), read from that re-rating's table."""
+
+    tier: int | None  # the tier the retailer has now
+    source: str  # TierSource
+    override: TierOverrideNote | None  # when source is OVERRIDE
+    rerated_tier: int | None  # the tier the last published re-rating gave
+    held_by: str  # HeldBy, or "" (the re-rating's tier is the score's, or another source set the tier)
+    score: float | None  # None: no published re-rating rated this retailer
     parts: dict[str, float]
-    amount: Decimal  # of the cartons kept (returns deducted)
-    quantity: int  # cartons kept: ordered − returned
-    value_per_carton: Decimal
-    raw_tier: int  # the tier the score alone gives (before the move limit)
-    cut_score: float | None  # the proposal's cut score of the retailer's tier, in its scope
+    amount: Decimal | None  # of the cartons kept (returns deducted)
+    quantity: int | None  # cartons kept: ordered − returned
+    value_per_carton: Decimal | None
+    raw_tier: int | None  # the tier the score alone gives (before the move limit)
+    cut_score: float | None  # the re-rating's cut score of the tier the retailer has now, in its scope
     next_cut_score: float | None  # the same figure one tier up
-    gap: float | None  # score still missing for the next tier (0 when only the move limit holds it back)
-    next_tier_amount: Decimal | None  # purchases of the lowest-scoring retailer one tier up
+    gap: float | None  # score still missing for the next tier (0: the score already reaches it)
+    next_tier_amount: Decimal | None  # purchases of the retailer holding the next tier's line
     next_tier_quantity: int | None
     window: tuple | None
     national_type: str
     returned_quantity: int = 0  # cartons returned in the window (not counted)
     idle: bool = False  # bought nothing in the window: the lowest tier by score
+    published_at: dt.datetime | None = None  # when that re-rating was published
+
+    @property
+    def rated(self) -> bool:
+        return self.score is not None
+
+    @property
+    def next_tier(self) -> int | None:
+        return None if self.tier is None or self.tier >= TOP_TIER else self.tier + 1
+
+    @property
+    def tier_label(self) -> str:
+        return tier_label(self.tier)
+
+    @property
+    def next_label(self) -> str:
+        return tier_label(self.next_tier)
+
+    @property
+    def rerated_label(self) -> str:
+        return tier_label(self.rerated_tier)
+
+    @property
+    def raw_label(self) -> str:
+        return tier_label(self.raw_tier)
 
 
 def latest_assessment(*, retailer: Retailer) -> TierAssessment | None:
@@ -61,25 +136,76 @@ def proposal_cut_scores(*, proposal: TierProposal, scope_key: str) -> dict[int, 
     return dict(found)
 
 
-def tier_explanation(*, retailer: Retailer) -> TierExplanation | None:
-    """From the last published re-rating: score parts, cut lines, and the distance to the next tier."""
-    assessment = latest_assessment(retailer=retailer)
-    if assessment is None:
-        return None
-    cuts = proposal_cut_scores(proposal=assessment.proposal, scope_key=assessment.scope_key)
-    next_cut = cuts.get(assessment.tier + 1) if assessment.tier < TOP_TIER else None
-    holder = None
-    if next_cut is not None:  # the retailer holding that line: lowest score placed one tier up
-        holder = (
-            TierAssessment.objects.filter(
-                proposal=assessment.proposal, scope_key=assessment.scope_key, raw_tier=assessment.tier + 1
-            )
-            .exclude(old_tier__isnull=True, quantity=0)  # new retailers given a starting tier, not ranked
-            .order_by("score", "retailer_id")
-            .first()
+def _override_after(*, retailer: Retailer, since: dt.datetime | None) -> TierChange | None:
+    """The retailer's last override, if it came after the re-rating published at `since`."""
+    changes = TierChange.objects.filter(retailer=retailer, kind=TierChangeKind.OVERRIDE).select_related("approver")
+    if since is not None:
+        changes = changes.filter(at__gt=since)
+    return changes.order_by("-at", "-pk").first()
+
+
+def _held_by(assessment: TierAssessment) -> str:
+    if assessment.raw_tier == assessment.tier:
+        return ""
+    snapshot = assessment.proposal.scheme_snapshot or {}
+    # a downgrade the move limit allows still moves the retailer down; only that rule keeps it put
+    if snapshot.get("upgrades_cover_downgrades") and assessment.raw_tier < assessment.tier == assessment.old_tier:
+        return HeldBy.UPGRADES
+    return HeldBy.MOVE_LIMIT
+
+
+def _next_line_holder(assessment: TierAssessment, next_tier: int, next_cut: float) -> TierAssessment | None:
+    """The retailer holding the next tier's line: the lowest score placed at that tier or above
+    (the cut score is that score)."""
+    return (
+        TierAssessment.objects.filter(
+            proposal=assessment.proposal, scope_key=assessment.scope_key, raw_tier__gte=next_tier,
+            score__gte=next_cut - 1e-6,
         )
+        .exclude(old_tier__isnull=True, quantity=0)  # new retailers given a starting tier, not ranked
+        .order_by("score", "retailer_id")
+        .first()
+    )  # fmt: skip
+
+
+def tier_explanation(*, retailer: Retailer) -> TierExplanation | None:
+    """Why the retailer has its tier now: the last published re-rating (score parts, the cut lines of
+    the tier it has now and of the next), and a supervisor's override made after it (when, why,
+    by whom). None when neither exists."""
+    assessment = latest_assessment(retailer=retailer)
+    published_at = assessment.proposal.published_at if assessment else None
+    change = _override_after(retailer=retailer, since=published_at)
+    if assessment is None and change is None:
+        return None
+    tier = retailer.tier
+    override = None
+    if change is not None and change.new_tier == tier:
+        source = TierSource.OVERRIDE
+        approver = change.approver
+        override = TierOverrideNote(
+            at=change.at, old_tier=change.old_tier, new_tier=change.new_tier, reason=change.reason,
+            approver=approver.get_username() if approver else "",
+        )  # fmt: skip
+    elif assessment is not None and assessment.tier == tier:
+        source = TierSource.RERATING
+    else:
+        source = TierSource.RECORDS
+    if assessment is None:
+        return TierExplanation(
+            tier=tier, source=source, override=override, rerated_tier=None, held_by="", score=None, parts={},
+            amount=None, quantity=None, value_per_carton=None, raw_tier=None, cut_score=None, next_cut_score=None,
+            gap=None, next_tier_amount=None, next_tier_quantity=None, window=None, national_type="",
+        )  # fmt: skip
+    cuts = proposal_cut_scores(proposal=assessment.proposal, scope_key=assessment.scope_key)
+    next_tier = tier + 1 if tier is not None and tier < TOP_TIER else None
+    next_cut = cuts.get(next_tier) if next_tier is not None else None
+    holder = _next_line_holder(assessment, next_tier, next_cut) if next_cut is not None else None
     return TierExplanation(
-        tier=retailer.tier,
+        tier=tier,
+        source=source,
+        override=override,
+        rerated_tier=assessment.tier,
+        held_by=_held_by(assessment) if source == TierSource.RERATING else "",
         score=assessment.score,
         parts={
             "amount": assessment.score_amount,
@@ -92,7 +218,7 @@ def tier_explanation(*, retailer: Retailer) -> TierExplanation | None:
         quantity=assessment.quantity,
         value_per_carton=assessment.value_per_carton,
         raw_tier=assessment.raw_tier,
-        cut_score=cuts.get(assessment.tier),
+        cut_score=cuts.get(tier) if tier is not None else None,
         next_cut_score=next_cut,
         gap=float(round_half_up(max(0.0, next_cut - assessment.score), 4)) if next_cut is not None else None,
         next_tier_amount=holder.amount if holder else None,
@@ -101,4 +227,5 @@ def tier_explanation(*, retailer: Retailer) -> TierExplanation | None:
         national_type=assessment.national_type,
         returned_quantity=assessment.returned_quantity,
         idle=assessment.quantity == 0 and assessment.old_tier is not None,
+        published_at=published_at,
     )

@@ -31,6 +31,7 @@ from .models import (
     TierChangeKind,
     TierProposal,
 )
+from .selectors import latest_assessment
 
 JOB = "classify_retailers"
 
@@ -308,11 +309,15 @@ def tier_override(*, retailer: Retailer, tier: int, reason: str, approver) -> Ti
     if not 1 <= tier <= 30:
         raise DomainError("a tier is between 1 and 30")
     old = retailer.tier
+    # the published assessment in force, kept with the override: what the explanation was then
+    rated = latest_assessment(retailer=retailer)
     change = TierChange.objects.create(
         retailer=retailer,
         kind=TierChangeKind.OVERRIDE,
         old_tier=old,
         new_tier=tier,
+        score=rated.score if rated else None,
+        assessment=rated,
         reason=reason.strip(),
         approver=approver,
     )
