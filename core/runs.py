@@ -7,8 +7,8 @@ transaction and commits its result in one short atomic step.
 A working job stamps its run (`heartbeat_at`) with each progress report and, while it runs
 under `run_heartbeat`, every `RUN_HEARTBEAT_SECONDS` from a thread beside it. A run with no
 stamp for `RUN_STALE_AFTER_SECONDS` has lost its worker (killed, out of memory, restarted): it is
-failed with that reason by `runs_fail_stale` (the beat, every minute) and before a new run of
-its job and scope is refused. A supervisor may fail a stuck run at once (`run_mark_failed`).
+failed with that reason by `runs_fail_stale` (the beat, every minute) and, without the beat,
+when a new run of its job starts (any scope). A supervisor may fail a stuck run at once (`run_mark_failed`).
 """
 
 from __future__ import annotations
@@ -56,12 +56,15 @@ def _stale_error(run: Run, now) -> str:
     ) % {"minutes": f"{minutes:.1f}"}
 
 
-def _fail_stale(run: Run, now) -> None:
-    """Fail one stale run (the caller holds its row) and audit it (no actor: the stale-run rule)."""
+def _fail_stale(run: Run, now, *, at_start: bool = False) -> None:
+    """Fail one stale run (the caller holds its row) and audit it (no actor: the stale-run rule).
+    `at_start`: found by a new run of its job starting (not by the beat)."""
     before = {"status": run.status, "progress": run.progress, "step": run.step,
               "heartbeat_at": _last_seen(run).isoformat()}  # fmt: skip
     run.status = RunStatus.FAILED
     run.error = _stale_error(run, now)
+    if at_start:
+        run.error += " " + _("Found when a new run of this job started.")
     run.finished_at = now
     run.save(update_fields=["status", "error", "finished_at"])
     AuditEntry.objects.create(
@@ -78,14 +81,18 @@ def _advisory_lock(key: str) -> None:
 
 @transaction.atomic
 def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = None) -> Run:
-    """Create a running Run, or raise RunOverlap if one of this job and scope is active."""
+    """Create a running Run, or raise RunOverlap if one of this job and scope is active.
+
+    Every run of the job left active by a worker that died (no sign of life for
+    RUN_STALE_AFTER_SECONDS) is failed first, with the reason, audited, whatever its scope (last
+    night's dated run too): a killed worker never blocks the next run, with or without the beat."""
     _advisory_lock(f"run:{job}:{scope}")
     now = timezone.now()
-    active = Run.objects.select_for_update().filter(job=job, scope=scope, status__in=ACTIVE_RUN_STATUSES)
+    active = Run.objects.select_for_update().filter(job=job, status__in=ACTIVE_RUN_STATUSES).order_by("pk")
     for run in active:
         if now - _last_seen(run) > stale_after():
-            _fail_stale(run, now)
-        else:
+            _fail_stale(run, now, at_start=True)
+        elif run.scope == scope:
             raise RunOverlap(_overlap_message(job, scope, run, now))
     try:
         with transaction.atomic():

@@ -15,9 +15,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import nightly
 from core.broker import BrokerUnavailable, broker_check
 from core.exceptions import DomainError, RunOverlap
 from core.models import AuditEntry, Run, RunStatus
+from core.nightly import NightlyJob
 from core.runs import (
     retry_after_worker_lost,
     run_heartbeat,
@@ -54,9 +56,8 @@ def test_the_stale_window_is_four_minutes_checked_every_minute_so_a_dead_run_fai
 
 
 def test_a_run_239_seconds_silent_is_alive_and_one_241_seconds_silent_is_failed_with_the_reason():
-    alive = _aged(run_start(job="classify", scope="alive"), 239)
-    dead = _aged(run_start(job="classify", scope="dead"), 241)
-    done = _aged(run_start(job="classify", scope="done"), 3600)
+    started = [run_start(job="classify", scope=scope) for scope in ("alive", "dead", "done")]
+    alive, dead, done = (_aged(run, seconds) for run, seconds in zip(started, (239, 241, 3600), strict=True))
     Run.objects.filter(pk=done.pk).update(status=RunStatus.SUCCEEDED)
 
     assert runs_fail_stale() == [dead.pk]
@@ -96,6 +97,41 @@ def test_a_second_run_is_refused_while_the_first_is_alive_and_allowed_once_it_is
     second = run_start(job="allocation", scope="2026-11-4")  # no 6-hour wait
     first.refresh_from_db()
     assert (first.status, second.status) == (RunStatus.FAILED, RunStatus.RUNNING)
+
+
+def _tonight_job() -> dict:
+    """A nightly job as the apps write them: its own run, scoped by the night's date."""
+    with tracked_run(job="inventory_advice", scope="2026-11-26"):
+        pass
+    return {"rows": 1}
+
+
+def test_a_worker_killed_mid_chain_does_not_block_the_next_night_without_the_beat(monkeypatch):
+    """Last night the worker died inside a nightly job: its chain run (no scope) and its dated run
+    stay "running", and no beat came to fail them. Tonight's chain fails both as it starts and runs."""
+    chain, dated = run_start(job="inventory_advice"), run_start(job="inventory_advice", scope="2026-11-25")
+    chain, dated = _aged(chain, 24 * 3600), _aged(dated, 24 * 3600)
+    monkeypatch.setattr(nightly, "NIGHTLY_JOBS", [NightlyJob("inventory_advice", f"{__name__}._tonight_job")])
+
+    with translation.override("en"):
+        assert nightly.run_nightly() == {"inventory_advice": {"rows": 1}}
+
+    for dead in (chain, dated):
+        dead.refresh_from_db()
+        assert dead.status == RunStatus.FAILED
+        assert dead.finished_at is not None
+        assert dead.error.startswith("No sign of life for 1440.0 minutes: the worker running this job stopped")
+        assert dead.error.endswith("Found when a new run of this job started.")
+        assert AuditEntry.objects.filter(action="run.stale", object_id=str(dead.pk), actor=None).exists()
+    tonight = Run.objects.filter(job="inventory_advice").exclude(pk__in=[chain.pk, dated.pk])
+    assert sorted(tonight.values_list("scope", "status")) == [("", RunStatus.SUCCEEDED), ("2026-11-26", RunStatus.SUCCEEDED)]
+
+
+def test_a_new_run_leaves_a_live_run_of_another_scope_alone():
+    alive = _aged(run_start(job="allocation", scope="2026-11-3"), 200)
+    started = run_start(job="allocation", scope="2026-11-4")
+    alive.refresh_from_db()
+    assert (alive.status, started.status) == (RunStatus.RUNNING, RunStatus.RUNNING)
 
 
 @THREADED
