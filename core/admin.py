@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from . import admin_libraries, admin_lockouts  # noqa: F401 - register the libraries' and the lock-outs' admin
-from .admin_imports import import_view
+from .admin_imports import import_progress_view, import_view
 from .admin_mixins import ReadOnlyAdmin
 from .exceptions import DomainError
 from .models import ACTIVE_RUN_STATUSES, AuditEntry, Run
@@ -44,7 +44,12 @@ class RunAdmin(ReadOnlyAdmin, ModelAdmin):
         return queryset if request.user.is_supervisor else queryset.filter(actor=request.user)
 
     def get_urls(self):
-        extra = [path("import/", self.admin_site.admin_view(lambda r: import_view(r, self.admin_site)), name="core_run_import")]
+        site = self.admin_site
+        extra = [
+            path("import/", site.admin_view(lambda r: import_view(r, site)), name="core_run_import"),
+            path("import/<int:pk>/", site.admin_view(lambda r, pk: import_progress_view(r, site, pk)),
+                 name="core_run_import_progress"),
+        ]  # fmt: skip
         return extra + super().get_urls()
 
     def has_mark_failed_permission(self, request):

@@ -1,12 +1,16 @@
-"""The admin's import page: upload, preview (a dry run naming every bad row), confirm.
+"""The admin's import page: upload, preview (a dry run naming every bad row), confirm, progress.
 
-The upload is kept under MEDIA_ROOT/imports/ only between a good preview and its confirmation (or
-until the background import that reads it ends); every other outcome deletes it at once, and an
-upload left by a preview never confirmed is deleted after `UPLOAD_MAX_AGE`.
+The preview writes nothing and is no job run; only the confirmed import is a Run, whose page shows
+its progress (refreshed while it runs). The upload is kept server-side under MEDIA_ROOT/imports/,
+named by a token that only the session which previewed it holds (with the kind and file name it was
+checked as), between a good preview and its confirmation (or until the background import that reads
+it ends); every other outcome deletes it at once, and an upload left by a preview never confirmed is
+deleted after `UPLOAD_MAX_AGE`. The confirmation checks every row again and writes nothing if any is bad.
 """
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from pathlib import Path
@@ -14,20 +18,26 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .broker import broker_check
 from .exceptions import DomainError, InvalidInput
-from .forms import ImportForm
-from .imports.base import IMPORTERS, import_file
+from .forms import KIND_LABELS, ImportForm
+from .imports.base import IMPORTERS, import_file, import_run_start
 from .imports.reading import read_table
+from .models import ACTIVE_RUN_STATUSES, Run, RunStatus
+from .runs import run_fail
 from .tasks import import_file_task
 
 UPLOADS = "imports"
 UPLOAD_MAX_AGE = 24 * 3600  # seconds an unconfirmed preview's upload is kept
+SESSION_KEY = "import_previews"  # token → {"kind", "filename"} of the previews this session may confirm
+PREVIEWS_KEPT = 5  # per session; an older preview's upload is left to the sweep
+REFRESH_SECONDS = 2  # the progress page reloads itself this often while the import runs
 
 
 def _upload_dir() -> Path:
@@ -51,12 +61,16 @@ def _stored(token: str) -> Path | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def import_view(request, admin_site):
+def _check_access(request) -> None:
     if not request.user.is_supervisor:
         raise PermissionDenied
-    context = {**admin_site.each_context(request), "title": _("Import data")}
+
+
+def import_view(request, admin_site):
+    _check_access(request)
+    context = {**admin_site.each_context(request), "title": _("Import data"), "step": "upload"}
     if request.method == "POST" and "confirm" in request.POST:
-        return _confirm(request, context)
+        return _confirm(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
@@ -75,48 +89,98 @@ def import_view(request, admin_site):
         except InvalidInput as exc:
             context["errors"] = exc.errors[:500]
             context["error_count"] = len(exc.errors)
-        except DomainError as exc:  # an unreadable file (named), a run of this kind under way
+        except DomainError as exc:  # an unreadable file (named)
             messages.error(request, str(exc))
         else:
-            context.update(preview=counts, token=token, kind=kind, filename=upload.name)
+            _remember(request, token=token, kind=kind, filename=upload.name)
+            context.update(preview=counts, token=token, kind_label=KIND_LABELS.get(kind, kind), filename=upload.name,
+                           step="preview")  # fmt: skip
         finally:
             if not kept:
                 target.unlink(missing_ok=True)
     return TemplateResponse(request, "admin/core/run/import.html", context)
 
 
-def _confirm(request, context):
-    token, kind, filename = request.POST.get("token", ""), request.POST.get("kind", ""), request.POST.get("filename", "")
+def _remember(request, *, token: str, kind: str, filename: str) -> None:
+    previews = dict(request.session.get(SESSION_KEY, {}))
+    previews[token] = {"kind": kind, "filename": filename}
+    request.session[SESSION_KEY] = dict(list(previews.items())[-PREVIEWS_KEPT:])
+
+
+def _take(request, token: str) -> dict | None:
+    """The preview this session made under `token` (forgotten: a token confirms once), else None."""
+    previews = dict(request.session.get(SESSION_KEY, {}))
+    entry = previews.pop(token, None)
+    request.session[SESSION_KEY] = previews
+    return entry
+
+
+def _confirm(request):
+    token = request.POST.get("token", "")
+    entry = _take(request, token)
     try:
-        path = _stored(token)
+        path = _stored(token) if entry else None
     except ValueError:
         path = None
     if path is None:
         messages.error(request, _("The uploaded file is gone; upload it again."))
         return redirect("admin:core_run_import")
+    kind, filename = entry["kind"], entry["filename"]  # as previewed: never what the form posts back
     handed_over = False  # to the background import, which deletes it when it ends
     try:
         if kind not in IMPORTERS:
             messages.error(request, _("Choose what the file holds and upload it again."))
             return redirect("admin:core_run_import")
         rows = len(read_table(path, filename))
+        run = import_run_start(kind=kind, name=filename, actor=request.user)  # RunOverlap: one import of a kind at a time
         if rows > settings.IMPORT_ASYNC_ROW_THRESHOLD:
-            transaction.on_commit(
-                lambda: import_file_task.delay(kind=kind, path=str(path), name=filename, actor_id=request.user.pk)
-            )
+            try:
+                broker_check()
+                import_file_task.delay(kind=kind, path=str(path), name=filename, actor_id=request.user.pk, run_id=run.pk)
+            except Exception as exc:
+                run_fail(run, error=str(exc))
+                raise
             handed_over = True
-            messages.info(request, _("The import runs in the background; follow it in the job runs list."))
-            return redirect(reverse("admin:core_run_changelist") + f"?job=import_{kind}")
-        counts = import_file(kind=kind, source=path, name=filename, actor=request.user)
-    except DomainError as exc:
+        else:
+            try:
+                import_file(kind=kind, source=path, name=filename, actor=request.user, run=run)
+            except DomainError:  # a row gone bad since the preview, ...: kept on the run, shown on its page
+                pass
+    except DomainError as exc:  # unreadable now, an import of this kind under way, no broker
         messages.error(request, str(exc))
         return redirect("admin:core_run_import")
     finally:
         if not handed_over:
             path.unlink(missing_ok=True)
-    messages.success(
-        request,
-        _("Imported %(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-        % counts.as_dict(),
-    )
-    return redirect("admin:core_run_changelist")
+    return redirect("admin:core_run_import_progress", pk=run.pk)
+
+
+STEP_LABELS = {"read": gettext_lazy("Reading the file"), "validate and write": gettext_lazy("Checking and writing the rows")}
+_EXCEPTION_PREFIX = re.compile(r"^[\w.]+(Error|Exception|Overlap|Input|Unavailable|Denied|File)\b: ")
+
+
+def import_progress_view(request, admin_site, pk: int):
+    """A confirmed import's run: its progress bar while it runs, then what it wrote or why it failed."""
+    _check_access(request)
+    run = get_object_or_404(Run.objects.filter(job__startswith="import_"), pk=pk)
+    kind = run.job.removeprefix("import_")
+    running = run.status in ACTIVE_RUN_STATUSES
+    counts = run.counts or {}
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Import data"),
+        "step": "progress",
+        "run": run,
+        "running": running,
+        "refresh_seconds": REFRESH_SECONDS if running else None,
+        "kind_label": KIND_LABELS.get(kind, kind),
+        "filename": (run.params or {}).get("file", ""),
+        "step_label": STEP_LABELS.get(run.step, run.step),
+        "succeeded": run.status == RunStatus.SUCCEEDED,
+        "counts": {k: f"{counts.get(k, 0):,}" for k in ("rows", "created", "updated", "unchanged")},
+        "errors": counts.get("row_errors") or [],
+        "error_count": counts.get("row_error_count", 0),
+        "error": _EXCEPTION_PREFIX.sub("", run.error or ""),
+        "runs_url": reverse("admin:core_run_changelist") + f"?job={run.job}",
+    }
+    return TemplateResponse(request, "admin/core/run/import_progress.html", context)

@@ -252,7 +252,15 @@ class RunTracker:
 @contextmanager
 def tracked_run(*, job: str, scope: str = "", actor=None, params: dict | None = None) -> Iterator[RunTracker]:
     """Run a job body as one Run: succeeded with its counts, or failed with the error."""
-    tracker = RunTracker(run_start(job=job, scope=scope, actor=actor, params=params))
+    with run_tracked(run_start(job=job, scope=scope, actor=actor, params=params)) as tracker:
+        yield tracker
+
+
+@contextmanager
+def run_tracked(run: Run) -> Iterator[RunTracker]:
+    """Run a job body as a Run already started (`run_start`, e.g. by the page that asked for the job,
+    so it can show the run's progress while a worker does the job)."""
+    tracker = RunTracker(run)
     try:
         with run_heartbeat(tracker.run):
             yield tracker

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
 from .imports.base import import_file
+from .models import ACTIVE_RUN_STATUSES, Run
 from .nightly import run_nightly
 from .runs import retry_after_worker_lost, runs_fail_stale
 
@@ -25,11 +26,16 @@ from .runs import retry_after_worker_lost, runs_fail_stale
     max_retries=1,  # one more try after a lost worker
     default_retry_delay=retry_after_worker_lost(),
 )
-def import_file_task(*, kind: str, path: str, name: str, dry_run: bool = False, actor_id: int | None = None) -> dict:
-    """An admin upload (`core.admin_imports`), deleted when the import ends, whatever the outcome."""
+def import_file_task(
+    *, kind: str, path: str, name: str, dry_run: bool = False, actor_id: int | None = None, run_id: int | None = None
+) -> dict:
+    """An admin upload (`core.admin_imports`), deleted when the import ends, whatever the outcome.
+    `run_id`: the run the confirming page opened and shows; a retry after a lost worker finds it failed
+    (stale) and opens a new one."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    run = Run.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).first() if run_id else None
     try:
-        return import_file(kind=kind, source=path, name=name, dry_run=dry_run, actor=actor).as_dict()
+        return import_file(kind=kind, source=path, name=name, dry_run=dry_run, actor=actor, run=run).as_dict()
     finally:
         Path(path).unlink(missing_ok=True)
 

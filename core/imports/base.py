@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import transaction
 
 from core.exceptions import InvalidInput, RowError
-from core.runs import tracked_run
+from core.models import Run
+from core.runs import RunTracker, run_progress, run_start, run_tracked
 
 from .columns import Column, ParsedTable, parse_table
 from .formulas import formula_errors
@@ -53,6 +54,7 @@ class Importer(ABC):
         """Write validated rows; runs inside the import's transaction."""
 
 
+ROW_ERRORS_KEPT = 500  # row problems kept on a failed import's run
 IMPORTERS: dict[str, str] = settings.IMPORTERS  # kind → dotted path of its Importer (the project's settings)
 
 
@@ -78,18 +80,48 @@ def import_table(*, kind: str, frame: pd.DataFrame, dry_run: bool = False, actor
     return counts
 
 
+def import_run_start(*, kind: str, name: str, actor=None) -> Run:
+    """Open the Run of a confirmed import (job ``import_<kind>``; RunOverlap if one of this kind is under
+    way), before its work starts, so the page that confirmed it can follow its progress."""
+    return run_start(job=f"import_{kind}", actor=actor, params={"file": name})
+
+
 def import_file(
-    *, kind: str, source: str | Path | IO[bytes], name: str | None = None, dry_run: bool = False, actor=None
+    *, kind: str, source: str | Path | IO[bytes], name: str | None = None, dry_run: bool = False, actor=None,
+    run: Run | None = None,
 ) -> ImportCounts:
-    """Import one file as a tracked Run (job ``import_<kind>``; one at a time per kind)."""
-    with tracked_run(job=f"import_{kind}", actor=actor, params={"file": str(name or source), "dry_run": dry_run}) as run:
-        run.stage("read", 5)
-        frame = read_table(source, name)
+    """Import one file as a tracked Run (job ``import_<kind>``; one at a time per kind): `run` if one was
+    opened for it (`import_run_start`), else a new one. A dry run (the admin's preview) checks every row
+    and writes nothing, and is no Run: only an import that writes is one."""
+    if dry_run:
+        return _import(kind=kind, source=source, name=name, dry_run=True, actor=actor, tracker=None)
+    if run is None:
+        run = import_run_start(kind=kind, name=str(name or source), actor=actor)
+    with run_tracked(run) as tracker:
+        return _import(kind=kind, source=source, name=name, dry_run=False, actor=actor, tracker=tracker)
+
+
+def _import(*, kind: str, source, name, dry_run: bool, actor, tracker: RunTracker | None) -> ImportCounts:
+    def stage(step: str, progress: int) -> None:
+        if tracker is not None:
+            tracker.stage(step, progress)
+
+    stage("read", 5)
+    frame = read_table(source, name)
+    try:
         formulas = formula_errors(source, name, list(frame.columns))  # calamine reads their cached values
         if formulas:
             raise InvalidInput(formulas)
-        run.count(rows=len(frame))
-        run.stage("validate and write", 30)
+        if tracker is not None:
+            tracker.count(rows=len(frame))
+        stage("validate and write", 30)
         counts = import_table(kind=kind, frame=frame, dry_run=dry_run, actor=actor)
-        run.count(**counts.as_dict())
+    except InvalidInput as exc:  # kept on the run, for its page to list (the error text only counts them)
+        if tracker is not None:
+            shown = [asdict(e) for e in exc.errors[:ROW_ERRORS_KEPT]]
+            run_progress(tracker.run, progress=tracker.run.progress, step=tracker.run.step,
+                         counts={"row_errors": shown, "row_error_count": len(exc.errors)})  # fmt: skip
+        raise
+    if tracker is not None:
+        tracker.count(**counts.as_dict())
     return counts

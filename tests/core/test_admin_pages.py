@@ -86,9 +86,19 @@ def test_import_page_previews_then_imports(client, supervisor, samples):
     from retailers.models import Retailer
 
     assert Retailer.objects.count() == 0  # preview writes nothing
-    done = client.post(url, {"confirm": "1", "token": preview.context["token"], "kind": "customers", "filename": "customers.xlsx"})
+    from core.models import Run
+
+    assert not Run.objects.exists()  # and is no job run
+    done = client.post(url, {"confirm": "1", "token": preview.context["token"]})
     assert done.status_code == 302
     assert Retailer.objects.count() == 400
+    run = Run.objects.get()  # the confirmed import is the one run
+    assert (run.job, run.status, run.progress) == ("import_customers", "succeeded", 100)
+    assert done.url == reverse("admin:core_run_import_progress", args=[run.pk])
+    page = client.get(done.url).content.decode()
+    assert 'value="100"' in page
+    assert "已导入 400 行：新增 400，更新 0，未变 0。" in page
+    assert 'http-equiv="refresh"' not in page  # finished: no more refreshing
 
 
 def test_import_page_lists_bad_rows(client, supervisor, tmp_path):

@@ -317,12 +317,51 @@ def test_a_good_upload_is_kept_only_until_confirmed_and_old_previews_are_swept(c
 
 
 def test_a_confirmation_that_fails_still_deletes_the_upload(client, admin_import, settings):
+    from core.runs import run_start
+
+    admin_import("products.xlsx", _products_xlsx())
+    (token_file,) = _uploads(settings)
+    run_start(job="import_products")  # another import of products under way: this one is refused
+    response = client.post(
+        reverse("admin:core_run_import"),
+        {"confirm": "1", "token": token_file.removesuffix(".xlsx"), "kind": "products", "filename": "p.xlsx"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("admin:core_run_import")
+    assert not Product.objects.exists()
+    assert _uploads(settings) == []
+
+
+def test_the_confirmation_imports_what_was_previewed_whatever_is_posted_back(client, admin_import, settings):
+    """The kind and file name come from the session that previewed the upload, not from the form."""
     admin_import("products.xlsx", _products_xlsx())
     (token_file,) = _uploads(settings)
     response = client.post(
         reverse("admin:core_run_import"),
-        {"confirm": "1", "token": token_file.removesuffix(".xlsx"), "kind": "no-such-kind", "filename": "p.xlsx"},
+        {"confirm": "1", "token": token_file.removesuffix(".xlsx"), "kind": "customers", "filename": "../x.csv"},
     )
     assert response.status_code == 302
+    assert Product.objects.count() == 2
+    assert list(Run.objects.values_list("job", "params")) == [("import_products", {"file": "products.xlsx"})]
+
+
+def test_another_session_cannot_confirm_a_preview(client, admin_import, settings):
+    """A token confirms only in the session that made the preview (and only once)."""
+    from django.test import Client
+
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    admin_import("products.xlsx", _products_xlsx())
+    (token_file,) = _uploads(settings)
+    token = token_file.removesuffix(".xlsx")
+    other = Client()
+    other.force_login(UserFactory(username="boss2", role=Role.SUPERVISOR))
+    refused = other.post(reverse("admin:core_run_import"), {"confirm": "1", "token": token})
+    assert refused.url == reverse("admin:core_run_import")
     assert not Product.objects.exists()
-    assert _uploads(settings) == []
+    assert _uploads(settings) == [token_file]  # still the first session's to confirm
+    assert client.post(reverse("admin:core_run_import"), {"confirm": "1", "token": token}).status_code == 302
+    assert Product.objects.count() == 2
+    again = client.post(reverse("admin:core_run_import"), {"confirm": "1", "token": token})
+    assert again.url == reverse("admin:core_run_import")
