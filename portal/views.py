@@ -23,7 +23,7 @@ from core import params
 from cycles.models import VISIBLE_STATUSES, OrderCycle
 from cycles.selectors import current_cycle
 from inventory.selectors import retailer_advice, retailer_structure
-from profitability.charts import report_charts
+from profitability.charts import report_chart_data
 from profitability.selectors import retailer_report
 from stock.forms import StockCountsForm
 from stock.models import StockSource
@@ -187,6 +187,7 @@ def stock(request, retailer):
 def profit(request, retailer):
     """The retailer's own profitability: latest figures, standing among peers, trend, mix, what to try."""
     report = retailer_report(retailer=retailer, today=timezone.localdate())
-    charts = report_charts(report)
-    context = {"retailer": retailer, "report": report, "trend_chart": charts["trend_chart"], "nav": "profit"}
+    trend = report_chart_data(report).get("trend_chart")
+    chart = trend.svg(size="phone") if trend else ""  # drawn for a ~300 px card: labels ≥ 11 px
+    context = {"retailer": retailer, "report": report, "trend_chart": chart, "nav": "profit"}
     return render(request, "portal/profit.html", context)

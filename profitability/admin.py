@@ -13,19 +13,28 @@ from unfold.admin import ModelAdmin
 
 from core import params
 from core.admin_mixins import ReadOnlyAdmin
-from core.reports import charts
+from core.reports import charts, pdf_charts
 from core.reports.exports import XLSX, download, report_pdf, report_xlsx
 from core.reports.tables import CHANGE, INT, MONEY, PCT, TEXT, Table
 from inventory.selectors import retailer_structure
 
-from .charts import report_charts
+from .charts import report_chart_data
 from .engine.figures import Period
 from .models import ALERT_LABELS, PERIOD_LABELS, ProfitRun
-from .selectors import LEVELS, budget_plan, overview, retailer_for_report, retailer_report, workspace
-from .tables import report_tables
+from .selectors import (
+    LEVELS,
+    budget_plan,
+    overview,
+    report_summary,
+    retailer_for_report,
+    retailer_report,
+    workspace,
+)  # fmt: skip
+from .tables import glance, opportunity_text, report_tables, summary_table
 
 PERIODS = {p.name.lower(): p for p in Period}
 BUDGET_MIN, BUDGET_MAX = Decimal("0.01"), Decimal("10000000")  # yuan
+PDF_CHART_WIDTH, PDF_CHART_HEIGHT = 760, 210  # points: the width of a landscape A4 page inside its margins
 
 
 def _period(request) -> Period:
@@ -70,6 +79,7 @@ class ProfitRunAdmin(ReadOnlyAdmin, ModelAdmin):
         trend = charts.trend(
             _("Gross profit of my retailers per week"),
             [d.strftime("%m-%d") for d, _p in space.trend], {_("Gross profit"): [p for _d, p in space.trend]},
+            unit=_("yuan"),
         ) if space.trend else ""  # fmt: skip
         context = self._context(
             request, _("My retailers' profitability"), space=space, rows=rows, table=table, trend=trend,
@@ -85,22 +95,25 @@ class ProfitRunAdmin(ReadOnlyAdmin, ModelAdmin):
             raise Http404
         today = timezone.localdate()
         report = retailer_report(retailer=retailer, today=today)
+        summary = report_summary(report=report)
         tables = report_tables(report)
+        chart_data = report_chart_data(report)
         title = _("Profitability of %(shop)s") % {"shop": f"{retailer.customer_code} {retailer.name}"}
         subtitle = _("Tier D%(tier)s · figures as of %(day)s") % {
             "tier": retailer.tier or "—", "day": report.run.as_of if report.run else "—",
         }  # fmt: skip
         fmt = _download_as(request, ["xlsx", "pdf"])
         if fmt == "xlsx":
-            return download(report_xlsx(title, tables), XLSX, f"profit-{retailer.customer_code}.xlsx")
+            return download(report_xlsx(title, [summary_table(summary), *tables]), XLSX, f"profit-{retailer.customer_code}.xlsx")
         if fmt == "pdf":
-            return download(
-                report_pdf(title, subtitle, tables), "application/pdf", f"profit-{retailer.customer_code}.pdf"
-            )
+            drawings = [pdf_charts.drawing(c, width=PDF_CHART_WIDTH, height=PDF_CHART_HEIGHT) for c in chart_data.values()]
+            pdf = report_pdf(title, subtitle, [summary_table(summary), *drawings, *tables])
+            return download(pdf, "application/pdf", f"profit-{retailer.customer_code}.pdf")
         planner = _planner(request, report, today)
         context = self._context(
-            request, title, retailer=retailer, report=report, subtitle=subtitle,
-            tables=[(t, t.formatted()) for t in tables], **report_charts(report),
+            request, title, retailer=retailer, report=report, subtitle=subtitle, summary=summary, glance=glance(summary),
+            opportunities=[opportunity_text(o) for o in summary.opportunities],
+            tables=[(t, t.formatted()) for t in tables], **{name: c.svg() for name, c in chart_data.items()},
             structure=retailer_structure(retailer=retailer, today=today),
             **planner,
         )  # fmt: skip
@@ -125,7 +138,8 @@ class ProfitRunAdmin(ReadOnlyAdmin, ModelAdmin):
             return download(report_xlsx(table.title, [table]), XLSX, f"overview-{level}-{start}.xlsx")
         chart = charts.bars(
             _("Gross profit"), [g.label for g in groups[:30]],
-            {_("This period"): [g.gross_profit for g in groups[:30]], _("A year before"): [g.last_year_profit for g in groups[:30]]},
+            {_("This period"): [g.gross_profit for g in groups[:30]], _("A year before"): [g.last_year_profit or None for g in groups[:30]]},
+            unit=_("yuan"),
         ) if groups else ""  # fmt: skip
         context = self._context(
             request, _("Profitability overview"), run=run, start=start, table=table, rows=table.formatted(),

@@ -15,6 +15,7 @@ from allocation.quota_sheets import quota_sheet
 from compliance.engine.checks import figures as compliance_figures
 from compliance.models import InspectionLine
 from compliance.selectors import inspection_checks
+from core.reports.tables import natural_key
 from cycles.models import OrderCycle
 from cycles.selectors import current_cycle
 from orders.models import Order
@@ -23,6 +24,7 @@ from pricing.selectors import prices_in_force
 from retailers.models import Retailer
 from retailers.selectors import retailers_visible_to
 
+from .engine import summary
 from .engine.figures import CLASS_COLUMNS, Period
 from .engine.opportunities import missing_products, structure_upgrades
 from .engine.planner import Item, Plan, plan
@@ -154,6 +156,8 @@ class Report:
     missing: list[dict]
     upgrades: list[dict]
     quota_lines: list  # this cycle's quota lines (`allocation.quota_sheets.QuotaLine`), for the budget planner
+    cycle: OrderCycle | None = None  # the current cycle
+    ordered: dict[int, int] = field(default_factory=dict)  # product id -> cartons ordered in it so far
 
 
 def retailer_for_report(*, user, pk: int) -> Retailer | None:
@@ -178,9 +182,14 @@ def retailer_report(*, retailer: Retailer, today: dt.date) -> Report:
     since = today - dt.timedelta(weeks=REPORT_WEEKS)
     alerts = list(ProfitAlert.objects.filter(profit_run=run, retailer=retailer)) if run else []
     cycle, quota_lines = this_cycle_quotas(retailer=retailer, today=today)
+    ordered = (
+        dict(Order.objects.filter(cycle=cycle, retailer=retailer).values_list("product_id", "ordered_qty"))
+        if quota_lines else {}
+    )  # fmt: skip
     return Report(
         retailer, run, latest, weeks, months, peer_months(run=run, retailer=retailer, months=months), class_mix, band_mix(retailer=retailer, since=since, before=today),
-        alerts, peer_gaps(retailer=retailer, since=since, before=today), upgrades(retailer=retailer, cycle=cycle, lines=quota_lines, today=today), quota_lines,
+        alerts, peer_gaps(retailer=retailer, since=since, before=today),
+        upgrades(retailer=retailer, lines=quota_lines, today=today, ordered=ordered), quota_lines, cycle, ordered,
     )  # fmt: skip
 
 
@@ -255,10 +264,11 @@ def this_cycle_quotas(*, retailer: Retailer, today: dt.date) -> tuple[OrderCycle
     return cycle, [line for group in sheet.groups for line in group.lines if line.quota > 0]
 
 
-def upgrades(*, retailer: Retailer, cycle: OrderCycle | None, lines: list, today: dt.date) -> list[dict]:
+def upgrades(*, retailer: Retailer, lines: list, today: dt.date, ordered: dict[int, int]) -> list[dict]:
+    """Products with quota left this cycle (`lines`, less what is `ordered`) paying more per carton
+    than the shop's average over the last 13 weeks."""
     if not lines:
         return []
-    ordered = dict(Order.objects.filter(cycle=cycle, retailer=retailer).values_list("product_id", "ordered_qty"))
     past = _lines([retailer.pk], today - dt.timedelta(weeks=REPORT_WEEKS), today)
     average = float(past["profit"].sum() / past["cartons"].sum()) if len(past) and past["cartons"].sum() > 0 else 0.0
     quotas = pd.DataFrame(
@@ -275,6 +285,51 @@ def upgrades(*, retailer: Retailer, cycle: OrderCycle | None, lines: list, today
         {"product": products[int(r.product)], "room": int(r.room), "gain": Decimal(int(r.gain_per_carton)) / 100}
         for r in found.itertuples()
     ]
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What the report opens with: this week's profit and its change, the shop's rank among its
+    customer manager's shops (its market department's when it has no manager), its alerts, the
+    three opportunities worth the most and the quota it has left in the current cycle."""
+
+    week: ProfitFigure | None  # the latest week's figures; None before the first night with orders
+    rank: int | None
+    rank_of: int
+    rank_among: str  # "manager" or "department"
+    alerts: list[str]
+    opportunities: list[dict]  # {"kind", "product", "value" (yuan), "room", "per_carton" (yuan)}
+    quota: int  # cartons of quota published for the current cycle (0: none published)
+    quota_left: int | None  # None when no quota is published for the current cycle
+
+    @property
+    def change(self) -> float | None:
+        return self.week.change if self.week else None
+
+
+def report_summary(*, report: Report) -> ReportSummary:
+    week = report.latest.get(int(Period.WEEK))
+    rank, rank_of, among = None, 0, "manager" if report.retailer.manager_id else "department"
+    if week is not None:
+        scope = {"retailer__manager": report.retailer.manager_id} if among == "manager" else {
+            "retailer__department": report.retailer.department_id}  # fmt: skip
+        profits = ProfitFigure.objects.filter(
+            profit_run=report.run, period=Period.WEEK, period_start=week.period_start, **scope
+        ).values_list("gross_profit", flat=True)
+        rank, rank_of = summary.rank(week.gross_profit, profits)
+    products = {m["product"].pk: m["product"] for m in report.missing} | {
+        u["product"].pk: u["product"] for u in report.upgrades}  # fmt: skip
+    top = summary.top_opportunities(
+        upgrades=[(u["product"].pk, u["room"], int(u["gain"] * 100)) for u in report.upgrades],
+        missing=[(m["product"].pk, int(m["weekly_profit"] * 100)) for m in report.missing],
+    )
+    quotas = {line.product.pk: line.quota for line in report.quota_lines}
+    return ReportSummary(
+        week, rank, rank_of, among, [str(ALERT_LABELS[a.kind]) for a in report.alerts],
+        [{"kind": o.kind, "product": products[o.product], "value": Decimal(o.value) / 100, "room": o.room,
+          "per_carton": Decimal(o.per_carton) / 100} for o in top],
+        sum(quotas.values()), summary.quota_left(quotas, report.ordered) if quotas else None,
+    )  # fmt: skip
 
 
 def budget_plan(
@@ -346,13 +401,14 @@ def overview(
         .order_by(name)
     )
     tag_rates = _tag_rates(key.removeprefix("retailer__"), today) if level == "manager" else {}
-    return run, start, [
+    groups = [
         GroupFigures(
             str(r[key] or ""), " · ".join(str(v) for v in (r[name], r[extra]) if v) or "—", r["n"], r["sales"] or 0,
             r["profit"] or 0, r["previous"] or 0, r["year"] or 0, tag_rates.get(r[key]),
         )
         for r in rows
     ]  # fmt: skip
+    return run, start, sorted(groups, key=lambda g: natural_key(g.label))
 
 
 def _tag_rates(field_name: str, today: dt.date) -> dict:

@@ -13,7 +13,7 @@ from core.reports.tables import CHANGE, DATE, INT, MONEY, PCT, TEXT, Table, disp
 from .engine.alerts import AlertKind
 from .engine.figures import CASE_CARTONS, Period
 from .models import ALERT_LABELS, PERIOD_LABELS, ProfitAlert
-from .selectors import Report
+from .selectors import Report, ReportSummary
 
 
 def report_tables(report: Report) -> list[Table]:
@@ -31,6 +31,59 @@ def report_tables(report: Report) -> list[Table]:
             )  # fmt: skip
         )
     return tables
+
+
+def glance(summary: ReportSummary) -> list[tuple[str, str, str]]:
+    """The summary's figures as (key, label, value) in words and units, for the page's cards and
+    the PDF/XLSX's first table alike."""
+    week = summary.week
+    if week is None:
+        profit = (_("Gross profit this week"), _("no figures yet"))
+    else:
+        profit = (_("Gross profit, week of %(day)s") % {"day": week.period_start.strftime("%m-%d")},
+                  _yuan(week.gross_profit))  # fmt: skip
+    change = display(summary.change, CHANGE) if summary.change is not None else _("no previous week to compare")
+    if summary.rank_among == "manager":
+        rank_label = _("Rank among the customer manager's shops")
+    else:
+        rank_label = _("Rank among the market department's shops")
+    rank = _("%(rank)s of %(count)s") % {"rank": summary.rank, "count": summary.rank_of} if summary.rank else "—"
+    if summary.quota_left is None:
+        quota = _("no quota published for this cycle")
+    else:
+        left = number_format(summary.quota_left, 0, force_grouping=True)
+        quota = _("%(left)s of %(quota)s") % {"left": left, "quota": _cartons(summary.quota)}
+    return [
+        ("profit", *profit),
+        ("change", _("Change on the previous week"), change),
+        ("rank", rank_label, rank),
+        ("alerts", _("Alerts"), "、".join(summary.alerts) if summary.alerts else _("none")),
+        ("quota", _("Quota left this cycle"), quota),
+    ]
+
+
+def opportunity_text(opportunity: dict) -> str:
+    product = opportunity["product"]
+    name = f"{product.code} {product.name}"
+    if opportunity["kind"] == "upgrade":
+        return _(
+            "%(product)s: %(room)s of quota left at %(gain)s more per carton than the shop's average "
+            "(%(value)s this cycle)"
+        ) % {
+            "product": name, "room": _cartons(opportunity["room"]), "gain": _yuan(opportunity["per_carton"]),
+            "value": _yuan(opportunity["value"]),
+        }  # fmt: skip
+    return _("%(product)s: shops like this one earn %(value)s a week on it; this one does not stock it") % {
+        "product": name, "value": _yuan(opportunity["value"]),
+    }  # fmt: skip
+
+
+def summary_table(summary: ReportSummary) -> Table:
+    rows = [[label, value] for _key, label, value in glance(summary)]
+    rows += [
+        [_("Opportunity %(n)s") % {"n": n}, opportunity_text(o)] for n, o in enumerate(summary.opportunities, start=1)
+    ]
+    return Table("glance", _("At a glance"), [_("Figure"), _("Value")], [TEXT, TEXT], rows)
 
 
 def _summary(report: Report) -> Table:
@@ -121,9 +174,7 @@ def alert_cells(alert: ProfitAlert) -> tuple[str, str]:
         change = f"{_yuan(value)} ({display(value / reference - 1, CHANGE)})" if reference > 0 else _yuan(value)
         return change, _yuan(reference)
     if kind is AlertKind.NO_ORDERS:
-        seen = (
-            _("%(n)s weeks since the last order") % {"n": int(value)} if _known(value) else _("no order on record")
-        )
+        seen = _("%(n)s weeks since the last order") % {"n": int(value)} if _known(value) else _("no order on record")
         rule = _("flagged after %(n)s weeks without an order") % {"n": int(reference)} if _known(reference) else "—"
         return seen, rule
     if kind in (AlertKind.ORDER_SPIKE, AlertKind.PEER_OUTLIER) and _known(value):

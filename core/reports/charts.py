@@ -1,10 +1,21 @@
-"""Charts as inline SVG (pygal), rendered on the server: no script, light on a phone."""
+"""Charts as inline SVG (pygal), rendered on the server: no script, light on a phone.
+
+`trend`, `bars` and `shares` draw at the width of the box they are put in (`width="100%"`, the
+height following the drawing's proportions), so a chart fills the content area on a desktop and a
+phone alike; `size="phone"` draws a narrower picture with bigger letters, so its labels stay
+readable (≥ 11 px) when a 360 px screen shrinks it to ~300 px. Amounts compared side by side start
+at zero, the unit goes in the axis title, values carry thousands separators, and a series without
+a single value gets no legend entry. `ChartData` keeps a chart's figures apart from its drawing, so
+a PDF can draw the same chart (`core.reports.pdf_charts`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pygal
+from django.utils.formats import number_format
 from pygal.style import Style
 
 STYLE = Style(
@@ -20,33 +31,109 @@ COMMON = {
     "height": 260,
     "width": 720,
 }
+# Letters in drawing units; the picture is scaled to its box: 960 wide in a ~1,100 px admin content
+# area is ×1.15 (13 px → 15 px), 360 wide in a ~300 px phone card is ×0.83 (14 px → 11.7 px).
+WIDE_STYLE = Style(
+    background="transparent", plot_background="transparent", font_family="sans-serif", colors=STYLE.colors,
+    label_font_size=13, major_label_font_size=13, legend_font_size=14, value_font_size=12, title_font_size=16,
+    value_label_font_size=12,
+    tooltip_font_size=13,
+)  # fmt: skip
+PHONE_STYLE = Style(
+    background="transparent", plot_background="transparent", font_family="sans-serif", colors=STYLE.colors,
+    label_font_size=14, major_label_font_size=14, legend_font_size=14, value_font_size=14, title_font_size=15,
+    value_label_font_size=14,
+    tooltip_font_size=14,
+)  # fmt: skip
+SIZES = {
+    "wide": {"width": 960, "height": 340, "style": WIDE_STYLE},
+    "phone": {"width": 360, "height": 300, "style": PHONE_STYLE},
+}
+X_LABELS = {"wide": 8, "phone": 4}  # at most this many period labels under a time axis
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """One chart's figures: `kind` is "line", "bars" or "shares" (`parts` only for shares)."""
+
+    kind: str
+    title: str
+    labels: list[str] = field(default_factory=list)
+    series: dict[str, list] = field(default_factory=dict)
+    unit: str = ""
+    parts: list[tuple[str, float]] = field(default_factory=list)
+
+    def svg(self, *, size: str = "wide") -> str:
+        if self.kind == "shares":
+            return shares(self.title, self.parts, size=size)
+        draw = trend if self.kind == "line" else bars
+        return draw(self.title, self.labels, self.series, unit=self.unit, size=size)
+
+
+def grouped(value: float) -> str:
+    """A value with thousands separators in the active language (1,234,567 in Chinese and English),
+    without decimals from 100 up."""
+    places = 0 if abs(value) >= 100 or float(value).is_integer() else 1
+    return number_format(round(value, places), places, force_grouping=True)
+
+
+def with_data(series: dict[str, Sequence[float | None]]) -> dict[str, list[float | None]]:
+    """The series that have at least one value, as floats (None stays a gap)."""
+    out = {}
+    for name, values in series.items():
+        points = [None if v is None else float(v) for v in values]
+        if any(v is not None for v in points):
+            out[name] = points
+    return out
+
+
+def _options(size: str) -> dict:
+    return {
+        **COMMON, **SIZES[size], "value_formatter": grouped, "legend_at_bottom": True, "truncate_legend": -1, "truncate_label": -1,
+        "max_scale": 8 if size == "wide" else 5,  # value axis labels: a few round numbers, not every 100
+    }  # fmt: skip
 
 
 def _render(chart) -> str:
-    return chart.render(is_unicode=True)
+    return chart.render(is_unicode=True).replace("<svg ", '<svg width="100%" ', 1)
 
 
-def trend(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
-    """Lines over periods (e.g. gross profit per week, and a year before)."""
-    chart = pygal.Line(title=title, x_label_rotation=30, show_minor_x_labels=False, dots_size=2, **COMMON)
+def _time_labels(chart, labels: Sequence[str], size: str) -> None:
     chart.x_labels = list(labels)
-    chart.x_labels_major = list(labels)[:: max(1, len(labels) // 8)]
-    for name, values in series.items():
-        chart.add(name, [None if v is None else float(v) for v in values])
+    chart.x_labels_major = list(labels)[:: max(1, -(-len(labels) // X_LABELS[size]))]
+
+
+def trend(
+    title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], *, unit: str = "",
+    size: str = "wide", zero: bool = True,
+) -> str:  # fmt: skip
+    """Lines over periods (e.g. gross profit per week, and a year before); the value axis starts at
+    zero unless `zero=False` (an index around 100)."""
+    chart = pygal.Line(
+        title=title, y_title=unit or None, show_minor_x_labels=False, dots_size=2, include_x_axis=zero,
+        x_label_rotation=0 if size == "phone" else 30, **_options(size),
+    )  # fmt: skip
+    _time_labels(chart, labels, size)
+    for name, values in with_data(series).items():
+        chart.add(name, values)
     return _render(chart)
 
 
-def bars(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
-    chart = pygal.Bar(title=title, x_label_rotation=30, **COMMON)
+def bars(
+    title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], *, unit: str = "",
+    size: str = "wide",
+) -> str:  # fmt: skip
+    """Bars side by side from a zero baseline."""
+    chart = pygal.Bar(title=title, y_title=unit or None, include_x_axis=True, x_label_rotation=30, **_options(size))
     chart.x_labels = list(labels)
-    for name, values in series.items():
-        chart.add(name, [None if v is None else float(v) for v in values])
+    for name, values in with_data(series).items():
+        chart.add(name, values)
     return _render(chart)
 
 
-def shares(title: str, parts: Sequence[tuple[str, float]]) -> str:
-    """Parts of a whole (mix by price class or band) as a half pie."""
-    chart = pygal.Pie(title=title, half_pie=True, inner_radius=0.45, **{**COMMON, "height": 220})
+def shares(title: str, parts: Sequence[tuple[str, float]], *, size: str = "wide") -> str:
+    """Parts of a whole (mix by price class or band) as a half pie; parts of nothing are left out."""
+    chart = pygal.Pie(title=title, half_pie=True, inner_radius=0.45, **{**_options(size), "height": 300})
     for label, value in parts:
         if value:
             chart.add(label, float(value))

@@ -15,7 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
 from core.reports.formulas import neutralise, neutralise_row
@@ -63,7 +63,9 @@ def report_xlsx(title: str, tables: list[Table]) -> bytes:
     return out.getvalue()
 
 
-def report_pdf(title: str, subtitle: str, tables: list[Table]) -> bytes:
+def report_pdf(title: str, subtitle: str, tables: list[Table | Flowable]) -> bytes:
+    """Title, subtitle and each table under its title; a reportlab flowable among the tables (a
+    chart from `core.reports.pdf_charts`) goes in as it is."""
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm, title=title)
     heading = ParagraphStyle("h", fontName=CJK_FONT, fontSize=15, leading=20, spaceAfter=4)
@@ -73,6 +75,9 @@ def report_pdf(title: str, subtitle: str, tables: list[Table]) -> bytes:
     # an <a href> made a live link).
     story = [Paragraph(escape(title), heading), Paragraph(escape(subtitle), small), Spacer(0, 4 * mm)]
     for table in tables:
+        if not isinstance(table, Table):
+            story.extend([table, Spacer(0, 3 * mm)])
+            continue
         story.append(Paragraph(escape(table.title), section))
         data = [table.headers, *table.formatted()]
         grid = PdfTable(data, repeatRows=1)

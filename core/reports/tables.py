@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,3 +38,8 @@ def display(value, kind: str) -> str:
     if kind == DATE:
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     return str(value)
+
+
+def natural_key(text: str) -> list:
+    """Sort key reading digits as numbers: manager2 before manager10 (a plain sort gives 1, 10, 11, 2)."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in re.split(r"(\d+)", text) if part]

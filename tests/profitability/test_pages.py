@@ -112,10 +112,11 @@ def test_report_xlsx_and_pdf_match_the_page(client, manager1, shop, profits):
     assert shown in page
     assert "<svg" in page  # the charts
     book = load_workbook(io.BytesIO(client.get(report_url(shop, format="xlsx")).content))
-    summary = list(book.worksheets[0].iter_rows(min_row=3, values_only=True))
+    assert book.worksheets[0].title == "一览"  # the summary the page opens with, then the tables
+    summary = list(book.worksheets[1].iter_rows(min_row=3, values_only=True))
     month_row = next(r for r in summary if r[1].date() == month.period_start)
     assert Decimal(str(month_row[5])) == month.gross_profit
-    months = list(book.worksheets[1].iter_rows(min_row=3, values_only=True))
+    months = list(book.worksheets[2].iter_rows(min_row=3, values_only=True))
     peers = ProfitFigure.objects.filter(
         profit_run__is_current=True, period=Period.MONTH, period_start=month.period_start,
         retailer__tier=shop.tier, retailer__business_format=shop.business_format,
@@ -151,4 +152,5 @@ def test_retailer_sees_its_own_profit_on_the_phone(client, shop, profits):
     assert "毛利" in page
     with translation.override("zh-hans"):
         assert f"¥{floatformat(week.gross_profit, '2g')}" in page
+    assert 'viewBox="0 0 360 ' in page  # the weekly chart drawn for a phone card, its letters readable there
     assert len(page) < 80_000
