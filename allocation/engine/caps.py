@@ -309,6 +309,12 @@ def _bounded_caps(
 ) -> CapResult:
     # Caps are non-decreasing upward, so a tier's cap can be no more than any bound above it.
     bound = np.minimum.accumulate(np.maximum(upper, 0)[::-1])[::-1]
+    feasible = (lower is None or (bound >= lower).all()) and (max_step is None or (np.diff(bound) <= max_step).all())
+    if feasible and target >= int((weights * bound).sum()):
+        # Every cap at its bound (a valid vector: non-decreasing, above the floors, steps allowed)
+        # still does not exceed the target: that is the most the bounds allow, the exact answer with
+        # no search (a typo'd target of 10⁹ lands here, at once).
+        return CapResult(bound.astype(np.int64), int((weights * bound).sum()), target)
     limit = max(target, int((weights * bound).sum())) if allow_over else target
     if int((bound + 1).sum()) * (limit + 1) > SEARCH_BITS:  # a typo'd target or ceiling: never stall a worker
         if lower is not None:  # re-spreading: keep the caps as they were

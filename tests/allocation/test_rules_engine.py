@@ -259,14 +259,31 @@ def test_share_out_and_methods_d_e():
 
 def test_a_typo_sized_target_never_stalls_the_run():
     # 40 retailers, ceiling 1,000,000, T = 10⁹: the exact bounded search would need about 10⁶ cap
-    # values × 10⁹ bits (it grew to 23 GB). It falls back to the unbounded caps cut to the ceiling,
-    # at once, and the cell says so: 40 × 1,000,000 = 40,000,000 released.
+    # values × 10⁹ bits (it grew to 23 GB). Every cap at the ceiling releases 40 × 1,000,000 =
+    # 40,000,000 ≤ T: that is the most the ceiling allows, exact, with no search at all.
     import time
 
     frame = members([1] * 20 + [2] * 20)
     started = time.perf_counter()
     out = run(frame, 10**9, rules=Rules(vulnerable_bonus=0, ceiling=1_000_000))
-    assert time.perf_counter() - started < 5
-    assert out.figures.get("not_searched") == 1
+    assert time.perf_counter() - started < 1
+    assert "not_searched" not in out.figures
     assert out.caps.tolist() == [1_000_000, 1_000_000]
     assert out.released == 40_000_000
+
+
+def test_a_target_below_huge_bounds_falls_back_at_once_and_says_so():
+    # The same 40 retailers, ceiling 1,000,000, T = 30,000,000 (below the 40,000,000 the ceiling
+    # allows): the exact search would need 2 × 10⁶ cap values × 3 × 10⁷ bits. It falls back to the
+    # unbounded caps cut to the ceiling, quickly, and the cell says so. The unbounded caps release
+    # exactly T (20·c₁ + 20·c₂ = 3 × 10⁷ with c₁ ≤ c₂), both under the ceiling, so nothing is cut.
+    import time
+
+    frame = members([1] * 20 + [2] * 20)
+    started = time.perf_counter()
+    out = run(frame, 30_000_000, rules=Rules(vulnerable_bonus=0, ceiling=1_000_000))
+    assert time.perf_counter() - started < 5
+    assert out.figures.get("not_searched") == 1
+    assert out.released <= 30_000_000
+    assert (out.caps <= 1_000_000).all()
+    assert out.caps[0] <= out.caps[1]
