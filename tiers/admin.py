@@ -19,6 +19,7 @@ from retailers.vocabulary import MarketType
 from .engine.classify import EmptyTier
 from .forms import TierOverrideForm
 from .models import ClassificationScheme, ProposalStatus, TierAssessment, TierChange, TierProposal
+from .publish_preview import proposal_publish_preview
 from .selectors import tier_explanation
 from .services import proposal_publish, tier_override
 
@@ -129,15 +130,27 @@ class TierProposalAdmin(ReadOnlyAdmin, ModelAdmin):
         return [path("<int:pk>/publish/", publish, name="tiers_tierproposal_publish"), *super().get_urls()]
 
     def publish_view(self, request, pk):
-        if request.method != "POST" or not request.user.is_supervisor:
+        """GET: what publishing will change (up / down / stay, by how many tiers, the biggest moves,
+        how many the move limit holds), to confirm; POST: publish (audited by the service)."""
+        if not request.user.is_supervisor:
             raise PermissionDenied
         proposal = get_object_or_404(TierProposal, pk=pk)
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Publish these tiers?"),
+                "proposal": proposal,
+                "preview": proposal_publish_preview(proposal=proposal),
+                "publishable": proposal.status == ProposalStatus.PROPOSED,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/tiers/tierproposal/publish_confirm.html", context)
         try:
             changed = proposal_publish(proposal=proposal, approver=request.user)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Published: %(changed)s tiers changed.") % {"changed": changed})
+            messages.success(request, _("Published: %(changed)s tiers changed.") % {"changed": f"{changed:,}"})
         return redirect(reverse("admin:tiers_tierproposal_change", args=[pk]))
 
     def render_change_form(self, request, context, *args, **kwargs):
