@@ -3,6 +3,7 @@
 from django.urls import path
 
 from allocation import apis as allocation
+from customer_value import apis as customer_value
 from cycles import apis as cycles
 from demand import apis as demand
 from portal import apis as me
@@ -37,4 +38,5 @@ urlpatterns = [
     path("demand-reports/", demand.DemandReportListApi.as_view(), name="api-demand-reports"),
     path("survey-waves/", surveys.SurveyWaveListApi.as_view(), name="api-survey-waves"),
     path("survey-waves/<int:pk>/results/", surveys.SurveyWaveResultsApi.as_view(), name="api-survey-wave-results"),
+    path("customer-values/", customer_value.CustomerValueListApi.as_view(), name="api-customer-values"),
 ]
