@@ -35,7 +35,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.functional import cached_property
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
@@ -122,7 +122,12 @@ class SharedClientRedisCache(RedisCache):
         made = 0
         while True:
             try:
-                rows = list(OwedCacheDelete.objects.filter(cache=self._identity).values_list("pk", "key")[:OWED_BATCH])
+                query = OwedCacheDelete.objects.filter(cache=self._identity).values_list("pk", "key")[:OWED_BATCH]
+                if connection.in_atomic_block:
+                    with transaction.atomic():  # a savepoint: an error leaves the caller's transaction usable
+                        rows = list(query)
+                else:
+                    rows = list(query)
             except Exception as exc:  # any database error: the owed deletes are unknown
                 logger.warning("cache not trusted: the owed deletes cannot be read (%s)", type(exc).__name__)
                 return False
