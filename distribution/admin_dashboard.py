@@ -103,10 +103,10 @@ def _shortcuts(user) -> list[tuple[str, str]]:
         (_("My retailers' profitability"), reverse("admin:profitability_workspace")),
         (_("Inspect a shop"), reverse("inspections:retailers")),
         (_("Diversion alerts"), reverse("admin:inventory_diversion_alerts")),
-        (_("Customer value overview"), reverse("admin:customer_value_overview")),
     ]
     if user.is_supervisor:
         links += [
+            (_("Customer value overview"), reverse("admin:customer_value_overview")),
             (_("Import data"), reverse("admin:core_run_import")),
             (_("Profitability overview"), reverse("admin:profitability_overview")),
         ]

@@ -127,7 +127,7 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "items": [
                 _page("admin:profitability_workspace", "work", _("My retailers' profitability")),
                 _page("admin:profitability_overview", "query_stats", _("Profitability overview"), _supervisor),
-                _page("admin:customer_value_overview", "groups", _("Customer value overview")),
+                _page("admin:customer_value_overview", "groups", _("Customer value overview"), _supervisor),
                 _page("admin:service_requests_figures", "analytics", _("Request figures")),
             ],
         },
