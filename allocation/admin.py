@@ -237,7 +237,8 @@ class QuotaExceptionAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_display = ("cycle", "product", "retailer", "quota", "reason", "approved_by", "created_at")
     list_filter = ("cycle",)
     search_fields = ("retailer__license_no", "retailer__name", "product__code", "product__name", "reason")
-    raw_id_fields = ("retailer", "product")
+    # chosen by search: retailers as the user may see them, cycles open and the current one first (cycles.admin)
+    autocomplete_fields = ("retailer", "product", "cycle")
     list_select_related = ("cycle", "product", "retailer", "approved_by")
     exclude = ("approved_by",)
     form = QuotaExceptionForm

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -338,7 +339,10 @@ class QuotaException(models.Model):
         constraints = [models.UniqueConstraint(fields=["cycle", "product", "retailer"], name="uniq_quota_exception")]
 
     def __str__(self) -> str:
-        return f"{self.cycle} {self.product_id} {self.retailer_id}: {self.quota}"
+        return gettext("%(retailer)s · %(product)s · cycle %(cycle)s: %(quota)s cartons") % {
+            "retailer": self.retailer.name, "product": self.product.name, "cycle": self.cycle.label,
+            "quota": f"{self.quota:,}",
+        }  # fmt: skip
 
 
 class CycleKpi(models.Model):

@@ -1,9 +1,16 @@
+import re
+
 from django.contrib import admin
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 from unfold.admin import ModelAdmin
 
 from core.admin_mixins import SupervisorEditsAdmin
 
-from .models import OrderCycle
+from .models import CycleStatus, OrderCycle
+from .selectors import current_cycle
+
+LABEL_SEARCH = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d))?")  # 2026, 2026-11, 2026-11-5
 
 
 @admin.register(OrderCycle)
@@ -15,3 +22,21 @@ class OrderCycleAdmin(SupervisorEditsAdmin, ModelAdmin):
     # The status moves only through the services (computed by a run, published, closed by the
     # nightly roll): setting it by hand un-published a cycle and let it be computed again.
     readonly_fields = ("status",)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search by label as people write it (2026-11-5, 2026-11). In a picker (the autocomplete of a
+        form, e.g. a quota exception's cycle): open cycles only, the current one first, then by date."""
+        match = LABEL_SEARCH.fullmatch(search_term.strip())
+        if match:
+            year, month, week = match.groups()
+            lookup = Q(year=int(year)) & (Q(month=int(month)) if month else Q()) & (Q(week_seq=int(week)) if week else Q())
+            queryset, use_distinct = queryset.filter(lookup), False
+        else:
+            queryset, use_distinct = super().get_search_results(request, queryset, search_term)
+        if getattr(request.resolver_match, "url_name", "") == "autocomplete":
+            current = current_cycle(timezone.localdate())
+            first = When(pk=current.pk, then=Value(0)) if current else When(pk__in=[], then=Value(0))
+            queryset = queryset.exclude(status=CycleStatus.CLOSED).annotate(
+                current_first=Case(first, default=Value(1), output_field=IntegerField())
+            ).order_by("current_first", "starts_on")
+        return queryset, use_distinct
