@@ -4,6 +4,7 @@ thousands separators, phone size) and a PDF whose Chinese and punctuation surviv
 from __future__ import annotations
 
 import io
+import os
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from pypdf import PdfReader
 
 from core.reports.charts import bars, shares, trend
 from core.reports.exports import report_pdf
+from core.reports.pdf import CID_FONT, CJK_FONT, EMBEDDED_FONT
 from core.reports.tables import TEXT, Table, natural_key
 
 AMOUNTS = [324_000, 327_500, 330_250]
@@ -70,9 +72,20 @@ def test_pdf_keeps_chinese_and_punctuation_in_a_cmap_that_maps_them():
     for part in ("档位 D5 · 数据截至", "— 毛利率 13.8％", "等级 · 副标题", "一览", "环比"):
         assert part in extracted
     fonts = [f.get_object() for f in page["/Resources"]["/Font"].values()]
-    chinese = next(f for f in fonts if f["/BaseFont"] == "/STSong-Light")
-    # UniGB-UCS2-H (reportlab's default) has no U+00B7: readers drew "·" as "�"
-    assert chinese["/Encoding"] == "/UniGB-UTF16-H"
+    if CJK_FONT == EMBEDDED_FONT:  # a TrueType CJK font on the machine: embedded, subset to the glyphs used
+        chinese = next(f for f in fonts if "WenQuanYi" in str(f["/BaseFont"]) or "Hei" in str(f["/BaseFont"]))
+        assert "/FontFile2" in chinese["/FontDescriptor"].get_object()
+    else:  # reportlab's CID font, named: UniGB-UCS2-H (its default) has no U+00B7, readers drew "·" as "�"
+        chinese = next(f for f in fonts if f["/BaseFont"] == "/STSong-Light")
+        assert chinese["/Encoding"] == "/UniGB-UTF16-H"
+
+
+def test_ci_embeds_the_chinese_font():
+    # CI installs fonts-wqy-microhei (.ci/run): there every PDF must carry its Chinese font.
+    if os.environ.get("CI"):
+        assert CJK_FONT == EMBEDDED_FONT
+    else:
+        assert CJK_FONT in (EMBEDDED_FONT, CID_FONT)
 
 
 @pytest.mark.django_db
