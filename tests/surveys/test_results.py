@@ -3,10 +3,22 @@ are those of `answered_waves` (conftest): rescaled 1–5 → 0, 25, 50, 75, 100.
 
 import datetime as dt
 import math
+from dataclasses import replace
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from surveys.selectors import MANAGER_MIN_ANSWERS, group_satisfaction, wave_results
+from surveys.selectors import (
+    MANAGER_MIN_ANSWERS,
+    NO_KEY,
+    DimensionInfo,
+    _Loaded,
+    _shown_to_managers,
+    _table,
+    group_satisfaction,
+    wave_results,
+)
 from surveys.services import wave_close, wave_open
 from tests.factories import RetailerFactory
 from tests.surveys.conftest import answer, make_wave
@@ -167,3 +179,34 @@ def test_group_satisfaction_ignores_open_waves(questionnaire, shops, supervisor)
     frame = group_satisfaction(retailer_ids=[shops["a1"].pk])
     assert math.isnan(frame.loc[shops["a1"].pk, "index"])
     assert frame["wave_id"].isna().all()
+
+
+def test_group_satisfaction_hides_exactly_what_each_managers_page_hides():
+    """The churn score's figures are grouped once over all answers; on random worlds they are the very
+    figures each manager's results page computes over that manager's answers alone (`_table` with
+    MANAGER_MIN_ANSWERS, as `wave_results` does), ties in the hiding included."""
+    codes = ["a", "b", "c"]
+    weights = pd.Series([1.0, 2.0, 1.0], index=codes)
+    shown = 0
+    for seed in range(60):
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(5, 120))
+        keys = pd.DataFrame({"manager": rng.integers(-1, 6, n), "tier_band": rng.choice(["D1–D10", "D11–D20", ""], n)})
+        scores = rng.choice([0, 25, 50, 75, 100, np.nan], (n, 3), p=[0.2, 0.2, 0.2, 0.2, 0.1, 0.1])
+        loaded = _Loaded(keys=keys, dims=pd.DataFrame(scores, columns=codes), overall_item=None, weights=weights,
+                         dimensions=[DimensionInfo(c, c, 1.0) for c in codes])  # fmt: skip
+        by_band, by_manager = _shown_to_managers(loaded)
+        expected_band, expected_manager = {}, {}
+        for manager in sorted(set(keys["manager"]) - {NO_KEY}):
+            mine = (keys["manager"] == manager).to_numpy()
+            page = replace(loaded, keys=keys[mine], dims=loaded.dims[mine])
+            for band, row in _table(page, "tier_band", MANAGER_MIN_ANSWERS).iterrows():
+                if not math.isnan(row["overall"]):
+                    expected_band[(manager, band)] = (pytest.approx(row["overall"]), int(row["answers"]))
+            total = _table(page, None, MANAGER_MIN_ANSWERS).iloc[0]
+            if not math.isnan(total["overall"]):
+                expected_manager[manager] = (pytest.approx(total["overall"]), int(total["answers"]))
+        assert by_band == expected_band
+        assert by_manager == expected_manager
+        shown += len(by_band) + len(by_manager)
+    assert shown > 100  # the worlds show figures, not only hide them
