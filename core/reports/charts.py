@@ -11,6 +11,7 @@ a PDF can draw the same chart (`core.reports.pdf_charts`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -49,6 +50,7 @@ SIZES = {
     "wide": {"width": 960, "height": 340, "style": WIDE_STYLE},
     "phone": {"width": 360, "height": 300, "style": PHONE_STYLE},
 }
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 X_LABELS = {"wide": 8, "phone": 4}  # at most this many period labels under a time axis
 
 
@@ -95,7 +97,8 @@ def _options(size: str) -> dict:
 
 
 def _render(chart) -> str:
-    return chart.render(is_unicode=True).replace("<svg ", '<svg width="100%" ', 1)
+    svg = chart.render(is_unicode=True).replace("<svg ", '<svg width="100%" ', 1)
+    return SCRIPT.sub("", svg)  # pygal's config script for its tooltips, which we do not load (CSP: no inline script)
 
 
 def _time_labels(chart, labels: Sequence[str], size: str) -> None:
