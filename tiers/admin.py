@@ -197,7 +197,11 @@ class TierChangeAdmin(ReadOnlyAdmin, ModelAdmin):
 
 class RetailerTierAdmin(RetailerAdmin):
     """The registry's retailer page with its tier: why it has it, its last changes and the
-    supervisor's override (with a reason, written as a tier change)."""
+    supervisor's override (with a reason, written as a tier change). The tier field is read-only for
+    every role (`retailers.admin.SERVICE_FIELDS`); the page opens with the tier and, for a supervisor,
+    the way to change it: the override."""
+
+    change_form_template = "admin/tiers/retailer_change_form.html"
 
     fieldsets = (
         *RetailerAdmin.fieldsets[:3],
@@ -220,6 +224,14 @@ class RetailerTierAdmin(RetailerAdmin):
         }
         return mark_safe(render_to_string("admin/tiers/tier_explanation.html", context))  # noqa: S308
 
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["current_tier"] = obj.tier if obj is not None else None
+        context["tier_override_url"] = (
+            reverse("admin:retailers_retailer_override_tier", args=[obj.pk])
+            if obj is not None and request.user.is_supervisor else None
+        )  # fmt: skip
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
     def get_urls(self):
         view = self.admin_site.admin_view(self.override_tier_view)
         return [path("<int:pk>/override-tier/", view, name="retailers_retailer_override_tier"), *super().get_urls()]
@@ -230,19 +242,23 @@ class RetailerTierAdmin(RetailerAdmin):
         retailer = get_object_or_404(Retailer, pk=pk)
         form = TierOverrideForm(request.POST or None, initial={"tier": retailer.tier})
         if request.method == "POST" and form.is_valid():
+            old = retailer.tier
             tier_override(
                 retailer=retailer,
                 tier=form.cleaned_data["tier"],
                 reason=form.cleaned_data["reason"],
                 approver=request.user,
             )
-            messages.success(request, _("Tier changed."))
+            messages.success(request, _("Tier changed from %(old)s to %(new)s; the reason is kept in the tier history.") % {
+                "old": f"D{old}" if old else "—", "new": f"D{form.cleaned_data['tier']}",
+            })  # fmt: skip
             return redirect(reverse("admin:retailers_retailer_change", args=[pk]))
         context = {
             **self.admin_site.each_context(request),
             "form": form,
             "retailer": retailer,
             "title": _("Override tier"),
+            "opts": Retailer._meta,
         }
         return TemplateResponse(request, "admin/tiers/override_tier.html", context)
 
