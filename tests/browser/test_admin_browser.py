@@ -13,8 +13,8 @@ def test_manager_logs_in_and_sees_only_own_retailers_in_chinese(live_server, des
     demo_city_create(retailers=200, products=20, weeks=2, seed=11, today=dt.date(2026, 11, 22))
     page = desktop_page
     staff_login(page, live_server.url, "manager1")
-    page.wait_for_selector("#site-name")
-    assert "零售户经营指导服务" in page.inner_text("#site-name")
+    page.wait_for_selector("#dashboard-cards")
+    assert "零售户经营指导服务" in page.inner_text("body")
     screenshot(page, "admin-index-manager")
     page.goto(f"{live_server.url}/admin/retailers/retailer/")
     rows = page.locator("#result_list tbody tr")

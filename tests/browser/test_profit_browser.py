@@ -1,5 +1,5 @@
-"""A customer manager, as a new user would, opens the profitability workspace from the admin's top
-bar, follows a retailer from the visit list or the table to its report, and plans an order for
+"""A customer manager, as a new user would, opens the profitability workspace from the admin's
+sidebar, follows a retailer from the visit list or the table to its report, and plans an order for
 a budget. Screenshots go to artifacts/screenshots/."""
 
 import pytest
@@ -23,7 +23,8 @@ def test_manager_opens_the_workspace_and_a_retailers_report(live_server, desktop
 
     page = desktop_page
     staff_login(page, live_server.url, "manager1")
-    page.click("#workspace-nav >> text=我的零售户经营")
+    page.click("#nav-sidebar >> text=经营分析")  # the sidebar's group, then its entry
+    page.click("#nav-sidebar >> text=我的零售户经营")
     page.wait_for_selector("#table-workspace")
     assert page.inner_text("#retailer-count") == str(own.count())
     assert page.locator("#table-workspace tbody tr").count() == own.count()
