@@ -127,14 +127,26 @@ def stock_basis(row: InventoryAdvice, as_of: dt.date) -> str:
 
 
 def counted_line(row: InventoryAdvice, count) -> AdviceLine:
-    """A product tonight's advice could not judge (no count) that has been counted since: it needs
-    no count any more; its advice comes with the next night's."""
+    """A product counted since tonight's advice could judge it (no count, or an estimate carried
+    from an older count): it needs no count any more and the count stands as its stock; its advice
+    comes with the next night's."""
     values = {"count": count.count, "date": date_format(count.counted_on, "MONTH_DAY_FORMAT")}
     return AdviceLine(
         row.product, Status.UNKNOWN, _("counted"), int(count.count), False, one_decimal(row.weekly_sales), 0,
         _("Counted on %(date)s: %(count)s cartons. Advice on it comes with tonight's update.") % values, "",
         counted_since=True,
     )  # fmt: skip
+
+
+def _counted_since(row: InventoryAdvice, counted_on: dt.date) -> bool:
+    """A count newer than what tonight's advice stood on: any count of a product it could not judge,
+    or one later than the count an estimated stock was carried forward from (a shelf checked after
+    "nearly out, please look": the estimate no longer stands)."""
+    if row.status == Status.UNKNOWN:
+        return True
+    if not row.stock_is_estimate or row.count_age_days is None:
+        return False
+    return counted_on > row.advice_run.as_of - dt.timedelta(days=int(row.count_age_days))
 
 
 def retailer_advice(*, retailer: Retailer, today: dt.date | None = None) -> list[AdviceLine]:
@@ -148,12 +160,12 @@ def retailer_advice(*, retailer: Retailer, today: dt.date | None = None) -> list
     order = {Status.SHORT: 0, Status.OVER: 1, Status.SLOW: 2, Status.HEALTHY: 3, Status.UNKNOWN: 4, Status.NO_SALES: 5}
     rows = list(rows)
     counted = {}
-    if any(r.status == Status.UNKNOWN for r in rows):
+    if any(r.status == Status.UNKNOWN or r.stock_is_estimate for r in rows):
         found = latest_counts(today=today or timezone.localdate(), retailer_ids=[retailer.pk])
         counted = {c.product: c for c in found.itertuples(index=False)}
     lines = [
         counted_line(r, counted[r.product_id])
-        if r.status == Status.UNKNOWN and r.product_id in counted
+        if r.product_id in counted and _counted_since(r, counted[r.product_id].counted_on)
         else AdviceLine(
             r.product,
             Status(r.status),

@@ -36,10 +36,12 @@ COLUMNS = [
 
 
 def _orders(since: dt.date, before: dt.date) -> pd.DataFrame:
-    """Cartons ordered per retailer × product × cycle start (delivered stock; in steady state, sales)."""
+    """Cartons kept per retailer × product × cycle start: ordered less returned (delivered stock; in
+    steady state, sales). A carton returned was neither stock nor a sale (docs/domain.md §6)."""
     qn = connection.ops.quote_name
     frame = read_frame(
-        f"SELECT o.retailer_id, o.product_id, c.starts_on, o.ordered_qty FROM {qn(Order._meta.db_table)} o "  # noqa: S608
+        f"SELECT o.retailer_id, o.product_id, c.starts_on, o.ordered_qty - o.returned_qty "  # noqa: S608
+        f"FROM {qn(Order._meta.db_table)} o "
         f"JOIN {qn(OrderCycle._meta.db_table)} c ON c.id = o.cycle_id WHERE c.starts_on >= %s AND c.starts_on < %s",
         [since, before],
         ["retailer", "product", "starts_on", "cartons"],

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from cycles.calendar import cycle_monday
 from orders.models import Order
@@ -57,7 +57,7 @@ def products_to_count(*, retailer_ids: Iterable[int], today: dt.date) -> dict[in
             cycle__starts_on__lt=this_cycle,
         )
         .values("retailer_id", "product_id")
-        .annotate(cartons=Sum("ordered_qty"))
+        .annotate(cartons=Sum(F("ordered_qty") - F("returned_qty")))  # kept: a return is no sale
         .filter(cartons__gt=0)
         .values_list("retailer_id", "product_id")
     )
