@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse, reverse_lazy
+from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -61,10 +62,35 @@ def retailer_page(view):
     return wrapper
 
 
+STAFF_PAGES = {"inspections", "admin"}  # URL namespaces only customer managers and supervisors open
+
+
 class LoginView(auth_views.LoginView):
+    """One login for everyone: a retailer with its license number, staff with their username. Sent here
+    from a staff page (e.g. /m/inspections/), it speaks to staff; after it, staff without a page to go
+    back to land on the admin, retailers on their quotas."""
+
     template_name = "portal/login.html"
     authentication_form = LicenseLoginForm
     redirect_authenticated_user = True
+
+    def for_staff(self) -> bool:
+        try:
+            match = resolve(urlsplit(self.get_redirect_url()).path or "/")
+        except Resolver404:
+            return False
+        return match.namespace in STAFF_PAGES
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "for_staff": self.for_staff()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "for_staff": self.for_staff()}
+
+    def get_default_redirect_url(self):
+        if self.request.user.is_authenticated and self.request.user.is_staff:
+            return reverse("admin:index")
+        return super().get_default_redirect_url()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
