@@ -21,6 +21,7 @@ from cycles.calendar import cycle_monday
 from cycles.models import OrderCycle
 from cycles.selectors import current_cycle
 from orders.models import Order
+from retailers.models import Retailer
 from stock.selectors import COUNT_MAX_AGE_WEEKS, SALES_WEEKS, latest_counts
 
 from .engine.advice import Status, Targets, advise, estimate_stock
@@ -82,11 +83,16 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
     counted_on = pd.to_datetime(counts["counted_on"].reindex(keys))
     last = pd.to_numeric(counts["count"].reindex(keys)).astype(float)
     source = counts["source"].reindex(keys)
-    # Deliveries in the cycles starting on or after the count's day.
+    # Deliveries on or after the count's day: a cycle's order arrives on the retailer's order day
+    # (the cycle's Monday when it has none), so a count made mid-cycle before that day is followed
+    # by that cycle's delivery, and one made on or after it already holds it.
     since = counted_on.dropna().rename("since").reset_index().astype({"retailer": np.int64, "product": np.int64})
     delivered = orders.assign(starts_on=pd.to_datetime(orders["starts_on"])).merge(since, on=["retailer", "product"])
+    delivered["arrives_on"] = delivered["starts_on"] + pd.to_timedelta(
+        delivered["retailer"].map(_order_day_offsets(delivered["retailer"].unique())).fillna(0), unit="D"
+    )
     delivered = (
-        delivered[delivered["starts_on"] >= delivered["since"]].groupby(["retailer", "product"])["cartons"].sum()
+        delivered[delivered["arrives_on"] >= delivered["since"]].groupby(["retailer", "product"])["cartons"].sum()
     )
     known = last.notna()
     age_days = (pd.Timestamp(today) - counted_on).dt.days.astype(float)
@@ -98,6 +104,15 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
     frame["count_age_days"] = age_days
     frame["count_source"] = source.map(COUNT_SOURCE_CODES).astype(float)
     return frame.reset_index()
+
+
+def _order_day_offsets(retailer_ids) -> dict[int, int]:
+    """Days from a cycle's Monday to each retailer's order day (Monday 0 … Sunday 6), where it has one."""
+    ids = [int(r) for r in retailer_ids]
+    rows = Retailer.objects.filter(order_weekday__isnull=False)
+    if len(ids) <= 500:  # else the whole table in one read (no parameter list past SQLite's limit)
+        rows = rows.filter(pk__in=ids)
+    return {pk: day - 1 for pk, day in rows.values_list("pk", "order_weekday").iterator(chunk_size=20_000)}
 
 
 def _current_quotas(today: dt.date) -> pd.DataFrame:

@@ -91,3 +91,30 @@ def test_products_to_count_matches_unknown_advice():
     # Kept 4 − 4 = 0: nothing was sold, so nothing to count and no "order 1 a cycle until counted".
     assert products_to_count(retailer_ids=[shop.pk], today=TODAY).get(shop.pk, []) == []
     assert not any(line.needs_count for line in retailer_advice(retailer=shop, today=TODAY))
+
+
+@pytest.mark.parametrize(
+    ("order_weekday", "delivered", "stock"),
+    [
+        # Order day Friday 11-20, after the Wednesday count: the 8 arrive after it.
+        # Stock on Monday 11-23 = 0 + 8 − (8 ÷ 4 = 2 a week) × 5/7 ≈ 6.57 → 7 (half up).
+        (5, 8.0, 7.0),
+        # Order day Tuesday 11-17, before the count: the count already holds them.
+        # Stock = 0 + 0 − 2 × 5/7 < 0 → 0 (never below zero).
+        (2, 0.0, 0.0),
+        # No order day on record: the cycle's Monday 11-16, before the count, as above.
+        (None, 0.0, 0.0),
+    ],
+)
+def test_a_mid_cycle_count_is_followed_by_that_cycles_delivery_only_if_it_arrives_later(
+    order_weekday, delivered, stock
+):
+    shop, manager, p = setup_shop()
+    shop.order_weekday = order_weekday
+    shop.save()
+    c = cycle_get_or_create(starts_on=dt.date(2026, 11, 16))
+    Order.objects.create(cycle=c, retailer=shop, product=p, ordered_qty=8, amount=800)
+    StockCount.objects.create(retailer=shop, product=p, counted_on=dt.date(2026, 11, 18), cartons=0, source="retailer")
+    frame = advice_inputs(today=dt.date(2026, 11, 23), quotas=pd.DataFrame(columns=["retailer", "product", "quota"]))
+    row = frame.iloc[0]
+    assert (row.weekly_sales, row.delivered_since, row.stock) == (2.0, delivered, stock)
