@@ -58,8 +58,8 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
     published quotas.
 
     The stock is carried forward from the latest count of any source within COUNT_MAX_AGE_WEEKS
-    (`stock.selectors.latest_counts`): count + cartons delivered in cycles starting on or after
-    the count's day − weekly sales × weeks since the count (`engine.estimate_stock`). With no such
+    (`stock.selectors.latest_counts`): count + cartons kept (ordered − returned)
+    delivered on or after the count's day (on the retailer's order day) − weekly sales × weeks since the count (`engine.estimate_stock`). With no such
     count it is unknown (NaN), never an estimate from deliveries alone (docs/domain.md §6). The
     basis is kept with it: counted_cartons, count_age_days, count_source, delivered_since,
     sold_since; stock_is_estimate when the count is not of today."""
