@@ -21,7 +21,7 @@ from service_requests.models import AuthorRole, RequestMessage, ServiceRequest, 
 from service_requests.selectors import LOCAL, local_naive, request_policy, work_calendar
 from service_requests.services import OBJECT_TYPE, requests_escalate
 
-from .services import BATCH, DEMO_RETAILER_LOGINS
+from .services import BATCH, demo_login_retailers
 
 CATEGORIES = ["quota", "product", "price", "delivery", "service", "other"]
 CATEGORY_SHARES = [0.35, 0.2, 0.15, 0.15, 0.1, 0.05]
@@ -66,10 +66,7 @@ def demo_requests_create(*, today: dt.date | None = None, seed: int = 19) -> str
     shops = list(Retailer.objects.filter(status="active", manager__isnull=False).order_by("pk").values_list("pk", "manager_id"))
     if not shops:
         return "no retailers with a manager: no requests"
-    logins = list(
-        Retailer.objects.filter(manager__username="manager1", status="active").order_by("-tier", "pk")
-        .values_list("pk", "manager_id")[:DEMO_RETAILER_LOGINS]
-    )  # fmt: skip
+    logins = [(s.pk, s.manager_id) for s in demo_login_retailers()]
     # (retailer, manager, days ago, script)
     scripted = {pk for pk, _m in logins}
     rows = [(pk, m, int(rng.integers(0, WEEKS * 7)), None) for pk, m in shops if rng.random() < SHARE and pk not in scripted]

@@ -35,6 +35,7 @@ from pricing.models import Product, ProductPrice
 from pricing.services import products_refresh_prices
 from retailers.models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
 from retailers.services import retailers_history_snapshot
+from retailers.vocabulary import OrderCycleKind
 from stock.models import StockCount, StockSource
 from tiers.services import classification_run, proposal_publish
 
@@ -220,9 +221,36 @@ def demo_first_rerating(*, today: dt.date | None = None) -> str:
     return f"tier proposal #{proposal.pk} published: {changed} tiers changed"
 
 
+DEMO_LOGIN_TIERS = (30, 15, 5)  # the retailer logins: a top, a middle and a low tier shop (nearest tier)
+
+
+def demo_login_retailers() -> list[Retailer]:
+    """The shops of manager1 that get demo logins: the nearest to each of DEMO_LOGIN_TIERS, with a
+    weekly and a biweekly one among them (the middle one swapped for the nearest of the missing kind),
+    so a newcomer sees "how to move up" and both order rhythms."""
+    kinds = (OrderCycleKind.WEEKLY, OrderCycleKind.BIWEEKLY)
+    shops = list(
+        Retailer.objects.filter(manager__username="manager1", status="active", tier__isnull=False, order_cycle_kind__in=kinds)
+        .order_by("pk")
+    )  # fmt: skip
+    picked: list[Retailer] = []
+    for target in DEMO_LOGIN_TIERS:
+        rest = [s for s in shops if s not in picked]
+        if rest:
+            picked.append(min(rest, key=lambda s, t=target: (abs(s.tier - t), s.pk)))
+    for kind in kinds:
+        if picked and kind not in {s.order_cycle_kind for s in picked}:
+            swapped = picked[len(picked) // 2]
+            other = [s for s in shops if s.order_cycle_kind == kind and s not in picked]
+            if other:
+                picked[picked.index(swapped)] = min(other, key=lambda s: (abs(s.tier - swapped.tier), s.pk))
+    return picked
+
+
 @transaction.atomic
 def demo_logins_ensure() -> list[dict]:
-    """Give a few of manager1's retailers a login (license number + demo password); list all demo logins."""
+    """Give the demo login shops (`demo_login_retailers`) a login (license number + demo password); list
+    all demo logins, a retailer's with its tier and order rhythm."""
     User = get_user_model()
     logins = []
     supervisor = User.objects.filter(username=SUPERVISOR).first()
@@ -233,14 +261,16 @@ def demo_logins_ensure() -> list[dict]:
     logins += [
         {"role": "manager", "username": m.username, "password": DEMO_PASSWORD, "url": "/admin/"} for m in managers
     ]
-    shops = Retailer.objects.filter(manager__username="manager1", status="active").order_by("-tier", "pk")
-    for retailer in shops[:DEMO_RETAILER_LOGINS]:
+    for retailer in demo_login_retailers():
         if retailer.user_id is None:
             user = User.objects.create(
                 username=retailer.license_no, password=make_password(DEMO_PASSWORD), role=Role.RETAILER
             )
             Retailer.objects.filter(pk=retailer.pk).update(user=user)
-        logins.append({"role": "retailer", "username": retailer.license_no, "password": DEMO_PASSWORD, "url": "/m/"})
+        logins.append({
+            "role": "retailer", "username": retailer.license_no, "password": DEMO_PASSWORD, "url": "/m/",
+            "tier": retailer.tier, "order_cycle_kind": retailer.order_cycle_kind,
+        })  # fmt: skip
     return logins
 
 
@@ -255,10 +285,7 @@ def demo_demand_reports_create(*, today: dt.date | None = None, share: float = 0
     current = cycle_get_or_create(starts_on=cycle_monday(today))
     following = cycle_get_or_create(starts_on=current.starts_on + dt.timedelta(weeks=1))
     active = np.array(Retailer.objects.filter(status="active").order_by("pk").values_list("pk", flat=True), dtype=np.int64)
-    logins = Retailer.objects.filter(manager__username="manager1", status="active").order_by("-tier", "pk")
-    chosen = set(active[rng.random(len(active)) < share].tolist()) | set(
-        logins[:DEMO_RETAILER_LOGINS].values_list("pk", flat=True)
-    )
+    chosen = set(active[rng.random(len(active)) < share].tolist()) | {s.pk for s in demo_login_retailers()}
     on_sale = list(Product.objects.exclude(lifecycle="withdrawn").values_list("pk", flat=True))
     scarce = set(Product.objects.filter(is_scarce=True).values_list("pk", flat=True))
     written = 0

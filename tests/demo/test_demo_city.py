@@ -73,6 +73,33 @@ def test_demo_city_into_database_and_logins():
 
 
 @pytest.mark.django_db
+def test_demo_retailer_logins_span_the_tiers_and_both_order_rhythms(capsys):
+    from django.core.management import call_command
+
+    from demo.services import demo_login_retailers
+
+    demo_city_create(retailers=300, products=30, weeks=3, seed=1, today=dt.date(2026, 11, 22))
+    mine = Retailer.objects.filter(manager__username="manager1", status="active", tier__isnull=False)
+    tiers = sorted(mine.values_list("tier", flat=True))
+    shops = demo_login_retailers()
+    assert len(shops) == 3
+    assert max(s.tier for s in shops) == tiers[-1]  # the top tier
+    assert min(s.tier for s in shops) <= 10  # a low one: "how to move up" shows
+    assert len({s.tier for s in shops}) == 3  # and one in between
+    assert {s.order_cycle_kind for s in shops} == {"weekly", "biweekly"}
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if "/m/" in line]
+    assert len(lines) == 3
+    for shop, line in zip(shops, lines, strict=True):
+        rhythm = "每周订货" if shop.order_cycle_kind == "weekly" else "隔周订货"
+        assert line.strip().startswith("零售户")
+        assert line.endswith(f"D{shop.tier} · {rhythm}")
+    assert "主管" in out
+    assert "客户经理" in out
+
+
+@pytest.mark.django_db
 def test_demo_weekly_totals_equal_the_sql_refresh():
     from orders.models import WeeklyPurchase
     from orders.services import weekly_purchases_refresh

@@ -8,8 +8,7 @@ from django.contrib.auth import get_user_model
 
 from core.models import AuditEntry
 from demo.requests import demo_requests_create
-from demo.services import DEMO_RETAILER_LOGINS, demo_city_create
-from retailers.models import Retailer
+from demo.services import DEMO_RETAILER_LOGINS, demo_city_create, demo_login_retailers
 from service_requests.models import ServiceRequest, Status
 from service_requests.selectors import overdue_q, request_figures, request_signals
 
@@ -31,10 +30,11 @@ def test_demo_requests(policy):
     assert all(r.answered_at is None for r in requests.filter(escalated_at__isnull=False))
     assert {Status.OPEN, Status.ANSWERED, Status.RESOLVED} <= set(requests.values_list("status", flat=True))
     assert requests.filter(rating__isnull=False).exists()
-    # the demo login shops (manager1's highest tiers): the first resolved and rated, answered, filed today;
-    # the others resolved and rated, filed today
-    logins = Retailer.objects.filter(manager__username="manager1", status="active").order_by("-tier", "pk")
-    for k, shop in enumerate(logins[:DEMO_RETAILER_LOGINS]):
+    # the demo login shops (a top, a middle and a low tier of manager1's): the first resolved and rated,
+    # answered, filed today; the others resolved and rated, filed today
+    logins = demo_login_retailers()
+    assert len(logins) == DEMO_RETAILER_LOGINS
+    for k, shop in enumerate(logins):
         mine = list(requests.filter(retailer=shop).order_by("filed_at"))
         assert len(mine) == (3 if k == 0 else 2)
         assert (mine[0].status, mine[0].rating is not None) == (Status.RESOLVED, True)

@@ -1,8 +1,27 @@
 from django.core.management.base import BaseCommand
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from demo.services import demo_logins_ensure
 
 BASE = "http://127.0.0.1:8000"
+
+
+def _roles() -> dict[str, str]:
+    return {"supervisor": _("Supervisor"), "manager": _("Customer manager"), "retailer": _("Retailer")}
+
+
+def _rhythm(kind: str) -> str:
+    return {"weekly": _("orders every week"), "biweekly": _("orders every two weeks")}.get(kind, kind)
+
+
+def login_line(login: dict) -> str:
+    """One demo login as printed (labels in the active language): role, name, password, URL and,
+    for a retailer, its tier and order rhythm (e.g. D15 · 隔周订货)."""
+    line = f"  {_roles()[login['role']]:<8} {login['username']:<14} {_('password')} {login['password']}  {BASE}{login['url']}"
+    if login["role"] == "retailer":
+        line += f"  D{login['tier']} · {_rhythm(login['order_cycle_kind'])}"
+    return line
 
 
 class Command(BaseCommand):
@@ -15,8 +34,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  API schema / docs:           {BASE}/api/schema/  {BASE}/api/docs/")
         if not logins:
             self.stdout.write("  No demo logins: this database was not built by seed_demo.")
-        for login in logins:
-            self.stdout.write(
-                f"  {login['role']:<11} {login['username']:<14} password {login['password']}  {BASE}{login['url']}"
-            )
+        with translation.override("zh-hans"):
+            for login in logins:
+                self.stdout.write(login_line(login))
         self.stdout.write("")
