@@ -18,6 +18,8 @@ from .selectors import diversion_alerts
 @admin.register(AdviceRun)
 class AdviceRunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("as_of", "is_current", "run", "created_at")
+    list_filter = ("is_current",)
+    date_hierarchy = "as_of"
 
 
 @admin.register(InventoryAdvice)

@@ -48,6 +48,8 @@ def _download_as(request, formats: list[str]) -> str:
 @admin.register(ProfitRun)
 class ProfitRunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("as_of", "latest_week", "is_current", "run", "created_at")
+    list_filter = ("is_current",)
+    date_hierarchy = "as_of"
 
     def get_urls(self):
         view = self.admin_site.admin_view
