@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminSelectWidget
 
 from .imports.base import IMPORTERS
 from .imports.reading import UnreadableFile
@@ -16,8 +17,13 @@ KIND_LABELS = {
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=[(k, KIND_LABELS.get(k, k)) for k in IMPORTERS])
-    file = forms.FileField(label=_("File (.xlsx or .csv)"), allow_empty_file=True)  # named below
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[(k, KIND_LABELS.get(k, k)) for k in IMPORTERS],
+        widget=UnfoldAdminSelectWidget,
+    )
+    # named below; the admin theme's own file widget (its script expects that markup)
+    file = forms.FileField(label=_("File (.xlsx or .csv)"), allow_empty_file=True, widget=UnfoldAdminFileFieldWidget)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

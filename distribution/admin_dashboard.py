@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from allocation.selectors import published_allocation_run
 from core.models import Run, RunStatus
@@ -45,14 +46,14 @@ def _cards(user, now: dt.datetime) -> list[Card]:
         Card(
             _("Active retailers") if user.is_supervisor else _("My active retailers"),
             f"{retailers.count():,}",
-            _("shops"),
+            pgettext("unit", "shops"),
             _("licensed and trading"),
             reverse("admin:retailers_retailer_changelist") + f"?status__exact={RetailerStatus.ACTIVE}",
         ),
         Card(
             _("Requests waiting for an answer"),
             f"{queue.count():,}",
-            _("requests"),
+            pgettext("unit", "requests"),
             _("%(overdue)s past their answer time") % {"overdue": f"{overdue:,}"},
             reverse("admin:service_requests_servicerequest_changelist"),
             "warn" if overdue else "ok",
@@ -68,7 +69,7 @@ def _cards(user, now: dt.datetime) -> list[Card]:
         Card(
             _("Retailers at high churn risk"),
             f"{at_risk:,}",
-            _("shops"),
+            pgettext("unit", "shops"),
             _("risk %(level)s points or more") % {"level": HIGH_RISK},
             reverse("admin:customer_value_customervalue_changelist") + f"?risk__gte={HIGH_RISK}",
             "warn" if at_risk else "ok",
@@ -81,7 +82,7 @@ def _cards(user, now: dt.datetime) -> list[Card]:
             Card(
                 _("Tier proposals to review"),
                 f"{proposals:,}",
-                _("proposals"),
+                pgettext("unit", "proposals"),
                 _("review, then publish with a confirmation"),
                 reverse("admin:tiers_tierproposal_changelist") + f"?status__exact={ProposalStatus.PROPOSED}",
                 "warn" if proposals else "ok",
@@ -89,7 +90,7 @@ def _cards(user, now: dt.datetime) -> list[Card]:
             Card(
                 _("Failed jobs in the last 7 days"),
                 f"{failed:,}",
-                _("jobs"),
+                pgettext("unit", "jobs"),
                 _("the last good result stays in use"),
                 reverse("admin:core_run_changelist") + f"?status__exact={RunStatus.FAILED}",
                 "warn" if failed else "ok",

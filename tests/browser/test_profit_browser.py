@@ -28,7 +28,7 @@ def test_manager_opens_the_workspace_and_a_retailers_report(live_server, desktop
     page.wait_for_selector("#table-workspace")
     assert page.inner_text("#retailer-count") == str(own.count())
     assert page.locator("#table-workspace tbody tr").count() == own.count()
-    assert page.locator(".chart svg").count() == 1
+    assert page.locator(".report-chart svg").count() == 1
     assert "毛利" in page.inner_text("#table-workspace thead")
     screenshot(page, "manager-profit-workspace")
 
@@ -42,7 +42,7 @@ def test_manager_opens_the_workspace_and_a_retailers_report(live_server, desktop
     page.locator("#table-workspace tbody tr a").first.click()
     page.wait_for_selector("#profit-report")
     assert code in page.inner_text("h1")
-    assert page.locator("#profit-report .chart svg").count() >= 2
+    assert page.locator("#profit-report .report-chart svg").count() >= 2
     assert "最近数据" in page.inner_text("#profit-report")
     page.fill("input[name=budget]", "3000")
     page.click("#planner button")

@@ -163,11 +163,6 @@ def test_the_supervisor_reviews_and_publishes_tiers_and_quotas_sets_an_exception
     walk.check("compliance-figures", units=("%",))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the retailer report's print link is an inline onclick (profitability/templates/admin/profitability/"
-    "report.html), blocked by the CSP; remove this mark when it is fixed (the rest of the walk passes)",
-)
 def test_a_manager_finds_a_retailer_reads_its_tier_and_its_report(live_server, context, city):
     manager = get_user_model().objects.get(username="manager1")
     own = Retailer.objects.filter(manager=manager, status="active")
@@ -206,7 +201,7 @@ def test_a_manager_finds_a_retailer_reads_its_tier_and_its_report(live_server, c
 
     walk.goto(f"/admin/profitability/profitrun/retailer/{shop.pk}/")
     page.wait_for_selector("#profit-report")
-    assert walk.page.locator("#profit-report .chart svg").count() >= 2
+    assert walk.page.locator("#profit-report .report-chart svg").count() >= 2
     walk.check("retailer-report", units=("元", "%"), contains=(shop.name,))
 
     walk.goto("/admin/compliance/inspection/figures/")
