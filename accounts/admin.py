@@ -8,9 +8,30 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 
 from .models import User
 
+PERMISSION_ACTIONS = {"add": _("Can add"), "change": _("Can change"), "delete": _("Can delete"), "view": _("Can view")}
+
+
+def permission_words(permission) -> str:
+    """A permission in the reader's language (Django stores its name in English: "Can view county branch")."""
+    model = permission.content_type.model_class()
+    action = PERMISSION_ACTIONS.get(permission.codename.split("_", 1)[0])
+    if model is None or action is None:
+        return str(permission)
+    return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {action}"
+
+
+class PermissionWordsAdmin:
+    """The permission choosers name each permission in the reader's language."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions") and field is not None:
+            field.label_from_instance = permission_words
+        return field
+
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
+class UserAdmin(PermissionWordsAdmin, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
@@ -25,5 +46,5 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+class GroupAdmin(PermissionWordsAdmin, BaseGroupAdmin, ModelAdmin):
     pass

@@ -16,6 +16,7 @@ from core.exceptions import DomainError
 from cycles.models import OrderCycle
 from pricing.models import Product
 from retailers.admin import RETAILER_LINKS, RetailerLink
+from retailers.models import Retailer
 from retailers.selectors import retailers_visible_to
 
 from .explanations import retailer_quota_explanations
@@ -52,6 +53,18 @@ class SupplyPlanLineAdmin(SupervisorEditsAdmin, ModelAdmin):
     search_fields = ("product__code", "product__name", "area_text", "remarks")
     list_select_related = ("cycle", "product")
     raw_id_fields = ("product", "selected_retailers")
+    # Cell ratios written by the cell's words (城网: 4), one per line; stored by code as the engine reads them.
+    json_key_labels = {
+        "cell_ratios": {
+            code: label for f in Retailer._meta.fields if f.choices for code, label in f.flatchoices if isinstance(code, str)
+        }
+    }
+    json_help = {
+        "cell_ratios": _(
+            "Method B: how the target splits across cells, one cell per line as “value of the first dimension: "
+            "share”, e.g. “城网: 4” and “农网: 6”; empty = by share of eligible retailers."
+        )
+    }
 
     # A published (or closed) cycle's plan is what its quotas were computed from: it no longer changes.
     def has_change_permission(self, request, obj=None):
@@ -73,6 +86,12 @@ class SupplyPlanLineAdmin(SupervisorEditsAdmin, ModelAdmin):
 class AllocationPolicyAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
     list_display = ("name", "is_active", "vulnerable_bonus", "retailer_ceiling", "respread_penalties", "max_step")
     search_fields = ("name",)
+    json_help = {
+        "credit_factors": _(
+            "Quota multiplier by credit rating, one rating per line as “rating: multiplier”, e.g. “C: 0.8” and "
+            "“D: 0.5”; rounded down; a rating not listed keeps its whole quota."
+        )
+    }
 
 
 @admin.register(AllocationRun)
@@ -90,6 +109,7 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
     )
     list_filter = ("is_published", "is_complete", "cycle")
     search_fields = ("cycle__year", "pk")
+    json_key_models = {"policy": AllocationPolicy}  # the policy as applied, labelled by the policy's fields
     list_select_related = ("cycle", "run")
 
     @admin.display(description=_("job status"))

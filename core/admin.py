@@ -9,8 +9,9 @@ from unfold.admin import ModelAdmin
 
 from . import admin_libraries, admin_lockouts  # noqa: F401 - register the libraries' and the lock-outs' admin
 from .admin_imports import import_progress_view, import_view
-from .admin_mixins import ReadOnlyAdmin
+from .admin_mixins import LabelledCodeFilter, ReadOnlyAdmin
 from .exceptions import DomainError
+from .labels import audit_action_label, audit_object_label, job_label, value_words
 from .models import ACTIVE_RUN_STATUSES, AuditEntry, Run
 from .runs import run_mark_failed
 
@@ -22,17 +23,51 @@ class MarkFailedForm(forms.Form):
     )  # fmt: skip
 
 
+class JobFilter(LabelledCodeFilter):
+    title = _("job")
+    parameter_name = "job"
+    words = staticmethod(job_label)
+
+
+class ActionFilter(LabelledCodeFilter):
+    title = _("action")
+    parameter_name = "action"
+    words = staticmethod(audit_action_label)
+
+
+class ObjectTypeFilter(LabelledCodeFilter):
+    title = _("object type")
+    parameter_name = "object_type"
+    words = staticmethod(audit_object_label)
+
+
 @admin.register(Run)
 class RunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = (
-        "pk", "job", "scope", "status", "progress", "step", "actor", "started_at", "heartbeat_at", "finished_at",
-        "duration",
+        "pk", "job_words", "scope", "status", "progress", "step_words", "actor", "started_at", "heartbeat_at",
+        "finished_at", "duration",
     )  # fmt: skip
-    list_filter = ("status", "job")
+    list_filter = ("status", JobFilter)
     search_fields = ("job", "scope", "error")
     readonly_fields = [f.name for f in Run._meta.fields]
     change_list_template = "admin/core/run/change_list.html"
     actions = ["mark_failed"]
+
+    @admin.display(description=_("job"), ordering="job")
+    def job_words(self, run):
+        return job_label(run.job)
+
+    @admin.display(description=_("current step"), ordering="step")
+    def step_words(self, run):
+        return value_words(run.step) if run.step else ""
+
+    def get_fields(self, request, obj=None):
+        words = {"job": "job_words", "step": "step_words"}
+        fields = [words.get(f, f) for f in super().get_fields(request, obj)]
+        return list(dict.fromkeys(fields))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["job_words", "step_words", *super().get_readonly_fields(request, obj)]
 
     @admin.display(description=_("duration (s)"))
     def duration(self, run):
@@ -88,11 +123,26 @@ class RunAdmin(ReadOnlyAdmin, ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin, ModelAdmin):
-    list_display = ("at", "actor", "action", "object_type", "object_id", "reason")
-    list_filter = ("action", "object_type")
+    list_display = ("at", "actor", "action_words", "object_words", "object_id", "reason")
+    list_filter = (ActionFilter, ObjectTypeFilter)
     search_fields = ("object_id", "reason", "actor__username")
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
     date_hierarchy = "at"
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_words(self, entry):
+        return audit_action_label(entry.action)
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_words(self, entry):
+        return audit_object_label(entry.object_type)
+
+    def get_fields(self, request, obj=None):
+        words = {"action": "action_words", "object_type": "object_words"}
+        return list(dict.fromkeys(words.get(f, f) for f in super().get_fields(request, obj)))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["action_words", "object_words", *super().get_readonly_fields(request, obj)]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("actor")

@@ -2,31 +2,102 @@
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, models
 from django.utils.functional import cached_property
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
-from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 
+from core.admin_exports import LabelledExportForm, labelled_resource, sheet_title
+from core.json_lines import json_lines_field
+from core.labels import labelled_values
 from core.reports.formulas import neutralise_dataset
 
 
-class SupervisorEditsAdmin(ExportMixin):
+def _json_display(field, model):
+    """The read-only display of a JSON field: labelled lines, never the JSON itself."""
+
+    @admin.display(description=field.verbose_name)
+    def show(obj):
+        return labelled_values(getattr(obj, field.name), model=model)
+
+    return show
+
+
+class LabelledJsonAdmin:
+    """Every JSON field shown read-only is shown as labelled values (`core.labels.labelled_values`): a
+    run's counts, an audit entry's before and after, a policy as a run applied it; never as JSON. The
+    field gives way on the page to its `<name>_words` display. `json_key_models` names, per field, the
+    model whose fields label its keys (the field's own model by default)."""
+
+    json_key_models: dict = {}
+    json_key_labels: dict = {}  # per editable JSON field: its keys' codes → words (城网 for urban)
+    json_help: dict = {}  # per editable JSON field: the help that names its lines
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField) and db_field.editable:
+            lines = json_lines_field(
+                db_field, key_labels=self.json_key_labels.get(db_field.name), help_text=self.json_help.get(db_field.name)
+            )
+            if lines is not None:
+                return lines
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self._json_fields = {f.name for f in model._meta.get_fields() if isinstance(f, models.JSONField)}
+        for name in self._json_fields:
+            field = model._meta.get_field(name)
+            setattr(self, f"{name}_words", _json_display(field, self.json_key_models.get(name, model)))
+
+    def _json_shown(self, request, obj, names) -> set[str]:
+        if not self.has_change_permission(request, obj):
+            return self._json_fields
+        return self._json_fields & set(names)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        shown = self._json_shown(request, obj, readonly)
+        hidden = set(self.get_exclude(request, obj) or ())
+        if self.fields is not None:
+            hidden |= self._json_fields - set(self.fields)
+        added = sorted(shown - set(readonly) - hidden)
+        return [f"{n}_words" if n in shown else n for n in readonly] + [f"{n}_words" for n in added]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        shown = self._json_shown(request, obj, super().get_readonly_fields(request, obj))
+        mapped = []
+        for name in fields:
+            name = f"{name}_words" if name in shown else name
+            if name not in mapped:
+                mapped.append(name)
+        return mapped
+
+
+class SupervisorEditsAdmin(LabelledJsonAdmin, ExportMixin):
     """Reference data: supervisors change it, customer managers read it.
 
     Its CSV/XLSX exports go through `neutralise_dataset`: a text cell that a spreadsheet would read
     as a formula (`=HYPERLINK(…)` as a shop name) comes out as inert text. The export page is
-    django-unfold's form."""
+    django-unfold's form, and they read as words: headers, labels, sheet name (`core.admin_exports`)."""
 
-    export_form_class = SelectableFieldsExportForm
+    export_form_class = LabelledExportForm
+
+    def get_resource_classes(self, request):
+        if not self.resource_classes:  # the default resource, in words (core.admin_exports)
+            return [labelled_resource(self.model)]
+        return super().get_resource_classes(request)
 
     def get_data_for_export(self, request, queryset, **kwargs):
-        return neutralise_dataset(super().get_data_for_export(request, queryset, **kwargs))
+        data = neutralise_dataset(super().get_data_for_export(request, queryset, **kwargs))
+        data.title = sheet_title(self.model)
+        return data
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
@@ -87,6 +158,19 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin, ModelAdmin):
             )
             context.update(has_change_permission=False, has_add_permission=False, has_delete_permission=False)
         return super().render_history_view(request, template, context, **kwargs)
+
+
+class LabelledCodeFilter(admin.SimpleListFilter):
+    """A filter over a column of codes that names each code in words (`words`: code → words)."""
+
+    words = staticmethod(str)
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list(self.parameter_name, flat=True).distinct()
+        return sorted(((code, self.words(code)) for code in codes if code not in (None, "")), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.parameter_name: self.value()}) if self.value() else queryset
 
 
 class EstimatedCountPaginator(Paginator):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .labels import audit_action_label, audit_object_label, job_label
+
 
 class RunStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -50,7 +52,8 @@ class Run(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.job}[{self.scope}] #{self.pk} {self.status}"
+        scope = f" {self.scope}" if self.scope else ""
+        return f"{job_label(self.job)}{scope} #{self.pk} {self.get_status_display()}"
 
     @property
     def duration_seconds(self) -> float | None:
@@ -80,7 +83,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {audit_action_label(self.action)} {audit_object_label(self.object_type)} {self.object_id}"
 
 
 class OwedCacheDelete(models.Model):

@@ -13,10 +13,11 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources
+from import_export import fields
 from unfold.admin import ModelAdmin
 
 from core import params
+from core.admin_exports import LabelledModelResource
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.reports.exports import XLSX, download, report_xlsx
 from core.reports.tables import CHANGE, INT, PCT, TEXT, Table, display
@@ -84,6 +85,7 @@ class ValueRunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("as_of", "latest_week", "is_current", "signals_shown", "run", "created_at")
     list_filter = ("is_current",)
     search_fields = ("as_of",)
+    json_key_models = {"policy": ValuePolicy}  # the policy as applied, labelled by the policy's fields
 
     @admin.display(description=gettext_lazy("signals missing"))
     def signals_shown(self, obj):
@@ -111,7 +113,7 @@ class RiskFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CustomerValueResource(resources.ModelResource):
+class CustomerValueResource(LabelledModelResource):
     """The export: labels and units as on the page, never codes."""
 
     code = fields.Field(attribute="retailer__customer_code", column_name=gettext_lazy("customer code"))

@@ -351,6 +351,64 @@ BEAT_SCHEDULES = [
     {"name": "requests_escalate", "task": "service_requests.escalate", "minute": "5", "hour": "*", "expires_seconds": 50 * 60},
 ]
 
+# The words for the codes job runs and audit entries store (core.labels reads them; a code without a
+# word here is read through the catalog with its underscores as spaces).
+JOB_LABELS = {
+    "nightly": _("Nightly jobs"),
+    "cycles_roll": _("Roll the order cycles"),
+    "compliance_standing": _("Price-tag standing"),
+    "allocation": _("Allocation"),
+    "allocation_nightly": _("Nightly allocation"),
+    "inventory_advice": _("Inventory advice"),
+    "profit_figures": _("Profitability figures"),
+    "requests_escalate": _("Escalate overdue requests"),
+    "surveys_close": _("Close due survey waves"),
+    "customer_value": _("Customer value"),
+    "classify": _("Tier classification"),
+    "classify_retailers": _("Tier classification"),
+    "seed_demo": _("Build the demo city"),
+    "import_customers": _("Import: customers"),
+    "import_assignments": _("Import: manager assignments"),
+    "import_products": _("Import: products"),
+    "import_orders": _("Import: orders"),
+    "import_stock": _("Import: stock counts"),
+    "import_supply_plan": _("Import: supply plan"),
+}
+AUDIT_ACTION_LABELS = {
+    "allocation.exception": _("Quota exception"),
+    "allocation.publish": _("Allocation published"),
+    "demand.report": _("Demand reported"),
+    "login.locked": _("Login locked"),
+    "login.unlocked": _("Login unlocked"),
+    "request.answer": _("Request answered"),
+    "request.escalate": _("Request escalated"),
+    "request.file": _("Request filed"),
+    "request.follow_up": _("Request followed up"),
+    "request.rate": _("Request rated"),
+    "request.resolve": _("Request resolved"),
+    "retailer.assign_manager": _("Manager assigned"),
+    "retailer.login_reset": _("Retailer login reset"),
+    "run.mark_failed": _("Run marked failed"),
+    "run.stale": _("Run failed (no sign of life)"),
+    "survey_answered": _("Survey answered"),
+    "survey_questionnaire_copied": _("Questionnaire copied"),
+    "survey_questionnaire_created": _("Questionnaire created"),
+    "survey_wave_closed": _("Survey wave closed"),
+    "survey_wave_opened": _("Survey wave opened"),
+    "tier.override": _("Tier overridden"),
+    "tiers.publish": _("Tier proposal published"),
+}
+AUDIT_OBJECT_LABELS = {
+    "allocation_run": _("allocation run"),
+    "login": _("login"),
+    "retailer": _("retailer"),
+    "run": _("job run"),
+    "service_request": _("request"),
+    "survey_questionnaire": _("questionnaire"),
+    "survey_wave": _("survey wave"),
+    "tier_proposal": _("tier proposal"),
+}
+
 # What `manage.py import_data KIND` and the admin's import page read: kind → Importer class.
 IMPORTERS = {
     "customers": "retailers.imports.CustomerImporter",

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
 from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
@@ -23,6 +25,10 @@ class ProductAdmin(SupervisorEditsAdmin, ModelAdmin):
     readonly_fields = ("price_class", "price_band", "wholesale_price", "retail_price", "allocation_price")
     inlines = [ProductPriceInline]
     list_select_related = ("price_band",)
+
+    @admin.display(description=_("margin per carton (yuan)"))
+    def margin_per_carton(self, product):
+        return number_format(product.margin_per_carton, 2, force_grouping=True)
 
 
 @admin.register(ProductPrice)

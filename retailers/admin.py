@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
 from unfold.admin import ModelAdmin
 
+from core.admin_exports import LabelledModelResource
 from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.exceptions import DomainError
 
@@ -41,7 +41,7 @@ class RetailerLink:
 RETAILER_LINKS: list[RetailerLink] = [RetailerLink("admin:retailers_retailer_login_reset", _("Retailer login"))]
 
 
-class RetailerResource(resources.ModelResource):
+class RetailerResource(LabelledModelResource):
     class Meta:
         model = Retailer
         fields = (

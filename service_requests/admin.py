@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
-from import_export import fields, resources
+from import_export import fields
 from unfold.admin import ModelAdmin
 
 from core import params
+from core.admin_exports import LabelledModelResource
 from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.exceptions import AccessDenied
 from core.models import AuditEntry
@@ -76,7 +77,7 @@ class EscalatedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ServiceRequestResource(resources.ModelResource):
+class ServiceRequestResource(LabelledModelResource):
     """The export: labels, never codes."""
 
     category = fields.Field(attribute="get_category_display", column_name=gettext_lazy("category"))

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin, TabularInline
 
 from core import params
-from core.admin_mixins import SupervisorEditsAdmin
+from core.admin_mixins import LabelledCodeFilter, SupervisorEditsAdmin
 from core.exceptions import DomainError
 from core.reports.exports import XLSX, download, report_xlsx
 from core.reports.tables import PCT
+from retailers.models import Retailer
 from retailers.selectors import scope_to_visible_retailers
 
 from .charts import dimension_chart, ipa_chart
@@ -259,17 +260,46 @@ class AnsweredFilter(admin.SimpleListFilter):
         return queryset
 
 
+def market_type_label(code: str) -> str:
+    """The stratum's market type as the retailer's own field names it (城网, not urban)."""
+    return str(dict(Retailer._meta.get_field("market_type").flatchoices).get(code, code or "—"))
+
+
+def business_format_label(code: str) -> str:
+    return str(dict(Retailer._meta.get_field("business_format").flatchoices).get(code, code or "—"))
+
+
+class MarketTypeFilter(LabelledCodeFilter):
+    title = gettext_lazy("market type")
+    parameter_name = "market_type"
+    words = staticmethod(market_type_label)
+
+
+class BusinessFormatFilter(LabelledCodeFilter):
+    title = gettext_lazy("business format")
+    parameter_name = "business_format"
+    words = staticmethod(business_format_label)
+
+
 @admin.register(Invitation)
 class InvitationAdmin(ModelAdmin):
     """The sampled retailers and their answers: supervisors only (a manager never sees one answer)."""
 
-    list_display = ("wave", "retailer", "manager", "tier_band", "market_type", "business_format", "answered_at")
-    list_filter = ("wave", AnsweredFilter, "tier_band", "market_type", "business_format")
+    list_display = ("wave", "retailer", "manager", "tier_band", "market_type_words", "business_format_words", "answered_at")
+    list_filter = ("wave", AnsweredFilter, "tier_band", MarketTypeFilter, BusinessFormatFilter)
     search_fields = ("retailer__customer_code", "retailer__license_no", "retailer__name")
     list_select_related = ("wave", "retailer", "manager")
-    fields = ("wave", "retailer", "manager", "branch", "department", "tier", "tier_band", "market_type",
-              "business_format", "answered_at", "answers")  # fmt: skip
+    fields = ("wave", "retailer", "manager", "branch", "department", "tier", "tier_band", "market_type_words",
+              "business_format_words", "answered_at", "answers")  # fmt: skip
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("market type"), ordering="market_type")
+    def market_type_words(self, invitation):
+        return market_type_label(invitation.market_type)
+
+    @admin.display(description=gettext_lazy("business format"), ordering="business_format")
+    def business_format_words(self, invitation):
+        return business_format_label(invitation.business_format)
     show_full_result_count = False
 
     def get_queryset(self, request):

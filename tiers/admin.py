@@ -83,6 +83,12 @@ class ClassificationSchemeAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
     list_display = ("name", "is_active", "assignment", "scoring", "scope", "window_weeks", "move_limit")
     list_filter = ("is_active", "assignment", "scope")
     search_fields = ("name",)
+    json_help = {
+        "freeze_windows": gettext_lazy(
+            "One window per line: its name, first day and last day separated by spaces, MM-DD for every year or "
+            "YYYY-MM-DD for one year, e.g. “国庆节 09-24 10-07”."
+        )
+    }
 
 
 @admin.register(TierProposal)

@@ -1,0 +1,103 @@
+"""Words for the codes that job runs and audit entries store (a job's name, an audit action, the kind of
+object it touched, the keys of a run's parameters and counts), so no page shows them as code.
+
+The words for the upper apps' codes are settings (`JOB_LABELS`, `AUDIT_ACTION_LABELS`,
+`AUDIT_OBJECT_LABELS` in distribution/settings.py): core names no app above it. A code without a word
+there is read through the catalog with its underscores as spaces ("weekly_purchases" → "weekly
+purchases" → 周购进汇总), else shown as those words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+
+def _words(code: str) -> str:
+    return gettext(code.replace("_", " ").replace(".", " "))
+
+
+def job_label(job: str) -> str:
+    label = getattr(settings, "JOB_LABELS", {}).get(job)
+    return str(label) if label else _words(job)
+
+
+def audit_action_label(action: str) -> str:
+    label = getattr(settings, "AUDIT_ACTION_LABELS", {}).get(action)
+    return str(label) if label else _words(action)
+
+
+def audit_object_label(object_type: str) -> str:
+    label = getattr(settings, "AUDIT_OBJECT_LABELS", {}).get(object_type)
+    return str(label) if label else _words(object_type)
+
+
+def value_words(value: Any) -> str:
+    """A stored value as a person reads it: numbers grouped by thousands, yes/no, lists joined."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, int | Decimal):
+        return number_format(value, force_grouping=True)
+    if isinstance(value, float):
+        return number_format(round(value, 4), force_grouping=True)
+    if isinstance(value, list | tuple):
+        return "、".join(value_words(v) for v in value) if value else "—"
+    if isinstance(value, dict):
+        return "；".join(f"{_words(str(k))}: {value_words(v)}" for k, v in value.items())
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value in _choice_labels():  # a stored code: "answered" → 已答复
+        return str(_choice_labels()[value])
+    return _words(value) if isinstance(value, str) and "_" in value and " " not in value else str(value)
+
+
+@functools.cache
+def _choice_labels() -> dict[str, Any]:
+    """Every choice code of the project's models (of 3 letters or more) → its label (lazy)."""
+    labels: dict[str, Any] = {}
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            for code, label in field.flatchoices or ():
+                if isinstance(code, str) and len(code) >= 3 and code != str(label):
+                    labels.setdefault(code, label)
+    return labels
+
+
+def labelled_values(data: Any, *, model: type[models.Model] | None = None) -> SafeString | str:
+    """A stored dict (a run's parameters, a policy as applied) as labelled lines: each key named by the
+    model field of that name (its verbose name, its choice label) or by the catalog."""
+    if not isinstance(data, dict):
+        return value_words(data)
+    if not data:
+        return "—"
+    rows = []
+    for key, value in data.items():
+        label, shown = _words(str(key)), value
+        field = _field(model, str(key))
+        if field is not None:
+            label = str(field.verbose_name)
+            if field.choices and not isinstance(value, list | dict):
+                shown = dict(field.flatchoices).get(value, value)
+        rows.append((label[:1].upper() + label[1:], str(shown) if shown is not value else value_words(value)))
+    return format_html('<dl class="labelled-values">{}</dl>', format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
+
+
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
