@@ -210,3 +210,14 @@ def test_embedded_sessions_cost_a_warm_page_one_query_and_still_one_cache_trip(
     with django_assert_num_queries(1):  # the session's row
         assert client.get(reverse("portal:home")).status_code == 200
     assert [name for name, _keys in cache_reads] == ["get_many"]
+
+
+def test_phone_amounts_carry_thousands_separators(client, shop):
+    # A dear product: retail 1,010 元 a carton; shown as ¥1,010.00 (was ¥1010.00).
+    from pricing.models import Product
+
+    Product.objects.create(code="DEAR1", name="高价烟", wholesale_price=900, retail_price=1010)
+    client.force_login(shop.user)
+    page = client.get(reverse("portal:prices"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "¥1,010.00" in page
+    assert "¥1010" not in page
