@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
 from core.admin_exports import LabelledExportForm, labelled_resource, sheet_title
+from core.admin_lists import ReadableListAdmin
 from core.json_lines import json_lines_field
 from core.labels import labelled_values
 from core.reports.formulas import neutralise_dataset
@@ -80,7 +81,7 @@ class LabelledJsonAdmin:
         return mapped
 
 
-class SupervisorEditsAdmin(LabelledJsonAdmin, ExportMixin):
+class SupervisorEditsAdmin(ReadableListAdmin, LabelledJsonAdmin, ExportMixin):
     """Reference data: supervisors change it, customer managers read it.
 
     Its CSV/XLSX exports go through `neutralise_dataset`: a text cell that a spreadsheet would read

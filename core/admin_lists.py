@@ -1,0 +1,143 @@
+"""Admin list columns and filters in words (issue 19): a tier as D30, a person by full name, a figure
+with thousands separators and its unit (1,234 条, 12,345.60 元, 12.5%), whatever the list names.
+
+`ReadableListAdmin` rewrites the plain field names of `list_display` and `list_filter` as it hands them
+to the change list; a column an admin computes itself formats with `core.display` the same way."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path, label_for_field
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from core.display import CARTONS, NUMBER, PERCENT, YUAN, figure, natural_key, person_name, tier_text
+
+# A figure's unit by its field's name (one name for one thing, docs/domain.md); `list_units` on an admin
+# adds or overrides. Counts of retailers, weeks, days, tiers and scores are plain grouped numbers.
+UNITS = {
+    "cartons": CARTONS, "quota": CARTONS, "target": CARTONS, "released": CARTONS, "stock": CARTONS,
+    "suggested_order": CARTONS, "weekly_sales": CARTONS, "ordered_qty": CARTONS, "quantity": CARTONS,
+    "suggested": CARTONS, "retailer_ceiling": CARTONS, "vulnerable_bonus": CARTONS,
+    "amount": YUAN, "value_per_carton": YUAN, "wholesale_price": YUAN, "retail_price": YUAN,
+    "allocation_price": YUAN, "min_allocation_price": YUAN, "min_wholesale_price": YUAN, "gross_profit": YUAN,
+    "compliance_rate": PERCENT, "fill_rate": PERCENT, "full_order_share": PERCENT, "coverage": PERCENT,
+    "repeat_rate": PERCENT,
+}  # fmt: skip
+NOT_FIGURES = {"pk", "id", "year", "month", "week", "order_weekday", "rating", "progress"}
+
+
+def _field(model, path: str):
+    try:
+        return get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, admin.utils.NotRelationField):
+        return None
+
+
+def is_tier(field) -> bool:
+    return isinstance(field, models.IntegerField) and field.name.endswith("tier") and not field.choices
+
+
+def is_person(field) -> bool:
+    return bool(
+        field.is_relation and field.related_model and field.related_model._meta.label == settings.AUTH_USER_MODEL
+    )
+
+
+def is_figure(field) -> bool:
+    numeric = isinstance(field, models.IntegerField | models.DecimalField | models.FloatField)
+    return numeric and not field.choices and not field.primary_key and field.name not in NOT_FIGURES
+
+
+def _value(obj, path: str):
+    for step in path.split("__"):
+        obj = getattr(obj, step, None)
+        if obj is None:
+            return None
+    return obj() if callable(obj) else obj
+
+
+def _column(name: str, description, show, ordering=None):
+    def column(obj):
+        return show(_value(obj, name))
+
+    column.__name__ = name.replace("__", "_")
+    return admin.display(description=description, ordering=ordering)(column)
+
+
+class PersonListFilter(admin.RelatedOnlyFieldListFilter):
+    """Staff by full name, sorted as people read numbers (经理2 before 经理10); only those in the list."""
+
+    def field_choices(self, field, request, model_admin):
+        ids = model_admin.get_queryset(request).order_by().values_list(self.field_path, flat=True).distinct()
+        people = field.related_model._default_manager.filter(pk__in=[i for i in ids if i is not None])
+        return sorted(((p.pk, person_name(p)) for p in people), key=lambda pair: natural_key(pair[1]))
+
+
+class TierListFilter(admin.AllValuesFieldListFilter):
+    """Tiers as D1 … D30, in tier order."""
+
+    def choices(self, changelist):
+        tiers = {str(v) for v in self.lookup_choices if v is not None}
+        for choice in super().choices(changelist):
+            shown = choice["display"]
+            yield {**choice, "display": tier_text(shown)} if isinstance(shown, str) and shown in tiers else choice
+
+
+class ReadableListAdmin:
+    """List columns and filters in words (see the module's doc)."""
+
+    list_units: dict = {}  # column name → unit (core.display), for fields and model properties
+
+    def _readable(self, name, links, editable):
+        if not isinstance(name, str) or name in links or name in editable or name == "__str__":
+            return name
+        unit = self.list_units.get(name)
+        field = _field(self.model, name)
+        if field is None:
+            if unit is None or hasattr(self, name):
+                return name
+            return _column(name, label_for_field(name, self.model, self), lambda v: figure(v, unit))
+        description = field.verbose_name
+        if is_tier(field):
+            return _column(name, description, tier_text, ordering=name)
+        if is_person(field):
+            return _column(name, description, person_name, ordering=name)
+        if unit is not None or is_figure(field):
+            shown = unit or UNITS.get(field.name, NUMBER)
+            return _column(name, description, lambda v: figure(v, shown), ordering=name)
+        return name
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        links = self.list_display_links or ()
+        editable = self.list_editable or ()
+        return [self._readable(name, links, editable) for name in shown]
+
+    def get_list_select_related(self, request):
+        chosen = super().get_list_select_related(request)
+        if chosen is not False:
+            return chosen
+        related = [
+            n for n in super().get_list_display(request)
+            if isinstance(n, str) and (f := _field(self.model, n)) is not None and f.is_relation and "__" not in n
+        ]  # fmt: skip
+        return related or False
+
+    def get_list_filter(self, request):
+        return [self._filter(spec) for spec in super().get_list_filter(request)]
+
+    def _filter(self, spec):
+        path, kind = (spec, None) if isinstance(spec, str) else (spec if isinstance(spec, tuple) else (None, None))
+        if path is None or kind not in (None, admin.RelatedOnlyFieldListFilter, admin.RelatedFieldListFilter,
+                                        admin.AllValuesFieldListFilter):  # fmt: skip
+            return spec
+        field = _field(self.model, path)
+        if field is None:
+            return spec
+        if is_person(field):
+            return (path, PersonListFilter)
+        if is_tier(field):
+            return (path, TierListFilter)
+        return spec

@@ -1,0 +1,56 @@
+"""Figures and names as a person reads them in a list: a tier as D30, a person by full name, an amount
+with thousands separators and its unit (1,234 条, 12,345.60 元, 12.5%). One helper for every admin list
+column and filter (`core.admin_mixins.ReadableListAdmin`) and any page that shows the same figures."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
+CARTONS, YUAN, PERCENT, NUMBER = "cartons", "yuan", "percent", "number"
+
+
+def tier_text(tier: int | None) -> str:
+    """A tier as people write it (docs/domain.md §2): D1 … D30, or — for none."""
+    return "—" if tier in (None, "") else f"D{tier}"
+
+
+def person_name(user) -> str:
+    """A staff member by name (张伟), never by login; the login only when no name is recorded."""
+    if user is None:
+        return "—"
+    name = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
+    return name or str(getattr(user, "username", user))
+
+
+def grouped(value, places: int | None = None) -> str:
+    """A number with thousands separators: 1,234 · 12,345.60 (`places` fixed) · 2.5 (a float: at most 2
+    places, no trailing zeros)."""
+    if isinstance(value, int):
+        return number_format(value, places or 0, force_grouping=True)
+    number = Decimal(str(value))
+    if places is None:
+        number = number.quantize(Decimal("0.01")).normalize()
+        places = max(0, -number.as_tuple().exponent)
+    return number_format(number.quantize(Decimal(1).scaleb(-places)), places, force_grouping=True)
+
+
+def figure(value, unit: str = NUMBER) -> str:
+    """A figure with its unit: "1,234 条", "12,345.60 元", "12.5%" (a share given as 0.125), "1,234"."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return "—"
+    if unit == CARTONS:
+        return f"{grouped(value)} {gettext('cartons')}"
+    if unit == YUAN:
+        return f"{grouped(Decimal(str(value)), 2)} {gettext('yuan')}"
+    if unit == PERCENT:
+        return f"{grouped(float(value) * 100, 1)}%"
+    return grouped(value)
+
+
+def natural_key(text: str) -> list:
+    """Sort key reading digits as numbers: manager2 before manager10 (a plain sort gives 1, 10, 11, 2)."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in re.split(r"(\d+)", str(text)) if p]
