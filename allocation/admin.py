@@ -12,6 +12,7 @@ from unfold.admin import ModelAdmin
 from compliance.selectors import recent_supply_signals
 from core import params
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
+from core.display import CARTONS, figure
 from core.exceptions import DomainError
 from cycles.models import OrderCycle
 from pricing.models import Product
@@ -234,7 +235,7 @@ class CellReportAdmin(ReadOnlyAdmin, ModelAdmin):
 
     @admin.display(description=_("Not released"))
     def not_released(self, obj):
-        return max(obj.target - obj.released, 0)
+        return figure(max(obj.target - obj.released, 0), CARTONS)
 
     @admin.display(description=_("warnings"))
     def warnings_words(self, obj):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin, TabularInline
 
 from core import params
+from core.admin_lists import ReadableListAdmin
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.reports import charts
 from core.reports.exports import XLSX, download, report_xlsx
@@ -40,7 +41,7 @@ class InspectionLineInline(TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ModelAdmin):
+class InspectionAdmin(ReadableListAdmin, ModelAdmin):
     """Inspections of the retailers the user may see (recorded through `compliance.inspections`)."""
 
     list_display = ("retailer", "visited_on", "kind", "inspector")

@@ -12,7 +12,7 @@ from django.contrib.admin.utils import get_fields_from_path, label_for_field
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from core.display import CARTONS, NUMBER, PERCENT, YUAN, figure, natural_key, person_name, tier_text
+from core.display import CARTONS, NUMBER, PERCENT, POINTS, YUAN, figure, natural_key, person_name, tier_text
 
 # A figure's unit by its field's name (one name for one thing, docs/domain.md); `list_units` on an admin
 # adds or overrides. Counts of retailers, weeks, days, tiers and scores are plain grouped numbers.
@@ -24,6 +24,7 @@ UNITS = {
     "allocation_price": YUAN, "min_allocation_price": YUAN, "min_wholesale_price": YUAN, "gross_profit": YUAN,
     "compliance_rate": PERCENT, "fill_rate": PERCENT, "full_order_share": PERCENT, "coverage": PERCENT,
     "repeat_rate": PERCENT,
+    "risk": POINTS, "visit_list_risk": POINTS,
 }  # fmt: skip
 NOT_FIGURES = {"pk", "id", "year", "month", "week", "order_weekday", "rating", "progress"}
 
@@ -95,8 +96,9 @@ class ReadableListAdmin:
             return name
         unit = self.list_units.get(name)
         field = _field(self.model, name)
-        if field is None:
-            if unit is None or hasattr(self, name):
+        if field is None:  # a model property (CycleKpi.fill_rate) has the unit of a field of its name
+            unit = unit or UNITS.get(name)
+            if unit is None or hasattr(self, name) or not hasattr(self.model, name):
                 return name
             return _column(name, label_for_field(name, self.model, self), lambda v: figure(v, unit))
         description = field.verbose_name

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
-CARTONS, YUAN, PERCENT, NUMBER = "cartons", "yuan", "percent", "number"
+CARTONS, YUAN, PERCENT, POINTS, NUMBER = "cartons", "yuan", "percent", "points", "number"
 
 
 def tier_text(tier: int | None) -> str:
@@ -39,13 +39,15 @@ def grouped(value, places: int | None = None) -> str:
 
 
 def figure(value, unit: str = NUMBER) -> str:
-    """A figure with its unit: "1,234 条", "12,345.60 元", "12.5%" (a share given as 0.125), "1,234"."""
+    """A figure with its unit: "1,234 条", "12,345.60 元", "12.5%" (a share given as 0.125), "72 分", "1,234"."""
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return "—"
     if unit == CARTONS:
         return f"{grouped(value)} {gettext('cartons')}"
     if unit == YUAN:
         return f"{grouped(Decimal(str(value)), 2)} {gettext('yuan')}"
+    if unit == POINTS:
+        return gettext("%(n)s points") % {"n": grouped(value)}
     if unit == PERCENT:
         return f"{grouped(float(value) * 100, 1)}%"
     return grouped(value)

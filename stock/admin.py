@@ -1,13 +1,14 @@
 from django.contrib import admin
 from unfold.admin import ModelAdmin
 
+from core.admin_lists import ReadableListAdmin
 from retailers.selectors import scope_to_visible_retailers
 
 from .models import StockCount
 
 
 @admin.register(StockCount)
-class StockCountAdmin(ModelAdmin):
+class StockCountAdmin(ReadableListAdmin, ModelAdmin):
     list_display = ("retailer", "product", "counted_on", "cartons", "source", "recorded_by")
     list_filter = ("source", "counted_on")
     search_fields = ("retailer__customer_code", "retailer__name", "product__code", "product__name")

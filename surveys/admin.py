@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin, TabularInline
 
 from core import params
+from core.admin_lists import ReadableListAdmin
 from core.admin_mixins import LabelledCodeFilter, SupervisorEditsAdmin
 from core.exceptions import DomainError
 from core.reports.exports import XLSX, download, report_xlsx
@@ -282,7 +283,7 @@ class BusinessFormatFilter(LabelledCodeFilter):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ModelAdmin):
+class InvitationAdmin(ReadableListAdmin, ModelAdmin):
     """The sampled retailers and their answers: supervisors only (a manager never sees one answer)."""
 
     list_display = ("wave", "retailer", "manager", "tier_band", "market_type_words", "business_format_words", "answered_at")

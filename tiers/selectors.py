@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Min
 
+from core.display import person_name, tier_text
 from retailers.models import Retailer
 
 from .engine.classify import round_half_up
@@ -18,7 +19,7 @@ TOP_TIER = 30
 
 def tier_label(tier: int | None) -> str:
     """A tier as people write it (docs/domain.md §2): D1 … D30, or — for none."""
-    return "—" if tier is None else f"D{tier}"
+    return tier_text(tier)
 
 
 class TierSource:
@@ -44,7 +45,7 @@ class TierOverrideNote:
     old_tier: int | None
     new_tier: int
     reason: str
-    approver: str  # the supervisor's username: for staff pages, never shown to the retailer
+    approver: str  # the supervisor by name (core.display.person_name): for staff pages, never shown to the retailer
 
     @property
     def old_label(self) -> str:
@@ -184,7 +185,7 @@ def tier_explanation(*, retailer: Retailer) -> TierExplanation | None:
         approver = change.approver
         override = TierOverrideNote(
             at=change.at, old_tier=change.old_tier, new_tier=change.new_tier, reason=change.reason,
-            approver=approver.get_username() if approver else "",
+            approver=person_name(approver) if approver else "",
         )  # fmt: skip
     elif assessment is not None and assessment.tier == tier:
         source = TierSource.RERATING

@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 
 from accounts.models import Role
-from core.display import CARTONS, PERCENT, YUAN, figure, natural_key, person_name, tier_text
+from core.display import CARTONS, PERCENT, POINTS, YUAN, figure, natural_key, person_name, tier_text
 from cycles.services import cycle_get_or_create
 from orders.models import Order
 from tests.core.test_no_codes import visible_text
@@ -26,6 +26,7 @@ from tests.factories import ProductFactory, RetailerFactory, UserFactory
         (0.125, PERCENT, "12.5%", "12.5%"),
         (1234567.891, "number", "1,234,567.89", "1,234,567.89"),
         (3.0, CARTONS, "3 条", "3 cartons"),
+        (72, POINTS, "72 分", "72 points"),
         (None, YUAN, "—", "—"),
     ],
 )
