@@ -7,8 +7,9 @@ tag — or the import names what it could not read and writes nothing.
 from __future__ import annotations
 
 import pandas as pd
+from django.utils.translation import gettext_noop
 
-from core.exceptions import RowError
+from core.exceptions import Reason, RowError
 from core.imports.base import ImportCounts, Importer
 from core.imports.columns import Column, ParsedTable, boolean, choice, code, integer, text, tier
 from cycles.calendar import cycle_start
@@ -70,11 +71,11 @@ class SupplyPlanImporter(Importer):
                 starts = cycle_start(int(row.year), int(row.month), int(row.week_seq))
                 if starts is None:
                     errors.append(
-                        RowError(n, headers["week_seq"], str(row.week_seq), "no such order cycle in that month")
+                        RowError(n, headers["week_seq"], str(row.week_seq), Reason(gettext_noop("no such order cycle in that month")))
                     )
                 elif starts in frozen:
                     errors.append(
-                        RowError(n, headers["week_seq"], str(row.week_seq), "this cycle's quotas are published: its plan no longer changes")
+                        RowError(n, headers["week_seq"], str(row.week_seq), Reason(gettext_noop("this cycle's quotas are published: its plan no longer changes")))
                     )
                 key = (row.year, row.month, row.week_seq, row.product_code)
                 if key in seen:
@@ -83,12 +84,12 @@ class SupplyPlanImporter(Importer):
                             n,
                             headers["product_code"],
                             str(row.product_code),
-                            f"repeats row {seen[key]} (same cycle and product)",
+                            Reason(gettext_noop("repeats row %(row)s (same cycle and product)"), row=seen[key]),
                         )
                     )
                 seen.setdefault(key, n)
             if isinstance(row.product_code, str) and row.product_code not in products:
-                errors.append(RowError(n, headers["product_code"], row.product_code, "no product with this code"))
+                errors.append(RowError(n, headers["product_code"], row.product_code, Reason(gettext_noop("no product with this code"))))
             if isinstance(row.method, str):
                 dims = _dims(row)
                 if dims is None:
@@ -97,23 +98,23 @@ class SupplyPlanImporter(Importer):
                             n,
                             headers["etype"],
                             str(row.etype if isinstance(row.etype, str) else ""),
-                            "unknown or missing extension (档位+区县, 档位+市场类型, …)",
+                            Reason(gettext_noop("unknown or missing extension (档位+区县, 档位+市场类型, …)")),
                         )
                     )
                 elif dims or (isinstance(row.area, str) and row.area not in ("全市",)):
                     _, unknown = parse_area(
                         row.area if isinstance(row.area, str) else "", dims or _guess_dims(row.area, vocab), vocab
                     )
-                    what = row.etype if isinstance(row.etype, str) else "the whole city"
+                    what = row.etype if isinstance(row.etype, str) else Reason(gettext_noop("the whole city"))
                     errors.extend(
-                        RowError(n, headers["area"], token, f"ambiguous place: could be {token.split(': ', 1)[1]}")
+                        RowError(n, headers["area"], token, Reason(gettext_noop("ambiguous place: could be %(places)s"), places=token.split(": ", 1)[1]))
                         if ": " in token
-                        else RowError(n, headers["area"], token, f"unknown area for {what}")
+                        else RowError(n, headers["area"], token, Reason(gettext_noop("unknown area for %(what)s"), what=what))
                         for token in unknown
                     )
             if not pd.isna(row.highest_tier) and not pd.isna(row.lowest_tier) and row.lowest_tier > row.highest_tier:
                 errors.append(
-                    RowError(n, headers["lowest_tier"], str(row.lowest_tier), "lowest tier above highest tier")
+                    RowError(n, headers["lowest_tier"], str(row.lowest_tier), Reason(gettext_noop("lowest tier above highest tier")))
                 )
         return errors  # fmt: skip
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .broker import broker_check
-from .exceptions import DomainError, InvalidInput
+from .exceptions import DomainError, InvalidInput, RowError
 from .forms import KIND_LABELS, ImportForm
 from .imports.base import IMPORTERS, import_file, import_run_start
 from .imports.reading import read_table
@@ -178,7 +178,7 @@ def import_progress_view(request, admin_site, pk: int):
         "step_label": STEP_LABELS.get(run.step, run.step),
         "succeeded": run.status == RunStatus.SUCCEEDED,
         "counts": {k: f"{counts.get(k, 0):,}" for k in ("rows", "created", "updated", "unchanged")},
-        "errors": counts.get("row_errors") or [],
+        "errors": [RowError.shown(e) for e in counts.get("row_errors") or []],  # in the reader's language
         "error_count": counts.get("row_error_count", 0),
         "error": _EXCEPTION_PREFIX.sub("", run.error or ""),
         "runs_url": reverse("admin:core_run_changelist") + f"?job={run.job}",

@@ -22,6 +22,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from core.exceptions import Reason, RowError
+
 
 def _words(code: str) -> str:
     return gettext(code.replace("_", " ").replace(".", " "))
@@ -54,6 +56,10 @@ def value_words(value: Any) -> str:
         return number_format(round(value, 4), force_grouping=True)
     if isinstance(value, list | tuple):
         return "、".join(value_words(v) for v in value) if value else "—"
+    if isinstance(value, dict) and "msgid" in value:  # a row error's reason as a run keeps it
+        return str(Reason.from_stored(value))
+    if isinstance(value, dict) and {"row", "column", "value", "reason"} == value.keys():  # a row error kept
+        return str(RowError(**RowError.shown(value)))
     if isinstance(value, dict):
         return "；".join(f"{_words(str(k))}: {value_words(v)}" for k, v in value.items())
     if isinstance(value, dt.date):

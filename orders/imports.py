@@ -11,9 +11,10 @@ import re
 from decimal import Decimal
 
 import pandas as pd
+from django.utils.translation import gettext_noop
 
 from core.db import bulk_write_frames
-from core.exceptions import RowError
+from core.exceptions import Reason, RowError
 from core.imports.base import ImportCounts, Importer
 from core.imports.columns import (
     Column,
@@ -81,7 +82,7 @@ class OrderImporter(Importer):
                     int(row),
                     headers["cycle"],
                     str(shown),
-                    "no such order cycle (use 2026-11-4 or YEAR, MONTH, WEEK_SEQ)",
+                    Reason(gettext_noop("no such order cycle (use 2026-11-4 or YEAR, MONTH, WEEK_SEQ)")),
                 )
             )
         retailers = set(
@@ -93,10 +94,10 @@ class OrderImporter(Importer):
             Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True)
         )
         errors += unknown_code_errors(
-            values["customer_code"], headers["customer_code"], retailers, "no retailer with this customer code"
+            values["customer_code"], headers["customer_code"], retailers, Reason(gettext_noop("no retailer with this customer code"))
         )
         errors += unknown_code_errors(
-            values["product_code"], headers["product_code"], products, "no product with this code"
+            values["product_code"], headers["product_code"], products, Reason(gettext_noop("no product with this code"))
         )
         over = (
             values["returned_qty"].notna()
@@ -108,12 +109,12 @@ class OrderImporter(Importer):
                 int(row),
                 headers["returned_qty"],
                 str(values.at[row, "returned_qty"]),
-                "more cartons returned than ordered",
+                Reason(gettext_noop("more cartons returned than ordered")),
             )
             for row in values.index[over]
         )
         keys = pd.DataFrame({"s": starts, "c": values["customer_code"], "p": values["product_code"]})
-        errors += repeated_key_errors(keys, headers["product_code"], "p", "same cycle, retailer, product")
+        errors += repeated_key_errors(keys, headers["product_code"], "p", gettext_noop("same cycle, retailer, product"))
         return errors  # fmt: skip
 
     def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:

@@ -6,8 +6,9 @@ import re
 
 import pandas as pd
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from core.exceptions import RowError
+from core.exceptions import Reason, RowError
 from core.imports.base import ImportCounts, Importer
 from core.imports.columns import (
     Column,
@@ -67,7 +68,7 @@ class ProductImporter(Importer):
                         int(row),
                         headers["retail_price"],
                         str(values.at[row, "retail_price"]),
-                        "retail price below wholesale price",
+                        Reason(gettext_noop("retail price below wholesale price")),
                     )
                 )
         return errors

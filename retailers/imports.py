@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_noop
 
 from accounts.models import Role
-from core.exceptions import RowError
+from core.exceptions import Reason, RowError
 from core.imports.base import ImportCounts, Importer
 from core.imports.columns import Column, ParsedTable, boolean, choice, code, decimal, duplicate_errors, text, tier
 from core.models import AuditEntry
@@ -87,15 +88,15 @@ class CustomerImporter(Importer):
         for row, (license_no, customer_code) in values[["license_no", "customer_code"]].dropna().iterrows():
             owner = taken.get(license_no)
             if owner is not None and owner != customer_code:
-                errors.append(RowError(int(row), headers["license_no"], license_no, f"belongs to customer {owner}"))
+                errors.append(RowError(int(row), headers["license_no"], license_no, Reason(gettext_noop("belongs to customer %(code)s"), code=owner)))
         if values["manager"].notna().any():
             known = _managers_by_username(values["manager"])
             for row, name in values["manager"].dropna().items():
                 if name not in known:
-                    errors.append(RowError(int(row), headers["manager"], name, "no customer manager with this username"))
+                    errors.append(RowError(int(row), headers["manager"], name, Reason(gettext_noop("no customer manager with this username"))))
         dept_without_branch = values["route"].notna() & values["department"].isna()
         for row in values.index[dept_without_branch]:
-            errors.append(RowError(int(row), headers["route"], str(values.at[row, "route"]), "a route needs a market department"))
+            errors.append(RowError(int(row), headers["route"], str(values.at[row, "route"]), Reason(gettext_noop("a route needs a market department"))))
         return errors
 
     def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
@@ -195,11 +196,11 @@ class AssignmentImporter(Importer):
         )
         for row, customer in values["customer_code"].dropna().items():
             if customer not in known_codes:
-                errors.append(RowError(int(row), headers["customer_code"], customer, "no retailer with this customer code"))
+                errors.append(RowError(int(row), headers["customer_code"], customer, Reason(gettext_noop("no retailer with this customer code"))))
         known = _managers_by_username(values["manager"])
         for row, name in values["manager"].dropna().items():
             if name not in known:
-                errors.append(RowError(int(row), headers["manager"], name, "no customer manager with this username"))
+                errors.append(RowError(int(row), headers["manager"], name, Reason(gettext_noop("no customer manager with this username"))))
         return errors
 
     def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from core.exceptions import RowError
+from core.exceptions import Reason, RowError
 from core.imports.base import ImportCounts, Importer
 from core.imports.columns import Column, ParsedTable, code, date, integer, repeated_key_errors, unknown_code_errors
 from pricing.models import Product
@@ -40,19 +41,19 @@ class StockImporter(Importer):
             Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True)
         )
         errors = unknown_code_errors(
-            values["customer_code"], headers["customer_code"], retailers, "no retailer with this customer code"
+            values["customer_code"], headers["customer_code"], retailers, Reason(gettext_noop("no retailer with this customer code"))
         )
         errors += unknown_code_errors(
-            values["product_code"], headers["product_code"], products, "no product with this code"
+            values["product_code"], headers["product_code"], products, Reason(gettext_noop("no product with this code"))
         )
         days = values["counted_on"].fillna(today)
         errors += [
-            RowError(int(row), headers["counted_on"], str(day), "a count cannot be in the future")
+            RowError(int(row), headers["counted_on"], str(day), Reason(gettext_noop("a count cannot be in the future")))
             for row, day in days.items()
             if day > today
         ]
         keys = pd.DataFrame({"c": values["customer_code"], "p": values["product_code"], "d": days})
-        return errors + repeated_key_errors(keys, headers["product_code"], "p", "same retailer, product, day")
+        return errors + repeated_key_errors(keys, headers["product_code"], "p", gettext_noop("same retailer, product, day"))
 
     def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
         values = table.frame

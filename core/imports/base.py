@@ -118,7 +118,7 @@ def _import(*, kind: str, source, name, dry_run: bool, actor, tracker: RunTracke
         counts = import_table(kind=kind, frame=frame, dry_run=dry_run, actor=actor)
     except InvalidInput as exc:  # kept on the run, for its page to list (the error text only counts them)
         if tracker is not None:
-            shown = [asdict(e) for e in exc.errors[:ROW_ERRORS_KEPT]]
+            shown = [e.stored() for e in exc.errors[:ROW_ERRORS_KEPT]]  # reasons kept as msgids
             run_progress(tracker.run, progress=tracker.run.progress, step=tracker.run.step,
                          counts={"row_errors": shown, "row_error_count": len(exc.errors)})  # fmt: skip
         raise

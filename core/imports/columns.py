@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
+from django.utils.translation import gettext_noop
 
-from core.exceptions import RowError
+from core.exceptions import Reason, RowError
 
 Parser = Callable[[pd.Series], tuple[pd.Series, pd.Series]]
 
@@ -43,7 +44,7 @@ def normalise_label(value: str) -> str:
 def text(max_length: int) -> Parser:
     def parse(col: pd.Series) -> tuple[pd.Series, pd.Series]:
         errors = _no_errors(col.index)
-        errors[col.str.len() > max_length] = f"longer than {max_length} characters"
+        errors[col.str.len() > max_length] = Reason(gettext_noop("longer than %(n)s characters"), n=max_length)
         return col, errors
 
     return parse
@@ -56,8 +57,8 @@ def code(max_length: int = 32) -> Parser:
         values = col.str.replace(r"\.0$", "", regex=True)
         errors = _no_errors(col.index)
         bad = values.notna() & ~values.str.fullmatch(r"[0-9A-Za-z_\-]+", na=False)
-        errors[bad] = "not a code (letters and digits only)"
-        errors[values.str.len() > max_length] = f"longer than {max_length} characters"
+        errors[bad] = Reason(gettext_noop("not a code (letters and digits only)"))
+        errors[values.str.len() > max_length] = Reason(gettext_noop("longer than %(n)s characters"), n=max_length)
         return values, errors
 
     return parse
@@ -70,7 +71,7 @@ def choice(mapping: Mapping[str, object], what: str) -> Parser:
     def parse(col: pd.Series) -> tuple[pd.Series, pd.Series]:
         values = col.map(lambda v: folded.get(normalise_label(v)) if isinstance(v, str) else pd.NA)
         errors = _no_errors(col.index)
-        errors[col.notna() & values.isna()] = f"unknown {what}"
+        errors[col.notna() & values.isna()] = Reason(gettext_noop("unknown %(what)s"), what=Reason(what))
         return values, errors
 
     return parse
@@ -80,13 +81,13 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
     def parse(col: pd.Series) -> tuple[pd.Series, pd.Series]:
         numbers = pd.to_numeric(col, errors="coerce")
         errors = _no_errors(col.index)
-        errors[col.notna() & numbers.isna()] = "not a number"
+        errors[col.notna() & numbers.isna()] = Reason(gettext_noop("not a number"))
         whole = numbers.notna() & (numbers % 1 != 0)
-        errors[whole] = "not a whole number"
+        errors[whole] = Reason(gettext_noop("not a whole number"))
         if minimum is not None:
-            errors[numbers.notna() & (numbers < minimum)] = f"below {minimum}"
+            errors[numbers.notna() & (numbers < minimum)] = Reason(gettext_noop("below %(n)s"), n=minimum)
         if maximum is not None:
-            errors[numbers.notna() & (numbers > maximum)] = f"above {maximum}"
+            errors[numbers.notna() & (numbers > maximum)] = Reason(gettext_noop("above %(n)s"), n=maximum)
         values = numbers.where(errors.isna()).round().astype("Int64")
         return values, errors
 
@@ -108,14 +109,18 @@ def decimal(places: int = 2, minimum: Decimal | None = None, positive: bool = Fa
     def parse(col: pd.Series) -> tuple[pd.Series, pd.Series]:
         numbers = col.map(to_decimal)
         errors = _no_errors(col.index)
-        errors[numbers.map(lambda v: v is None)] = "not a number"
+        errors[numbers.map(lambda v: v is None)] = Reason(gettext_noop("not a number"))
         ok = numbers.map(lambda v: isinstance(v, Decimal))
         if positive:
-            errors[ok & numbers.map(lambda v: isinstance(v, Decimal) and v <= 0)] = "must be greater than 0"
+            errors[ok & numbers.map(lambda v: isinstance(v, Decimal) and v <= 0)] = Reason(
+                gettext_noop("must be greater than 0")
+            )
         if minimum is not None:
-            errors[ok & numbers.map(lambda v: isinstance(v, Decimal) and v < minimum)] = f"below {minimum}"
+            errors[ok & numbers.map(lambda v: isinstance(v, Decimal) and v < minimum)] = Reason(
+                gettext_noop("below %(n)s"), n=minimum
+            )
         too_fine = ok & numbers.map(lambda v: isinstance(v, Decimal) and v != v.quantize(quantum))
-        errors[too_fine] = f"more than {places} decimal places"
+        errors[too_fine] = Reason(gettext_noop("more than %(n)s decimal places"), n=places)
         values = numbers.where(errors.isna() & ok, pd.NA)
         return values, errors
 
@@ -130,14 +135,14 @@ def boolean(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     folded = col.map(lambda v: normalise_label(v).removesuffix(".0") if isinstance(v, str) else pd.NA)
     values = folded.map(lambda v: True if v in TRUE_WORDS else False if v in FALSE_WORDS else pd.NA)
     errors = _no_errors(col.index)
-    errors[col.notna() & values.isna()] = "not yes/no (use 1/0 or 是/否)"
+    errors[col.notna() & values.isna()] = Reason(gettext_noop("not yes/no (use 1/0 or 是/否)"))
     return values, errors
 
 
 def date(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     parsed = pd.to_datetime(col, errors="coerce", format="mixed")
     errors = _no_errors(col.index)
-    errors[col.notna() & parsed.isna()] = "not a date (use YYYY-MM-DD)"
+    errors[col.notna() & parsed.isna()] = Reason(gettext_noop("not a date (use YYYY-MM-DD)"))
     return parsed.dt.date.where(parsed.notna(), pd.NA), errors
 
 
@@ -182,7 +187,7 @@ def tier(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     parsed = [parse_one(v) for v in col.tolist()]
     errors = _no_errors(col.index)
     bad = pd.Series([v == invalid for v in parsed], index=col.index)
-    errors[bad] = "not a tier (一档…三十档 or D1…D30)"
+    errors[bad] = Reason(gettext_noop("not a tier (一档…三十档 or D1…D30)"))
     values = pd.Series([None if v in (None, invalid) else v for v in parsed], index=col.index, dtype="Int64")
     return values, errors
 
@@ -210,7 +215,13 @@ def parse_table(frame: pd.DataFrame, columns: list[Column]) -> ParsedTable:
             if column.required:
                 errors.append(
                     RowError(
-                        1, column.headers[0], "", f"missing column (accepted headers: {', '.join(column.headers)})"
+                        1,
+                        column.headers[0],
+                        "",
+                        Reason(
+                            gettext_noop("missing column (accepted headers: %(headers)s)"),
+                            headers="、".join(column.headers),
+                        ),
                     )
                 )
             out[column.key] = pd.Series(pd.NA, index=frame.index, dtype="object")
@@ -218,13 +229,13 @@ def parse_table(frame: pd.DataFrame, columns: list[Column]) -> ParsedTable:
         raw = frame[header].astype("object").where(frame[header].notna(), pd.NA)
         values, problems = column.parser(raw)
         if column.required:
-            problems = problems.where(raw.notna(), "required value is blank")
+            problems = problems.where(raw.notna(), Reason(gettext_noop("required value is blank")))
         for check in column.extra_checks:
             extra = check(values)
             problems = problems.where(problems.notna(), extra)
         for row, reason in problems.dropna().items():
             value = raw.get(row)
-            errors.append(RowError(int(row), header, "" if value is pd.NA else str(value), str(reason)))
+            errors.append(RowError(int(row), header, "" if value is pd.NA else str(value), reason))
         out[column.key] = values.astype("object")
     errors.sort(key=lambda e: (e.row, e.column))
     present = {key for key, header in headers.items() if header in frame.columns}
@@ -237,14 +248,19 @@ def duplicate_errors(values: pd.Series, header: str) -> list[RowError]:
     errors = []
     for row, value in values.dropna().items():
         if value in first_row:
-            errors.append(RowError(int(row), header, str(value), f"repeats row {first_row[value]}"))
+            errors.append(
+                RowError(
+                    int(row), header, str(value), Reason(gettext_noop("repeats row %(row)s"), row=first_row[value])
+                )
+            )
         else:
             first_row[value] = int(row)
     return errors
 
 
-def unknown_code_errors(values: pd.Series, header: str, known: set[str], reason: str) -> list[RowError]:
+def unknown_code_errors(values: pd.Series, header: str, known: set[str], reason: str | Reason) -> list[RowError]:
     """Every row whose code is not among `known`, with `reason` (e.g. "no retailer with this customer code")."""
+    reason = reason if isinstance(reason, Reason) else Reason(reason)
     return [RowError(int(row), header, value, reason) for row, value in values.dropna().items() if value not in known]
 
 
@@ -256,7 +272,14 @@ def repeated_key_errors(keys: pd.DataFrame, header: str, shown: str, note: str) 
     errors = []
     for row, key in zip(keys.index, keys.itertuples(index=False, name=None), strict=True):
         if key in first:
-            errors.append(RowError(int(row), header, str(keys.at[row, shown]), f"repeats row {first[key]} ({note})"))
+            errors.append(
+                RowError(
+                    int(row),
+                    header,
+                    str(keys.at[row, shown]),
+                    Reason(gettext_noop("repeats row %(row)s (%(note)s)"), row=first[key], note=Reason(note)),
+                )
+            )
         else:
             first[key] = int(row)
     return errors

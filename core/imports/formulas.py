@@ -25,8 +25,9 @@ from typing import IO
 from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from core.exceptions import RowError
+from core.exceptions import Reason, RowError
 
 ZIPPED_WORKBOOKS = {".xlsx", ".xlsm"}
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -89,7 +90,7 @@ def _scan(book: zipfile.ZipFile, path: str, headers: list[str]) -> list[RowError
 
 
 def _cells(part: bytes, tag: re.Pattern, cell: re.Pattern, headers: list[str]) -> list[RowError]:
-    reason = _("formula cells are not accepted; paste values")
+    reason = Reason(gettext_noop("formula cells are not accepted; paste values"))
     found = []
     for match in cell.finditer(part):
         ref = _REF.search(match.group(1))
@@ -140,7 +141,7 @@ def formula_errors(
 
 def _name_cells(book: zipfile.ZipFile, sheet: str, headers: list[str]) -> list[RowError]:
     errors = []
-    reason = _("formula cells are not accepted; paste values")
+    reason = Reason(gettext_noop("formula cells are not accepted; paste values"))
     row, column = 0, -1  # a cell without its own reference follows the one before it
     with book.open(sheet) as stream:
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # noqa: S314

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from allocation.models import SupplyPlanLine
 from core.exceptions import InvalidInput
@@ -48,7 +49,8 @@ def test_unknown_area_and_method_are_named_and_nothing_written(samples, registry
     frame.loc[6, "DELIVERY_ETYPE"] = "档位+星座"
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="supply_plan", frame=frame)
-    found = {(e.row, e.column, e.value, e.reason) for e in caught.value.errors}
+    with translation.override("en"):  # the reasons below in English
+        found = {(e.row, e.column, e.value, str(e.reason)) for e in caught.value.errors}
     assert (4, "DELIVERY_AREA", "火星", "unknown area for 档位+区县") in found
     assert (5, "DELIVERY_METHOD", "随便投放", "unknown release method") in found
     assert any(e.row == 6 and e.column == "DELIVERY_ETYPE" for e in caught.value.errors)
@@ -85,7 +87,10 @@ def test_branches_by_any_unique_prefix_short_name_or_alias(samples, registry):
     frame.loc[4, "DELIVERY_AREA"] = "丹江，武当"  # a prefix of the name, an alias
     frame.loc[8, "DELIVERY_AREA"] = "丹江（城网）、特区（农网）"
     import_table(kind="supply_plan", frame=frame)
-    assert SupplyPlanLine.objects.get(product__code="91000003").scope == [{"county": danjiang.pk}, {"county": wudang.pk}]
+    assert SupplyPlanLine.objects.get(product__code="91000003").scope == [
+        {"county": danjiang.pk},
+        {"county": wudang.pk},
+    ]
     assert SupplyPlanLine.objects.get(product__code="91000007").scope == [
         {"county": danjiang.pk, "market_type": "urban"},
         {"county": wudang.pk, "market_type": "rural"},

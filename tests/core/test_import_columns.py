@@ -2,6 +2,7 @@
 error on its row, never silently blank or a default."""
 
 import pandas as pd
+from django.utils import translation
 
 from core.imports.columns import tier
 
@@ -10,6 +11,9 @@ def test_tier_reads_every_spelling_and_names_every_bad_value():
     col = pd.Series(["D5", "D99", "", None, "三十档", "30.0", "D3O", "第十二档", "7", "D0", float("nan")])
     values, errors = tier(col)
     assert values.tolist() == [5, pd.NA, pd.NA, pd.NA, 30, 30, pd.NA, 12, 7, pd.NA, pd.NA]
-    bad = [i for i, e in errors.items() if isinstance(e, str)]
+    bad = [i for i, e in errors.items() if not pd.isna(e)]
     assert bad == [1, 6, 9]  # D99, D3O, D0: errors; blanks are simply missing
-    assert errors[1] == "not a tier (一档…三十档 or D1…D30)"
+    with translation.override("en"):
+        assert str(errors[1]) == "not a tier (一档…三十档 or D1…D30)"
+    with translation.override("zh-hans"):  # the reason reads in the reader's language
+        assert str(errors[1]) == "不是档位（一档…三十档 或 D1…D30）"

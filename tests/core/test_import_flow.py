@@ -74,6 +74,19 @@ def test_a_row_gone_bad_between_preview_and_confirmation_writes_nothing_and_is_l
     assert "发现 1 个问题，未写入任何数据。" in body
     assert "WHOLESALE_PRICE" in body
     assert ">4<" in body  # the spreadsheet row
+    assert "不是数字" in body  # the reason kept on the run, in the reader's language
+    english = page.get(done.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "not a number" in english
+    assert "不是数字" not in english
+    admin_page = page.get(reverse("admin:core_run_change", args=[run.pk])).content.decode()
+    assert "第 4 行，WHOLESALE_PRICE 列 (&#x27;x&#x27;)：不是数字" in admin_page  # the run's own page too
+    assert "msgid" not in admin_page
+
+
+def test_a_preview_names_bad_rows_in_the_readers_language(page):
+    body = _upload(page, GOOD + "P3,丙,x,10\n").content.decode()
+    assert "不是数字" in body
+    assert "not a number" not in body
 
 
 def test_a_manager_may_not_import_nor_see_an_import(client, manager_a):

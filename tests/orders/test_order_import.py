@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from django.utils import translation
 
 from core.exceptions import InvalidInput
 from core.imports.base import import_table
@@ -75,7 +76,8 @@ def test_bad_order_rows_write_nothing(catalog):
     )
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="orders", frame=frame)
-    found = {(e.row, e.column, e.reason) for e in caught.value.errors}
+    with translation.override("en"):  # the reasons below in English
+        found = {(e.row, e.column, str(e.reason)) for e in caught.value.errors}
     assert (2, "CYCLE", "no such order cycle (use 2026-11-4 or YEAR, MONTH, WEEK_SEQ)") in found
     assert (3, "CUST_CODE", "no retailer with this customer code") in found
     assert (4, "QTY", "below 0") in found

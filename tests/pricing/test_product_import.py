@@ -4,6 +4,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from core.exceptions import InvalidInput
 from core.imports.base import import_table
@@ -66,7 +67,8 @@ def test_bad_prices_are_named(db):
     )
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="products", frame=frame)
-    found = {(e.row, e.column, e.reason) for e in caught.value.errors}
+    with translation.override("en"):  # the reasons below in English
+        found = {(e.row, e.column, str(e.reason)) for e in caught.value.errors}
     assert found == {
         (2, "RETAIL_PRICE", "retail price below wholesale price"),
         (3, "WHOLESALE_PRICE", "must be greater than 0"),

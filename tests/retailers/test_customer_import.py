@@ -3,6 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from core.exceptions import InvalidInput
 from core.imports.base import import_table
@@ -60,7 +61,7 @@ def test_one_bad_row_writes_nothing_and_names_row_column_reason(samples, tmp_pat
     frame.to_csv(bad, index=False)
     with pytest.raises(CommandError, match="1 problem"):
         call_command("import_data", "customers", str(bad))
-    assert "row 7, column GRADE ('三十一档'): not a tier" in capsys.readouterr().err
+    assert "第 7 行，GRADE 列 ('三十一档')：不是档位" in capsys.readouterr().err  # in the default language
     assert Retailer.objects.count() == 0
     assert CountyBranch.objects.count() == 0
     failed = Run.objects.get(job="import_customers")
@@ -75,7 +76,8 @@ def test_every_bad_row_is_reported(samples):
     frame.loc[20, "COMPANY_BRANCH"] = None
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="customers", frame=frame)
-    found = {(e.row, e.column, e.reason) for e in caught.value.errors}
+    with translation.override("en"):
+        found = {(e.row, e.column, str(e.reason)) for e in caught.value.errors}
     assert (3, "MARKET_TYPE", "unknown market type") in found
     assert (4, "ORDER_CYCLE", "unknown order cycle") in found
     assert (11, "CUST_CODE", "repeats row 10") in found
@@ -88,7 +90,8 @@ def test_missing_required_column_is_named(samples):
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="customers", frame=frame)
     assert caught.value.errors[0].row == 1
-    assert "missing column" in caught.value.errors[0].reason
+    with translation.override("en"):
+        assert "missing column" in str(caught.value.errors[0].reason)
 
 
 def test_changed_cell_updates_one_retailer_with_history(samples):
@@ -105,10 +108,14 @@ def test_changed_cell_updates_one_retailer_with_history(samples):
 
 def test_license_number_cannot_move_to_another_customer(db):
     RetailerFactory(customer_code="A1", license_no="LIC1")
-    frame = pd.DataFrame({"CUST_CODE": ["B2"], "CUST_ID": ["LIC1"], "COMPANY_BRANCH": ["东城区烟草专卖局(营销部)"]}, index=[2])
+    frame = pd.DataFrame(
+        {"CUST_CODE": ["B2"], "CUST_ID": ["LIC1"], "COMPANY_BRANCH": ["东城区烟草专卖局(营销部)"]}, index=[2]
+    )
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="customers", frame=frame)
-    assert caught.value.errors[0].reason == "belongs to customer A1"
+    with translation.override("en"):
+        assert str(caught.value.errors[0].reason) == "belongs to customer A1"
+    assert str(caught.value.errors[0].reason) == "已属于客户 A1"  # zh-hans, the default
 
 
 def test_our_own_layout_with_manager_and_codes(db):
@@ -136,10 +143,14 @@ def test_our_own_layout_with_manager_and_codes(db):
 
 
 def test_unknown_manager_is_an_error(db):
-    frame = pd.DataFrame({"CUST_CODE": ["X1"], "CUST_ID": ["L1"], "COMPANY_BRANCH": ["b"], "客户经理": ["nobody"]}, index=[2])
+    frame = pd.DataFrame(
+        {"CUST_CODE": ["X1"], "CUST_ID": ["L1"], "COMPANY_BRANCH": ["b"], "客户经理": ["nobody"]}, index=[2]
+    )
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="customers", frame=frame)
-    assert (caught.value.errors[0].column, caught.value.errors[0].reason) == (
+    with translation.override("en"):
+        shown = (caught.value.errors[0].column, str(caught.value.errors[0].reason))
+    assert shown == (
         "客户经理",
         "no customer manager with this username",
     )

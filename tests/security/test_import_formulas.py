@@ -60,8 +60,12 @@ def test_formula_cells_are_named_and_nothing_is_written(tmp_path):
         (3, "BRAND", "=A3"),
         (4, "WHOLESALE_PRICE", "=100+5"),
     ]
-    assert {e.reason for e in refused.value.errors} == {"formula cells are not accepted; paste values"}
-    assert str(refused.value.errors[0]) == "row 3, column BRAND ('=A3'): formula cells are not accepted; paste values"
+    with translation.override("en"):
+        assert {str(e.reason) for e in refused.value.errors} == {"formula cells are not accepted; paste values"}
+        assert (
+            str(refused.value.errors[0]) == "row 3, column BRAND ('=A3'): formula cells are not accepted; paste values"
+        )
+    assert str(refused.value.errors[0]) == "第 3 行，BRAND 列 ('=A3')：不接受含公式的单元格，请粘贴为数值"
     assert list(Product.objects.values_list("code", "brand")) == [("91000002", "长河")]
     assert Run.objects.get(job="import_products").status == "failed"
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.exceptions import InvalidInput
 from core.imports.base import import_table
@@ -63,7 +63,8 @@ def test_bad_stock_rows_name_row_column_and_reason_and_write_nothing(shops):
     )
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="stock", frame=frame)
-    found = {(e.row, e.column, e.reason) for e in caught.value.errors}
+    with translation.override("en"):  # the reasons below in English
+        found = {(e.row, e.column, str(e.reason)) for e in caught.value.errors}
     assert (3, "CUST_CODE", "no retailer with this customer code") in found
     assert (4, "CIG_CODE", "no product with this code") in found
     assert (5, "STOCK_QTY", "below 0") in found
