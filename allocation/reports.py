@@ -37,7 +37,7 @@ def cell_text(cell: str) -> str:
             names.append(str(dict(Retailer._meta.get_field(column).flatchoices).get(value, value)))
         else:
             names.append(str(value))
-    return " · ".join(names)
+    return " · ".join(names) or _("the whole scope")
 
 
 def warning_text(warning: dict | str) -> str:
@@ -59,7 +59,7 @@ def warning_text(warning: dict | str) -> str:
     }
     text = texts.get(warning.get("code", ""))
     if text is None:
-        return str(warning.get("code", ""))
+        return _(str(warning.get("code", "")).replace("_", " "))  # a code without words: never as code
     params = {k: (f"{v:,}" if isinstance(v, int) else v) for k, v in warning.items() if k != "code"}
     return text % params
 
