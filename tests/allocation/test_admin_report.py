@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from allocation.models import AllocationRun, QuotaException, SupplyPlanLine
 from allocation.services import allocation_run_create
@@ -138,6 +139,8 @@ def test_a_published_cycles_plan_no_longer_changes(client, supervisor, computed,
     frame.loc[2, "ADV"] = "1"
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="supply_plan", frame=frame)
-    assert any("published" in e.reason for e in caught.value.errors)
+    with translation.override("en"):
+        assert any("published" in str(e.reason) for e in caught.value.errors)
+    assert any("已发布" in str(e.reason) for e in caught.value.errors)  # in the reader's language
     line.refresh_from_db()
     assert SupplyPlanLine.objects.get(pk=line.pk).target == line.target
