@@ -53,7 +53,14 @@ def quota_reasons(
         if row["quota"] > 0:
             out.append(_("You are served this cycle."))
         else:
-            out.append(_("You are not served this cycle; you will be among the first next time."))
+            # Never "first next time": among those who waited as long, higher tiers come first, so a
+            # low tier may wait several cycles (the engine's order, engine/rules.py _rotation).
+            out.append(
+                _(
+                    "You are not served this cycle. Each rotation serves first those who have waited longest, "
+                    "higher tiers first among them; your turn comes after those ahead of you."
+                )
+            )
     else:
         out.append(
             _("Tier D%(tier)s cap in %(cell)s: %(cap)s cartons.")
