@@ -210,6 +210,7 @@ class SharedClientRedisCache(RedisCache):
     def delete(self, key, version=None):
         missed = object()
         done = self._call("delete", missed, key, version=version)
+        self._again_after_commit([key], version)
         if done is missed:
             self._owe_deletes([key], version)
             return False
@@ -220,6 +221,15 @@ class SharedClientRedisCache(RedisCache):
         missed = object()
         if self._call("delete_many", missed, keys, version=version) is missed:
             self._owe_deletes(keys, version)
+        self._again_after_commit(keys, version)
+
+    def _again_after_commit(self, keys, version) -> None:
+        """A delete inside a transaction (a logout, a password reset, a revoked token) is made again
+        once it commits: a request that missed the cache meanwhile read the rows not yet deleted and
+        may have cached them again (the breaker saw a reset retailer's cookie and token answer 200
+        for the user copy's 5 minutes)."""
+        if connection.in_atomic_block:
+            transaction.on_commit(lambda: self.delete_many(keys, version))
 
     def incr(self, key, delta=1, version=None):
         missed = object()
