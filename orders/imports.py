@@ -45,7 +45,7 @@ ORDER_COLUMNS = [
     Column("ordered_qty", ("QTY", "ORDER_QTY", "QTY_ORDER", "订货量", "订购量", "ordered_qty"), integer(0), required=True),
     Column("quota", ("QUOTA", "QTY_LIMIT", "限量", "定量", "quota"), integer(0)),
     Column("returned_qty", ("RETURN_QTY", "QTY_RETURN", "退货量", "returned_qty"), integer(0)),
-    Column("amount", ("AMOUNT", "AMT", "金额", "amount"), decimal(2, minimum=Decimal(0))),
+    Column("amount", ("AMOUNT", "AMT", "金额", "amount"), decimal(2, minimum=Decimal(0), max_digits=12)),
 ]  # fmt: skip
 
 _CYCLE = re.compile(r"^(\d{4})\D(\d{1,2})\D(\d)$")

@@ -50,7 +50,7 @@ CUSTOMER_COLUMNS = [
     Column("owner_name", ("OWNER_NAME", "负责人", "owner_name"), text(100)),
     Column("phone", ("PHONE", "联系电话", "电话", "phone"), text(32)),
     Column("address", ("ADDRESS", "经营地址", "address"), text(300)),
-    Column("shop_area", ("SHOP_AREA", "经营面积", "shop_area"), decimal(1, positive=True)),
+    Column("shop_area", ("SHOP_AREA", "经营面积", "shop_area"), decimal(1, positive=True, max_digits=8)),
     Column("is_vulnerable", ("IS_VULNERABLE", "困难客户", "is_vulnerable"), boolean),
     Column("vulnerable_reason", ("VULNERABLE_REASON", "困难原因", "vulnerable_reason"), text(200)),
     Column("manager", ("MANAGER", "客户经理", "manager"), text(150)),

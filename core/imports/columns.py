@@ -94,8 +94,11 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
     return parse
 
 
-def decimal(places: int = 2, minimum: Decimal | None = None, positive: bool = False) -> Parser:
+def decimal(places: int = 2, minimum: Decimal | None = None, positive: bool = False, max_digits: int = 10) -> Parser:
+    """A decimal with at most `places` decimals and `max_digits` digits in all (the model field's
+    own bounds: a larger number is a row error, never a 500 from the database or from rounding)."""
     quantum = Decimal(1).scaleb(-places)
+    limit = Decimal(10) ** (max_digits - places)
 
     def to_decimal(value: object) -> object:
         if not isinstance(value, str):
@@ -119,7 +122,10 @@ def decimal(places: int = 2, minimum: Decimal | None = None, positive: bool = Fa
             errors[ok & numbers.map(lambda v: isinstance(v, Decimal) and v < minimum)] = Reason(
                 gettext_noop("below %(n)s"), n=minimum
             )
-        too_fine = ok & numbers.map(lambda v: isinstance(v, Decimal) and v != v.quantize(quantum))
+        too_large = ok & numbers.map(lambda v: isinstance(v, Decimal) and abs(v) >= limit)
+        errors[too_large] = Reason(gettext_noop("too large (below %(n)s)"), n=f"{limit:,}")
+        ok &= ~too_large
+        too_fine = ok & numbers.map(lambda v: isinstance(v, Decimal) and abs(v) < limit and v != v.quantize(quantum))  # 1e400 cannot be quantized
         errors[too_fine] = Reason(gettext_noop("more than %(n)s decimal places"), n=places)
         values = numbers.where(errors.isna() & ok, pd.NA)
         return values, errors

@@ -17,3 +17,20 @@ def test_tier_reads_every_spelling_and_names_every_bad_value():
         assert str(errors[1]) == "not a tier (一档…三十档 or D1…D30)"
     with translation.override("zh-hans"):  # the reason reads in the reader's language
         assert str(errors[1]) == "不是档位（一档…三十档 或 D1…D30）"
+
+
+def test_decimal_names_a_number_too_large_for_the_field_instead_of_failing():
+    # Prices are max_digits 10, 2 places: below 10⁸. 1e400, 27 digits, 1E+30 and forty 9s were a 500
+    # (quantizing them raised InvalidOperation); 99,999,999.99 is the largest that fits.
+    from decimal import Decimal
+
+    from core.imports.columns import decimal
+
+    col = pd.Series(["1e400", "1" + "0" * 26, "1E+30", "9" * 40, "99999999.99", "100000000", "12.5"])
+    values, errors = decimal(2, positive=True)(col)
+    bad = [i for i, e in errors.items() if not pd.isna(e)]
+    assert bad == [0, 1, 2, 3, 5]
+    assert values[4] == Decimal("99999999.99")
+    assert values[6] == Decimal("12.5")
+    with translation.override("zh-hans"):
+        assert str(errors[0]) == "数值过大（须小于 100,000,000）"
