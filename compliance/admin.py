@@ -80,17 +80,24 @@ class InspectionAdmin(ReadableListAdmin, ModelAdmin):
         table = _figures_table(report, level)
         if download_as == "xlsx":
             return download(report_xlsx(table.title, [table]), XLSX, f"compliance-{level}-{start}-{end}.xlsx")
+        # A percentage and an index are two charts: each on its own axis, which holds all its values.
+        periods = [d.strftime("%Y-%m-%d") for d, *_r in report.trend]
         trend = charts.trend(
-            _("Tag rate and price index"), [d.strftime("%Y-%m-%d") for d, *_r in report.trend],
-            {_("Tag rate (%)"): [r * 100 for _d, r, _i in report.trend], _("Price index"): [i for *_r, i in report.trend]},
+            _("Tag rate over time"), periods, {_("Tag rate"): [r * 100 for _d, r, _i in report.trend]}, unit="%",
+        ) if report.trend else ""  # fmt: skip
+        index_trend = charts.trend(
+            _("Price index over time"), periods, {_("Price index"): [i for *_r, i in report.trend]},
+            unit=_("guide price = 100"), zero=False,
         ) if report.trend else ""  # fmt: skip
         worst = report.groups[:30]
         bars = charts.bars(
-            _("Tag rate (%), lowest first"), [g.label[:16] for g in worst], {_("Tag rate (%)"): [g.tag_rate * 100 for g in worst]}
+            _("Tag rate, lowest first"), [g.label[:16] for g in worst], {_("Tag rate"): [g.tag_rate * 100 for g in worst]},
+            unit="%",
         ) if worst else ""  # fmt: skip
         context = {
             **self.admin_site.each_context(request), "title": _("Price-tag compliance figures"), "report": report,
-            "table": table, "rows": table.formatted(), "trend": trend, "bars": bars, "level": level, "step": step,
+            "table": table, "rows": table.formatted(), "trend": trend, "index_trend": index_trend, "bars": bars,
+            "level": level, "step": step,
             "levels": LEVEL_LABELS.items(), "steps": STEP_LABELS.items(), "start": start, "end": end,
         }  # fmt: skip
         return render(request, "admin/compliance/figures.html", context)

@@ -4,13 +4,14 @@
 height following the drawing's proportions), so a chart fills the content area on a desktop and a
 phone alike; `size="phone"` draws a narrower picture with bigger letters, so its labels stay
 readable (≥ 11 px) when a 360 px screen shrinks it to ~300 px. Amounts compared side by side start
-at zero, the unit goes in the axis title, values carry thousands separators, and a series without
+at zero, the value axis runs to a round number at or above the largest value (`value_axis`), the unit goes in the axis title, values carry thousands separators, and a series without
 a single value gets no legend entry. `ChartData` keeps a chart's figures apart from its drawing, so
 a PDF can draw the same chart (`core.reports.pdf_charts`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -101,6 +102,34 @@ def _render(chart) -> str:
     return SCRIPT.sub("", svg)  # pygal's config script for its tooltips, which we do not load (CSP: no inline script)
 
 
+def value_axis(values: Sequence[float | None], *, zero: bool = True, ticks: int = 5) -> list[float]:
+    """Round gridline values for a value axis whose range holds every value: from zero (or a round
+    number at or below the smallest value when `zero=False`) up to a round number at or above the
+    largest, about `ticks` steps of 1, 2, 2.5 or 5 × 10ⁿ. Pygal's own labels stop at the last round
+    number below the largest value, so a line at 103 was drawn above a top gridline of 100."""
+    points = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not points:
+        return []
+    low, high = min(points), max(points)
+    if zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    if high == low:
+        high, low = (high + 1, low - 1) if not zero else (high or 1.0, low)
+    raw = (high - low) / max(1, ticks)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start, stop = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    return [round(k * step, 10) for k in range(start, stop + 1)]
+
+
+def _value_axis(chart, series: dict[str, list[float | None]], *, zero: bool, size: str) -> None:
+    """Put the value axis's gridlines on `value_axis`, so the top gridline is at or above the data."""
+    labels = value_axis([v for values in series.values() for v in values], zero=zero, ticks=5 if size == "wide" else 4)
+    if labels:
+        chart.y_labels = labels
+        chart.range = (labels[0], labels[-1])
+
+
 def _time_labels(chart, labels: Sequence[str], size: str) -> None:
     chart.x_labels = list(labels)
     chart.x_labels_major = list(labels)[:: max(1, -(-len(labels) // X_LABELS[size]))]
@@ -117,7 +146,9 @@ def trend(
         x_label_rotation=0 if size == "phone" else 30, **_options(size),
     )  # fmt: skip
     _time_labels(chart, labels, size)
-    for name, values in with_data(series).items():
+    drawn = with_data(series)
+    _value_axis(chart, drawn, zero=zero, size=size)
+    for name, values in drawn.items():
         chart.add(name, values)
     return _render(chart)
 
@@ -129,7 +160,9 @@ def bars(
     """Bars side by side from a zero baseline."""
     chart = pygal.Bar(title=title, y_title=unit or None, include_x_axis=True, x_label_rotation=30, **_options(size))
     chart.x_labels = list(labels)
-    for name, values in with_data(series).items():
+    drawn = with_data(series)
+    _value_axis(chart, drawn, zero=True, size=size)
+    for name, values in drawn.items():
         chart.add(name, values)
     return _render(chart)
 

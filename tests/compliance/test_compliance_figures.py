@@ -1,6 +1,7 @@
 """Compliance figures in the admin: by area on hand-computed inspections, scoped to the user."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -83,3 +84,28 @@ def test_products_sold_above_guide_show_as_scarce(city, manager1):
     report = compliance_report(user=manager1, level="product", step="month", start=city, end=city)
     row = next(g for g in report.groups if g.key == product.pk)
     assert (row.on_display, row.above_guide, row.signal) == (5, 5, "scarce")
+
+
+def test_rate_and_index_on_separate_charts_whose_axes_hold_the_data(client, city, inspected):
+    """The tag rate (%) and the price index (guide = 100) are two charts, each axis reaching its data;
+    the chart and the table call the rate by one word."""
+    from django.utils import translation
+
+    from tests.core.test_chart_axis import y_axis_labels
+
+    client.force_login(get_user_model().objects.get(username="supervisor"))
+    with translation.override("zh-hans"):
+        page = client.get(reverse("admin:compliance_figures"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    rate = re.search(r'class="report-chart tag-rate-trend">(.*?)</svg>', page, re.S).group(1)
+    index = re.search(r'class="report-chart price-index-trend">(.*?)</svg>', page, re.S).group(1)
+    # tag rate 4 correct of 6 = 66.7% on a zero baseline; index (105 × 2 + 105 × 2 + 100 × 2 weighted) ≤ 105
+    assert min(y_axis_labels(rate)) == 0
+    assert max(y_axis_labels(rate)) >= 66.7
+    assert max(y_axis_labels(index)) >= 100.0
+    assert min(y_axis_labels(index)) > 0
+    assert "价格指数" not in rate
+    assert "明码标价率" in rate
+    assert "明码标价率" not in index
+    table_head = page[page.index("<table") :]
+    assert "明码标价率" in table_head
+    assert "价签合格率" not in page
