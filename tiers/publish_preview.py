@@ -1,16 +1,20 @@
 """What publishing a tier proposal will change, for its confirmation page (a read, nothing written).
 
-Compared with each retailer's tier now, as publishing compares (`services._apply_tiers`): a tier set
-by an override since the proposal was computed counts from the overridden tier."""
+Compared with each retailer's tier now, as publishing compares (`services._apply_tiers`). A tier a
+supervisor set by hand (an override) is named before it moves: one made after the proposal was computed
+is kept by publishing (the proposal never saw it, docs/domain.md §3) and counts as staying; one made
+before is undone by the re-rating, and listed so the supervisor sees it before confirming."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Abs
 
-from .models import TierAssessment, TierProposal
+from core.display import person_name
+
+from .models import TierAssessment, TierChange, TierChangeKind, TierProposal
 
 BIGGEST_SHOWN = 10
 
@@ -36,6 +40,21 @@ class StepCount:
 
 
 @dataclass(frozen=True, slots=True)
+class OverrideAtStake:
+    """A retailer whose tier now was set by a supervisor's override, and that this proposal rates otherwise."""
+
+    retailer_id: int
+    customer_code: str
+    name: str
+    overridden_tier: int  # its tier now, set by the override
+    proposed_tier: int
+    reason: str
+    approver: str
+    at: object  # datetime of the override
+    kept: bool  # made after the proposal was computed: publishing keeps it
+
+
+@dataclass(frozen=True, slots=True)
 class PublishPreview:
     retailers: int
     up: int
@@ -45,10 +64,50 @@ class PublishPreview:
     held: int  # kept nearer their old tier by the move limit (or "upgrades at least downgrades")
     by_steps: list[StepCount]
     biggest: list[TierMove]
+    overrides_undone: list[OverrideAtStake] = field(default_factory=list)  # publishing moves them
+    overrides_kept: list[OverrideAtStake] = field(default_factory=list)  # publishing leaves them
+
+
+def overrides_kept_after(proposal: TierProposal):
+    """The retailers whose tier a supervisor overrode after this proposal read the registry: publishing
+    leaves them as overridden (`services._apply_tiers` skips the same ones)."""
+    return TierChange.objects.filter(kind=TierChangeKind.OVERRIDE, at__gt=proposal.run.created_at).values("retailer_id")
+
+
+def overrides_at_stake(*, proposal: TierProposal) -> list[OverrideAtStake]:
+    """Retailers whose tier now is a supervisor's override (their latest tier change) and whose
+    proposed tier differs, oldest override first. Overrides are few (set one by one by hand)."""
+    overridden = TierChange.objects.filter(kind=TierChangeKind.OVERRIDE).values("retailer_id")
+    latest: dict[int, TierChange] = {}
+    for change in (
+        TierChange.objects.filter(retailer_id__in=overridden).select_related("approver").order_by("retailer_id", "at", "pk")
+    ):
+        latest[change.retailer_id] = change
+    by_hand = {r: c for r, c in latest.items() if c.kind == TierChangeKind.OVERRIDE}
+    rows = (
+        TierAssessment.objects.filter(proposal=proposal, retailer_id__in=list(by_hand))
+        .exclude(tier=F("retailer__tier"))
+        .values("retailer_id", "retailer__customer_code", "retailer__name", "retailer__tier", "tier")
+    )
+    read_at = proposal.run.created_at
+    out = []
+    for row in rows:
+        change = by_hand[row["retailer_id"]]
+        if change.new_tier != row["retailer__tier"]:  # the registry moved since (not by an override)
+            continue
+        approver = person_name(change.approver) if change.approver else ""
+        out.append(
+            OverrideAtStake(
+                row["retailer_id"], row["retailer__customer_code"], row["retailer__name"], row["retailer__tier"],
+                row["tier"], change.reason, approver, change.at, kept=change.at > read_at,
+            )  # fmt: skip
+        )
+    return sorted(out, key=lambda o: (o.at, o.customer_code))
 
 
 def proposal_publish_preview(*, proposal: TierProposal) -> PublishPreview:
-    rows = TierAssessment.objects.filter(proposal=proposal)
+    every = TierAssessment.objects.filter(proposal=proposal)
+    rows = every.exclude(retailer_id__in=overrides_kept_after(proposal))  # those publishing may move
     figures = rows.aggregate(
         retailers=Count("pk"),
         up=Count("pk", filter=Q(tier__gt=F("retailer__tier"))),
@@ -76,9 +135,14 @@ def proposal_publish_preview(*, proposal: TierProposal) -> PublishPreview:
         .order_by("-size", "retailer__customer_code")
         .values("retailer_id", "retailer__customer_code", "retailer__name", "retailer__tier", "tier")[:BIGGEST_SHOWN]
     ]
+    stake = overrides_at_stake(proposal=proposal)
+    kept = every.count() - figures["retailers"]  # overridden after the proposal was computed: they stay
+    figures.update(retailers=figures["retailers"] + kept, stay=figures["stay"] + kept)
     return PublishPreview(
         **figures,
         by_steps=[StepCount(n, v["up"], v["down"]) for n, v in sorted(steps.items())],
         biggest=biggest,
+        overrides_undone=[o for o in stake if not o.kept],
+        overrides_kept=[o for o in stake if o.kept],
     )
 

@@ -280,18 +280,26 @@ def _apply_tiers(proposal: TierProposal, approver) -> int:
         qn(TierChange._meta.db_table),
     )
     now = timezone.now()
+    # A supervisor's override made after the proposal read the registry is kept: the proposal never saw
+    # it (docs/domain.md §3; the confirmation lists it, `publish_preview.overrides_at_stake`).
+    kept = (
+        f"NOT EXISTS (SELECT 1 FROM {changes} o WHERE o.retailer_id = a.retailer_id "  # noqa: S608
+        "AND o.kind = %s AND o.at > %s)"
+    )
+    kept_params = [TierChangeKind.OVERRIDE, connection.ops.adapt_datetimefield_value(proposal.run.created_at)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {changes} (retailer_id, kind, old_tier, new_tier, score, assessment_id, proposal_id, reason, approver_id, at) "  # noqa: S608
             f"SELECT a.retailer_id, %s, r.tier, a.tier, a.score, a.id, a.proposal_id, '', %s, %s "
             f"FROM {assessments} a JOIN {retailers} r ON r.id = a.retailer_id "
-            f"WHERE a.proposal_id = %s AND r.tier {differs} a.tier",
-            [TierChangeKind.RERATING, approver.pk, now, proposal.pk],
+            f"WHERE a.proposal_id = %s AND r.tier {differs} a.tier AND {kept}",
+            [TierChangeKind.RERATING, approver.pk, now, proposal.pk, *kept_params],
         )
         cursor.execute(
             f"UPDATE {retailers} SET tier = a.tier, updated_at = %s FROM {assessments} a "  # noqa: S608
-            f"WHERE a.proposal_id = %s AND a.retailer_id = {retailers}.id AND {retailers}.tier {differs} a.tier",
-            [now, proposal.pk],
+            f"WHERE a.proposal_id = %s AND a.retailer_id = {retailers}.id AND {retailers}.tier {differs} a.tier "
+            f"AND {kept}",
+            [now, proposal.pk, *kept_params],
         )
         changed = cursor.rowcount
     # Tier history lives in TierChange (with score and approver); the registry's row history is
