@@ -12,7 +12,7 @@ from .selectors import HeldBy, TierSource, tier_explanation
 
 
 class TierOverrideOutput(serializers.Serializer):
-    """A supervisor's override after the last re-rating; `approver` (username) for staff only."""
+    """A supervisor's override after the last re-rating; `approver` (the supervisor's name) for staff only."""
 
     at = serializers.DateTimeField()
     old_tier = serializers.IntegerField(allow_null=True)
@@ -53,7 +53,7 @@ class TierExplanationOutput(serializers.Serializer):
 
 
 def tier_payload(retailer, *, viewer=None) -> dict:
-    """The explanation as the API gives it; the approver's username only to a staff `viewer` (a
+    """The explanation as the API gives it; the approver's name only to a staff `viewer` (a
     retailer reads that the company set its tier, and why)."""
     explanation = tier_explanation(retailer=retailer)
     data = {"customer_code": retailer.customer_code, "tier": retailer.tier, "parts": {}, "national_type": ""}

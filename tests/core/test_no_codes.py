@@ -179,6 +179,71 @@ def problems_on_page(nodes: list[str], *, language: str, catalog, codes, data=fr
     return found
 
 
+class _ListCells(HTMLParser):
+    """An admin change list's column headers and cells (the table #result_list), as text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside the result list: its nesting of tables
+        self.headers: list[str] = []
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.in_head = False
+        self.icons: list[bool] = []  # the open elements in a cell: is it an icon (its name is no text)
+
+    def handle_starttag(self, tag, attrs):
+        if self.cell is not None and tag not in VOID:
+            self.icons.append("material-symbols" in (dict(attrs).get("class") or ""))
+        if tag == "table" and (self.depth or dict(attrs).get("id") == "result_list"):
+            self.depth += 1
+        elif self.depth == 1 and tag == "thead":
+            self.in_head = True
+        elif self.depth == 1 and tag == "tr" and not self.in_head:
+            self.rows.append([])
+        elif self.depth == 1 and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if self.icons and tag not in ("td", "th"):
+            self.icons.pop()
+        if tag == "table" and self.depth:
+            self.depth -= 1
+        elif self.depth == 1 and tag == "thead":
+            self.in_head = False
+        elif self.depth == 1 and tag in ("td", "th") and self.cell is not None:
+            text = " ".join(" ".join(self.cell).split())
+            (self.headers if self.in_head else self.rows[-1] if self.rows else []).append(text)
+            self.cell, self.icons = None, []
+
+    def handle_data(self, data):
+        if self.cell is not None and not any(self.icons):
+            self.cell.append(data)
+
+
+TIER_HEADER = re.compile(r"档位$|\btier$", re.IGNORECASE)  # 档位, 原档位, old tier; not 按档位上限投放
+LOGIN_HEADER = re.compile(r"用户名|username", re.IGNORECASE)  # the users list shows logins by design
+# four digits or more, ungrouped, with a unit or decimals (a bare whole number may be a code: a license)
+UNGROUPED = re.compile(r"^\d{4,}(?:\.\d+)? ?(?:条|元|分|%|cartons|yuan|points)$|^\d{4,}\.\d+$")
+
+
+def list_problems(html: str, *, usernames: frozenset[str] = frozenset()) -> list[str]:
+    """What an admin list shows as code: a tier as a bare number, a figure of four digits or more without
+    thousands separators (with or without its unit), a staff member by login (`usernames`: logins of
+    people who have a name)."""
+    parser = _ListCells()
+    parser.feed(html)
+    found = []
+    for row in parser.rows:
+        for header, cell in zip(parser.headers, row, strict=False):
+            if TIER_HEADER.search(header) and re.fullmatch(r"\d+", cell):
+                found.append(f"a tier as a bare number: {header} = {cell}")
+            if UNGROUPED.match(cell):
+                found.append(f"a figure without separators: {header} = {cell}")
+            if cell in usernames and not LOGIN_HEADER.search(header):
+                found.append(f"a login instead of a name: {header} = {cell}")
+    return found
+
+
 # ---------------------------------------------------------------- the data and the pages
 
 
@@ -339,6 +404,7 @@ def _render_all(clients: dict[str, tuple[Client, list[str]]], language: str) -> 
         + list(Dimension.objects.values_list("name", flat=True))  # the questionnaire's own words and keys
         + list(Dimension.objects.values_list("code", flat=True))
     )
+    logins = frozenset(u for u, first, last in users if (first or last) and u != (first or last))
     rendered: dict[str, int] = defaultdict(int)
     report: dict[str, list[str]] = defaultdict(list)
     for role, (client, urls) in clients.items():
@@ -354,6 +420,11 @@ def _render_all(clients: dict[str, tuple[Client, list[str]]], language: str) -> 
             for problem in problems_on_page(visible_text(response.content.decode()), language=language,
                                             catalog=catalog, codes=codes, data=data):  # fmt: skip
                 report[problem].append(f"{role} {url}")
+            for problem in list_problems(response.content.decode(), usernames=logins):
+                report[problem].append(f"{role} {url}")
+            if role == "retailer":  # a retailer never sees a staff login, on any page
+                staff = {n for n in visible_text(response.content.decode()) if n in logins}
+                report.update({f"a staff login on a phone page: {n}": [url] for n in staff})
     assert rendered["supervisor"] > 150, dict(rendered)  # most of them, not a page of redirects
     assert rendered["manager"] > 60, dict(rendered)
     assert rendered["retailer"] > 12, dict(rendered)
@@ -384,6 +455,25 @@ def test_every_page_speaks_the_language_without_codes(city, language):
     assert len(pages["retailer"][1]) > 12
     report = _render_all(pages, language)
     assert not report, _readable(report)
+
+
+def test_the_list_checker_finds_bare_tiers_ungrouped_figures_and_logins():
+    html = (
+        '<table id="result_list"><thead><tr><th>零售户</th><th>档位</th><th>金额</th><th>限量</th><th>客户经理</th>'
+        '<th>许可证号</th><th>按档位上限投放</th><th>用户名<span class="material-symbols-outlined">cancel</span></th>'
+        "</tr></thead><tbody>"
+        "<tr><td>甲店</td><td>30</td><td>12345.60</td><td>1234 条</td><td>manager7</td><td>420102123456</td><td>30</td>"
+        "<td>manager7</td></tr>"
+        "<tr><td>乙店</td><td>D30</td><td>12,345.60 元</td><td>1,234 条</td><td>张伟</td><td>420102123457</td><td>4</td>"
+        "<td>zhang</td></tr>"
+        "</tbody></table>"
+    )
+    assert list_problems(html, usernames=frozenset({"manager7"})) == [
+        "a tier as a bare number: 档位 = 30",
+        "a figure without separators: 金额 = 12345.60",
+        "a figure without separators: 限量 = 1234 条",
+        "a login instead of a name: 客户经理 = manager7",
+    ]
 
 
 def test_the_checker_finds_what_it_looks_for():
