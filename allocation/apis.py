@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsStaffRole
 from core import params
+from core.api import IdFilter
 from cycles.apis import cycle_from_param
 from pricing.models import Product
 from retailers.models import Retailer
@@ -27,7 +28,7 @@ from .services import quota_exception_set
 
 
 class SupplyPlanFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle_id")
+    cycle = IdFilter(field_name="cycle_id")
     product = django_filters.CharFilter(field_name="product__code")
 
     class Meta:
@@ -173,9 +174,9 @@ class CycleQuotasApi(generics.GenericAPIView):
 
 
 class QuotaExceptionFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle_id")
+    cycle = IdFilter(field_name="cycle_id")
     product = django_filters.CharFilter(field_name="product__code")
-    retailer = django_filters.NumberFilter(field_name="retailer_id")
+    retailer = IdFilter(field_name="retailer_id")
 
     class Meta:
         model = QuotaException

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, pagination
@@ -48,3 +50,17 @@ class Pagination(pagination.PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A query parameter that is a whole number within bounds: "1.5", "abc" or 10²³ is a 400 naming
+    the parameter, never a silent truncation or a 500 from the database (SQLite overflows past 2⁶³)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, min_value: int = 1, max_value: int = 2**31 - 1, **kwargs):
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
+
+
+class IdFilter(WholeNumberFilter):
+    """A record's id: 1 … 2³¹ − 1 (PostgreSQL's integer)."""

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from accounts.permissions import IsStaffRole
+from core.api import IdFilter
 
 from .engine.segments import Segment
 from .models import CustomerValue
@@ -23,8 +24,8 @@ class CustomerValueFilter(django_filters.FilterSet):
         help_text="keep, develop, grow or watch",
     )  # fmt: skip
     risk_min = django_filters.NumberFilter(field_name="risk", lookup_expr="gte", help_text="churn risk at least")
-    manager = django_filters.NumberFilter(field_name="retailer__manager_id", help_text="customer manager id")
-    retailer = django_filters.NumberFilter(field_name="retailer_id")
+    manager = IdFilter(field_name="retailer__manager_id", help_text="customer manager id")
+    retailer = IdFilter(field_name="retailer_id")
 
     class Meta:
         model = CustomerValue

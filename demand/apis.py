@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsRetailer, IsStaffRole
+from core.api import IdFilter
 from cycles.apis import cycle_from_param
 from pricing.models import Product
 from retailers.models import Retailer
@@ -117,7 +118,7 @@ class MyDemandApi(APIView):
 
 class DemandReportFilter(django_filters.FilterSet):
     cycle = django_filters.CharFilter(method="by_cycle", help_text="YEAR-MONTH-WEEK or id")
-    retailer = django_filters.NumberFilter(field_name="retailer_id")
+    retailer = IdFilter(field_name="retailer_id")
     product = django_filters.CharFilter(field_name="product__code")
 
     class Meta:

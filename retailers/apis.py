@@ -5,15 +5,16 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, generics, serializers
 
 from accounts.permissions import IsStaffRole
+from core.api import WholeNumberFilter
 
 from .models import Retailer
 from .selectors import retailers_visible_to
 
 
 class RetailerFilter(django_filters.FilterSet):
-    tier = django_filters.NumberFilter()
-    tier_min = django_filters.NumberFilter(field_name="tier", lookup_expr="gte")
-    tier_max = django_filters.NumberFilter(field_name="tier", lookup_expr="lte")
+    tier = WholeNumberFilter(max_value=30)
+    tier_min = WholeNumberFilter(field_name="tier", lookup_expr="gte", max_value=30)
+    tier_max = WholeNumberFilter(field_name="tier", lookup_expr="lte", max_value=30)
     manager = django_filters.CharFilter(field_name="manager__username")
 
     class Meta:

@@ -202,6 +202,15 @@ def test_every_bad_query_value_on_the_api_is_a_400_in_json(client, boss, city):
     assert _api_error(client.get(reverse("api-supply-plans"), {"cycle": "abc"}), "cycle")
     english = client.get(quotas, {**good, "run": "abc"}, HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["error"]["fields"]["run"] == ["Allocation run number must be a whole number, not “abc”."]
+    # ids and tiers are whole numbers within bounds: 10²³ overflowed SQLite (a 500), 1.5 read as 1
+    for url, field in (
+        ("api-customer-values", "manager"), ("api-customer-values", "retailer"), ("api-quota-exceptions", "retailer"),
+        ("api-demand-reports", "retailer"), ("api-supply-plans", "cycle"), ("api-retailers", "tier"),
+    ):  # fmt: skip
+        for bad in ("9" * 23, "-" + "9" * 23, "1.5", "0"):
+            assert _api_error(client.get(reverse(url), {field: bad}), field)
+    assert _api_error(client.get(reverse("api-retailers"), {"tier_min": "31"}), "tier_min")
+    assert client.get(reverse("api-customer-values"), {"retailer": "1"}).status_code == 200
 
 
 def test_a_retailers_quotas_refuse_a_bad_cycle_in_json(client, shop):
