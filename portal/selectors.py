@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from allocation.models import AllocationRun, CellReport, SupplyPlanLine
 from allocation.quota_sheets import QuotaSheet, published_allocation_run_id, quota_sheet
 from cycles.models import VISIBLE_STATUSES, OrderCycle
-from cycles.selectors import current_cycle
+from cycles.selectors import current_cycle, cycle_window, next_ordering_cycle, published_cycles_ahead
 from pricing.models import Lifecycle, Product
 from retailers.models import Retailer
 
@@ -36,16 +36,21 @@ def retailer_of(user) -> Retailer | None:
     return portal_visit(user, timezone.localdate()).retailer
 
 
-def _current(today: dt.date) -> tuple[OrderCycle | None, int | None]:
-    """Today's cycle and its published run's id: every phone asks, so they are kept in this
-    process for CURRENT_LOCAL_TTL and in the shared cache for CURRENT_TTL."""
-    key = f"portal:current:{today.isoformat()}"
+Ahead = tuple[tuple[OrderCycle, int | None], ...]  # published cycles not yet ended and their runs
+
+
+def _current(today: dt.date) -> tuple[OrderCycle | None, int | None, Ahead]:
+    """Today's cycle and its published run's id, and the published cycles not yet ended with
+    theirs (a retailer's home shows the one it orders next): every phone asks, so they are kept in
+    this process for CURRENT_LOCAL_TTL and in the shared cache for CURRENT_TTL."""
+    key = f"portal:current:v2:{today.isoformat()}"
     current = local_cache.get(key)
     if current is None:
         current = cache.get(key)
         if current is None:
             cycle = current_cycle(today)
-            current = (cycle, published_allocation_run_id(cycle) if cycle else None)
+            ahead = tuple((c, published_allocation_run_id(c)) for c in published_cycles_ahead(today))
+            current = (cycle, published_allocation_run_id(cycle) if cycle else None, ahead)
             cache.set(key, current, CURRENT_TTL)
         local_cache.set(key, current, CURRENT_LOCAL_TTL)
     return current
@@ -66,15 +71,27 @@ def _retailer_key(user_id) -> str:
 
 def _sheet_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> dict[str, str]:
     """kind → the cache key of the owner's sheet of that kind today (none before a run is published)."""
-    _cycle, allocation_id = _current(today)
+    _cycle, allocation_id, _ahead = _current(today)
     language = get_language()
     return {kind: _sheet_key(kind, allocation_id, owner, language) for kind in kinds} if allocation_id else {}
+
+
+def _ahead_sheet_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
+    """The cache keys of the owner's sheets of `kinds` for the published cycles ahead (the home
+    page may show one of them), read in the same round trip as today's."""
+    _cycle, allocation_id, ahead = _current(today)
+    language = get_language()
+    return [
+        _sheet_key(kind, run_id, owner, language)
+        for kind in kinds for _c, run_id in ahead if run_id and run_id != allocation_id
+    ]  # fmt: skip
 
 
 def visit_keys(user_id, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
     """The cache keys a session's visit reads: the shop and its sheets of `kinds` today. The page
     reads them with the session's user, in one round trip (`accounts.cache.read_ahead`)."""
-    return [_retailer_key(user_id), *_sheet_keys(f"u{user_id}", today, kinds).values()]
+    owner = f"u{user_id}"
+    return [_retailer_key(user_id), *_sheet_keys(owner, today, kinds).values(), *_ahead_sheet_keys(owner, today, kinds)]
 
 
 def sheet_prefetch_keys(token: str, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
@@ -93,6 +110,7 @@ class Visit:
     sheets: dict[str, object]  # kind → the cached sheet, where cached
     owner: str = ""
     found: dict[str, object] = field(default_factory=dict)  # what was read from the cache
+    ahead: Ahead = ()  # the published cycles not yet ended, with their runs' ids
 
     @cached_property
     def retailer(self) -> Retailer | None:
@@ -117,9 +135,9 @@ def portal_visit(
 ) -> Visit:
     """The retailer behind `user`, today's cycle and published run, and the cached sheets of
     `kinds` (per token when the request came with one; from `prefetched` where read already)."""
-    cycle, allocation_id = _current(today)
+    cycle, allocation_id, ahead = _current(today)
     if user is None or not user.is_authenticated or getattr(user, "role", None) != "retailer":
-        return Visit(None, cycle, allocation_id, {})
+        return Visit(None, cycle, allocation_id, {}, ahead=ahead)
     owner = f"t{token}" if token else f"u{user.pk}"
     sheet_keys = _sheet_keys(owner, today, kinds)
     found = dict(prefetched or {})
@@ -129,7 +147,7 @@ def portal_visit(
     if wanted:
         found.update(cache.get_many(wanted))
     sheets = {kind: found[key] for kind, key in sheet_keys.items() if key in found}
-    return Visit(user.pk, cycle, allocation_id, sheets, owner, found)
+    return Visit(user.pk, cycle, allocation_id, sheets, owner, found, ahead)
 
 
 def cached_sheet(
@@ -142,8 +160,11 @@ def cached_sheet(
         return build(QuotaSheet(cycle, False, []))
     if allocation_id == visit.allocation_id and kind in visit.sheets:
         return visit.sheets[kind]
+    key = _sheet_key(kind, allocation_id, visit.owner, get_language())
+    if key in visit.found:  # a cycle ahead's sheet, read with the visit
+        return visit.found[key]
     value = build(quota_sheet(retailer=visit.retailer, cycle=cycle))
-    cache.set(_sheet_key(kind, allocation_id, visit.owner, get_language()), value, SHEET_TTL)
+    cache.set(key, value, SHEET_TTL)
     return value
 
 
@@ -163,17 +184,33 @@ def retailer_sheet_keys(*, allocation_id: int, retailer_id: int) -> list[str]:
     ]  # fmt: skip
 
 
-def past_cycles(*, before: dt.date, limit: int = 12) -> list[OrderCycle]:
-    return list(OrderCycle.objects.filter(starts_on__lt=before, status__in=VISIBLE_STATUSES).order_by("-starts_on")[:limit])
+def visible_cycles(*, limit: int = 12) -> list[OrderCycle]:
+    """The cycles whose quotas a retailer may read, newest first: published ones ahead, then past ones."""
+    return list(OrderCycle.objects.filter(status__in=VISIBLE_STATUSES).order_by("-starts_on")[:limit])
+
+
+def home_cycle(*, visit: Visit, retailer: Retailer, today: dt.date) -> tuple[OrderCycle | None, int | None, bool]:
+    """The cycle the home page shows and its published run's id: the published cycle the retailer
+    orders next (its window open or yet to open), else today's cycle. The flag is True in the
+    second case: no published cycle is left for it to order in (the next one is not published yet)."""
+    found = next_ordering_cycle(
+        cycles=[cycle for cycle, _run in visit.ahead], today=today, rhythm=retailer.order_cycle_kind,
+        parity=retailer.order_week_parity, weekday=retailer.order_weekday,
+    )  # fmt: skip
+    for cycle, run_id in visit.ahead:
+        if found is not None and cycle.pk == found.pk:
+            return cycle, run_id, False
+    return visit.cycle, visit.allocation_id, True
 
 
 @dataclass
 class OrderWindow:
     opens_on: dt.date
-    closes_on: dt.date
+    closes_on: dt.date  # the last day to order: the day before the order day
     order_day: dt.date | None  # the retailer's own order day in this cycle
     orders_this_cycle: bool
-    time_left: dt.timedelta | None  # until the end of ordering (the order day, else the window's last day)
+    time_left: dt.timedelta | None  # until the end of ordering (the end of `closes_on`)
+    next_pending: bool = False  # ordering here is over and the next cycle is not published yet
 
     @property
     def left(self) -> tuple[int, int] | None:
@@ -183,18 +220,18 @@ class OrderWindow:
         return self.time_left.days, self.time_left.seconds // 3600
 
 
-def order_window(*, retailer: Retailer, cycle: OrderCycle, now: dt.datetime | None = None) -> OrderWindow:
+def order_window(
+    *, retailer: Retailer, cycle: OrderCycle, now: dt.datetime | None = None, next_pending: bool = False
+) -> OrderWindow:
+    """The retailer's ordering window in `cycle` (`cycles.selectors.cycle_window`) and the time left in it at `now`."""
     now = now or timezone.localtime()
-    orders = retailer.order_cycle_kind == "weekly" or (
-        retailer.order_cycle_kind == "biweekly" and retailer.order_week_parity == cycle.week_parity
+    window = cycle_window(
+        cycle=cycle, rhythm=retailer.order_cycle_kind, parity=retailer.order_week_parity, weekday=retailer.order_weekday
     )
-    day = None
-    if orders and retailer.order_weekday:
-        day = min(max(cycle.day_of(retailer.order_weekday), cycle.order_opens_on), cycle.order_closes_on)
-    last = day or cycle.order_closes_on
-    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
-    left = end - now if orders and end > now else None
-    return OrderWindow(cycle.order_opens_on, cycle.order_closes_on, day, orders, left)
+    end = timezone.make_aware(dt.datetime.combine(window.closes_on + dt.timedelta(days=1), dt.time()))
+    left = end - now if window.orders_this_cycle and end > now else None
+    return OrderWindow(window.opens_on, window.closes_on, window.order_day, window.orders_this_cycle, left,
+                       next_pending and left is None)  # fmt: skip
 
 
 @dataclass

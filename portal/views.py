@@ -113,16 +113,19 @@ def entry(request):
 
 
 def _home(request, retailer):
+    """The cycle the retailer orders next (else today's), its ordering window and its quotas."""
     visit = request.visit
-    cycle = visit.cycle
+    cycle, allocation_id, next_pending = selectors.home_cycle(
+        visit=visit, retailer=retailer, today=timezone.localdate()
+    )
     context = {"retailer": retailer, "cycle": cycle, "nav": "home"}
     if cycle is not None:
         html = selectors.cached_sheet(
-            "page", visit=visit, cycle=cycle, allocation_id=visit.allocation_id,
+            "page", visit=visit, cycle=cycle, allocation_id=allocation_id,
             build=lambda sheet: str(render_to_string("portal/_sheet.html", {"sheet": sheet})),
         )  # fmt: skip
         context["sheet_html"] = mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
-        context["window"] = selectors.order_window(retailer=retailer, cycle=cycle)
+        context["window"] = selectors.order_window(retailer=retailer, cycle=cycle, next_pending=next_pending)
     return render(request, "portal/home.html", context)
 
 
@@ -132,15 +135,18 @@ home = retailer_page(_home)
 
 @retailer_page
 def cycles(request, retailer):
-    past = selectors.past_cycles(before=timezone.localdate())
-    return render(request, "portal/cycles.html", {"retailer": retailer, "cycles": past, "nav": "cycles"})
+    """Published cycles ahead and past ones, each with the retailer's own ordering window."""
+    rows = [(cycle, selectors.order_window(retailer=retailer, cycle=cycle)) for cycle in selectors.visible_cycles()]
+    return render(request, "portal/cycles.html", {"retailer": retailer, "rows": rows, "nav": "cycles"})
 
 
 @retailer_page
 def cycle_detail(request, retailer, starts_on):
     cycle = get_object_or_404(OrderCycle, starts_on=starts_on, status__in=VISIBLE_STATUSES)
     sheet = quota_sheet(retailer=retailer, cycle=cycle)
-    return render(request, "portal/cycle.html", {"retailer": retailer, "cycle": cycle, "sheet": sheet, "nav": "cycles"})
+    window = selectors.order_window(retailer=retailer, cycle=cycle)
+    context = {"retailer": retailer, "cycle": cycle, "sheet": sheet, "window": window, "nav": "cycles"}
+    return render(request, "portal/cycle.html", context)
 
 
 @retailer_page

@@ -16,8 +16,8 @@ from compliance.engine.checks import figures as compliance_figures
 from compliance.models import InspectionLine
 from compliance.selectors import inspection_checks
 from core.reports.tables import natural_key
-from cycles.models import OrderCycle
-from cycles.selectors import current_cycle
+from cycles.models import VISIBLE_STATUSES, OrderCycle
+from cycles.selectors import current_cycle, cycle_window, ordering_cycle
 from orders.models import Order
 from pricing.models import PriceBand, Product
 from pricing.selectors import prices_in_force
@@ -155,9 +155,10 @@ class Report:
     alerts: list[ProfitAlert]
     missing: list[dict]
     upgrades: list[dict]
-    quota_lines: list  # this cycle's quota lines (`allocation.quota_sheets.QuotaLine`), for the budget planner
-    cycle: OrderCycle | None = None  # the current cycle
+    quota_lines: list  # the ordering cycle's quota lines (`allocation.quota_sheets.QuotaLine`), for the budget planner
+    cycle: OrderCycle | None = None  # the cycle the shop orders next (`ordering_cycle`); None: none published
     ordered: dict[int, int] = field(default_factory=dict)  # product id -> cartons ordered in it so far
+    quota_note: str = ""  # why there are no quota lines: see `QUOTA_NOTES`
 
 
 def retailer_for_report(*, user, pk: int) -> Retailer | None:
@@ -182,6 +183,7 @@ def retailer_report(*, retailer: Retailer, today: dt.date) -> Report:
     since = today - dt.timedelta(weeks=REPORT_WEEKS)
     alerts = list(ProfitAlert.objects.filter(profit_run=run, retailer=retailer)) if run else []
     cycle, quota_lines = this_cycle_quotas(retailer=retailer, today=today)
+    note = "" if cycle is not None else quota_note(retailer=retailer, today=today)
     ordered = (
         dict(Order.objects.filter(cycle=cycle, retailer=retailer).values_list("product_id", "ordered_qty"))
         if quota_lines else {}
@@ -190,6 +192,7 @@ def retailer_report(*, retailer: Retailer, today: dt.date) -> Report:
         retailer, run, latest, weeks, months, peer_months(run=run, retailer=retailer, months=months), class_mix, band_mix(retailer=retailer, since=since, before=today),
         alerts, peer_gaps(retailer=retailer, since=since, before=today),
         upgrades(retailer=retailer, lines=quota_lines, today=today, ordered=ordered), quota_lines, cycle, ordered,
+        note,
     )  # fmt: skip
 
 
@@ -255,9 +258,35 @@ def peer_gaps(*, retailer: Retailer, since: dt.date, before: dt.date, limit: int
     ]
 
 
-def this_cycle_quotas(*, retailer: Retailer, today: dt.date) -> tuple[OrderCycle | None, list]:
-    """This cycle's quota lines (portal's quota sheet) and what the shop has ordered of each so far."""
+def shop_ordering_cycle(*, retailer: Retailer, today: dt.date) -> OrderCycle | None:
+    """The published cycle the shop orders next: its ordering window open or yet to open on `today`."""
+    return ordering_cycle(
+        today=today, rhythm=retailer.order_cycle_kind, parity=retailer.order_week_parity, weekday=retailer.order_weekday
+    )
+
+
+# Why a shop has no published cycle left to order in: today's cycle is not published, the shop does
+# not order in it (a biweekly shop's off week), it is not served at all, or its ordering in it is over.
+QUOTA_NOTES = ("unpublished", "off_week", "not_served", "closed")
+
+
+def quota_note(*, retailer: Retailer, today: dt.date) -> str:
+    """One of QUOTA_NOTES, for a shop with no published cycle left to order in."""
     cycle = current_cycle(today)
+    if cycle is None:
+        return "unpublished"
+    window = cycle_window(
+        cycle=cycle, rhythm=retailer.order_cycle_kind, parity=retailer.order_week_parity, weekday=retailer.order_weekday
+    )
+    if not window.orders_this_cycle:
+        return "not_served" if retailer.order_cycle_kind == "not_served" else "off_week"
+    return "closed" if cycle.status in VISIBLE_STATUSES and window.closes_on < today else "unpublished"
+
+
+def this_cycle_quotas(*, retailer: Retailer, today: dt.date) -> tuple[OrderCycle | None, list]:
+    """The quota lines (portal's quota sheet) of the cycle the shop orders next (`shop_ordering_cycle`):
+    the quota it can still order; (None, []) when no published cycle is left for it to order in."""
+    cycle = shop_ordering_cycle(retailer=retailer, today=today)
     if cycle is None:
         return None, []
     sheet = quota_sheet(retailer=retailer, cycle=cycle)
@@ -299,8 +328,10 @@ class ReportSummary:
     rank_among: str  # "manager" or "department"
     alerts: list[str]
     opportunities: list[dict]  # {"kind", "product", "value" (yuan), "room", "per_carton" (yuan)}
-    quota: int  # cartons of quota published for the current cycle (0: none published)
-    quota_left: int | None  # None when no quota is published for the current cycle
+    quota: int  # cartons of quota published for the cycle the shop orders next (0: none published)
+    quota_left: int | None  # None when there is no such cycle (`quota_note` says why)
+    quota_cycle: str = ""  # that cycle's name, e.g. 2026-11-5
+    quota_note: str = ""  # see QUOTA_NOTES
 
     @property
     def change(self) -> float | None:
@@ -329,6 +360,7 @@ def report_summary(*, report: Report) -> ReportSummary:
         [{"kind": o.kind, "product": products[o.product], "value": Decimal(o.value) / 100, "room": o.room,
           "per_carton": Decimal(o.per_carton) / 100} for o in top],
         sum(quotas.values()), summary.quota_left(quotas, report.ordered) if quotas else None,
+        report.cycle.label if report.cycle is not None else "", report.quota_note,
     )  # fmt: skip
 
 

@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from core.reports.tables import CHANGE, DATE, INT, MONEY, PCT, TEXT, Table, display
 
@@ -48,18 +50,37 @@ def glance(summary: ReportSummary) -> list[tuple[str, str, str]]:
     else:
         rank_label = _("Rank among the market department's shops")
     rank = _("%(rank)s of %(count)s") % {"rank": summary.rank, "count": summary.rank_of} if summary.rank else "—"
-    if summary.quota_left is None:
-        quota = _("no quota published for this cycle")
-    else:
-        left = number_format(summary.quota_left, 0, force_grouping=True)
-        quota = _("%(left)s of %(quota)s") % {"left": left, "quota": _cartons(summary.quota)}
+    quota = quota_text(summary)
     return [
         ("profit", *profit),
         ("change", _("Change on the previous week"), change),
         ("rank", rank_label, rank),
         ("alerts", _("Alerts"), "、".join(summary.alerts) if summary.alerts else _("none")),
-        ("quota", _("Quota left this cycle"), quota),
+        ("quota", _("Quota left to order"), quota),
     ]
+
+
+QUOTA_NOTE_TEXT = {
+    "off_week": _lazy(
+        "this shop does not order in this cycle (it orders every other week); its next cycle is not published yet"
+    ),
+    "not_served": _lazy("this shop is not served: it has no quota"),
+    "closed": _lazy("ordering in this cycle has closed; the next cycle is not published yet"),
+}
+
+
+def quota_text(summary: ReportSummary) -> str:
+    """The quota the shop can still order, in words: cartons left of the quota in the cycle it orders
+    next, or why there is none (its off week, ordering closed, nothing published)."""
+    if summary.quota_left is not None:
+        left = number_format(summary.quota_left, 0, force_grouping=True)
+        return _("%(left)s of %(quota)s, cycle %(cycle)s") % {
+            "left": left, "quota": _cartons(summary.quota), "cycle": summary.quota_cycle}  # fmt: skip
+    if summary.quota_cycle:
+        return _("no quota in cycle %(cycle)s") % {"cycle": summary.quota_cycle}
+    if summary.quota_note in QUOTA_NOTE_TEXT:
+        return str(QUOTA_NOTE_TEXT[summary.quota_note])
+    return _("no quota published for this cycle")
 
 
 def opportunity_text(opportunity: dict) -> str:
@@ -162,7 +183,8 @@ def _yuan(value: float) -> str:
 
 def _cartons(value: float, places: int = 0) -> str:
     n = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)  # 10.25 -> 10.3
-    return _("%(n)s cartons") % {"n": number_format(n, places, force_grouping=True)}
+    count = 1 if n == 1 else 2  # English: "1 carton", "1.5 cartons"
+    return ngettext("%(n)s carton", "%(n)s cartons", count) % {"n": number_format(n, places, force_grouping=True)}
 
 
 def alert_cells(alert: ProfitAlert) -> tuple[str, str]:

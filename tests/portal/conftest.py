@@ -33,6 +33,8 @@ def shop(manager1):
     retailer = (
         Retailer.objects.filter(manager=manager1, status="active", order_cycle_kind="weekly").order_by("-tier").first()
     )
+    # No order day: it orders until the cycle's last day, so the pages show this cycle whatever today is.
+    Retailer.objects.filter(pk=retailer.pk).update(order_weekday=None)
     retailer.password = retailer_login_reset(retailer=retailer, actor=manager1)
     retailer.refresh_from_db()
     return retailer

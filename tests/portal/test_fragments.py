@@ -28,15 +28,15 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 def test_the_card_shows_the_shops_own_order_day_and_whole_hours_left():
     wednesday = card(3, at(23, 8, 30))
     assert "11/25 Wed" in wednesday
-    assert "2 d 15 h" in wednesday  # until Thursday 0:00, 2 days 15.5 hours, rounded down
+    assert "1 d 15 h" in wednesday  # ordering ends the day before the order day: until Wednesday 0:00, rounded down
     friday = card(5, at(23, 8, 30))
     assert "11/27 Fri" in friday
-    assert "4 d 15 h" in friday
+    assert "3 d 15 h" in friday
 
 
 def test_a_kept_card_changes_with_the_hour_and_not_within_it():
     assert card(3, at(23, 8, 5)) == card(3, at(23, 8, 55))
-    assert "2 d 14 h" in card(3, at(23, 9, 1))
+    assert "1 d 14 h" in card(3, at(23, 9, 1))
 
 
 def test_after_the_order_day_and_off_weeks_the_card_says_so():

@@ -104,7 +104,7 @@ def test_report_page_and_pdf_open_with_the_summary_and_charts(client, manager1, 
     assert "<table" not in page[:first_table]
     text = "".join(p.extract_text() for p in pdf.pages)
     assert f"档位 D{shop.tier} · 数据截至" in text  # the subtitle's middle dot intact
-    for words in ("一览", "环比上周", "本期剩余货源", "每周毛利", "每月毛利"):  # the summary, the charts
+    for words in ("一览", "环比上周", "可订剩余货源", "每周毛利", "每月毛利"):  # the summary, the charts
         assert words in text
     assert "元" in text
     assert "\ufffd" not in text

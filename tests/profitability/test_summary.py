@@ -71,7 +71,7 @@ def test_summary_reads_the_week_the_managers_rank_and_the_quota_left(report, sho
         shown = dict((key, value) for key, _label, value in glance(summary))
     assert shown["profit"] == f"{week.gross_profit:,.2f} 元"
     assert shown["rank"] == f"第 {summary.rank} 名 / 共 {summary.rank_of} 户"
-    assert shown["quota"] == f"{summary.quota_left:,} / {summary.quota:,} 条"
+    assert shown["quota"] == f"{summary.quota_left:,} / {summary.quota:,} 条（{report.cycle.label} 期）"
 
 
 @pytest.mark.django_db
@@ -84,7 +84,9 @@ def test_summary_edge_cases_in_words(report):
     nothing = report_summary(report=dataclasses.replace(report, latest={}, missing=[], upgrades=[]))
     assert (nothing.week, nothing.rank, nothing.opportunities) == (None, None, [])
     # no published quota this cycle
-    unpublished = report_summary(report=dataclasses.replace(report, quota_lines=[], ordered={}))
+    unpublished = report_summary(
+        report=dataclasses.replace(report, quota_lines=[], ordered={}, cycle=None, quota_note="unpublished")
+    )
     assert (unpublished.quota, unpublished.quota_left) == (0, None)
     with translation.override("zh-hans"):
         assert dict((k, v) for k, _l, v in glance(no_previous))["change"] == "无上周数据可比"
