@@ -17,7 +17,7 @@ from core.runs import result_make_current, results_prune, tracked_run
 from profitability.engine.figures import round_half_up
 
 from .engine.risk import churn_risk
-from .engine.segments import Segment, value_segments
+from .engine.segments import Segment, value_segments, visit_weeks
 from .models import DEFAULT_POLICY_NAME, CustomerValue, ValuePolicy, ValueRun
 from .selectors import (
     active_retailers,
@@ -120,9 +120,12 @@ def _signals(weekly, alerts, requests, satisfaction, retailers) -> dict[str, int
 
 
 def _table(segments: pd.DataFrame, risk: pd.DataFrame, policy: ValuePolicy) -> pd.DataFrame:
-    """The engines' rows joined per retailer, with the policy's visit frequency and money in fen."""
+    """The engines' rows joined per retailer, with the visit frequency (the segment's, raised by churn
+    risk: `engine.segments.visit_weeks`) and money in fen."""
     table = segments.merge(risk, on="retailer", how="inner", validate="one_to_one")
-    table["visit_weeks"] = table["segment"].map(policy.visit_weeks()).astype(np.int64)
+    table["visit_weeks"] = visit_weeks(
+        table["segment"].to_numpy(), table["risk"].to_numpy(), every=policy.visit_weeks(), risk_level=policy.visit_list_risk
+    )  # fmt: skip
     for name in MONEY:
         table[name] = round_half_up(table[name].astype(np.float64))
     for name in ("open_overdue", "repeated"):  # counts, NULL where there is no request data

@@ -160,3 +160,22 @@ def _peers(value: np.ndarray, retailers: pd.DataFrame, min_peers: int) -> tuple[
     count = np.select([use_f, use_t], [size_f, size_t], 0).astype(np.int64)
     median = np.select([use_f, use_t], [median_f, median_t], np.nan).astype(np.float64)
     return basis, count, round_half_up(median)
+
+
+def visit_weeks(segment: np.ndarray, risk: np.ndarray, *, every: dict[int, int], risk_level: int) -> np.ndarray:
+    """How often to visit each shop (weeks between visits): its segment's frequency (`every`), made
+    more frequent by churn risk, never less frequent. A risk at or above `risk_level` (the policy's
+    visit level) → as often as the most frequently visited segment; a risk at or above half of it →
+    at least as often as the next most frequent (so, with the defaults 1/2/2/4 and 40: risk ≥ 40
+    every week, 20–39 at least every 2 weeks). A shop losing orders is never visited less often than
+    a healthy one."""
+    segment = np.asarray(segment, dtype=np.int64)
+    risk = np.asarray(risk, dtype=np.float64)
+    if np.isnan(risk).any():
+        raise ValueError("visit weeks: a churn risk is missing")
+    by_segment = np.array([every[int(s)] for s in segment], dtype=np.int64)
+    frequencies = sorted(set(every.values()))
+    fastest = frequencies[0]
+    next_fastest = frequencies[1] if len(frequencies) > 1 else fastest
+    cap = np.where(risk >= risk_level, fastest, np.where(risk * 2 >= risk_level, next_fastest, by_segment))
+    return np.minimum(by_segment, cap).astype(np.int64)
