@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,6 +23,7 @@ from retailers.selectors import retailers_visible_to
 
 from .explanations import retailer_quota_explanations
 from .forms import QuotaExceptionForm
+from .freshness import run_freshness
 from .models import (
     FROZEN_PLAN_STATUSES,
     AllocationPolicy,
@@ -34,7 +36,7 @@ from .models import (
 )
 from .reports import cell_text, publish_summary, report_dataset, report_headers, report_rows, warning_text
 from .selectors import published_allocation_run
-from .services import allocation_run_publish, quota_exception_set
+from .services import allocation_run_create, allocation_run_publish, quota_exception_set
 
 
 @admin.register(SupplyPlanLine)
@@ -138,6 +140,11 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
                 name="allocation_allocationrun_publish",
             ),
             path(
+                "<int:pk>/recompute/",
+                self.admin_site.admin_view(self.recompute_view),
+                name="allocation_allocationrun_recompute",
+            ),
+            path(
                 "quotas/<int:retailer_pk>/",
                 self.admin_site.admin_view(self.quotas_view),
                 name="allocation_retailer_quotas",
@@ -182,27 +189,54 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
         return TemplateResponse(request, "admin/allocation/report.html", context)
 
     def publish_view(self, request, pk):
-        """GET: what publishing promises (totals, lines releasing nothing or losing more than 1 %),
-        to confirm; POST: publish."""
+        """GET: what publishing promises (totals, lines releasing nothing or losing more than 1 %) and
+        whether the registry moved since the run (`freshness`: then it offers to recompute), to confirm;
+        POST: publish, the registry's changes since the run recorded in the audit entry."""
         if not request.user.is_supervisor:
             raise PermissionDenied
         allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
+        publishable = allocation_run.is_complete and not allocation_run.is_published
         if request.method != "POST":
             context = {
                 **self.admin_site.each_context(request),
                 "title": _("Publish these quotas?"),
                 "allocation_run": allocation_run,
                 "summary": publish_summary(allocation_run),
-                "publishable": allocation_run.is_complete and not allocation_run.is_published,
+                "publishable": publishable,
+                "freshness": run_freshness(allocation_run) if publishable else None,
                 "opts": self.model._meta,
             }
             return TemplateResponse(request, "admin/allocation/publish_confirm.html", context)
+        freshness = run_freshness(allocation_run) if publishable else None
         try:
-            allocation_run_publish(allocation_run=allocation_run, approver=request.user)
+            allocation_run_publish(
+                allocation_run=allocation_run,
+                approver=request.user,
+                registry_changes=freshness.audit() if freshness and freshness.stale else None,
+            )
             messages.success(request, _("Quotas published."))
         except DomainError as exc:
             messages.error(request, str(exc))
         return redirect(reverse("admin:allocation_allocationrun_report", args=[pk]))
+
+    def recompute_view(self, request, pk):
+        """POST: a new run for this run's cycle from today's registry (what the publish confirmation
+        offers when the registry moved since the run); to its report."""
+        if not request.user.is_supervisor:
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect(reverse("admin:allocation_allocationrun_publish", args=[pk]))
+        allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle"), pk=pk)
+        try:
+            fresh = allocation_run_create(
+                cycle=allocation_run.cycle, actor=request.user, fan_out=settings.ALLOCATION_FAN_OUT
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect(reverse("admin:allocation_allocationrun_publish", args=[pk]))
+        messages.success(request, _("A new run of cycle %(cycle)s started from today's registry.") % {
+            "cycle": allocation_run.cycle.label})  # fmt: skip
+        return redirect(reverse("admin:allocation_allocationrun_report", args=[fresh.pk]))
 
     def quotas_view(self, request, retailer_pk):
         retailer = get_object_or_404(retailers_visible_to(user=request.user), pk=retailer_pk)

@@ -137,8 +137,11 @@ def allocation_run_create(
 
 
 @transaction.atomic(durable=True)
-def allocation_run_publish(*, allocation_run: AllocationRun, approver) -> None:
-    """Make this run the cycle's published quotas in one short transaction."""
+def allocation_run_publish(*, allocation_run: AllocationRun, approver, registry_changes: dict | None = None) -> None:
+    """Make this run the cycle's published quotas in one short transaction.
+
+    `registry_changes`: what the confirmation warned had changed in the registry since the run
+    (`freshness.RunFreshness.audit`), kept in the audit entry when the supervisor published anyway."""
     if not approver.is_supervisor:
         raise DomainError("only a supervisor publishes quotas")
     cycle = OrderCycle.objects.select_for_update().get(pk=allocation_run.cycle_id)
@@ -155,7 +158,8 @@ def allocation_run_publish(*, allocation_run: AllocationRun, approver) -> None:
     OrderCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
     AuditEntry.objects.create(
         actor=approver, action="allocation.publish", object_type="allocation_run", object_id=str(allocation_run.pk),
-        after={"cycle": cycle.label, "published_at": now.isoformat()},
+        after={"cycle": cycle.label, "published_at": now.isoformat(),
+               **({"registry_changed_since_run": registry_changes} if registry_changes else {})},
     )  # fmt: skip
 
 
