@@ -57,9 +57,12 @@ def allocation_run_start(*, cycle: OrderCycle, product_codes: list[str] | None =
     of the run, computed now or later on a worker, and every read of its quotas use that."""
     cycle.refresh_from_db(fields=["status"])
     if cycle.status in (CycleStatus.PUBLISHED, CycleStatus.CLOSED):
-        raise DomainError(f"cycle {cycle} is {cycle.get_status_display()}: it changes only by audited exceptions")
+        raise DomainError(
+            _("Cycle %(cycle)s is %(status)s: it changes only by audited exceptions.")
+            % {"cycle": cycle, "status": cycle.get_status_display()}
+        )
     if not SupplyPlanLine.objects.filter(cycle=cycle).exists():
-        raise DomainError(f"cycle {cycle} has no supply plan")
+        raise DomainError(_("Cycle %(cycle)s has no supply plan.") % {"cycle": cycle})
     policy_row = allocation_policy_get_or_create()
     try:  # before the job run opens: a policy that cannot apply must not leave a run "running"
         policy_row.clean()
@@ -143,16 +146,20 @@ def allocation_run_publish(*, allocation_run: AllocationRun, approver, registry_
     `registry_changes`: what the confirmation warned had changed in the registry since the run
     (`freshness.RunFreshness.audit`), kept in the audit entry when the supervisor published anyway."""
     if not approver.is_supervisor:
-        raise DomainError("only a supervisor publishes quotas")
+        raise DomainError(_("Only a supervisor publishes quotas."))
     cycle = OrderCycle.objects.select_for_update().get(pk=allocation_run.cycle_id)
     if cycle.status in (CycleStatus.PUBLISHED, CycleStatus.CLOSED):
-        raise DomainError(f"cycle {cycle} is already {cycle.get_status_display()}")
+        raise DomainError(_("Cycle %(cycle)s is already %(status)s.") % {"cycle": cycle, "status": cycle.get_status_display()})
     allocation_run.refresh_from_db()
     if not allocation_run.is_complete:
-        raise DomainError(f"allocation run #{allocation_run.pk} did not complete: it cannot be published")
+        raise DomainError(
+            _("Allocation run #%(run)s did not complete: it cannot be published.") % {"run": allocation_run.pk}
+        )
     latest = AllocationRun.objects.filter(cycle=cycle, is_complete=True).order_by("-created_at", "-pk").first()
     if latest.pk != allocation_run.pk:
-        raise DomainError(f"allocation run #{allocation_run.pk} is not the cycle's latest (#{latest.pk})")
+        raise DomainError(
+            _("Allocation run #%(run)s is not the cycle's latest (#%(latest)s).") % {"run": allocation_run.pk, "latest": latest.pk}
+        )
     now = timezone.now()
     AllocationRun.objects.filter(pk=allocation_run.pk).update(is_published=True, published_at=now)
     OrderCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
@@ -172,14 +179,14 @@ def quota_exception_set(
     The only change a published cycle accepts; a closed cycle accepts none.
     """
     if not approver.is_supervisor:
-        raise DomainError("only a supervisor approves quota exceptions")
+        raise DomainError(_("Only a supervisor approves quota exceptions."))
     if not reason.strip():
-        raise DomainError("an exception needs a reason")
+        raise DomainError(_("An exception needs a reason."))
     cycle.refresh_from_db(fields=["status"])
     if cycle.status == CycleStatus.CLOSED:
-        raise DomainError(f"cycle {cycle} is closed")
+        raise DomainError(_("Cycle %(cycle)s is closed.") % {"cycle": cycle})
     if not SupplyPlanLine.objects.filter(cycle=cycle, product=product).exists():
-        raise DomainError(f"{product} is not in the supply plan of {cycle}")
+        raise DomainError(_("%(product)s is not in the supply plan of cycle %(cycle)s.") % {"product": product, "cycle": cycle})
     current = QuotaException.objects.filter(cycle=cycle, product=product, retailer=retailer).first()
     before = {"quota": current.quota, "reason": current.reason} if current else None
     exception, _created = QuotaException.objects.update_or_create(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from compliance.selectors import compliance_rates
 from core.db import bulk_write_frames
@@ -46,7 +47,7 @@ def active_scheme() -> ClassificationScheme:
         return scheme
     if not ClassificationScheme.objects.exists():
         return ClassificationScheme.objects.create(name=DEFAULT_SCHEME_NAME, is_active=True)
-    raise DomainError("no active classification scheme: activate one in the admin")
+    raise DomainError(_("No classification scheme is active: activate one in the admin (分档方案)."))
 
 
 def freeze_window_on(day: dt.date, windows: list[dict]) -> str | None:
@@ -246,15 +247,17 @@ def _assessment_frame(result: pd.DataFrame, proposal_id: int) -> pd.DataFrame:
 def proposal_publish(*, proposal: TierProposal, approver, today: dt.date | None = None) -> int:
     """Apply a proposal's tiers in one short durable transaction; returns how many tiers changed."""
     if not approver.is_supervisor:
-        raise AccessDenied("only a supervisor publishes tiers")
+        raise AccessDenied(_("Only a supervisor publishes tiers."))
     today = today or timezone.localdate()
     frozen = freeze_window_on(today, proposal.scheme.freeze_windows)
     if frozen is not None:
-        raise DomainError(f"tiers are frozen today ({frozen}); publish after the window")
+        raise DomainError(_("Tiers are frozen today (%(window)s): publish after the window.") % {"window": frozen})
     with transaction.atomic(durable=True):
         locked = TierProposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status != ProposalStatus.PROPOSED:
-            raise DomainError(f"this proposal is {locked.get_status_display()}, not proposed")
+            raise DomainError(
+                _("This proposal is %(status)s: only a proposed one can be published.") % {"status": locked.get_status_display()}
+            )
         changed = _apply_tiers(locked, approver)
         locked.status = ProposalStatus.PUBLISHED
         locked.published_at = timezone.now()
@@ -311,11 +314,11 @@ def _apply_tiers(proposal: TierProposal, approver) -> int:
 def tier_override(*, retailer: Retailer, tier: int, reason: str, approver) -> TierChange:
     """A supervisor sets one retailer's tier by hand, with a reason (history and audit)."""
     if not approver.is_supervisor:
-        raise AccessDenied("only a supervisor overrides a tier")
+        raise AccessDenied(_("Only a supervisor overrides a tier."))
     if not reason.strip():
-        raise DomainError("a tier override needs a reason")
+        raise DomainError(_("A tier override needs a reason."))
     if not 1 <= tier <= 30:
-        raise DomainError("a tier is between 1 and 30")
+        raise DomainError(_("A tier is between D1 and D30."))
     old = retailer.tier
     # the published assessment in force, kept with the override: what the explanation was then
     rated = latest_assessment(retailer=retailer)

@@ -40,7 +40,7 @@ def test_rerating_proposes_then_publishes_with_history(city, supervisor):
     assert change.approver == supervisor
     assert abs(change.new_tier - change.old_tier) <= 3  # the default move limit
     assert AuditEntry.objects.filter(action="tiers.publish").exists()
-    with pytest.raises(DomainError, match="not proposed"):
+    with pytest.raises(DomainError, match="只有待发布的方案可以发布"):
         proposal_publish(proposal=proposal, approver=supervisor, today=AS_OF)
 
 
@@ -62,7 +62,7 @@ def test_same_inputs_same_tiers(city):
 def test_freeze_window_blocks_publishing(city, supervisor):
     proposal = classification_run(as_of=AS_OF)
     assert freeze_window_on(dt.date(2026, 10, 3), ClassificationScheme.objects.get().freeze_windows) == "国庆节"
-    with pytest.raises(DomainError, match="frozen"):
+    with pytest.raises(DomainError, match="冻结期"):
         proposal_publish(proposal=proposal, approver=supervisor, today=dt.date(2026, 10, 3))
     assert TierProposal.objects.get(pk=proposal.pk).status == ProposalStatus.PROPOSED
 
@@ -77,7 +77,7 @@ def test_only_a_supervisor_publishes_or_overrides(city, manager_a):
 
 def test_override_needs_a_reason_and_is_history(city, supervisor):
     retailer = Retailer.objects.first()
-    with pytest.raises(DomainError, match="reason"):
+    with pytest.raises(DomainError, match="须填写原因"):
         tier_override(retailer=retailer, tier=5, reason="  ", approver=supervisor)
     change = tier_override(retailer=retailer, tier=29, reason="新开大型商超", approver=supervisor)
     retailer.refresh_from_db()
@@ -161,7 +161,7 @@ def test_without_any_scheme_the_defaults_apply_but_an_inactive_one_is_an_error()
     assert scheme.is_active
     assert (scheme.window_weeks, scheme.move_limit) == (13, 3)
     ClassificationScheme.objects.update(is_active=False)
-    with pytest.raises(DomainError, match="no active"):
+    with pytest.raises(DomainError, match="没有启用的分档方案"):
         active_scheme()
 
 
