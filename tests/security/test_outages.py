@@ -204,6 +204,7 @@ def test_healthz_reports_each_part_without_a_login(client, settings):
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "in-process"}
     assert "no-cache" in response["Cache-Control"]
     assert client.post("/healthz").status_code == 405
+    assert client.head("/healthz").status_code == 200  # load balancers probe with HEAD too
 
 
 def test_healthz_is_200_degraded_when_the_cache_and_the_broker_are_down_and_names_no_host(client, settings, cache_down):
