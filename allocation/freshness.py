@@ -37,7 +37,7 @@ class RunFreshness:
     facts: int = 0  # vulnerable, repeat violator, order rhythm
     status: int = 0  # no longer active
     cell: int = 0
-    joined: int = 0  # active now, unknown to the run
+    joined: int = 0  # active now, no quota row in the run, edited since it started (new, reactivated, re-tiered)
     earlier_published: list[str] = field(default_factory=list)  # cycle labels (the run rotated)
     examples: list[str] = field(default_factory=list)  # a few retailers, "name (D14 → D15)"
 
