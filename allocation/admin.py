@@ -249,7 +249,7 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
             "retailer": retailer,
             "cycle": cycle,
             "cycles": cycles[:12],
-            "quotas": retailer_quota_explanations(retailer=retailer, cycle=cycle) if cycle else [],
+            "quotas": retailer_quota_explanations(retailer=retailer, cycle=cycle, staff=True) if cycle else [],
             "allocation_run": published_allocation_run(cycle) if cycle else None,
             "opts": self.model._meta,
         }

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from cycles.models import OrderCycle
 from retailers.models import Retailer
@@ -22,6 +21,23 @@ from .quota_cache import retailer_quota_rows
 from .reports import cell_text
 from .selectors import published_allocation_run
 
+# The reasons that speak to the retailer ("you"), as staff pages word them ("the shop").
+STAFF_VOICE = {
+    "By demand: what you reported for this cycle (or, without a report, your recent orders), never more than you reported, shared within the week's supply.": gettext_noop(
+        "By demand: what the shop reported for this cycle (or, without a report, its recent orders), never more than it reported, shared within the week's supply."
+    ),
+    "You last received it in the cycle of %(day)s.": gettext_noop("The shop last received it in the cycle of %(day)s."),
+    "You have not received it in the last 26 weeks.": gettext_noop("The shop has not received it in the last 26 weeks."),
+    "You are served this cycle.": gettext_noop("The shop is served this cycle."),
+    "You are not served this cycle. Each rotation serves first those who have waited longest, higher tiers first among them; your turn comes after those ahead of you.": gettext_noop(
+        "The shop is not served this cycle. Each rotation serves first those who have waited longest, higher tiers first among them; its turn comes after those ahead of it."
+    ),
+    "You order every other week: your cap is doubled.": gettext_noop("The shop orders every other week: its cap is doubled."),
+    "Your tier's cap includes cartons freed by other retailers' penalties.": gettext_noop(
+        "The shop's tier cap includes cartons freed by other retailers' penalties."
+    ),
+}  # fmt: skip
+
 
 def quota_reasons(
     row: dict,
@@ -31,9 +47,15 @@ def quota_reasons(
     policy: Policy,
     band_total: int | None,
     exception: QuotaException | None,
+    staff: bool = False,
 ) -> list[str]:
-    """The reasons behind one quota, in order (`policy`: the one the run applied)."""
+    """The reasons behind one quota, in order (`policy`: the one the run applied); `staff`: worded
+    about the shop for a customer manager or supervisor, not to the retailer."""
     codes = Reason(int(row["reasons"]))
+
+    def _(msgid: str) -> str:  # noqa: N802 - gettext, in the reader's voice
+        return gettext(STAFF_VOICE.get(msgid, msgid) if staff else msgid)
+
     out: list[str] = []
     if line.method == "D":
         out.append(_("By demand: what you reported for this cycle (or, without a report, your recent orders), never more than you reported, shared within the week's supply."))
@@ -63,7 +85,11 @@ def quota_reasons(
             )
     else:
         out.append(
-            _("Tier D%(tier)s cap in %(cell)s: %(cap)s cartons.")
+            ngettext(
+                "Tier D%(tier)s cap in %(cell)s: %(cap)s carton.",
+                "Tier D%(tier)s cap in %(cell)s: %(cap)s cartons.",
+                int(row["cap"]),
+            )
             % {"tier": row["tier"], "cell": cell_text(row["cell"]), "cap": row["cap"]}
         )
         if row["weight"] == 2:
@@ -81,10 +107,18 @@ def quota_reasons(
     lost = int(row.get("base", 0)) - int(row["quota"])
     if (Reason.CREDIT in codes or Reason.VIOLATION in codes) and lost > 0 and Reason.EXCEPTION not in codes:
         out.append(
-            ngettext(
-                "%(base)s → %(quota)s: %(n)s carton less, which goes to the other retailers of your cell.",
-                "%(base)s → %(quota)s: %(n)s cartons less, which go to the other retailers of your cell.",
-                lost,
+            (
+                ngettext(
+                    "%(base)s → %(quota)s: %(n)s carton less, which goes to the other retailers of its cell.",
+                    "%(base)s → %(quota)s: %(n)s cartons less, which go to the other retailers of its cell.",
+                    lost,
+                )
+                if staff
+                else ngettext(
+                    "%(base)s → %(quota)s: %(n)s carton less, which goes to the other retailers of your cell.",
+                    "%(base)s → %(quota)s: %(n)s cartons less, which go to the other retailers of your cell.",
+                    lost,
+                )
             )
             % {"base": row["base"], "quota": row["quota"], "n": lost}
         )
@@ -114,7 +148,7 @@ def quota_reasons(
 
 
 def retailer_quota_explanations(
-    *, retailer: Retailer, cycle: OrderCycle, allocation_run: AllocationRun | None = None
+    *, retailer: Retailer, cycle: OrderCycle, allocation_run: AllocationRun | None = None, staff: bool = False
 ) -> list[dict]:
     """Per product: the product, its code and name, the release method, the quota and the reasons,
     for the cycle's published run (or the given run), as that run applied its policy."""
@@ -160,6 +194,7 @@ def retailer_quota_explanations(
                     policy=policy,
                     band_total=band_total,
                     exception=exceptions.get(row["product"]),
+                    staff=staff,
                 ),
             }
         )

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from allocation.explanations import retailer_quota_explanations
 from allocation.quota_cache import retailer_quota_rows
@@ -45,6 +46,20 @@ def test_english_is_complete_on_the_quota_page(client, shop):
     assert "cartons" in page
     assert "cap in" in page  # the reason's wording, translated back to English
     assert not re.search(r"[\u4e00-\u9fff]{2,}档", page)
+    assert re.search(r"You earn ¥[\d,]+\.\d\d per carton \([\d.]+%\)", page)
+    assert not re.search(r"\b1 cartons\b", page)
+    tier = client.get(reverse("portal:tier")).content.decode()
+    assert "Cartons (cartons)" not in tier
+
+
+def test_the_margin_says_per_carton_once(client, shop):
+    client.force_login(shop.user)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert re.search(r"您每条可赚 ¥[\d,]+\.\d\d（[\d.]+%）", page)
+    assert "每条 (" not in page
+    with translation.override("zh-hans"):  # the profit page's note, with a full-width comma
+        note = translation.gettext("Sold at the guide price, less what you paid. Returns are taken off.")
+    assert note == "按指导价卖出的金额减去进货成本，退货已扣除。"
 
 
 def test_wrong_password_and_unknown_license_get_the_same_answer(client, shop):
