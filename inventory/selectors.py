@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from orders.models import WeeklyPurchase
-from pricing.models import Product
+from pricing.models import Lifecycle, Product
 from retailers.models import Retailer
 from retailers.selectors import scope_to_visible_retailers
 from stock.selectors import latest_counts
@@ -153,12 +153,13 @@ def retailer_advice(*, retailer: Retailer, today: dt.date | None = None) -> list
     """The current night's advice for one retailer: short first, then over-stocked, slow, healthy,
     and last the products whose stock is unknown (they need a count). A product counted since that
     night (`stock.selectors.latest_counts`, any source) needs no count any more at once: its line
-    says so with the count, and the next night's advice starts from it."""
+    says so with the count, and the next night's advice starts from it. A withdrawn product (退市)
+    whose stock is unknown is left out: the shop is not asked to count what it can no longer order."""
     rows = InventoryAdvice.objects.filter(advice_run__is_current=True, retailer=retailer).select_related(
         "product", "advice_run"
     )
     order = {Status.SHORT: 0, Status.OVER: 1, Status.SLOW: 2, Status.HEALTHY: 3, Status.UNKNOWN: 4, Status.NO_SALES: 5}
-    rows = list(rows)
+    rows = [r for r in rows if not (r.status == Status.UNKNOWN and r.product.lifecycle == Lifecycle.WITHDRAWN)]
     counted = {}
     if any(r.status == Status.UNKNOWN or r.stock_is_estimate for r in rows):
         found = latest_counts(today=today or timezone.localdate(), retailer_ids=[retailer.pk])

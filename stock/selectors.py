@@ -14,6 +14,7 @@ from django.db.models import F, Sum
 
 from cycles.calendar import cycle_monday
 from orders.models import Order
+from pricing.models import Lifecycle
 
 from .models import StockCount
 
@@ -47,7 +48,8 @@ def latest_counts(*, today: dt.date, retailer_ids: Iterable[int] | None = None) 
 def products_to_count(*, retailer_ids: Iterable[int], today: dt.date) -> dict[int, list[int]]:
     """Per retailer, the products it sold in the last SALES_WEEKS complete cycles that no count
     within COUNT_MAX_AGE_WEEKS covers: their stock is unknown, so they are counted on the next
-    visit (the same products tonight's advice marks "needs a count"). Product ids in id order."""
+    visit (the same products tonight's advice marks "needs a count"). A withdrawn product (退市) is
+    never asked for: there is nothing more to order of it. Product ids in id order."""
     retailer_ids = list(retailer_ids)
     this_cycle = cycle_monday(today)
     sold = (
@@ -56,6 +58,7 @@ def products_to_count(*, retailer_ids: Iterable[int], today: dt.date) -> dict[in
             cycle__starts_on__gte=this_cycle - dt.timedelta(weeks=SALES_WEEKS),
             cycle__starts_on__lt=this_cycle,
         )
+        .exclude(product__lifecycle=Lifecycle.WITHDRAWN)
         .values("retailer_id", "product_id")
         .annotate(cartons=Sum(F("ordered_qty") - F("returned_qty")))  # kept: a return is no sale
         .filter(cartons__gt=0)

@@ -23,7 +23,8 @@ def test_an_uncounted_shop_is_asked_for_counts_and_told_of_no_shortage(client, s
     assert not StockCount.objects.filter(retailer=shop).exists()  # the demo city counts nothing of this shop
     inventory_advice_nightly(today=city)
     rows = advice(shop)
-    unknown = [r for r in rows.values() if r.status == Status.UNKNOWN]
+    # a withdrawn product (退市) is not asked for (the demo city withdraws some the shop has sold)
+    unknown = [r for r in rows.values() if r.status == Status.UNKNOWN and r.product.lifecycle != "withdrawn"]
     assert unknown, "the shop sells something"
     assert not [r for r in rows.values() if r.status == Status.SHORT]
     client.force_login(shop.user)
@@ -32,7 +33,10 @@ def test_an_uncounted_shop_is_asked_for_counts_and_told_of_no_shortage(client, s
     assert f"{len(unknown)} 种产品需要盘点" in card
     for row in unknown:
         assert row.product.name in card
-    assert "库存未知：近期没有盘点" in card
+    # the reason is said once above the products, not repeated on each line (walker: 12 times)
+    assert card.count("近期没有盘点") == 1
+    assert "库存未知" not in card
+    assert card.count("条/周") == len(unknown) or card.count("每周卖") == len(unknown)
     assert ">缺货<" not in page  # no product labelled short
     assert "卖得快" not in page
 
@@ -88,3 +92,32 @@ def test_a_carried_forward_stock_shows_its_count_age_and_basis(client, shop, cit
         f"估算：10 天前（{day.month:02d}月{day.day}日，客户经理盘点）盘点 30 条，此后到货 {row.delivered_since} 条"
         in page
     )
+
+
+def test_withdrawn_products_are_never_asked_for_and_the_report_lists_names_only(client, shop, city):
+    """A withdrawn product (退市) is not asked to be counted, on the shop's page or on the manager's
+    visit list; the stock report's dropdown names products without their codes, in name order."""
+    from pricing.models import Lifecycle, Product
+    from stock.selectors import products_to_count
+
+    inventory_advice_nightly(today=city)
+    rows = advice(shop)
+    unknown = sorted(pk for pk, r in rows.items() if r.status == Status.UNKNOWN and r.product.lifecycle != "withdrawn")
+    assert len(unknown) >= 2
+    withdrawn = Product.objects.get(pk=unknown[0])
+    assert withdrawn.pk in products_to_count(retailer_ids=[shop.pk], today=city)[shop.pk]
+    withdrawn.lifecycle = Lifecycle.WITHDRAWN
+    withdrawn.save(update_fields=["lifecycle"])
+    assert withdrawn.pk not in products_to_count(retailer_ids=[shop.pk], today=city)[shop.pk]
+    assert unknown[1] in products_to_count(retailer_ids=[shop.pk], today=city)[shop.pk]
+    client.force_login(shop.user)
+    page = client.get(reverse("portal:stock")).content.decode()
+    card = page[page.index('id="to-count"') : page.index("进货建议")]
+    assert f'data-code="{withdrawn.code}"' not in card
+    assert f"{len(unknown) - 1} 种产品需要盘点" in card
+    report = page[page.index('id="report"') :]
+    names = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', report)
+    on_sale = Product.objects.exclude(lifecycle=Lifecycle.WITHDRAWN)
+    assert names == list(on_sale.order_by("name").values_list("name", flat=True))
+    assert not any(re.search(r"\d{6,}", name) for name in names)  # no product code before the name
+    assert withdrawn.name not in names
