@@ -21,7 +21,7 @@ from retailers.models import Retailer
 
 from .engine.cells import DIMENSION_COLUMNS
 from .models import AllocationRun, CellReport, RetailerQuotas
-from .selectors import _entries_frame, registry_frame
+from .selectors import registry_frame
 
 SHOWN = 10  # retailers named on the page
 
@@ -116,8 +116,17 @@ def _cells_moved(allocation_run: AllocationRun, rows: list[tuple], now: pd.DataF
     }
     if not keys or not rows:
         return set()
-    entries = _entries_frame([(r[0], r[1], r[2], r[3], r[4]) for r in rows])[["retailer", "plan_line", "cell"]]
-    entries = entries.drop_duplicates()
+    # Only the lines split into cells, three narrow columns (a province run holds millions of entries).
+    size = RetailerQuotas.ENTRY.itemsize
+    blobs = [bytes(r[4]) for r in rows]
+    counts = np.fromiter((len(b) // size for b in blobs), dtype=np.int64, count=len(blobs))
+    packed = np.frombuffer(b"".join(blobs), dtype=RetailerQuotas.ENTRY)
+    del blobs
+    keep = np.isin(packed["plan_line"], np.fromiter({line for line, _ in keys}, dtype=np.int64))
+    entries = pd.DataFrame({
+        "retailer": np.repeat(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)), counts)[keep],
+        "plan_line": packed["plan_line"][keep].astype(np.int64), "cell": packed["cell"][keep].astype(np.int64),
+    })  # fmt: skip
     expected = pd.DataFrame(
         [(line, number, DIMENSION_COLUMNS[d], str(v)) for (line, number), cell in keys.items()
          for d, v in cell.items() if d in DIMENSION_COLUMNS],
