@@ -132,8 +132,10 @@ def _confirm(request):
             messages.error(request, _("Choose what the file holds and upload it again."))
             return redirect("admin:core_run_import")
         rows = len(read_table(path, filename))
-        run = import_run_start(kind=kind, name=filename, actor=request.user)  # RunOverlap: one import of a kind at a time
-        if rows > settings.IMPORT_ASYNC_ROW_THRESHOLD:
+        background = rows > settings.IMPORT_ASYNC_ROW_THRESHOLD
+        # RunOverlap: one import of a kind at a time
+        run = import_run_start(kind=kind, name=filename, actor=request.user, queued=background)
+        if background:
             try:
                 broker_check()
                 import_file_task.delay(kind=kind, path=str(path), name=filename, actor_id=request.user.pk, run_id=run.pk)

@@ -48,8 +48,26 @@ def _last_seen(run: Run):
     return run.heartbeat_at or run.started_at or run.created_at
 
 
+def _queued(run: Run) -> bool:
+    """Opened for a worker that has not taken it yet (`run_start(queued=True)`)."""
+    return run.status == RunStatus.PENDING and run.started_at is None
+
+
+def _is_stale(run: Run, now) -> bool:
+    """No sign of life for RUN_STALE_AFTER_SECONDS, or, still queued, for RUN_QUEUED_STALE_AFTER_SECONDS
+    (a busy worker is not a dead one: a queued import waits behind the nightly job)."""
+    if _queued(run):
+        return now - run.created_at > timedelta(seconds=settings.RUN_QUEUED_STALE_AFTER_SECONDS)
+    return now - _last_seen(run) > stale_after()
+
+
 def _stale_error(run: Run, now) -> str:
     minutes = (now - _last_seen(run)).total_seconds() / 60
+    if _queued(run):
+        return _(
+            "Waited %(minutes)s minutes in the queue and no worker took it (are the workers running?). "
+            "The run was marked failed and will not start; start it again."
+        ) % {"minutes": f"{minutes:.1f}"}
     return _(
         "No sign of life for %(minutes)s minutes: the worker running this job stopped (killed, out of "
         "memory or restarted). The run was marked failed; start it again."
@@ -61,8 +79,8 @@ def _fail_stale(run: Run, now, *, at_start: bool = False) -> None:
     `at_start`: found by a new run of its job starting (not by the beat)."""
     before = {"status": run.status, "progress": run.progress, "step": run.step,
               "heartbeat_at": _last_seen(run).isoformat()}  # fmt: skip
+    run.error = _stale_error(run, now)  # worded by what it was: queued or running
     run.status = RunStatus.FAILED
-    run.error = _stale_error(run, now)
     if at_start:
         run.error += " " + _("Found when a new run of this job started.")
     run.finished_at = now
@@ -80,8 +98,9 @@ def _advisory_lock(key: str) -> None:
 
 
 @transaction.atomic
-def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = None) -> Run:
-    """Create a running Run, or raise RunOverlap if one of this job and scope is active.
+def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = None, queued: bool = False) -> Run:
+    """Create a running Run, or raise RunOverlap if one of this job and scope is active. `queued`: the
+    work is handed to a worker; the run is pending until the worker starts it (`run_tracked`).
 
     Every run of the job left active by a worker that died (no sign of life for
     RUN_STALE_AFTER_SECONDS) is failed first, with the reason, audited, whatever its scope (last
@@ -90,7 +109,7 @@ def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = No
     now = timezone.now()
     active = Run.objects.select_for_update().filter(job=job, status__in=ACTIVE_RUN_STATUSES).order_by("pk")
     for run in active:
-        if now - _last_seen(run) > stale_after():
+        if _is_stale(run, now):
             _fail_stale(run, now, at_start=True)
         elif run.scope == scope:
             raise RunOverlap(_overlap_message(job, scope, run, now))
@@ -101,9 +120,9 @@ def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = No
                 scope=scope,
                 actor=actor,
                 params=params or {},
-                status=RunStatus.RUNNING,
-                started_at=now,
-                heartbeat_at=now,
+                status=RunStatus.PENDING if queued else RunStatus.RUNNING,
+                started_at=None if queued else now,
+                heartbeat_at=None if queued else now,
             )
     except IntegrityError as exc:  # a concurrent start won the race (SQLite has no advisory lock)
         raise RunOverlap(
@@ -125,13 +144,12 @@ def runs_fail_stale(*, now=None) -> list[int]:
     """Fail every active run not stamped for `RUN_STALE_AFTER_SECONDS` (its worker is gone), with
     the reason, audited. Returns their ids. The beat runs it every minute (`core.runs_fail_stale`)."""
     now = now or timezone.now()
-    cutoff = now - stale_after()
     failed = []
     candidates = Run.objects.filter(status__in=ACTIVE_RUN_STATUSES).values_list("pk", flat=True)
     for pk in list(candidates):
         with transaction.atomic():
             run = Run.objects.select_for_update().filter(pk=pk, status__in=ACTIVE_RUN_STATUSES).first()
-            if run is not None and _last_seen(run) < cutoff:
+            if run is not None and _is_stale(run, now):
                 _fail_stale(run, now)
                 failed.append(pk)
     return failed
@@ -260,6 +278,10 @@ def tracked_run(*, job: str, scope: str = "", actor=None, params: dict | None = 
 def run_tracked(run: Run) -> Iterator[RunTracker]:
     """Run a job body as a Run already started (`run_start`, e.g. by the page that asked for the job,
     so it can show the run's progress while a worker does the job)."""
+    if _queued(run):  # a worker takes it now
+        now = timezone.now()
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=now, heartbeat_at=now)
+        run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, now, now
     tracker = RunTracker(run)
     try:
         with run_heartbeat(tracker.run):

@@ -31,9 +31,15 @@ def import_file_task(
 ) -> dict:
     """An admin upload (`core.admin_imports`), deleted when the import ends, whatever the outcome.
     `run_id`: the run the confirming page opened and shows; a retry after a lost worker finds it failed
-    (stale) and opens a new one."""
+    (stale) and opens a new one. A run failed before any worker took it (too long in the queue, or
+    marked failed by a supervisor) is not done: its page says so and asks to start again."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    run = Run.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).first() if run_id else None
+    run = Run.objects.filter(pk=run_id).first() if run_id else None
+    if run is not None and run.status not in ACTIVE_RUN_STATUSES and run.started_at is None:
+        Path(path).unlink(missing_ok=True)
+        return {"not_done": run.pk}
+    if run is not None and run.status not in ACTIVE_RUN_STATUSES:
+        run = None
     try:
         return import_file(kind=kind, source=path, name=name, dry_run=dry_run, actor=actor, run=run).as_dict()
     finally:

@@ -231,6 +231,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # minute) and before a new run of its job is refused: a dead worker's run is failed within 5 minutes.
 RUN_HEARTBEAT_SECONDS = env.float("RUN_HEARTBEAT_SECONDS", default=30.0)
 RUN_STALE_AFTER_SECONDS = env.float("RUN_STALE_AFTER_SECONDS", default=240.0)
+# A run opened by a page and queued for a worker (an import handed to the background) is not stamped
+# until a worker takes it: it is failed only after waiting this long (the broker's visibility timeout,
+# after which the broker would hand the task out again).
+RUN_QUEUED_STALE_AFTER_SECONDS = env.float("RUN_QUEUED_STALE_AFTER_SECONDS", default=2 * 60 * 60)
 # How long a job waits for the broker before it gives up with a plain message (fan-out at start).
 BROKER_CHECK_TIMEOUT_SECONDS = env.float("BROKER_CHECK_TIMEOUT_SECONDS", default=3.0)
 

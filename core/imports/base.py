@@ -80,10 +80,11 @@ def import_table(*, kind: str, frame: pd.DataFrame, dry_run: bool = False, actor
     return counts
 
 
-def import_run_start(*, kind: str, name: str, actor=None) -> Run:
+def import_run_start(*, kind: str, name: str, actor=None, queued: bool = False) -> Run:
     """Open the Run of a confirmed import (job ``import_<kind>``; RunOverlap if one of this kind is under
-    way), before its work starts, so the page that confirmed it can follow its progress."""
-    return run_start(job=f"import_{kind}", actor=actor, params={"file": name})
+    way), before its work starts, so the page that confirmed it can follow its progress. `queued`: a
+    worker will do it (pending until the worker takes it)."""
+    return run_start(job=f"import_{kind}", actor=actor, params={"file": name}, queued=queued)
 
 
 def import_file(

@@ -110,7 +110,7 @@ def test_import_page_lists_bad_rows(client, supervisor, tmp_path):
     assert page.context["error_count"] == 1
     body = page.content.decode()
     assert "WHOLESALE_PRICE" in body
-    assert "not a number" in body
+    assert "不是数字" in body  # the reason in the page's language
     assert "未写入任何数据" in body
 
 
