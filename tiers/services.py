@@ -32,6 +32,7 @@ from .models import (
     TierChangeKind,
     TierProposal,
 )
+from .publish_preview import overrides_at_stake
 from .selectors import latest_assessment
 
 JOB = "classify_retailers"
@@ -258,6 +259,7 @@ def proposal_publish(*, proposal: TierProposal, approver, today: dt.date | None 
             raise DomainError(
                 _("This proposal is %(status)s: only a proposed one can be published.") % {"status": locked.get_status_display()}
             )
+        stake = overrides_at_stake(proposal=locked)  # before the tiers move: what the confirmation listed
         changed = _apply_tiers(locked, approver)
         locked.status = ProposalStatus.PUBLISHED
         locked.published_at = timezone.now()
@@ -268,7 +270,9 @@ def proposal_publish(*, proposal: TierProposal, approver, today: dt.date | None 
         )
         AuditEntry.objects.create(
             actor=approver, action="tiers.publish", object_type="tier_proposal", object_id=str(locked.pk),
-            after={"changed": changed, "retailers": locked.retailers},
+            after={"changed": changed, "retailers": locked.retailers,
+                   "overrides_undone": [o.customer_code for o in stake if not o.kept],
+                   "overrides_kept": [o.customer_code for o in stake if o.kept]},
         )  # fmt: skip
     proposal.refresh_from_db()
     return changed

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEntry
 from demo.services import demo_city_create
 from retailers.models import Retailer
 from tiers.models import TierAssessment, TierChange, TierChangeKind
@@ -50,6 +51,8 @@ def test_an_override_before_the_proposal_is_listed_then_undone(client, superviso
     proposal_publish(proposal=proposal, approver=supervisor, today=AS_OF)
     retailer.refresh_from_db()
     assert retailer.tier == proposed  # the re-rating takes over again, as the page said
+    audit = AuditEntry.objects.get(action="tiers.publish")
+    assert (audit.after["overrides_undone"], audit.after["overrides_kept"]) == ([retailer.customer_code], [])
 
 
 def test_an_override_after_the_proposal_is_kept_and_not_counted_as_a_move(client, supervisor, city):
@@ -77,3 +80,5 @@ def test_an_override_after_the_proposal_is_kept_and_not_counted_as_a_move(client
     assert retailer.tier == set_by_hand  # kept
     assert not TierChange.objects.filter(retailer=retailer, kind=TierChangeKind.RERATING, proposal=proposal).exists()
     assert changed == preview.up + preview.down + preview.first_tier
+    audit = AuditEntry.objects.get(action="tiers.publish")
+    assert (audit.after["overrides_undone"], audit.after["overrides_kept"]) == ([], [retailer.customer_code])
