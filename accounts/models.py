@@ -24,6 +24,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def __str__(self) -> str:
+        """The person's name wherever a user is shown (an approver, an inspector, a run's actor, a
+        picker); the login only for a user with no name recorded (a retailer's login is its license)."""
+        return self.get_full_name() or self.get_username()
+
     @property
     def is_supervisor(self) -> bool:
         return self.is_superuser or self.role == Role.SUPERVISOR
