@@ -12,7 +12,7 @@ from unfold.admin import ModelAdmin
 
 from compliance.selectors import recent_supply_signals
 from core import params
-from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
+from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin, record_number
 from core.display import CARTONS, figure
 from core.exceptions import DomainError
 from cycles.models import OrderCycle
@@ -100,7 +100,7 @@ class AllocationPolicyAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
 @admin.register(AllocationRun)
 class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = (
-        "pk",
+        record_number,
         "cycle",
         "run_status",
         "run_progress",

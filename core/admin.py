@@ -9,7 +9,7 @@ from unfold.admin import ModelAdmin
 
 from . import admin_libraries, admin_lockouts  # noqa: F401 - register the libraries' and the lock-outs' admin
 from .admin_imports import import_progress_view, import_view
-from .admin_mixins import LabelledCodeFilter, ReadOnlyAdmin
+from .admin_mixins import LabelledCodeFilter, ReadOnlyAdmin, record_number
 from .exceptions import DomainError
 from .labels import audit_action_label, audit_object_label, job_label, value_words
 from .models import ACTIVE_RUN_STATUSES, AuditEntry, Run
@@ -44,7 +44,7 @@ class ObjectTypeFilter(LabelledCodeFilter):
 @admin.register(Run)
 class RunAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = (
-        "pk", "job_words", "scope", "status", "progress", "step_words", "actor", "started_at", "heartbeat_at",
+        record_number, "job_words", "scope", "status", "progress", "step_words", "actor", "started_at", "heartbeat_at",
         "finished_at", "duration",
     )  # fmt: skip
     list_filter = ("status", JobFilter)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
@@ -79,6 +80,12 @@ class LabelledJsonAdmin:
             if name not in mapped:
                 mapped.append(name)
         return mapped
+
+
+@admin.display(description=_("No."), ordering="pk")
+def record_number(obj) -> int:
+    """A list's record number column, headed in words (a bare "pk" column was headed "Pk")."""
+    return obj.pk
 
 
 class SupervisorEditsAdmin(ReadableListAdmin, LabelledJsonAdmin, ExportMixin):

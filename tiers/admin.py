@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 
-from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
+from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin, record_number
 from core.exceptions import DomainError
 from retailers.admin import RETAILER_LINKS, RetailerAdmin, RetailerLink
 from retailers.models import CountyBranch, Retailer
@@ -93,7 +93,7 @@ class ClassificationSchemeAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
 
 @admin.register(TierProposal)
 class TierProposalAdmin(ReadOnlyAdmin, ModelAdmin):
-    list_display = ("pk", "as_of", "status", "retailers", "ups", "downs", "created_at", "published_at", "published_by")
+    list_display = (record_number, "as_of", "status", "retailers", "ups", "downs", "created_at", "published_at", "published_by")
     list_filter = ("status", "as_of")
     search_fields = ("pk", "as_of")
     readonly_fields = (
