@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
-from cycles.models import OrderCycle
+from cycles.models import CycleStatus, OrderCycle
 from demand.engine import blended_shape
 from demand.selectors import reported_by_tier, reported_demand
 from orders.models import Order
@@ -227,6 +227,16 @@ def demand_shapes(
 
 def published_allocation_run(cycle: OrderCycle) -> AllocationRun | None:
     return AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
+
+
+def runs_awaiting_publication() -> list[AllocationRun]:
+    """Complete runs of cycles not published yet (draft or computed), the latest per cycle, soonest
+    cycle first: what a supervisor still has to review and publish."""
+    latest: dict[int, AllocationRun] = {}
+    runs = AllocationRun.objects.filter(is_complete=True, cycle__status__in=(CycleStatus.DRAFT, CycleStatus.COMPUTED)).select_related("cycle")
+    for allocation_run in runs.order_by("cycle__starts_on", "-created_at", "-pk"):
+        latest.setdefault(allocation_run.cycle_id, allocation_run)
+    return list(latest.values())
 
 
 QUOTA_FRAME_COLUMNS = [

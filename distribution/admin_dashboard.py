@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from allocation.selectors import published_allocation_run
+from allocation.selectors import published_allocation_run, runs_awaiting_publication
 from core.models import Run, RunStatus
 from customer_value.selectors import HIGH_RISK, values_visible_to
 from cycles.selectors import current_cycle
@@ -76,6 +76,20 @@ def _cards(user, now: dt.datetime) -> list[Card]:
         ),
     ]
     if user.is_supervisor:
+        waiting = runs_awaiting_publication()
+        if waiting:
+            first = waiting[0]
+            cards.append(
+                Card(
+                    _("Quotas computed, not yet published"),
+                    first.cycle.label,
+                    "",
+                    _("review the report, then publish with a confirmation")
+                    + (" " + _("(%(n)s more cycles)") % {"n": len(waiting) - 1} if len(waiting) > 1 else ""),
+                    reverse("admin:allocation_allocationrun_report", args=[first.pk]),
+                    "warn",
+                )
+            )
         proposals = TierProposal.objects.filter(status=ProposalStatus.PROPOSED).count()
         failed = Run.objects.filter(status=RunStatus.FAILED, created_at__gte=now - dt.timedelta(days=7)).count()
         cards += [

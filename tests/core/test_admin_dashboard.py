@@ -95,3 +95,23 @@ def test_every_sidebar_link_opens_for_the_role_that_sees_it(client, manager_a, s
                     continue
                 response = client.get(str(item["link"]), **ZH)
                 assert response.status_code in (200, 302), (user.username, str(item["link"]), response.status_code)
+
+
+def test_a_supervisor_is_shown_quotas_computed_but_not_published(client, supervisor, manager_a):
+    # Cycle 2026-11-30 has a complete run, not published: the supervisor's card names the cycle and
+    # opens its report; a draft run that did not complete is not offered; managers do not see it.
+    from allocation.models import AllocationRun
+    from cycles.services import cycle_get_or_create
+
+    cycle = cycle_get_or_create(starts_on=dt.date(2026, 11, 30))
+    AllocationRun.objects.create(run=Run.objects.create(job="allocation", status=RunStatus.FAILED), cycle=cycle)
+    done = AllocationRun.objects.create(
+        run=Run.objects.create(job="allocation", status=RunStatus.SUCCEEDED), cycle=cycle, is_complete=True
+    )
+    client.force_login(supervisor)
+    cards = {card.title: card for card in client.get(reverse("admin:index"), **ZH).context["dashboard_cards"]}
+    card = cards["已计算、尚未发布的定量"]
+    assert card.value == cycle.label
+    assert card.href == reverse("admin:allocation_allocationrun_report", args=[done.pk])
+    client.force_login(manager_a)
+    assert "已计算、尚未发布的定量" not in _cards(client.get(reverse("admin:index"), **ZH))
