@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 
 from compliance.selectors import recent_supply_signals
@@ -15,6 +16,7 @@ from core import params
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin, record_number
 from core.display import CARTONS, figure
 from core.exceptions import DomainError
+from core.labels import labelled_values
 from cycles.models import OrderCycle
 from pricing.models import Product
 from retailers.admin import RETAILER_LINKS, RetailerLink
@@ -114,6 +116,21 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
     search_fields = ("cycle__year", "pk")
     json_key_models = {"policy": AllocationPolicy}  # the policy as applied, labelled by the policy's fields
     list_select_related = ("cycle", "run")
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        words = self.policy_words
+
+        @admin.display(description=words.short_description)
+        def policy_words(obj):
+            # The run keeps the repeat violators' ids (to be reproducible); the page says how many.
+            policy = dict(obj.policy or {})
+            if isinstance(policy.get("repeat_violators"), list):
+                count = len(policy["repeat_violators"])
+                policy["repeat_violators"] = ngettext("%(n)s retailer", "%(n)s retailers", count) % {"n": f"{count:,}"}
+            return labelled_values(policy, model=AllocationPolicy)
+
+        self.policy_words = policy_words
 
     @admin.display(description=_("job status"))
     def run_status(self, obj):
