@@ -34,6 +34,9 @@ def test_manager_opens_the_workspace_and_a_retailers_report(live_server, desktop
 
     # A weekly shop with quotas this cycle, found through the search box.
     shop = own.filter(order_cycle_kind="weekly").order_by("-tier").first()
+    # no order day: its ordering stays open to the cycle's last day, whatever weekday the test runs on
+    # (the planner plans within the cycle the shop can still order)
+    type(shop).objects.filter(pk=shop.pk).update(order_weekday=None)
     code = shop.customer_code
     page.fill("input[name=q]", code)
     page.press("input[name=q]", "Enter")
