@@ -17,7 +17,7 @@ from tests.factories import RetailerFactory
 from tests.security.test_outages import redis_server  # noqa: F401 - the fixture
 from tests.security.test_sessions import phone_login, replay, session_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a plain flush leaves the next test without its content types
 
 
 def test_a_reset_refuses_a_cookie_and_a_token_recached_while_it_ran(redis_server, settings, manager_a, monkeypatch):  # noqa: F811
