@@ -263,6 +263,8 @@ class RetailerTierAdmin(RetailerAdmin):
             **self.admin_site.each_context(request),
             "form": form,
             "retailer": retailer,
+            "original": retailer,  # django-unfold's header: 零售户 › the retailer
+            "explanation": tier_explanation(retailer=retailer),  # what set the tier it has now
             "title": _("Override tier"),
             "opts": Retailer._meta,
         }
