@@ -36,7 +36,15 @@ from .models import (
     SupplyPlanLine,
     plan_frozen,
 )
-from .reports import cell_text, publish_summary, report_dataset, report_headers, report_rows, warning_text
+from .reports import (
+    cell_text,
+    publish_summary,
+    report_dataset,
+    report_glance,
+    report_headers,
+    report_rows,
+    warning_text,
+)
 from .selectors import published_allocation_run
 from .services import allocation_run_create, allocation_run_publish, quota_exception_set
 
@@ -190,14 +198,12 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
             return response
         page = Paginator(rows, 100).get_page(request.GET.get("page"))
         publishable = allocation_run.is_complete and not allocation_run.is_published
-        tiers = list(range(30, 0, -1))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Allocation report"),
             "allocation_run": allocation_run,
             "page": page,
-            "rows": [{**r, "caps": [r[f"D{t}"] for t in tiers], "eligible": [r[f"N{t}"] for t in tiers]} for r in page],
-            "tiers": tiers,
+            "rows": [report_glance(r) for r in page],
             "query": query,
             "totals": {"target": sum(r["target"] for r in rows), "released": sum(r["released"] for r in rows)},
             "may_publish": request.user.is_supervisor and publishable,

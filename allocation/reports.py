@@ -108,6 +108,30 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
     return rows
 
 
+def report_glance(row: dict) -> dict:
+    """A report row as a supervisor reads it at a glance: what the caps (or the rotation) released
+    before the individual rules, the rules' net change (penalties, re-spread, the vulnerable bonus:
+    negative when they cost cartons), the share of the target released (floored to 0.1 %, so 100 % only
+    when all of it is; None without a target), the status in words and the per-tier caps and eligible
+    retailers D30…D1 for the row's detail."""
+    before = row["caps_released"] + row["rotation"]
+    target, released = row["target"], row["released"]
+    if row["warnings"]:
+        status = row["warnings"]
+    elif target > 0 and released >= target:
+        status = _("Fully released.")
+    else:
+        status = "—"
+    return {
+        **row,
+        "before_rules": before,
+        "rules_change": released - before,
+        "released_share": (released * 1000 // target) / 10 if target > 0 else None,
+        "status": status,
+        "tiers": [(f"D{t}", row[f"D{t}"], row[f"N{t}"]) for t in range(30, 0, -1)],
+    }
+
+
 def _reported(figures: dict, target: int) -> dict:
     """A cell's reported demand against the cell's target, e.g. 1,200 cartons by 80 retailers = 150% of
     800: counted by the run over the cell's own eligible retailers (`engine.compute.reported_in`)."""

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import io
+import re
+from html import unescape
 
 import openpyxl
 import pytest
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from allocation.models import AllocationRun, QuotaException, SupplyPlanLine
+from allocation.reports import report_glance, report_rows
 from allocation.services import allocation_run_create
 from core.models import AuditEntry
 from retailers.models import Retailer
@@ -144,3 +147,61 @@ def test_a_published_cycles_plan_no_longer_changes(client, supervisor, computed,
     assert any("已发布" in str(e.reason) for e in caught.value.errors)  # in the reader's language
     line.refresh_from_db()
     assert SupplyPlanLine.objects.get(pk=line.pk).target == line.target
+
+
+def _texts(html: str, tag: str) -> list[str]:
+    """The text of each `tag` element in `html` (tags stripped, spaces collapsed)."""
+    found = re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.S)
+    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", f)).split()) for f in found]
+
+
+def test_the_report_reads_at_a_glance_with_each_rules_cartons_and_tiers_in_its_detail(client, supervisor, computed):
+    """Issue 19: the main table has the few columns a supervisor reads (it fit no screen with 44); every
+    figure the page showed before is still in the row's detail: each rule's cartons, the method, the caps
+    and eligible retailers per tier D30…D1."""
+    client.force_login(supervisor)
+    body = client.get(reverse("admin:allocation_allocationrun_report", args=[computed.pk])).content.decode()
+    table = body.split('id="allocation-lines"', 1)[1]
+    assert _texts(table.split("</thead>", 1)[0], "th") == [
+        "卷烟", "投放单元", "投放量（条）", "规则前投放（条）", "规则增减（条）", "实际投放（条）", "占投放量", "状态",
+    ]  # fmt: skip
+    rows = report_rows(computed)
+    shown = table.split('<tr class="glance')[1:]
+    assert len(shown) == len(rows) > 0
+    for row, html in zip(rows, shown, strict=True):
+        glance, detail = html.split('<tr class="row-detail">', 1)
+        before = row["caps_released"] + row["rotation"]
+        change = row["released"] - before
+        share = f"{row['released'] * 1000 // row['target'] / 10:g}%" if row["target"] else "—"
+        assert _texts(glance, "td")[:7] == [
+            f"{row['product_code']} {row['product_name']}", row["cell"], f"{row['target']:,}", f"{before:,}",
+            f"+{change:,}" if change > 0 else f"{change:,}", f"{row['released']:,}", share,
+        ]  # fmt: skip
+        assert _texts(glance, "td")[7].startswith(row["warnings"] or ("全部投放。" if share == "100%" else "—"))
+        figures = dict(zip(_texts(detail, "dt"), _texts(detail, "dd"), strict=True))
+        assert figures["投放方式"] == row["method"]
+        for key, heading in (("caps_released", "按档位上限投放（条）"), ("rotation", "轮换投放（条）"),
+                             ("penalties", "扣减（条）"), ("respread", "再分配（条）"), ("bonus", "困难户加量（条）"),
+                             ("released", "实际投放（条）"), ("unreleased", "未投放（条）")):  # fmt: skip
+            assert figures[heading] == f"{row[key]:,}"
+        tiers = detail.split('class="report-table tier-grid"', 1)[1].split("</table>", 1)[0]
+        assert _texts(tiers, "th")[1:31] == [f"D{t}" for t in range(30, 0, -1)]
+        caps = [f"{row[f'D{t}']:,}" for t in range(30, 0, -1)]
+        eligible = [f"{row[f'N{t}']:,}" for t in range(30, 0, -1)]
+        assert _texts(tiers, "td") == caps + eligible
+    assert "style=" not in table.split("</table>", 1)[0]  # classes only (core/admin_pages.css)
+
+
+def test_the_glance_figures_balance_and_the_share_says_100_only_when_all_is_released():
+    row = {"caps_released": 370, "rotation": 0, "penalties": -74, "respread": 70, "bonus": 3, "released": 369,
+           "target": 400, "warnings": "", **{f"D{t}": 31 - t for t in range(1, 31)}, **{f"N{t}": t for t in range(1, 31)}}  # fmt: skip
+    seen = report_glance(row)
+    assert (seen["before_rules"], seen["rules_change"], seen["released_share"]) == (370, -1, 92.2)
+    assert seen["status"] == "—"  # short of the target without a warning: no word of praise
+    assert seen["tiers"][0] == ("D30", 1, 30)
+    assert seen["tiers"][-1] == ("D1", 30, 1)
+    assert report_glance({**row, "released": 3999, "target": 4000})["released_share"] == 99.9  # never rounded up to 100
+    assert report_glance({**row, "released": 400})["status"] == "全部投放。"
+    assert report_glance({**row, "warnings": "投放量为 0 条。", "target": 0})["released_share"] is None
+    rotated = {**row, "caps_released": 0, "rotation": 12, "penalties": 0, "respread": 0, "bonus": 0, "released": 12}
+    assert (report_glance(rotated)["before_rules"], report_glance(rotated)["rules_change"]) == (12, 0)

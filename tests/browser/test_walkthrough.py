@@ -33,7 +33,7 @@ from demo.surveys import demo_surveys_create
 from pricing.models import Product
 from retailers.models import Retailer
 from tests.browser.conftest import staff_login
-from tests.browser.walk import NARROW, Walker
+from tests.browser.walk import NARROW, WIDE, Walker
 from tiers.services import classification_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -110,6 +110,15 @@ def test_the_supervisor_reviews_and_publishes_tiers_and_quotas_sets_an_exception
     # The allocation: its report, then published only after its confirmation.
     walk.goto(f"/admin/allocation/allocationrun/{waiting.pk}/report/")
     walk.check("allocation-report", units=("条", "%"), contains=(waiting.cycle.label,))
+    # Read at a glance at 1440 px: neither the page nor the main table's own box scrolls sideways.
+    wide = page.evaluate(
+        "() => { const box = document.querySelector('#allocation-lines').parentElement;"
+        " return [document.documentElement.scrollWidth, box.scrollWidth, box.clientWidth]; }"
+    )
+    assert wide[0] <= WIDE, f"the allocation report's page scrolls sideways at {WIDE} px: {wide}"
+    assert wide[1] <= wide[2], f"the allocation report's table scrolls sideways at {WIDE} px: {wide}"
+    page.click("#allocation-lines details summary")  # a row's rules and caps per tier, one click away
+    walk.check("allocation-report-detail", units=("条",), contains=("D30", "D1", "按档位上限投放"))
     page.click(f"a[href$='/allocationrun/{waiting.pk}/publish/']")
     page.wait_for_selector("#publish-confirm")
     walk.check("allocation-publish-confirm", units=("条",))
