@@ -13,6 +13,7 @@ from unfold.admin import ModelAdmin
 
 from compliance.selectors import recent_supply_signals
 from core import params
+from core.admin_autocomplete import AutocompleteTextAdmin
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin, record_number
 from core.display import CARTONS, figure
 from core.exceptions import DomainError
@@ -311,11 +312,12 @@ class CellReportAdmin(ReadOnlyAdmin, ModelAdmin):
 
 
 @admin.register(QuotaException)
-class QuotaExceptionAdmin(SupervisorEditsAdmin, ModelAdmin):
+class QuotaExceptionAdmin(AutocompleteTextAdmin, SupervisorEditsAdmin, ModelAdmin):
     list_display = ("cycle", "product", "retailer", "quota", "reason", "approved_by", "created_at")
     list_filter = ("cycle",)
     search_fields = ("retailer__license_no", "retailer__name", "product__code", "product__name", "reason")
-    # chosen by search: retailers as the user may see them, cycles open and the current one first (cycles.admin)
+    # chosen by search: retailers as the user may see them, cycles open and the current one first (cycles.admin),
+    # each told apart by its admin's autocomplete_text (core.admin_autocomplete)
     autocomplete_fields = ("retailer", "product", "cycle")
     list_select_related = ("cycle", "product", "retailer", "approved_by")
     exclude = ("approved_by",)

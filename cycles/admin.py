@@ -3,6 +3,8 @@ import re
 from django.contrib import admin
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from unfold.admin import ModelAdmin
 
 from core.admin_mixins import SupervisorEditsAdmin
@@ -22,6 +24,15 @@ class OrderCycleAdmin(SupervisorEditsAdmin, ModelAdmin):
     # The status moves only through the services (computed by a run, published, closed by the
     # nightly roll): setting it by hand un-published a cycle and let it be computed again.
     readonly_fields = ("status",)
+
+    def autocomplete_text(self, cycle) -> str:
+        """A cycle in a search picker (core.admin_autocomplete): its label, its week, its status and
+        whether it is the current one (marked by `get_search_results`), "2026-11-3 · 11月17日 至 11月23日 ·
+        已发布 · 本周期"."""
+        week = _("%(start)s to %(end)s") % {
+            "start": date_format(cycle.starts_on, "MONTH_DAY_FORMAT"), "end": date_format(cycle.ends_on, "MONTH_DAY_FORMAT")}  # fmt: skip
+        current = _("current cycle") if getattr(cycle, "current_first", None) == 0 else ""
+        return " · ".join(part for part in (cycle.label, week, cycle.get_status_display(), current) if part)
 
     def get_search_results(self, request, queryset, search_term):
         """Search by label as people write it (2026-11-5, 2026-11). In a picker (the autocomplete of a

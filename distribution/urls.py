@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
+from core.admin_autocomplete import ReadableAutocompleteJsonView
 from portal import views as portal_views
 
 admin.site.site_header = _("Retailer guidance service")
@@ -18,6 +19,13 @@ urlpatterns = [
     path("m/demand/", include("demand.urls")),
     path("m/requests/", include("service_requests.urls")),
     path("m/", include("portal.urls")),
+    # The admin's search pickers in words (core.admin_autocomplete), at the admin's own address and
+    # under its URL name (cycles.admin orders a picker's cycles by it).
+    path(
+        "admin/autocomplete/",
+        admin.site.admin_view(ReadableAutocompleteJsonView.as_view(admin_site=admin.site)),
+        name="autocomplete",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("distribution.api_urls")),

@@ -79,7 +79,12 @@ def test_cycles_open_only_the_current_first_and_found_by_label(client, superviso
     assert set(ids) == {earlier.pk, current.pk, later.pk}
     found = _pick(client, "cycle", later.label)
     assert [int(r["id"]) for r in found] == [later.pk]
-    assert found[0]["text"] == later.label
+    assert found[0]["text"].startswith(f"{later.label} · ")
+    assert "草稿" in found[0]["text"]
+    assert "本周期" not in found[0]["text"]
+    first = _pick(client, "cycle")[0]["text"]  # the current cycle, said so, with its week and status
+    assert first.startswith(f"{current.label} · {current.starts_on.month}月{current.starts_on.day}日 至 ")
+    assert first.endswith(" · 已发布 · 本周期")
 
 
 def test_the_success_message_names_retailer_product_and_cycle(client, supervisor, shops):
@@ -92,3 +97,45 @@ def test_the_success_message_names_retailer_product_and_cycle(client, supervisor
     message = next(str(m) for m in response.context["messages"])
     assert f"{ours.name} · {line.product.name} · 周期 {line.cycle.label}：1,200 条" in message
     assert f"{line.product_id} {ours.pk}" not in message
+
+
+def test_retailer_results_tell_similar_shops_apart_and_stay_in_the_users_scope(
+    client, supervisor, manager_a, manager_b, shops
+):
+    """Issue 19: two shops of one name are told apart by licence, tier, area and manager; a manager's
+    picker still lists only their own retailers, a supervisor's every one."""
+    ours, theirs = shops
+    manager_a.first_name = "张伟"
+    manager_a.save()
+    Retailer.objects.filter(pk__in=[ours.pk, theirs.pk]).update(name="城关便利店", tier=15)
+    ours.refresh_from_db()
+    area = " ".join(str(p) for p in (ours.branch, ours.department) if p)
+    client.force_login(manager_a)
+    found = _pick(client, "retailer", "城关便利店")
+    text = f"城关便利店 · 许可证 {ours.license_no} · D15 · {area} · 客户经理 张伟"
+    assert found == [{"id": str(ours.pk), "text": text}]
+    client.force_login(supervisor)
+    texts = {r["id"]: r["text"] for r in _pick(client, "retailer", "城关便利店")}
+    assert set(texts) == {str(ours.pk), str(theirs.pk)}
+    assert texts[str(theirs.pk)].endswith(f" · 客户经理 {manager_b.username}")  # no name recorded: the login
+    assert theirs.license_no in texts[str(theirs.pk)]
+    assert texts[str(ours.pk)] != texts[str(theirs.pk)]
+    # the chosen retailer reads the same when the form comes back with an error
+    line = SupplyPlanLine.objects.first()
+    data = {"cycle": line.cycle_id, "product": line.product_id, "retailer": ours.pk, "quota": 1, "reason": " "}
+    page = client.post(reverse("admin:allocation_quotaexception_add"), data)
+    assert f"城关便利店 · 许可证 {ours.license_no}" in page.content.decode()
+
+
+def test_product_results_read_name_brand_code_and_price(client, supervisor, manager_a, shops):
+    line = SupplyPlanLine.objects.select_related("product").first()
+    product = line.product
+    for user in (supervisor, manager_a):
+        client.force_login(user)
+        found = {r["id"]: r["text"] for r in _pick(client, "product", product.code)}
+        text = found[str(product.pk)]
+        assert text.startswith(f"{product.name} · ")
+        assert f"编码 {product.code}" in text
+        assert f"批发价 {product.wholesale_price:,.2f} 元/条" in text
+        if product.brand:
+            assert f" · {product.brand} · " in text
