@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.labels import POLICY_NAME, policy_name_words
 from cycles.models import VISIBLE_STATUSES, OrderCycle
 from pricing.models import Product
 from retailers.models import Retailer
@@ -83,8 +84,10 @@ class AllocationPolicy(models.Model):
             )
         ]
 
+    worded_fields = {"name": POLICY_NAME}  # "default" (the system's) in words: 默认方案
+
     def __str__(self) -> str:
-        return self.name
+        return policy_name_words(self.name)
 
     def clean(self) -> None:
         """The JSON settings must be what the computation reads: factors between 0 and 1 by credit

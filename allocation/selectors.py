@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
+from core.labels import DEFAULT_POLICY_NAME  # the policy saved with the defaults, shown in words
 from cycles.models import CycleStatus, OrderCycle
 from demand.engine import blended_shape
 from demand.selectors import reported_by_tier, reported_demand
@@ -34,8 +35,6 @@ from .models import (
     SupplyPlanLine,
 )
 from .policy import Policy
-
-DEFAULT_POLICY_NAME = "default"
 
 REGISTRY_COLUMNS = [
     "id", "tier", "status", "order_cycle_kind", "order_week_parity", "is_pos_supplier", "is_quality_customer",

@@ -69,7 +69,7 @@ def allocation_run_start(*, cycle: OrderCycle, product_codes: list[str] | None =
         policy = policy_from_model(policy_row, repeat_violators=repeat_violator_ids())
     except (ValidationError, TypeError, ValueError) as exc:
         raise DomainError(_("the allocation policy “%(name)s” cannot be applied: %(error)s") % {
-            "name": policy_row.name, "error": "; ".join(getattr(exc, "messages", [str(exc)])),
+            "name": policy_row, "error": "; ".join(getattr(exc, "messages", [str(exc)])),
         }) from exc  # fmt: skip
     job_run = run_start(job=JOB, scope=cycle.label, actor=actor, params={"products": product_codes or []})
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
@@ -17,7 +18,7 @@ from unfold.admin import ModelAdmin
 from core.admin_exports import LabelledExportForm, labelled_resource, sheet_title
 from core.admin_lists import ReadableListAdmin
 from core.json_lines import json_lines_field
-from core.labels import labelled_values
+from core.labels import Worded, labelled_values
 from core.reports.formulas import neutralise_dataset
 
 
@@ -82,13 +83,77 @@ class LabelledJsonAdmin:
         return mapped
 
 
+class WordedCharField(forms.CharField):
+    """A text field over a code the system wrote (`core.labels.Worded`): shown as its words, read back
+    as the code (a policy named "default" reads 默认方案 and saves as "default")."""
+
+    def __init__(self, *, worded: Worded, **kwargs):
+        self.worded = worded
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return self.worded.shown(value) if isinstance(value, str) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return self.worded.stored(text) if text else text
+
+
+def _worded_display(field, worded: Worded):
+    @admin.display(description=field.verbose_name, ordering=field.name)
+    def show(obj):
+        return worded.shown(getattr(obj, field.name))
+
+    return show
+
+
+class WordedFieldsAdmin:
+    """The model's `worded_fields` (codes the system wrote, `core.labels.Worded`) in words: in its form
+    (`WordedCharField`), in its list and, for a reader who may not change it, on its page (`<name>_words`)."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self._worded: dict[str, Worded] = dict(getattr(model, "worded_fields", None) or {})
+        for name, worded in self._worded.items():
+            setattr(self, f"{name}_words", _worded_display(model._meta.get_field(name), worded))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        worded = self._worded.get(db_field.name)
+        if worded is not None and isinstance(db_field, models.CharField):
+            kwargs.update(form_class=WordedCharField, worded=worded)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_list_display(self, request):
+        return [f"{n}_words" if isinstance(n, str) and n in self._worded else n for n in super().get_list_display(request)]
+
+    def _worded_names(self, request, obj) -> dict[str, str]:
+        if not self._worded or self.has_change_permission(request, obj):
+            return {}
+        return {name: f"{name}_words" for name in self._worded}
+
+    def get_fieldsets(self, request, obj=None):
+        names = self._worded_names(request, obj)
+        fieldsets = super().get_fieldsets(request, obj)
+        if not names:
+            return fieldsets
+
+        def worded(name):
+            return names.get(name, name) if isinstance(name, str) else tuple(worded(n) for n in name)
+
+        return [(title, {**options, "fields": [worded(f) for f in options["fields"]]}) for title, options in fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + [n for n in self._worded_names(request, obj).values() if n not in readonly]
+
+
 @admin.display(description=_("No."), ordering="pk")
 def record_number(obj) -> int:
     """A list's record number column, headed in words (a bare "pk" column was headed "Pk")."""
     return obj.pk
 
 
-class SupervisorEditsAdmin(ReadableListAdmin, LabelledJsonAdmin, ExportMixin):
+class SupervisorEditsAdmin(ReadableListAdmin, WordedFieldsAdmin, LabelledJsonAdmin, ExportMixin):
     """Reference data: supervisors change it, customer managers read it.
 
     Its CSV/XLSX exports go through `neutralise_dataset`: a text cell that a spreadsheet would read

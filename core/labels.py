@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.db import models
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from core.exceptions import Reason, RowError
 
@@ -42,6 +43,47 @@ def audit_action_label(action: str) -> str:
 def audit_object_label(object_type: str) -> str:
     label = getattr(settings, "AUDIT_OBJECT_LABELS", {}).get(object_type)
     return str(label) if label else _words(object_type)
+
+
+# The name the system gives a policy it saves with the defaults (allocation, customer value, the tier
+# classification scheme); looked up by it, so it stays this code at rest and is shown as words
+# (`POLICY_NAME`, `SCHEME_NAME`: 默认方案 / "Default policy").
+DEFAULT_POLICY_NAME = "default"
+
+
+class Worded(NamedTuple):
+    """A field whose stored value is a code the system wrote: `shown` words it, `stored` reads the words
+    back from a form. A model names such fields in `worded_fields` ({field name: Worded}); the admin
+    shows them in words in its lists, forms and read-only pages, and `labelled_values` in a kept copy."""
+
+    shown: Callable[[Any], str]
+    stored: Callable[[str], Any]
+
+
+def _default_named(words: str) -> Worded:
+    """The name "default" (`DEFAULT_POLICY_NAME`) shown as `words` (an English msgid) in the reader's
+    language; any other name as it was typed."""
+
+    def shown(name: str) -> str:
+        return gettext(words) if name == DEFAULT_POLICY_NAME else name
+
+    def stored(text: str) -> str:
+        return DEFAULT_POLICY_NAME if text in {gettext(words), words} else text
+
+    return Worded(shown, stored)
+
+
+POLICY_NAME = _default_named(gettext_noop("Default policy"))  # allocation, customer value: 默认方案
+SCHEME_NAME = _default_named(gettext_noop("Default scheme"))  # tier classification: 默认方案
+
+
+def policy_name_words(name: str) -> str:
+    """A policy's name as a person reads it: the one the system named "default" is 默认方案 (Default policy)."""
+    return POLICY_NAME.shown(name)
+
+
+def worded_field(model, name: str) -> Worded | None:
+    return (getattr(model, "worded_fields", None) or {}).get(name) if model is not None else None
 
 
 def value_words(value: Any) -> str:
@@ -92,6 +134,9 @@ def labelled_values(data: Any, *, model: type[models.Model] | None = None) -> Sa
     for key, value in data.items():
         label, shown = _words(str(key)), value
         field = _field(model, str(key))
+        worded = worded_field(model, str(key))
+        if worded is not None and isinstance(value, str):
+            shown = worded.shown(value)
         if field is not None:
             label = str(field.verbose_name)
             if field.choices and not isinstance(value, list | dict):

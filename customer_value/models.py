@@ -8,6 +8,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.labels import (
+    DEFAULT_POLICY_NAME,  # noqa: F401 - read here by the services and selectors
+    POLICY_NAME,
+    policy_name_words,
+)
 from retailers.models import Retailer
 
 from .engine.segments import PeerBasis, Segment, State
@@ -30,7 +35,6 @@ PEER_LABELS = {
     PeerBasis.TIER_FORMAT: _("same tier and format"),
     PeerBasis.TIER: _("same tier"),
 }
-DEFAULT_POLICY_NAME = "default"
 SHARE = {
     "max_digits": 3,
     "decimal_places": 2,
@@ -100,8 +104,10 @@ class ValuePolicy(models.Model):
             )
         ]
 
+    worded_fields = {"name": POLICY_NAME}  # "default" (the system's) in words: 默认方案
+
     def __str__(self) -> str:
-        return self.name
+        return policy_name_words(self.name)
 
     def clean(self) -> None:
         weights = [getattr(self, f.name) for f in self._meta.fields if f.name.startswith("weight_")]

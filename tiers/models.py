@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.labels import SCHEME_NAME
 from core.models import Run
 
 from .engine.classify import DEFAULT_SHARE_BANDS, Scheme
@@ -85,8 +86,10 @@ class ClassificationScheme(models.Model):
             models.UniqueConstraint(fields=["is_active"], condition=models.Q(is_active=True), name="one_active_scheme")
         ]
 
+    worded_fields = {"name": SCHEME_NAME}  # "default" (the system's) in words: 默认方案
+
     def __str__(self) -> str:
-        return self.name
+        return SCHEME_NAME.shown(self.name)
 
     def to_engine(self) -> Scheme:
         return Scheme(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from compliance.selectors import compliance_rates
 from core.db import bulk_write_frames
 from core.exceptions import AccessDenied, DomainError
+from core.labels import DEFAULT_POLICY_NAME
 from core.models import AuditEntry
 from core.runs import tracked_run
 from cycles.models import OrderCycle
@@ -38,7 +39,7 @@ from .selectors import latest_assessment
 JOB = "classify_retailers"
 
 
-DEFAULT_SCHEME_NAME = "默认方案"
+DEFAULT_SCHEME_NAME = DEFAULT_POLICY_NAME  # shown as 默认方案 / "Default scheme" (ClassificationScheme.worded_fields)
 
 
 def active_scheme() -> ClassificationScheme:
