@@ -2,7 +2,8 @@
 with thousands separators and its unit (1,234 条, 12,345.60 元, 12.5%), whatever the list names.
 
 `ReadableListAdmin` rewrites the plain field names of `list_display` and `list_filter` as it hands them
-to the change list; a column an admin computes itself formats with `core.display` the same way."""
+to the change list; a column an admin computes itself formats with `core.display` the same way. A filter
+on a related record offers only the records the user's rows point to (`VisibleRelatedListFilter`)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,18 @@ class PersonListFilter(admin.RelatedOnlyFieldListFilter):
         return sorted(((p.pk, person_name(p)) for p in people), key=lambda pair: natural_key(pair[1]))
 
 
+class VisibleRelatedListFilter(admin.RelatedOnlyFieldListFilter):
+    """A related record (county, market department, route, cycle…) offered only when a row the user
+    may see points to it (issue 19): a customer manager's lists, scoped to their own retailers by the
+    admin's `get_queryset`, offer those retailers' counties, not every county of the city. A
+    supervisor sees every row: offered every record, without scanning a big table to find them."""
+
+    def field_choices(self, field, request, model_admin):
+        if getattr(request.user, "is_supervisor", False):
+            return admin.RelatedFieldListFilter.field_choices(self, field, request, model_admin)
+        return super().field_choices(field, request, model_admin)
+
+
 class TierListFilter(admin.AllValuesFieldListFilter):
     """Tiers as D1 … D30, in tier order."""
 
@@ -142,4 +155,6 @@ class ReadableListAdmin:
             return (path, PersonListFilter)
         if is_tier(field):
             return (path, TierListFilter)
+        if field.is_relation and field.related_model is not None:
+            return (path, VisibleRelatedListFilter)
         return spec
