@@ -61,7 +61,7 @@ class AllocationRunOutput(serializers.ModelSerializer):
     status = serializers.CharField(source="run.status")
     progress = serializers.IntegerField(source="run.progress")
     step = serializers.CharField(source="run.step")
-    error = serializers.CharField(source="run.error")
+    error = serializers.CharField(source="run.error_words")  # in the caller's language
 
     class Meta:
         model = AllocationRun

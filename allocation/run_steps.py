@@ -17,6 +17,7 @@ from django.db.models import Count, Sum
 
 from compliance.selectors import repeat_violator_ids
 from core.db import bulk_write, bulk_write_frames
+from core.exceptions import Reason
 from core.runs import run_fail, run_finish, run_progress
 from cycles.models import CycleStatus, OrderCycle
 
@@ -265,6 +266,6 @@ def allocation_run_finish(*, allocation_run: AllocationRun) -> AllocationRun:
     return allocation_run
 
 
-def allocation_run_fail(*, allocation_run: AllocationRun, error: str) -> None:
+def allocation_run_fail(*, allocation_run: AllocationRun, error: str | Reason) -> None:
     """A failed run stays incomplete (never publishable); the cycle's last good result is untouched."""
     run_fail(allocation_run.run, error=error)

@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from compliance.selectors import repeat_violator_ids
 from core.broker import BrokerUnavailable, broker_check
-from core.exceptions import DomainError
+from core.exceptions import DomainError, Reason, Verbatim, reason_of
 from core.models import AuditEntry
 from core.runs import run_fail, run_heartbeat, run_progress, run_start
 from cycles.models import CycleStatus, OrderCycle
@@ -115,14 +116,17 @@ def allocation_run_create(
             broker_check()
             allocation_run_dispatch(allocation_run_id=allocation_run.pk, groups=groups, total_lines=total)
         except BrokerUnavailable as exc:
-            allocation_run_fail(allocation_run=allocation_run, error=str(exc))
+            allocation_run_fail(allocation_run=allocation_run, error=reason_of(exc) or str(exc))
             raise
         except Exception as exc:  # e.g. the broker went away while the groups were sent: those sent find the run failed
-            message = _(
-                "Sending the work to the workers failed (%(error)s); the run was marked failed. Start it again."
+            reason = Reason(
+                gettext_noop(
+                    "Sending the work to the workers failed (%(error)s); the run was marked failed. Start it again."
+                ),
+                error=Verbatim(str(exc)),
             )
-            allocation_run_fail(allocation_run=allocation_run, error=message % {"error": exc})
-            raise BrokerUnavailable(message % {"error": exc}) from exc
+            allocation_run_fail(allocation_run=allocation_run, error=reason)
+            raise BrokerUnavailable(reason) from exc
         return allocation_run
     try:
         run_progress(allocation_run.run, progress=5, step="compute")
@@ -135,7 +139,7 @@ def allocation_run_create(
         raise
     if not allocation_run_finish_if_running(allocation_run):  # failed meanwhile (by a supervisor, or as stale)
         allocation_run.run.refresh_from_db()
-        raise DomainError(allocation_run.run.error)
+        raise DomainError(allocation_run.run.error_words)
     return allocation_run
 
 

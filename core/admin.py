@@ -61,13 +61,17 @@ class RunAdmin(ReadOnlyAdmin, ModelAdmin):
     def step_words(self, run):
         return value_words(run.step) if run.step else ""
 
+    @admin.display(description=_("error"))
+    def error_words(self, run):
+        return run.error_words or None  # a reason the system kept, in the reader's language
+
     def get_fields(self, request, obj=None):
-        words = {"job": "job_words", "step": "step_words"}
+        words = {"job": "job_words", "step": "step_words", "error": "error_words"}
         fields = [words.get(f, f) for f in super().get_fields(request, obj)]
         return list(dict.fromkeys(fields))
 
     def get_readonly_fields(self, request, obj=None):
-        return ["job_words", "step_words", *super().get_readonly_fields(request, obj)]
+        return ["job_words", "step_words", "error_words", *super().get_readonly_fields(request, obj)]
 
     @admin.display(description=_("duration (s)"))
     def duration(self, run):
@@ -123,7 +127,7 @@ class RunAdmin(ReadOnlyAdmin, ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin, ModelAdmin):
-    list_display = ("at", "actor", "action_words", "object_words", "object_id", "reason")
+    list_display = ("at", "actor", "action_words", "object_words", "object_id", "reason_words")
     list_filter = (ActionFilter, ObjectTypeFilter)
     search_fields = ("object_id", "reason", "actor__username")
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
@@ -137,12 +141,16 @@ class AuditEntryAdmin(ReadOnlyAdmin, ModelAdmin):
     def object_words(self, entry):
         return audit_object_label(entry.object_type)
 
+    @admin.display(description=_("reason"))
+    def reason_words(self, entry):
+        return entry.reason_words or None  # the system's reason in the reader's language; a person's as typed
+
     def get_fields(self, request, obj=None):
-        words = {"action": "action_words", "object_type": "object_words"}
+        words = {"action": "action_words", "object_type": "object_words", "reason": "reason_words"}
         return list(dict.fromkeys(words.get(f, f) for f in super().get_fields(request, obj)))
 
     def get_readonly_fields(self, request, obj=None):
-        return ["action_words", "object_words", *super().get_readonly_fields(request, obj)]
+        return ["action_words", "object_words", "reason_words", *super().get_readonly_fields(request, obj)]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("actor")

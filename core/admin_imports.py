@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .broker import broker_check
-from .exceptions import DomainError, InvalidInput, RowError
+from .exceptions import DomainError, InvalidInput, RowError, reason_of
 from .forms import KIND_LABELS, ImportForm
 from .imports.base import IMPORTERS, import_file, import_run_start
 from .imports.reading import read_table
@@ -140,7 +140,7 @@ def _confirm(request):
                 broker_check()
                 import_file_task.delay(kind=kind, path=str(path), name=filename, actor_id=request.user.pk, run_id=run.pk)
             except Exception as exc:
-                run_fail(run, error=str(exc))
+                run_fail(run, error=reason_of(exc) or str(exc))
                 raise
             handed_over = True
         else:
@@ -182,7 +182,7 @@ def import_progress_view(request, admin_site, pk: int):
         "counts": {k: f"{counts.get(k, 0):,}" for k in ("rows", "created", "updated", "unchanged")},
         "errors": [RowError.shown(e) for e in counts.get("row_errors") or []],  # in the reader's language
         "error_count": counts.get("row_error_count", 0),
-        "error": _EXCEPTION_PREFIX.sub("", run.error or ""),
+        "error": _EXCEPTION_PREFIX.sub("", run.error_words),  # a reason the system kept, in the reader's language
         "runs_url": reverse("admin:core_run_changelist") + f"?job={run.job}",
     }
     return TemplateResponse(request, "admin/core/run/import_progress.html", context)

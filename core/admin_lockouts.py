@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from unfold.admin import ModelAdmin
 
 from accounts.models import LoginLockout
 
+from .exceptions import Reason
 from .lockouts import login_lockout_active, login_lockouts, login_lockouts_release
 
 
@@ -72,7 +73,8 @@ class LoginLockoutAdmin(ModelAdmin):
 
     @admin.action(description=_("Unlock the selected logins"), permissions=["unlock"])
     def unlock(self, request, queryset):
-        locked = login_lockouts_release(lockouts=queryset, actor=request.user, reason=str(_("unlocked in the admin")))
+        unlocked = Reason(gettext_noop("unlocked in the admin"))  # kept so, read in the reader's language
+        locked = login_lockouts_release(lockouts=queryset, actor=request.user, reason=unlocked)
         self.message_user(
             request,
             ngettext("%(n)s locked login can log in again.", "%(n)s locked logins can log in again.", locked)

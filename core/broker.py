@@ -6,19 +6,22 @@ from __future__ import annotations
 
 from celery import current_app
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from .exceptions import DomainError
+from .exceptions import DomainError, Reason
 
 
 class BrokerUnavailable(DomainError):
-    """The broker did not answer: nothing was sent to the workers."""
+    """The broker did not answer: nothing was sent to the workers. Raised with a Reason, so a run it
+    fails keeps the reason to be read in the reader's language (`core.runs.run_fail`)."""
 
 
-def broker_unavailable_message() -> str:
-    return _(
-        "The task queue (broker) does not answer, so nothing was sent to the workers. "
-        "Check that Redis is running, then start the job again."
+def broker_unavailable_reason() -> Reason:
+    return Reason(
+        gettext_noop(
+            "The task queue (broker) does not answer, so nothing was sent to the workers. "
+            "Check that Redis is running, then start the job again."
+        )
     )
 
 
@@ -39,4 +42,4 @@ def broker_check(*, timeout: float | None = None) -> None:
         with app.connection_for_write(connect_timeout=timeout, transport_options=options) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, interval_max=0, timeout=timeout)
     except Exception as exc:  # kombu's OperationalError, socket errors, a refused login: all "not there"
-        raise BrokerUnavailable(broker_unavailable_message()) from exc
+        raise BrokerUnavailable(broker_unavailable_reason()) from exc

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import LoginLockout
 
+from .exceptions import Reason
 from .models import AuditEntry
 
 NAME_LENGTH = AuditEntry._meta.get_field("object_id").max_length
@@ -61,10 +62,12 @@ def login_lockout_active(failures: int) -> bool:
 
 
 @transaction.atomic
-def login_lockouts_release(*, lockouts: QuerySet, actor, reason: str = "") -> int:
+def login_lockouts_release(*, lockouts: QuerySet, actor, reason: str | Reason = "") -> int:
     """Forget the failures of the login names and addresses of these rows (every browser's), so each
     name logs in again from that address at once. One audit entry per name and address:
-    `login.unlocked` if it was locked, else `login.failures_cleared`. Returns how many were locked."""
+    `login.unlocked` if it was locked, else `login.failures_cleared`, with `reason` (a Reason, kept to
+    be read in the reader's language). Returns how many were locked."""
+    reason = reason.text() if isinstance(reason, Reason) else reason
     pairs = sorted(set(lockouts.values_list("username", "ip_address")), key=str)
     if not pairs:
         return 0

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .exceptions import Reason
 from .labels import audit_action_label, audit_object_label, job_label
 
 
@@ -56,6 +57,12 @@ class Run(models.Model):
         return f"{job_label(self.job)}{scope} #{self.pk} {self.get_status_display()}"
 
     @property
+    def error_words(self) -> str:
+        """The error in the reader's language: one the system wrote is kept as a Reason
+        (`core.exceptions.Reason.text`, e.g. a stale run's) and translated now; other text as it is."""
+        return Reason.shown(self.error)
+
+    @property
     def duration_seconds(self) -> float | None:
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
@@ -84,6 +91,13 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {audit_action_label(self.action)} {audit_object_label(self.object_type)} {self.object_id}"
+
+    @property
+    def reason_words(self) -> str:
+        """The reason in the reader's language: one the system wrote is kept as a Reason
+        (`core.exceptions.Reason.text`) and translated now; a person's words as they typed them. Rows
+        written before reasons were kept so read as they were stored."""
+        return Reason.shown(self.reason)
 
 
 class OwedCacheDelete(models.Model):

@@ -26,8 +26,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from .exceptions import DomainError, RunOverlap
+from .exceptions import DomainError, Reason, RunOverlap, Verbatim, reason_of
 from .models import ACTIVE_RUN_STATUSES, AuditEntry, Run, RunStatus
 
 log = logging.getLogger(__name__)
@@ -61,17 +62,28 @@ def _is_stale(run: Run, now) -> bool:
     return now - _last_seen(run) > stale_after()
 
 
-def _stale_error(run: Run, now) -> str:
-    minutes = (now - _last_seen(run)).total_seconds() / 60
+def _stale_error(run: Run, now, *, at_start: bool = False) -> Reason:
+    """Why a stale run was failed, kept as a Reason (read in the language of whoever reads it)."""
+    minutes = Verbatim(f"{(now - _last_seen(run)).total_seconds() / 60:.1f}")
     if _queued(run):
-        return _(
-            "Waited %(minutes)s minutes in the queue and no worker took it (are the workers running?). "
-            "The run was marked failed and will not start; start it again."
-        ) % {"minutes": f"{minutes:.1f}"}
-    return _(
-        "No sign of life for %(minutes)s minutes: the worker running this job stopped (killed, out of "
-        "memory or restarted). The run was marked failed; start it again."
-    ) % {"minutes": f"{minutes:.1f}"}
+        reason = Reason(
+            gettext_noop(
+                "Waited %(minutes)s minutes in the queue and no worker took it (are the workers running?). "
+                "The run was marked failed and will not start; start it again."
+            ),
+            minutes=minutes,
+        )
+    else:
+        reason = Reason(
+            gettext_noop(
+                "No sign of life for %(minutes)s minutes: the worker running this job stopped (killed, out of "
+                "memory or restarted). The run was marked failed; start it again."
+            ),
+            minutes=minutes,
+        )
+    if at_start:
+        return Reason(gettext_noop("%(reason)s Found when a new run of this job started."), reason=reason)
+    return reason
 
 
 def _fail_stale(run: Run, now, *, at_start: bool = False) -> None:
@@ -79,10 +91,8 @@ def _fail_stale(run: Run, now, *, at_start: bool = False) -> None:
     `at_start`: found by a new run of its job starting (not by the beat)."""
     before = {"status": run.status, "progress": run.progress, "step": run.step,
               "heartbeat_at": _last_seen(run).isoformat()}  # fmt: skip
-    run.error = _stale_error(run, now)  # worded by what it was: queued or running
+    run.error = _stale_error(run, now, at_start=at_start).text()  # worded by what it was: queued or running
     run.status = RunStatus.FAILED
-    if at_start:
-        run.error += " " + _("Found when a new run of this job started.")
     run.finished_at = now
     run.save(update_fields=["status", "error", "finished_at"])
     AuditEntry.objects.create(
@@ -173,7 +183,11 @@ def run_mark_failed(*, run: Run, reason: str, actor) -> Run:
               "heartbeat_at": _last_seen(locked).isoformat()}  # fmt: skip
     locked.status = RunStatus.FAILED
     locked.finished_at = timezone.now()
-    locked.error = _("Marked failed by %(user)s: %(reason)s") % {"user": actor.get_username(), "reason": reason}
+    locked.error = Reason(  # the supervisor's words as typed, the rest in the reader's language
+        gettext_noop("Marked failed by %(user)s: %(reason)s"),
+        user=Verbatim(actor.get_username()),
+        reason=Verbatim(reason),
+    ).text()
     locked.save(update_fields=["status", "finished_at", "error"])
     AuditEntry.objects.create(
         actor=actor, action="run.mark_failed", object_type="run", object_id=str(locked.pk), reason=reason,
@@ -231,10 +245,12 @@ def run_finish(run: Run, *, counts: dict | None = None, timings: dict | None = N
     run.save(update_fields=["status", "progress", "step", "finished_at", "counts", "timings"])
 
 
-def run_fail(run: Run, *, error: str, timings: dict | None = None) -> None:
+def run_fail(run: Run, *, error: str | Reason, timings: dict | None = None) -> None:
+    """Fail the run with `error`: a Reason is kept as one (`Run.error_words` reads it in the reader's
+    language); other text as it is."""
     run.status = RunStatus.FAILED
     run.finished_at = timezone.now()
-    run.error = error[:20000]
+    run.error = error.text() if isinstance(error, Reason) else error[:20000]
     run.timings = {**run.timings, **(timings or {})}
     run.save(update_fields=["status", "finished_at", "error", "timings"])
 
@@ -288,7 +304,7 @@ def run_tracked(run: Run) -> Iterator[RunTracker]:
             yield tracker
     except BaseException as exc:
         tracker._close_stage()
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        detail = reason_of(exc) or "".join(traceback.format_exception_only(type(exc), exc)).strip()
         run_fail(tracker.run, error=detail, timings=tracker.timings)
         raise
     tracker._close_stage()

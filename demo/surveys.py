@@ -16,7 +16,9 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from core.exceptions import Reason
 from surveys.models import Invitation, Item, SampleMode, Wave
 from surveys.services import questionnaire_standard_create, wave_close, wave_open
 
@@ -87,7 +89,7 @@ def demo_surveys_create(*, today: dt.date | None = None, seed: int = 17) -> str:
         drawn = wave_open(wave=wave, actor=supervisor, today=opens_on)
         wave.refresh_from_db()
         counts.append((drawn, _answer_closed_wave(wave, rng, lift=lift)))
-        wave_close(wave=wave, actor=supervisor, reason="demo")
+        wave_close(wave=wave, actor=supervisor, reason=Reason(gettext_noop("demo city")))
     current = Wave.objects.create(
         name=_half_year(today), questionnaire=questionnaire, opens_on=today - dt.timedelta(days=3),
         closes_on=today + dt.timedelta(days=27), sample_mode=SampleMode.ALL, seed=int(rng.integers(1, 1_000_000)),

@@ -23,6 +23,9 @@ from .services import retailers_create, retailers_update
 from .vocabulary import OrderCycleKind, RetailerStatus
 
 BATCH = 2000
+# Why an assignment import changed a retailer's manager: its audit entries keep it as a Reason (read in the
+# reader's language); its history rows keep the msgid, translated where history is shown.
+ASSIGNMENT_IMPORT = Reason(gettext_noop("assignment import"))
 
 CUSTOMER_COLUMNS = [
     Column("customer_code", ("CUST_CODE", "客户编码", "customer_code"), code(), required=True),
@@ -215,12 +218,12 @@ class AssignmentImporter(Importer):
                 audits.append(
                     AuditEntry(
                         actor=actor, action="retailer.assign_manager", object_type="retailer",
-                        object_id=str(retailer.pk), reason="assignment import",
+                        object_id=str(retailer.pk), reason=ASSIGNMENT_IMPORT.text(),
                         before={"manager_id": retailer.manager_id}, after={"manager_id": new},
                     )
                 )  # fmt: skip
                 retailer.manager_id = new
                 changed.append(retailer)
-        retailers_update(retailers=changed, fields=["manager"], actor=actor, reason="assignment import")
+        retailers_update(retailers=changed, fields=["manager"], actor=actor, reason=ASSIGNMENT_IMPORT.msgid)
         AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
         return ImportCounts(updated=len(changed), unchanged=len(values) - len(changed))

@@ -7,11 +7,11 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
 from accounts.models import LoginLockout, Role
-from core.exceptions import DomainError
+from core.exceptions import DomainError, Reason
 from core.lockouts import login_lockouts_release
 from core.models import AuditEntry
 
@@ -48,7 +48,9 @@ def retailer_login_reset(*, retailer: Retailer, actor) -> str:
         retailer.user = user
     Token.objects.filter(user=user).delete()
     login_lockouts_release(
-        lockouts=LoginLockout.objects.filter(username=user.username), actor=actor, reason=gettext("the retailer's password was reset")
+        lockouts=LoginLockout.objects.filter(username=user.username),
+        actor=actor,
+        reason=Reason(gettext_noop("the retailer's password was reset")),
     )
     AuditEntry.objects.create(
         actor=actor, action="retailer.login_reset", object_type="retailer", object_id=str(retailer.pk),

@@ -10,11 +10,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Role
 from compliance.inspections import PHOTO_MAX_BYTES
 from compliance.inspections import _photo as inspection_photo_check
-from core.exceptions import AccessDenied, DomainError, RowError
+from core.exceptions import AccessDenied, DomainError, Reason, RowError
 from core.models import AuditEntry
 from retailers.models import Retailer
 
@@ -42,9 +43,11 @@ def _state(request: ServiceRequest) -> dict:
     }
 
 
-def _audit(*, actor, action: str, request: ServiceRequest, before: dict | None, reason: str = "") -> None:
+def _audit(*, actor, action: str, request: ServiceRequest, before: dict | None, reason: Reason | None = None) -> None:
+    """One audit row; the system's reason kept as a Reason (read in the reader's language)."""
     AuditEntry.objects.create(
-        actor=actor, action=action, object_type=OBJECT_TYPE, object_id=str(request.pk), reason=reason,
+        actor=actor, action=action, object_type=OBJECT_TYPE, object_id=str(request.pk),
+        reason=reason.text() if reason is not None else "",
         before=before, after=_state(request),
     )  # fmt: skip
 
@@ -101,7 +104,7 @@ def request_file(*, user, category: str, text: str, photo=None, now: dt.datetime
     request.save()
     _audit(
         actor=user, action="request.file", request=request, before=None,
-        reason=_("due within %(days)d working days") % {"days": policy.answer_within_days},
+        reason=Reason(gettext_noop("due within %(days)d working days"), days=policy.answer_within_days),
     )  # fmt: skip
     return request
 
@@ -200,7 +203,8 @@ def requests_escalate(*, now: dt.datetime | None = None) -> dict:
             .filter(status=Status.OPEN, answered_at__isnull=True, escalated_at__isnull=True, due_at__lte=now)
             .order_by("pk")
         )
-        reason = _("not answered within %(days)d working days") % {"days": request_policy().answer_within_days}
+        days = request_policy().answer_within_days
+        reason = Reason(gettext_noop("not answered within %(days)d working days"), days=days)
         for request in due:
             before = _state(request)
             request.escalated_at = now

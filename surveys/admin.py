@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from unfold.admin import ModelAdmin, TabularInline
 
 from core import params
 from core.admin_lists import ReadableListAdmin
 from core.admin_mixins import LabelledCodeFilter, SupervisorEditsAdmin
-from core.exceptions import DomainError
+from core.exceptions import DomainError, Reason
 from core.reports.exports import XLSX, download, report_xlsx
 from core.reports.tables import PCT
 from retailers.models import Retailer
@@ -209,7 +209,7 @@ class WaveAdmin(SupervisorEditsAdmin, ModelAdmin):
             raise PermissionDenied
         wave = get_object_or_404(Wave, pk=pk)
         try:
-            wave_close(wave=wave, actor=request.user, reason=_("closed by a supervisor"))
+            wave_close(wave=wave, actor=request.user, reason=Reason(gettext_noop("closed by a supervisor")))
         except DomainError as exc:
             messages.error(request, str(exc))
         else:

@@ -11,9 +11,10 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.db import bulk_write
-from core.exceptions import DomainError
+from core.exceptions import DomainError, Reason
 from core.models import AuditEntry
 from retailers.models import Retailer
 from retailers.vocabulary import RetailerStatus
@@ -171,8 +172,9 @@ def wave_open(*, wave: Wave, actor, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def wave_close(*, wave: Wave, actor, reason: str = "") -> None:
-    """Close an open wave: no more answers; its results become final and managers can read them."""
+def wave_close(*, wave: Wave, actor, reason: str | Reason = "") -> None:
+    """Close an open wave: no more answers; its results become final and managers can read them.
+    `reason`: a person's words, or a Reason (the system's, kept to be read in the reader's language)."""
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if wave.status != WaveStatus.OPEN:
         raise WaveStateError(_("Only an open wave can be closed."))
@@ -182,7 +184,7 @@ def wave_close(*, wave: Wave, actor, reason: str = "") -> None:
     answered = wave.invitations.filter(answered_at__isnull=False).count()
     AuditEntry.objects.create(
         actor=actor, action="survey_wave_closed", object_type="survey_wave", object_id=str(wave.pk),
-        reason=reason, after={"answered": answered},
+        reason=reason.text() if isinstance(reason, Reason) else reason, after={"answered": answered},
     )  # fmt: skip
 
 
@@ -191,7 +193,7 @@ def surveys_close_due(today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     closed = 0
     for wave in Wave.objects.filter(status=WaveStatus.OPEN, closes_on__lt=today):
-        wave_close(wave=wave, actor=None, reason="closing day passed")
+        wave_close(wave=wave, actor=None, reason=Reason(gettext_noop("closing day passed")))
         closed += 1
     return {"waves_closed": closed}
 

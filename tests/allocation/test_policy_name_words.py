@@ -28,6 +28,14 @@ WORDS = {"zh-hans": "默认方案", "en": "Default policy"}
 SCHEME_WORDS = {"zh-hans": "默认方案", "en": "Default scheme"}
 
 
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """A page read in English through the test client leaves English active in this thread: back to the
+    default language after each test, so the tests after these read as they expect."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _shown(body: bytes) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", body.decode()).split())
 

@@ -49,7 +49,7 @@ def test_a_queued_import_no_worker_took_is_failed_and_never_done_late(tmp_path, 
     assert runs_fail_stale() == [run.pk]
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
-    assert "队列" in run.error
+    assert "队列" in run.error_words
     out = import_file_task.run(kind="products", path=str(path), name="x.csv", actor_id=supervisor.pk, run_id=run.pk)
     assert out == {"not_done": run.pk}
     assert Product.objects.count() == 0

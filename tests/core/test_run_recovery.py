@@ -68,7 +68,7 @@ def test_a_run_239_seconds_silent_is_alive_and_one_241_seconds_silent_is_failed_
     assert Run.objects.get(pk=done.pk).status == RunStatus.SUCCEEDED  # an ended run is left alone
     assert dead.status == RunStatus.FAILED
     assert dead.finished_at is not None
-    assert "已有 4.0 分钟没有活动迹象" in dead.error  # 241 s = 4.0 minutes, in the default language (zh)
+    assert "已有 4.0 分钟没有活动迹象" in dead.error_words  # 241 s = 4.0 minutes, in the default language (zh)
     entry = AuditEntry.objects.get(action="run.stale", object_id=str(dead.pk))
     assert entry.actor is None  # the stale-run rule, not a person
     assert entry.before["status"] == RunStatus.RUNNING
@@ -120,8 +120,9 @@ def test_a_worker_killed_mid_chain_does_not_block_the_next_night_without_the_bea
         dead.refresh_from_db()
         assert dead.status == RunStatus.FAILED
         assert dead.finished_at is not None
-        assert dead.error.startswith("No sign of life for 1440.0 minutes: the worker running this job stopped")
-        assert dead.error.endswith("Found when a new run of this job started.")
+        with translation.override("en"):  # kept as a reason, read in the reader's language
+            assert dead.error_words.startswith("No sign of life for 1440.0 minutes: the worker running this job stopped")
+            assert dead.error_words.endswith("Found when a new run of this job started.")
         assert AuditEntry.objects.filter(action="run.stale", object_id=str(dead.pk), actor=None).exists()
     tonight = Run.objects.filter(job="inventory_advice").exclude(pk__in=[chain.pk, dated.pk])
     assert sorted(tonight.values_list("scope", "status")) == [("", RunStatus.SUCCEEDED), ("2026-11-26", RunStatus.SUCCEEDED)]
@@ -191,7 +192,8 @@ def test_a_supervisor_marks_a_stuck_run_failed_with_a_reason_audited(supervisor,
         run_mark_failed(run=run, reason="worker host rebooted", actor=supervisor)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
-    assert run.error == "Marked failed by boss: worker host rebooted"
+    with translation.override("en"):
+        assert run.error_words == "Marked failed by boss: worker host rebooted"
     entry = AuditEntry.objects.get(action="run.mark_failed")
     assert (entry.actor, entry.object_type, entry.object_id, entry.reason) == (
         supervisor, "run", str(run.pk), "worker host rebooted",
@@ -243,7 +245,7 @@ def test_the_run_admin_offers_mark_as_failed_to_supervisors_only(client, supervi
     assert f"已标记为失败：#{stuck.pk}。" in done.content.decode()
     stuck.refresh_from_db()
     assert stuck.status == RunStatus.FAILED
-    assert stuck.error == "由 boss 标记为失败：工作进程所在服务器重启"
+    assert stuck.error_words == "由 boss 标记为失败：工作进程所在服务器重启"
     assert AuditEntry.objects.get(action="run.mark_failed").reason == "工作进程所在服务器重启"
 
 

@@ -28,7 +28,7 @@ def test_stale_run_is_marked_abandoned_and_does_not_block():
     fresh = run_start(job="nightly")
     stale.refresh_from_db()
     assert stale.status == RunStatus.FAILED
-    assert "已有 420.0 分钟没有活动迹象" in stale.error  # 7 h = 420 minutes, in the default language
+    assert "已有 420.0 分钟没有活动迹象" in stale.error_words  # 7 h = 420 minutes, in the default language
     assert fresh.status == RunStatus.RUNNING
 
 

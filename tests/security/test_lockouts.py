@@ -159,7 +159,7 @@ def test_a_supervisor_unlocks_a_login_in_the_admin_and_it_is_audited(shop, super
     assert (entry.actor, entry.object_type, entry.object_id) == (supervisor, "login", shop.license_no)
     assert entry.before["ip"] == OWNER_IP
     assert entry.before["failures"] == settings.AXES_FAILURE_LIMIT + 1  # 5 wrong, then the right one refused while locked
-    assert entry.reason == "在管理后台解除锁定"
+    assert entry.reason_words == "在管理后台解除锁定"
 
 
 def test_unlocking_a_name_that_only_failed_a_little_is_audited_as_cleared(shop, supervisor):
@@ -190,4 +190,4 @@ def test_a_managers_password_reset_lifts_the_retailers_lock_audited(shop, manage
     password = retailer_login_reset(retailer=shop, actor=manager_a)
     assert attempt("portal:login", shop.license_no, password, OWNER_IP).status_code == 302
     entry = AuditEntry.objects.get(action="login.unlocked")
-    assert (entry.actor, entry.object_id, entry.reason) == (manager_a, shop.license_no, "零售户密码已重置")
+    assert (entry.actor, entry.object_id, entry.reason_words) == (manager_a, shop.license_no, "零售户密码已重置")

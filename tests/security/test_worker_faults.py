@@ -119,7 +119,7 @@ def test_fan_out_with_the_broker_down_fails_the_run_at_once_and_keeps_the_last_g
 
     failed = AllocationRun.objects.select_related("run").latest("pk")
     assert failed.pk != good.pk
-    assert (failed.run.status, failed.run.error, failed.is_complete) == (RunStatus.FAILED, BROKER_DOWN_ZH, False)
+    assert (failed.run.status, failed.run.error_words, failed.is_complete) == (RunStatus.FAILED, BROKER_DOWN_ZH, False)
     latest = AllocationRun.objects.filter(cycle=planned, is_complete=True).latest("created_at", "pk")
     assert latest.pk == good.pk  # still the one to publish
     app.conf.task_always_eager = True
@@ -473,7 +473,7 @@ def test_a_killed_worker_s_run_is_failed_within_the_stale_window_and_a_rerun_suc
     assert noticed <= FAULT_CLOCK["RUN_STALE_AFTER_SECONDS"] + REAPER_PERIOD + 1.5
     doomed.refresh_from_db()
     assert doomed.run.status == RunStatus.FAILED
-    assert "分钟没有活动迹象" in doomed.run.error
+    assert "分钟没有活动迹象" in doomed.run.error_words
     assert AuditEntry.objects.filter(action="run.stale", object_id=str(doomed.run_id)).exists()
     assert not doomed.is_complete
     assert AllocationRun.objects.filter(cycle=cycle, is_complete=True).latest("created_at", "pk").pk == good.pk
@@ -550,4 +550,4 @@ def test_run_allocation_fan_out_with_the_broker_down_prints_a_plain_message(samp
     assert f"CommandError: {BROKER_DOWN_ZH}" in done.stderr
     assert elapsed < 20  # Django's start included; the broker is given up on in well under a second
     run = Run.objects.get(job="allocation")
-    assert (run.status, run.error) == (RunStatus.FAILED, BROKER_DOWN_ZH)
+    assert (run.status, run.error_words) == (RunStatus.FAILED, BROKER_DOWN_ZH)
