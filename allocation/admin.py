@@ -147,7 +147,7 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
 
     @admin.display(description=_("progress"))
     def run_progress(self, obj):
-        return f"{obj.run.progress}% {obj.run.step}".strip()
+        return f"{obj.run.progress}% {obj.run.step_words}".strip()
 
     @admin.display(description=_("report"))
     def report_link(self, obj):

@@ -60,7 +60,7 @@ class AllocationRunOutput(serializers.ModelSerializer):
     cycle = serializers.CharField(source="cycle.label")
     status = serializers.CharField(source="run.status")
     progress = serializers.IntegerField(source="run.progress")
-    step = serializers.CharField(source="run.step")
+    step = serializers.CharField(source="run.step_words")  # in the caller's language
     error = serializers.CharField(source="run.error_words")  # in the caller's language
 
     class Meta:

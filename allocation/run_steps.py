@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.utils.translation import gettext_noop
 
 from compliance.selectors import repeat_violator_ids
 from core.db import bulk_write, bulk_write_frames
-from core.exceptions import Reason
+from core.exceptions import Reason, Verbatim
 from core.runs import run_fail, run_finish, run_progress
 from cycles.models import CycleStatus, OrderCycle
 
@@ -244,7 +245,10 @@ def allocation_run_compute_group(*, allocation_run: AllocationRun, line_ids: lis
     )
     written = _write(allocation_run, lines, results, bands, registry)
     done = CellReport.objects.filter(allocation=allocation_run).values("plan_line").distinct().count()
-    run_progress(allocation_run.run, progress=5 + 90 * done // max(total_lines, 1), step=f"{done}/{total_lines} lines")
+    lines = Reason(
+        gettext_noop("%(done)s/%(total)s lines"), done=Verbatim(f"{done:,}"), total=Verbatim(f"{total_lines:,}")
+    )
+    run_progress(allocation_run.run, progress=5 + 90 * done // max(total_lines, 1), step=lines.text())  # read as words
     return written
 
 

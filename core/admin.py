@@ -11,7 +11,7 @@ from . import admin_libraries, admin_lockouts  # noqa: F401 - register the libra
 from .admin_imports import import_progress_view, import_view
 from .admin_mixins import LabelledCodeFilter, ReadOnlyAdmin, record_number
 from .exceptions import DomainError
-from .labels import audit_action_label, audit_object_label, job_label, value_words
+from .labels import audit_action_label, audit_object_label, job_label
 from .models import ACTIVE_RUN_STATUSES, AuditEntry, Run
 from .runs import run_mark_failed
 
@@ -59,7 +59,7 @@ class RunAdmin(ReadOnlyAdmin, ModelAdmin):
 
     @admin.display(description=_("current step"), ordering="step")
     def step_words(self, run):
-        return value_words(run.step) if run.step else ""
+        return run.step_words
 
     @admin.display(description=_("error"))
     def error_words(self, run):

@@ -86,10 +86,18 @@ def worded_field(model, name: str) -> Worded | None:
     return (getattr(model, "worded_fields", None) or {}).get(name) if model is not None else None
 
 
+def stored_words(text: str) -> str:
+    """Text the system stored for people to read: a Reason kept as text (`Reason.text`) or a code or
+    short English phrase (a job's stage, "read and score"), in the reader's language."""
+    return Reason.shown(text) if text.startswith('{"msgid"') else _words(text)
+
+
 def value_words(value: Any) -> str:
     """A stored value as a person reads it: numbers grouped by thousands, yes/no, lists joined."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and value.startswith('{"msgid"'):  # a reason kept as text (a run's step, error)
+        return Reason.shown(value)
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, int | Decimal):

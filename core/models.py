@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import Reason
-from .labels import audit_action_label, audit_object_label, job_label
+from .labels import audit_action_label, audit_object_label, job_label, stored_words
 
 
 class RunStatus(models.TextChoices):
@@ -55,6 +55,16 @@ class Run(models.Model):
     def __str__(self) -> str:
         scope = f" {self.scope}" if self.scope else ""
         return f"{job_label(self.job)}{scope} #{self.pk} {self.get_status_display()}"
+
+    @property
+    def job_words(self) -> str:
+        return job_label(self.job)
+
+    @property
+    def step_words(self) -> str:
+        """The current step in the reader's language: a stage's name through the catalog ("read and
+        score" → 读取并评分), a step the system kept as a Reason ("4/13 lines") translated now."""
+        return stored_words(self.step) if self.step else ""
 
     @property
     def error_words(self) -> str:

@@ -142,3 +142,32 @@ def test_a_jobs_refused_input_and_a_broker_down_read_in_each_language(client, su
         assert run.error_words == "1,234 problem(s) in the input; nothing was written"
     with translation.override("zh-hans"):
         assert run.error_words == "输入中有 1,234 处问题，未写入任何数据"
+
+
+def test_a_runs_step_and_stage_timings_read_in_each_language(client, supervisor):
+    run = run_start(job="classify_retailers", scope="2026-11-30")
+    Run.objects.filter(pk=run.pk).update(step="read and score", timings={"read and score": 1.5})
+    lines = Reason("%(done)s/%(total)s lines", done=Verbatim("4"), total=Verbatim("1,300")).text()  # allocation's
+    other = run_start(job="allocation", scope="2026-11-30")
+    Run.objects.filter(pk=other.pk).update(step=lines)
+    with translation.override("zh-hans"):
+        run_mark_failed(run=Run.objects.get(pk=other.pk), reason="卡住", actor=supervisor)
+    entry = AuditEntry.objects.get(action="run.mark_failed")
+    assert entry.before["step"] == lines  # kept as it was
+    client.force_login(supervisor)
+    listed = {
+        language: _shown(client.get(reverse("admin:core_run_changelist"), **headers).content)
+        for language, headers in (("en", EN), ("zh-hans", ZH))
+    }
+    assert "read and score" in listed["en"]
+    assert "读取并评分" in listed["zh-hans"]
+    page = _shown(client.get(reverse("admin:core_run_change", args=[run.pk]), **ZH).content)
+    assert "读取并评分" in page
+    assert "read and score" not in page
+    detail = {
+        language: _shown(client.get(reverse("admin:core_auditentry_change", args=[entry.pk]), **headers).content)
+        for language, headers in (("en", EN), ("zh-hans", ZH))
+    }
+    assert "4/1,300 lines" in detail["en"]
+    assert "4/1,300 条计划行" in detail["zh-hans"]
+    assert "msgid" not in detail["en"] + detail["zh-hans"]
