@@ -14,6 +14,9 @@ from django.utils.translation import gettext
 from import_export import resources
 from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 
+from core.exceptions import Reason
+from core.labels import worded_field
+
 PATH = re.compile(r"^[a-z][a-z0-9_]*$")
 NAME_STEPS = {"name", "username", "short_name"}
 
@@ -82,6 +85,11 @@ class LabelledModelResource(resources.ModelResource):
             return gettext("Yes") if value else gettext("No")
         if is_tier(model_field) and isinstance(value, int):
             return f"D{value}"
+        if isinstance(value, str):  # a code the system wrote ("default") or a reason it kept: in words
+            worded = worded_field(model_field.model, model_field.name)
+            shown = worded.shown(value) if worded is not None else Reason.shown(value)
+            if shown != value:
+                return shown
         return super().export_field(field, instance, **kwargs)
 
 

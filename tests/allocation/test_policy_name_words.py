@@ -125,3 +125,19 @@ def test_a_runs_policy_as_applied_names_it_in_words(client, supervisor, language
         assert WORDS[language] in text, page
         assert not re.search(r"(?<![\w-])default(?![\w-])", text), page
     assert ValuePolicy.objects.get().name == DEFAULT_POLICY_NAME
+
+
+def test_an_export_of_the_policies_names_it_in_words(client, supervisor):
+    import io
+
+    import openpyxl
+
+    allocation_policy_get_or_create()
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("admin:allocation_allocationpolicy_export"),
+        {"format": "1", "resource": "0", "allocationpolicyresource_name": "on"},
+        **ZH,
+    )
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == ["默认方案"]

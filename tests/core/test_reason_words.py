@@ -171,3 +171,22 @@ def test_a_runs_step_and_stage_timings_read_in_each_language(client, supervisor)
     assert "4/1,300 lines" in detail["en"]
     assert "4/1,300 条计划行" in detail["zh-hans"]
     assert "msgid" not in detail["en"] + detail["zh-hans"]
+
+
+def test_an_export_of_the_audit_list_reads_the_reasons_in_words(client, supervisor):
+    import io
+
+    import openpyxl
+
+    _stale_run()
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("admin:core_auditentry_export"),
+        {"format": "1", "resource": "0", "auditentryresource_action": "on", "auditentryresource_reason": "on"},
+        **EN,
+    )
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    reasons = [row[-1] for row in rows[1:]]
+    assert any(r.startswith("No sign of life for 420.0 minutes") for r in reasons), reasons
+    assert not any("msgid" in r for r in reasons)
