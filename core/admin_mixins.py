@@ -131,20 +131,31 @@ class WordedFieldsAdmin:
             return {}
         return {name: f"{name}_words" for name in self._worded}
 
-    def get_fieldsets(self, request, obj=None):
-        names = self._worded_names(request, obj)
-        fieldsets = super().get_fieldsets(request, obj)
-        if not names:
-            return fieldsets
-
+    @staticmethod
+    def _worded_fieldsets(fieldsets, names: dict[str, str]):
         def worded(name):
             return names.get(name, name) if isinstance(name, str) else tuple(worded(n) for n in name)
 
         return [(title, {**options, "fields": [worded(f) for f in options["fields"]]}) for title, options in fieldsets]
 
+    def get_fieldsets(self, request, obj=None):
+        names = self._worded_names(request, obj)
+        fieldsets = super().get_fieldsets(request, obj)
+        return self._worded_fieldsets(fieldsets, names) if names else fieldsets
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly + [n for n in self._worded_names(request, obj).values() if n not in readonly]
+
+    def render_history_view(self, request, template, context, **kwargs):
+        """A version page (`ReadOnlyHistoryAdmin`: every field as text) shows these fields in words too."""
+        shown = context.get("adminform")
+        if shown is not None and self._worded:
+            names = {name: f"{name}_words" for name in self._worded}
+            context["adminform"] = helpers.AdminForm(
+                shown.form, self._worded_fieldsets(shown.fieldsets, names), {}, model_admin=self
+            )
+        return super().render_history_view(request, template, context, **kwargs)
 
 
 @admin.display(description=_("No."), ordering="pk")

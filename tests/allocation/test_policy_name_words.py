@@ -141,3 +141,16 @@ def test_an_export_of_the_policies_names_it_in_words(client, supervisor):
     )
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == ["默认方案"]
+
+
+def test_a_version_page_of_the_policy_names_it_in_words(client, supervisor):
+    policy = allocation_policy_get_or_create()
+    policy.vulnerable_bonus = 2
+    policy.save()
+    version = policy.history.earliest()
+    client.force_login(supervisor)
+    url = reverse("admin:allocation_allocationpolicy_simple_history", args=[policy.pk, version.history_id])
+    for headers, words in ((ZH, "默认方案"), (EN, "Default policy")):
+        text = _shown(client.get(url, **headers).content)
+        assert words in text
+        assert not re.search(r"(?<![\w-])default(?![\w-])", text), text
