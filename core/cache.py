@@ -34,6 +34,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import connection, transaction
 from django.utils.functional import cached_property
@@ -240,3 +241,41 @@ class SharedClientRedisCache(RedisCache):
 
     def clear(self):
         self._call("clear", None)
+
+
+class ProcessObjectCache(LocMemCache):
+    """This process's memory, keeping the objects themselves: Django's LocMemCache pickles every
+    value on `set` and unpickles it on every `get`, which for the phone's "today's cycle and its
+    published run" (a tuple of OrderCycle rows, read three times by every page and API request) was
+    ten model unpicklings a request. Readers share the stored object, so they must not change it."""
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._set(key, value, timeout)
+                return True
+            return False
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                return default
+            self._cache.move_to_end(key, last=False)
+            return self._cache[key]
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            self._set(key, value, timeout)
+
+    def incr(self, key, delta=1, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                raise ValueError(f"Key '{key}' not found")
+            value = self._cache[key] = self._cache[key] + delta
+            return value

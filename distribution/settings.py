@@ -197,7 +197,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}}
     )
 }
-CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
+CACHES["local"] = {"BACKEND": "core.cache.ProcessObjectCache", "LOCATION": "local"}  # objects kept as they are
 # Sessions are kept on the server (accounts/sessions/), so logging out ends one at once and a
 # password change or a manager's reset ends all of a login's: rows in the database, with a copy in
 # Redis when CACHE_URL is set (read with the phone page's other keys in one round trip).
