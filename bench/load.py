@@ -1,9 +1,10 @@
-"""Issue 5 targets: a 50,000-retailer city on PostgreSQL, gunicorn on 127.0.0.1, authenticated
-retailers each fetching their own quotas: the API ≥ 800 requests/s and the phone page ≥ 500
-requests/s, p99 under 100 ms at 50 concurrent clients, no errors.
+"""Issue 16 targets: a 50,000-retailer city on PostgreSQL, the production web server (Granian, WSGI)
+on 127.0.0.1, authenticated retailers each fetching their own quotas: the API ≥ 1,500 requests/s
+and the phone page ≥ 800 requests/s, p99 under 100 ms at 50 concurrent clients, no errors.
 
     .venv/bin/python bench/load.py [--retailers 50000] [--products 60] [--logins 5000]
-                                   [--connections 50] [--seconds 20] [--workers 3] [--keep] [--reuse] [--only api]
+                                   [--connections 50] [--seconds 20] [--workers 3] [--threads 2] [--server granian]
+                                   [--keep] [--reuse [--sample N] [--warm]] [--only api]
 
 Needs `wrk` (Debian: apt-get install wrk). Setup, not timed: the registry and catalogue, a
 supply plan for this week's cycle computed and published, `--logins` retailers with a login,
@@ -109,7 +110,7 @@ def setup(retailers: int, products: int, logins: int) -> tuple[list[str], list[s
     return retailer_logins()
 
 
-def retailer_logins() -> tuple[list[str], list[str]]:
+def retailer_logins(limit: int | None = None) -> tuple[list[str], list[str]]:
     """Each retailer login's API token, and its phone's cookies: a session (kept by SESSION_ENGINE,
     as a login keeps it) and the CSRF cookie a browser keeps from its first page."""
     from importlib import import_module
@@ -122,7 +123,7 @@ def retailer_logins() -> tuple[list[str], list[str]]:
 
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
     tokens, sessions = [], []
-    for token in Token.objects.filter(user__role="retailer").select_related("user").order_by("user_id"):
+    for token in Token.objects.filter(user__role="retailer").select_related("user").order_by("user_id")[:limit]:
         store = SessionStore()
         store[SESSION_KEY] = str(token.user.pk)
         store[BACKEND_SESSION_KEY] = "accounts.backends.RoleBackend"
@@ -179,21 +180,36 @@ def main() -> None:
     parser.add_argument("--logins", type=int, default=5_000)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=20)
-    # 3 did best on this 2-core machine, which also runs wrk, PostgreSQL and Redis (docs/benchmarks.md)
+    # Granian, 3 workers of 2 threads each, did best on this 2-core machine, which also runs wrk,
+    # PostgreSQL and Redis (docs/benchmarks.md, session 10); production runs the same.
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
+    parser.add_argument(
+        "--server",
+        choices=("granian", "gunicorn"),
+        default="granian",
+        help="gunicorn (sync workers, needs `pip install gunicorn`) to compare",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards (bench_load)")
     parser.add_argument("--reuse", action="store_true", help="take the kept bench database as it is (skips setup)")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="with --reuse: keep the cache a previous pass filled (no flush, no first looks)",
+    )
+    parser.add_argument(
+        "--sample", type=int, help="with --reuse: only this many of the kept logins (quicker first looks)"
+    )
     parser.add_argument("--only", help="only the endpoints whose path holds this (api, /m/)")
     args = parser.parse_args()
     if subprocess.run(["which", "wrk"], capture_output=True).returncode:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     os.environ["CACHE_URL"] = REDIS
-    subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], check=True, capture_output=True)
+    if not (args.warm and args.reuse):
+        subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], check=True, capture_output=True)
     name = "bench_load"
     with fresh_database(name, keep=args.keep, reuse=args.reuse):
-        tokens, sessions = retailer_logins() if args.reuse else ([], [])
+        tokens, sessions = retailer_logins(args.sample) if args.reuse else ([], [])
         if not tokens:
             tokens, sessions = setup(args.retailers, args.products, args.logins)
         else:  # the cache was emptied above: the first reads fill it, as after publishing
@@ -207,11 +223,15 @@ def main() -> None:
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only"), "DJANGO_LOG_LEVEL": "WARNING",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         }  # fmt: skip
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "distribution.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", str(args.workers),
-             "--worker-class", args.worker_class, "--threads", str(args.threads), "--log-level", "warning", "--backlog", "2048"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
+        if args.server == "granian":  # as README's production steps run it
+            command = [str(Path(sys.executable).parent / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+                       "--port", str(PORT), "--workers", str(args.workers), "--blocking-threads", str(args.threads),
+                       "--backlog", "2048", "--log-level", "warning", "--no-ws", "distribution.wsgi:application"]  # fmt: skip
+        else:
+            command = [sys.executable, "-m", "gunicorn", "distribution.wsgi", "-b", f"127.0.0.1:{PORT}",
+                       "-w", str(args.workers), "--worker-class", "gthread" if args.threads > 1 else "sync",
+                       "--threads", str(args.threads), "--log-level", "warning", "--backlog", "2048"]  # fmt: skip
+        server = subprocess.Popen(command, cwd=ROOT, env=env)  # fmt: skip
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -223,7 +243,7 @@ def main() -> None:
                         raise
                     time.sleep(0.3)
             print(
-                f"# load: gunicorn -w {args.workers} ({args.worker_class}, {args.threads} thread(s)) on 127.0.0.1, PostgreSQL, Redis cache, sessions {settings.SESSION_ENGINE}; "
+                f"# load: {args.server} -w {args.workers} ({args.threads} thread(s) each) on 127.0.0.1, PostgreSQL, Redis cache, sessions {settings.SESSION_ENGINE}; "
                 f"wrk -t2 -c{args.connections} -d{args.seconds}s, each request a random one of "
                 f"{len(tokens):,} retailers ({dt.datetime.now(dt.UTC).date()})",
                 flush=True,
@@ -241,12 +261,15 @@ def main() -> None:
                     print(f"  probe {path}: HTTP {answer.status}, {len(body):,} bytes", flush=True)
                 # First look of every retailer, each asked exactly once (the payload or page is built
                 # and cached), then the timed pass.
-                cold = first_looks(path, header, prefix, creds)
-                print(
-                    f"  first looks, 4 clients: {float(cold['rps']):.0f} requests/s, p50 {float(cold['p50_ms']):.1f} ms, "
-                    f"p99 {float(cold['p99_ms']):.1f} ms ({int(cold['requests']):,} requests)",
-                    flush=True,
-                )
+                if args.warm and args.reuse:
+                    print("  first looks: skipped (--warm: the cache as a previous pass left it)", flush=True)
+                else:
+                    cold = first_looks(path, header, prefix, creds)
+                    print(
+                        f"  first looks, 4 clients: {float(cold['rps']):.0f} requests/s, p50 {float(cold['p50_ms']):.1f} ms, "
+                        f"p99 {float(cold['p99_ms']):.1f} ms ({int(cold['requests']):,} requests)",
+                        flush=True,
+                    )
                 r = wrk(path, header, prefix, creds, args.connections, args.seconds)
                 print(
                     f"{label:<26} {float(r['rps']):8.0f} requests/s  p50 {float(r['p50_ms']):6.1f} ms  "
