@@ -125,3 +125,13 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         app.conf.task_always_eager = True
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def language_restored(settings):
+    """A page read in English through the test client leaves English active in this thread: back to the
+    default language after the test, so the tests after it read as they expect."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -19,25 +19,13 @@ from customer_value.models import ValuePolicy, ValueRun
 from customer_value.selectors import policy_snapshot, value_policy
 from customer_value.services import value_policy_get_or_create
 from cycles.services import cycle_get_or_create
+from tests.words import EN, ZH, shown
 from tiers.models import ClassificationScheme
 from tiers.services import active_scheme
 
-pytestmark = pytest.mark.django_db
-ZH, EN = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}, {"HTTP_ACCEPT_LANGUAGE": "en"}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("language_restored")]
 WORDS = {"zh-hans": "默认方案", "en": "Default policy"}
 SCHEME_WORDS = {"zh-hans": "默认方案", "en": "Default scheme"}
-
-
-@pytest.fixture(autouse=True)
-def _default_language(settings):
-    """A page read in English through the test client leaves English active in this thread: back to the
-    default language after each test, so the tests after these read as they expect."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-def _shown(body: bytes) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", body.decode()).split())
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -60,7 +48,7 @@ def test_the_default_classification_scheme_too(client, supervisor, language, hea
     with translation.override(language):
         assert str(scheme) == SCHEME_WORDS[language]
     client.force_login(supervisor)
-    listed = _shown(client.get(reverse("admin:tiers_classificationscheme_changelist"), **headers).content)
+    listed = shown(client.get(reverse("admin:tiers_classificationscheme_changelist"), **headers).content)
     assert SCHEME_WORDS[language] in listed
     assert ("默认方案" in listed) == (language == "zh-hans")
 
@@ -76,15 +64,15 @@ def test_the_admin_list_and_page_name_it_in_words(client, supervisor, manager_a,
     allocation, value = allocation_policy_get_or_create(), value_policy_get_or_create()
     client.force_login(supervisor)
     for model, policy in (("allocation_allocationpolicy", allocation), ("customer_value_valuepolicy", value)):
-        listed = _shown(client.get(reverse(f"admin:{model}_changelist"), **headers).content)
+        listed = shown(client.get(reverse(f"admin:{model}_changelist"), **headers).content)
         assert WORDS[language] in listed
         assert not re.search(r"(?<![\w-])default(?![\w-])", listed), listed
         form = client.get(reverse(f"admin:{model}_change", args=[policy.pk]), **headers)
         assert re.search(rf'name="name" value="{WORDS[language]}"', form.content.decode())
     client.force_login(manager_a)  # reads it, may not change it: the words as text
     page = client.get(reverse("admin:allocation_allocationpolicy_change", args=[allocation.pk]), **headers)
-    assert WORDS[language] in _shown(page.content)
-    assert not re.search(r"(?<![\w-])default(?![\w-])", _shown(page.content))
+    assert WORDS[language] in shown(page.content)
+    assert not re.search(r"(?<![\w-])default(?![\w-])", shown(page.content))
 
 
 def test_saving_the_form_keeps_the_code(client, supervisor):
@@ -121,7 +109,7 @@ def test_a_runs_policy_as_applied_names_it_in_words(client, supervisor, language
         reverse("admin:allocation_allocationrun_change", args=[run.pk]),
         reverse("admin:customer_value_valuerun_change", args=[value_run.pk]),
     ):
-        text = _shown(client.get(page, **headers).content)
+        text = shown(client.get(page, **headers).content)
         assert WORDS[language] in text, page
         assert not re.search(r"(?<![\w-])default(?![\w-])", text), page
     assert ValuePolicy.objects.get().name == DEFAULT_POLICY_NAME
@@ -151,6 +139,6 @@ def test_a_version_page_of_the_policy_names_it_in_words(client, supervisor):
     client.force_login(supervisor)
     url = reverse("admin:allocation_allocationpolicy_simple_history", args=[policy.pk, version.history_id])
     for headers, words in ((ZH, "默认方案"), (EN, "Default policy")):
-        text = _shown(client.get(url, **headers).content)
+        text = shown(client.get(url, **headers).content)
         assert words in text
         assert not re.search(r"(?<![\w-])default(?![\w-])", text), text

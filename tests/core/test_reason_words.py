@@ -5,7 +5,6 @@ were kept so reads as it was stored."""
 
 import datetime as dt
 import json
-import re
 
 import pytest
 from django.conf import settings
@@ -17,21 +16,9 @@ from core.exceptions import InvalidInput, Reason, RowError, Verbatim
 from core.lockouts import login_lockouts_release
 from core.models import AuditEntry, Run, RunStatus
 from core.runs import run_fail, run_mark_failed, run_start, runs_fail_stale
+from tests.words import EN, ZH, shown
 
-pytestmark = pytest.mark.django_db
-ZH, EN = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}, {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture(autouse=True)
-def _default_language(settings):
-    """A page read in English through the test client leaves English active in this thread: back to the
-    default language after each test, so the tests after these read as they expect."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-def _shown(body: bytes) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", body.decode()).split())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("language_restored")]
 
 
 def _stale_run() -> Run:
@@ -67,11 +54,11 @@ def test_a_stale_runs_error_and_audit_entry_read_in_the_readers_language(client,
         ("en", EN, "No sign of life for 420.0 minutes: the worker running this job stopped"),
         ("zh-hans", ZH, "已有 420.0 分钟没有活动迹象"),
     ):
-        listed = _shown(client.get(reverse("admin:core_auditentry_changelist"), **headers).content)
+        listed = shown(client.get(reverse("admin:core_auditentry_changelist"), **headers).content)
         assert words in listed, language
-        detail = _shown(client.get(reverse("admin:core_auditentry_change", args=[entry.pk]), **headers).content)
+        detail = shown(client.get(reverse("admin:core_auditentry_change", args=[entry.pk]), **headers).content)
         assert words in detail, language
-        page = _shown(client.get(reverse("admin:core_run_change", args=[run.pk]), **headers).content)
+        page = shown(client.get(reverse("admin:core_run_change", args=[run.pk]), **headers).content)
         assert words in page, language
         assert "msgid" not in listed + detail + page
 
@@ -96,11 +83,11 @@ def test_marked_failed_the_supervisors_words_stay_as_typed(client, supervisor):
     entry = AuditEntry.objects.get(action="run.mark_failed")
     assert entry.reason == "工作进程所在服务器重启"  # a person's reason: as typed
     client.force_login(supervisor)
-    english = _shown(client.get(reverse("admin:core_run_change", args=[run.pk]), **EN).content)
+    english = shown(client.get(reverse("admin:core_run_change", args=[run.pk]), **EN).content)
     assert f"Marked failed by {supervisor.get_username()}: 工作进程所在服务器重启" in english
-    chinese = _shown(client.get(reverse("admin:core_run_change", args=[run.pk]), **ZH).content)
+    chinese = shown(client.get(reverse("admin:core_run_change", args=[run.pk]), **ZH).content)
     assert f"由 {supervisor.get_username()} 标记为失败：工作进程所在服务器重启" in chinese
-    listed = _shown(client.get(reverse("admin:core_auditentry_changelist"), **EN).content)
+    listed = shown(client.get(reverse("admin:core_auditentry_changelist"), **EN).content)
     assert "工作进程所在服务器重启" in listed
 
 
@@ -114,8 +101,8 @@ def test_an_unlock_reason_reads_in_each_language(client, supervisor):
         assert login_lockouts_release(lockouts=LoginLockout.objects.all(), actor=supervisor, reason=unlocked) == 1
     entry = AuditEntry.objects.get(action="login.unlocked")
     client.force_login(supervisor)
-    assert "unlocked in the admin" in _shown(client.get(reverse("admin:core_auditentry_changelist"), **EN).content)
-    assert "在管理后台解除锁定" in _shown(
+    assert "unlocked in the admin" in shown(client.get(reverse("admin:core_auditentry_changelist"), **EN).content)
+    assert "在管理后台解除锁定" in shown(
         client.get(reverse("admin:core_auditentry_change", args=[entry.pk]), **ZH).content
     )
 
@@ -127,9 +114,9 @@ def test_an_old_free_text_row_reads_as_it_was_stored(client, supervisor):
     run = Run.objects.create(job="allocation", status=RunStatus.FAILED, error="由 boss 标记为失败：旧记录")
     client.force_login(supervisor)
     detail = client.get(reverse("admin:core_auditentry_change", args=[entry.pk]), **EN)
-    assert "已有 3.0 分钟没有活动迹象" in _shown(detail.content)
+    assert "已有 3.0 分钟没有活动迹象" in shown(detail.content)
     page = client.get(reverse("admin:core_run_change", args=[run.pk]), **EN)
-    assert "由 boss 标记为失败：旧记录" in _shown(page.content)
+    assert "由 boss 标记为失败：旧记录" in shown(page.content)
 
 
 def test_a_jobs_refused_input_and_a_broker_down_read_in_each_language(client, supervisor):
@@ -156,16 +143,16 @@ def test_a_runs_step_and_stage_timings_read_in_each_language(client, supervisor)
     assert entry.before["step"] == lines  # kept as it was
     client.force_login(supervisor)
     listed = {
-        language: _shown(client.get(reverse("admin:core_run_changelist"), **headers).content)
+        language: shown(client.get(reverse("admin:core_run_changelist"), **headers).content)
         for language, headers in (("en", EN), ("zh-hans", ZH))
     }
     assert "read and score" in listed["en"]
     assert "读取并评分" in listed["zh-hans"]
-    page = _shown(client.get(reverse("admin:core_run_change", args=[run.pk]), **ZH).content)
+    page = shown(client.get(reverse("admin:core_run_change", args=[run.pk]), **ZH).content)
     assert "读取并评分" in page
     assert "read and score" not in page
     detail = {
-        language: _shown(client.get(reverse("admin:core_auditentry_change", args=[entry.pk]), **headers).content)
+        language: shown(client.get(reverse("admin:core_auditentry_change", args=[entry.pk]), **headers).content)
         for language, headers in (("en", EN), ("zh-hans", ZH))
     }
     assert "4/1,300 lines" in detail["en"]

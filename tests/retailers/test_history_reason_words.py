@@ -2,7 +2,6 @@
 English msgid and read in the reader's language on the retailer's history page (issue 19: 客户导入 was
 shown in English on a Chinese page); the assignment's audit entry likewise."""
 
-import re
 
 import pytest
 from django.urls import reverse
@@ -12,21 +11,9 @@ from core.models import AuditEntry
 from retailers.imports import ASSIGNMENT_IMPORT
 from retailers.models import Retailer
 from retailers.services import retailers_update
+from tests.words import EN, ZH, shown
 
-pytestmark = pytest.mark.django_db
-ZH, EN = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}, {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture(autouse=True)
-def _default_language(settings):
-    """A page read in English through the test client leaves English active in this thread: back to the
-    default language after each test, so the tests after these read as they expect."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-def _shown(body: bytes) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", body.decode()).split())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("language_restored")]
 
 
 @pytest.mark.parametrize(
@@ -41,12 +28,12 @@ def test_the_import_reasons_read_in_each_language(client, supervisor, retailer_o
         reason=ASSIGNMENT_IMPORT.text(),
     )  # fmt: skip
     client.force_login(supervisor)
-    history = _shown(
+    history = shown(
         client.get(reverse("admin:retailers_retailer_history", args=[retailer_of_a.pk]), **headers).content
     )
     assert words[0] in history
     assert words[1] in history
-    audit = _shown(client.get(reverse("admin:core_auditentry_changelist"), **headers).content)
+    audit = shown(client.get(reverse("admin:core_auditentry_changelist"), **headers).content)
     assert words[1] in audit
     assert Retailer.history.filter(history_change_reason="customer import").exists()  # the msgid at rest
     with translation.override("en"):
