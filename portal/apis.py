@@ -100,28 +100,38 @@ class QuotaSheetTokenScheme(OpenApiAuthenticationExtension):
 
 
 class MyQuotasApi(APIView):
-    """This retailer's quotas in a cycle (default: the current one), with prices, margin and reasons."""
+    """This retailer's quotas in a cycle, with prices, margin and reasons. By default the cycle its
+    phone's home page shows: the published one it orders next, else today's."""
 
     permission_classes = [IsRetailer]
     authentication_classes = [SessionAuthentication, QuotaSheetTokenAuthentication]
 
     @extend_schema(
         operation_id="me_quotas",
-        parameters=[OpenApiParameter("cycle", str, description="YEAR-MONTH-WEEK (e.g. 2026-11-4) or cycle id")],
+        parameters=[OpenApiParameter(
+                "cycle", str,
+                description="YEAR-MONTH-WEEK (e.g. 2026-11-4) or cycle id; default: the published cycle "
+                "the shop orders next, else today's",
+            ),],
         responses=MyQuotasOutput,
     )
     def get(self, request):
         token = request.auth if isinstance(request.auth, str) else None
-        visit = selectors.portal_visit(
-            request.user, timezone.localdate(), kinds=("api",), token=token,
-            prefetched=getattr(request, "prefetched", None),
-        )  # fmt: skip
-        if "api" not in visit.sheets and visit.retailer is None:
-            raise NotFound("this login has no shop")
+        today = timezone.localdate()
         named = cycle_from_param(request.query_params.get("cycle"))
-        cycle, allocation_id = (
-            (named, published_allocation_run_id(named)) if named else (visit.cycle, visit.allocation_id)
-        )
+        visit = selectors.portal_visit(
+            request.user, today, kinds=() if named else ("api",), token=token,
+            prefetched=None if named else getattr(request, "prefetched", None),
+        )  # fmt: skip
+        if named:
+            if visit.retailer is None:
+                raise NotFound("this login has no shop")
+            cycle, allocation_id = named, published_allocation_run_id(named)
+        else:
+            default = selectors.default_cycle(visit=visit, today=today)
+            if default is None:
+                raise NotFound("this login has no shop")
+            cycle, allocation_id = default
         if cycle is None:
             raise NotFound("no order cycle is planned")
 

@@ -78,7 +78,7 @@ def _sheet_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> dict[str,
 
 def _ahead_sheet_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
     """The cache keys of the owner's sheets of `kinds` for the published cycles ahead (the home
-    page may show one of them), read in the same round trip as today's."""
+    page and the API's default may show one of them), read in the same round trip as today's."""
     _cycle, allocation_id, ahead = _current(today)
     language = get_language()
     return [
@@ -87,17 +87,31 @@ def _ahead_sheet_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> lis
     ]  # fmt: skip
 
 
+def _default_key(owner: str, today: dt.date) -> str:
+    """The cache key of which cycle the owner's API reads by default today (`default_cycle`). It
+    names the date and the published runs, so publishing a cycle starts a new one."""
+    _cycle, allocation_id, ahead = _current(today)
+    runs = "-".join(str(run_id or 0) for _c, run_id in ahead)
+    return f"portal:default:{today.isoformat()}:{allocation_id or 0}:{runs}:{owner}"
+
+
+def _owner_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
+    """Every cache key a visit of `kinds` reads besides the shop: today's sheets, the sheets of the
+    cycles ahead, and for the API which cycle it reads by default."""
+    keys = [*_sheet_keys(owner, today, kinds).values(), *_ahead_sheet_keys(owner, today, kinds)]
+    return [*keys, _default_key(owner, today)] if "api" in kinds else keys
+
+
 def visit_keys(user_id, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
-    """The cache keys a session's visit reads: the shop and its sheets of `kinds` today. The page
-    reads them with the session's user, in one round trip (`accounts.cache.read_ahead`)."""
-    owner = f"u{user_id}"
-    return [_retailer_key(user_id), *_sheet_keys(owner, today, kinds).values(), *_ahead_sheet_keys(owner, today, kinds)]
+    """The cache keys a session's visit reads: the shop and its sheets of `kinds`. The page reads
+    them with the session's user, in one round trip (`accounts.cache.read_ahead`)."""
+    return [_retailer_key(user_id), *_owner_keys(f"u{user_id}", today, kinds)]
 
 
 def sheet_prefetch_keys(token: str, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
-    """The cache keys of a token's sheets today: the API's token authentication reads them with the
+    """The cache keys a token's visit reads: the API's token authentication reads them with the
     token's user, in one round trip."""
-    return list(_sheet_keys(f"t{token}", today, kinds).values())
+    return _owner_keys(f"t{token}", today, kinds)
 
 
 @dataclass
@@ -134,20 +148,38 @@ def portal_visit(
     user, today: dt.date, kinds: tuple[str, ...] = (), *, token: str | None = None, prefetched: dict | None = None
 ) -> Visit:
     """The retailer behind `user`, today's cycle and published run, and the cached sheets of
-    `kinds` (per token when the request came with one; from `prefetched` where read already)."""
+    `kinds` (per token when the request came with one). `prefetched`: what a request read already
+    with its user (`visit_keys`, `sheet_prefetch_keys`); without it they are read here, in one round trip."""
     cycle, allocation_id, ahead = _current(today)
     if user is None or not user.is_authenticated or getattr(user, "role", None) != "retailer":
         return Visit(None, cycle, allocation_id, {}, ahead=ahead)
     owner = f"t{token}" if token else f"u{user.pk}"
     sheet_keys = _sheet_keys(owner, today, kinds)
-    found = dict(prefetched or {})
-    wanted = [key for key in sheet_keys.values() if key not in found]
-    if (wanted or not sheet_keys) and _retailer_key(user.pk) not in found:
-        wanted.append(_retailer_key(user.pk))  # read the shop with what is missing (a page always needs it)
-    if wanted:
-        found.update(cache.get_many(wanted))
+    if prefetched is None:
+        found = cache.get_many([_retailer_key(user.pk), *_owner_keys(owner, today, kinds)])
+    else:
+        found = dict(prefetched)
     sheets = {kind: found[key] for kind, key in sheet_keys.items() if key in found}
     return Visit(user.pk, cycle, allocation_id, sheets, owner, found, ahead)
+
+
+def default_cycle(*, visit: Visit, today: dt.date) -> tuple[OrderCycle | None, int | None] | None:
+    """The cycle the API reads when none is named, and its published run: the one the home page
+    shows (`home_cycle`). Which one it is, is kept per login for SHEET_TTL, so a warm request
+    needs no shop: a change of ordering rhythm or order day shows within that time, like the shop's
+    name. None: the login has no shop."""
+    key = _default_key(visit.owner, today)
+    cycle_id = visit.found.get(key)
+    if cycle_id is not None:
+        for cycle, run_id in ((visit.cycle, visit.allocation_id), *visit.ahead):
+            if cycle is not None and cycle.pk == cycle_id:
+                return cycle, run_id
+    if visit.retailer is None:
+        return None
+    cycle, run_id, _pending = home_cycle(visit=visit, retailer=visit.retailer, today=today)
+    if cycle is not None:
+        cache.set(key, cycle.pk, SHEET_TTL)
+    return cycle, run_id
 
 
 def cached_sheet(
@@ -163,8 +195,10 @@ def cached_sheet(
     key = _sheet_key(kind, allocation_id, visit.owner, get_language())
     if key in visit.found:  # a cycle ahead's sheet, read with the visit
         return visit.found[key]
-    value = build(quota_sheet(retailer=visit.retailer, cycle=cycle))
-    cache.set(key, value, SHEET_TTL)
+    value = cache.get(key)  # a cycle named by the request (a miss costs a build anyway)
+    if value is None:
+        value = build(quota_sheet(retailer=visit.retailer, cycle=cycle))
+        cache.set(key, value, SHEET_TTL)
     return value
 
 

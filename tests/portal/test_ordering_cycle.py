@@ -159,3 +159,35 @@ def test_a_cycle_page_shows_the_same_window_as_home(client, on_friday):
         page = client.get(reverse("portal:cycle", args=["2026-11-23"])).content.decode()
     assert "11/21 – 11/26" in page  # its ordering, as on home
     assert "11/23 – 11/29" in page  # the cycle's week, as in the list
+
+
+@pytest.mark.django_db
+def test_the_api_reads_the_cycle_home_shows_by_default(client, on_friday, django_assert_num_queries):
+    """Friday 11/27: the weekly Friday shop's ordering in 11-4 is over, the weekly Sunday shop's is
+    not (until Saturday 11/28). With 11-5 published the Friday shop's phone API reads 11-5, as its
+    home page does; the Sunday shop's reads 11-4; `?cycle=` still names any cycle."""
+    from rest_framework.authtoken.models import Token
+
+    c4 = cycle_get_or_create(starts_on=dt.date(2026, 11, 23))
+    c5 = cycle_get_or_create(starts_on=dt.date(2026, 11, 30))
+    OrderCycle.objects.filter(pk__in=[c4.pk, c5.pk]).update(status=CycleStatus.PUBLISHED)
+    friday, sunday = phone_shop("weekly", "", FRI, "L-api-fri"), phone_shop("weekly", "", SUN, "L-api-sun")
+    url = reverse("api-me-quotas")
+
+    tokens = {shop.pk: Token.objects.create(user=shop.user).key for shop in (friday, sunday)}
+
+    def default_cycle(shop) -> str:
+        return client.get(url, headers={"Authorization": f"Token {tokens[shop.pk]}"}).json()["cycle"]
+
+    assert default_cycle(friday) == "2026-11-5"
+    assert default_cycle(sunday) == "2026-11-4"
+    with django_assert_num_queries(0):  # warm: the token, its default cycle and its sheet from the cache
+        assert default_cycle(friday) == "2026-11-5"
+    client.force_login(friday.user)  # a session reads the same
+    assert client.get(url).json()["cycle"] == "2026-11-5"
+    assert client.get(url, {"cycle": "2026-11-4"}).json()["cycle"] == "2026-11-4"
+    # before 11-5 is published, the Friday shop has no cycle left to order: it reads today's
+    OrderCycle.objects.filter(pk=c5.pk).update(status=CycleStatus.COMPUTED)
+    cache.clear()
+    caches["local"].clear()
+    assert client.get(url).json()["cycle"] == "2026-11-4"
