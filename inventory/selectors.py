@@ -59,8 +59,17 @@ def _cartons(value: float) -> str:
     return f"{one_decimal(value):g}"
 
 
+def is_withdrawn(row: InventoryAdvice) -> bool:
+    """The row's product is withdrawn (退市) now: it can no longer be ordered (a row written before
+    the withdrawal may still call it short; its advice is read as withdrawn all the same)."""
+    return row.product_id is not None and row.product.lifecycle == Lifecycle.WITHDRAWN
+
+
 def advice_message(row: InventoryAdvice, targets: Targets | None = None) -> str:
-    """What the retailer should do, in plain words."""
+    """What the retailer should do, in plain words. A withdrawn product: sell what is left, never
+    an order (whatever the stored status)."""
+    if is_withdrawn(row):
+        return _("Withdrawn: sell what is left; no more supply.")
     targets = targets or Targets()
     status = Status(row.status)
     n, weekly = row.suggested_order, _cartons(row.weekly_sales)
@@ -154,7 +163,9 @@ def retailer_advice(*, retailer: Retailer, today: dt.date | None = None) -> list
     and last the products whose stock is unknown (they need a count). A product counted since that
     night (`stock.selectors.latest_counts`, any source) needs no count any more at once: its line
     says so with the count, and the next night's advice starts from it. A withdrawn product (退市)
-    whose stock is unknown is left out: the shop is not asked to count what it can no longer order."""
+    whose stock is unknown is left out: the shop is not asked to count what it can no longer order;
+    one with stock reads "withdrawn: sell what is left", slow-moving and with no order, even on a
+    row written before the withdrawal (which may still say short)."""
     rows = InventoryAdvice.objects.filter(advice_run__is_current=True, retailer=retailer).select_related(
         "product", "advice_run"
     )
@@ -167,20 +178,27 @@ def retailer_advice(*, retailer: Retailer, today: dt.date | None = None) -> list
     lines = [
         counted_line(r, counted[r.product_id])
         if r.product_id in counted and _counted_since(r, counted[r.product_id].counted_on)
-        else AdviceLine(
-            r.product,
-            Status(r.status),
-            str(STATUS_LABELS[Status(r.status)]),
-            r.stock,
-            r.stock_is_estimate,
-            one_decimal(r.weekly_sales),
-            r.suggested_order,
-            advice_message(r),
-            stock_basis(r, r.advice_run.as_of),
-        )
+        else _advice_line(r)
         for r in rows
     ]
     return sorted(lines, key=lambda line: (order[line.status], line.needs_count, line.product_code))
+
+
+def _advice_line(row: InventoryAdvice) -> AdviceLine:
+    status, label, suggested = Status(row.status), str(STATUS_LABELS[Status(row.status)]), row.suggested_order
+    if is_withdrawn(row):
+        status, label, suggested = Status.SLOW, str(Lifecycle.WITHDRAWN.label), 0
+    return AdviceLine(
+        row.product,
+        status,
+        label,
+        row.stock,
+        row.stock_is_estimate,
+        one_decimal(row.weekly_sales),
+        suggested,
+        advice_message(row),
+        stock_basis(row, row.advice_run.as_of),
+    )
 
 
 STRUCTURE_WEEKS = 13

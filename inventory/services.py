@@ -21,6 +21,7 @@ from cycles.calendar import cycle_monday
 from cycles.models import OrderCycle
 from cycles.selectors import current_cycle
 from orders.models import Order
+from pricing.models import Lifecycle, Product
 from retailers.models import Retailer
 from stock.selectors import COUNT_MAX_AGE_WEEKS, SALES_WEEKS, latest_counts
 
@@ -62,7 +63,8 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
     delivered on or after the count's day (on the retailer's order day) − weekly sales × weeks since the count (`engine.estimate_stock`). With no such
     count it is unknown (NaN), never an estimate from deliveries alone (docs/domain.md §6). The
     basis is kept with it: counted_cartons, count_age_days, count_source, delivered_since,
-    sold_since; stock_is_estimate when the count is not of today."""
+    sold_since; stock_is_estimate when the count is not of today. orderable is False for a
+    withdrawn product (退市): it is never advised short nor ordered."""
     this_cycle = cycle_monday(today)
     window_start = this_cycle - dt.timedelta(weeks=max(SALES_WEEKS, COUNT_MAX_AGE_WEEKS))
     orders = _orders(window_start, today + dt.timedelta(days=1))
@@ -103,6 +105,8 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
     frame["counted_cartons"] = last
     frame["count_age_days"] = age_days
     frame["count_source"] = source.map(COUNT_SOURCE_CODES).astype(float)
+    withdrawn = Product.objects.filter(lifecycle=Lifecycle.WITHDRAWN).values_list("pk", flat=True)
+    frame["orderable"] = ~keys.get_level_values("product").isin(list(withdrawn))
     return frame.reset_index()
 
 

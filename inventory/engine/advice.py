@@ -2,7 +2,8 @@
 
 Input frame, one row per retailer × product: weekly_sales (cartons a week, recent average),
 stock (cartons; NaN when unknown: never counted, or the last count too old to carry forward),
-quota (this cycle's quota, 0 if none). Output adds weeks_of_cover (stock ÷ weekly sales),
+quota (this cycle's quota, 0 if none) and, optionally, orderable (False for a product no longer
+supplied: withdrawn, 退市; True for every row when the column is absent). Output adds weeks_of_cover (stock ÷ weekly sales),
 stock_to_sales (stock ÷ a month's sales, as docs/domain.md's bounds are monthly), status,
 suggested_order and diversion.
 
@@ -10,17 +11,22 @@ Status, in order of precedence:
 - NO_SALES: nothing sold recently and no stock known — nothing to advise;
 - SLOW: stock but no recent sales (slow-moving: stop ordering, sell what is there);
 - UNKNOWN: selling, but the stock is unknown — ask for a count; never called short;
+- a product no longer supplied (not orderable) is never SHORT, OVER or HEALTHY: with stock it is
+  SLOW (sell what is left; the pages say it is withdrawn), with none left NO_SALES (nothing to
+  advise);
 - SHORT: a fast seller (at least `fast_weekly` cartons a week) with cover below `short_weeks`;
 - OVER: cover above `over_weeks` (over-stocked);
 - HEALTHY otherwise (a slow seller with little left is healthy: it gets its small order).
 suggested order = max(0, weekly sales × (1 + target weeks) − stock), rounded half-up to whole
 cartons, clipped to the quota. With the stock unknown: the weekly sales rounded down (what the
-shop sells in a cycle, keeping supply slightly tight until someone counts). A diversion alert:
+shop sells in a cycle, keeping supply slightly tight until someone counts). A product no longer
+supplied gets 0, whatever its quota. A diversion alert (whether supplied or not):
 stock above `diversion_weeks` of sales (or any stock above that many cartons when nothing
 sells) — more than the shop can sell itself; never on an unknown stock.
 
 Inputs are checked at the boundary: a NaN, infinite or negative sale or quota, or a negative or
-infinite stock, raises AdviceInputError naming the column and the first bad row.
+infinite stock, or an orderable that is not true or false, raises AdviceInputError naming the
+column and the first bad row.
 """
 
 from __future__ import annotations
@@ -83,11 +89,26 @@ def _checked(
     return values
 
 
+def _orderable(frame: pd.DataFrame) -> np.ndarray:
+    """The `orderable` column as booleans (all True when absent); anything but true/false refused."""
+    if "orderable" not in frame.columns:
+        return np.ones(len(frame), dtype=bool)
+    values = frame["orderable"]
+    bad = (values.isna() | ~values.isin([True, False])).to_numpy(dtype=bool)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise AdviceInputError(
+            f"orderable: {int(bad.sum())} row(s) not true or false (first at row {first + 1}: {values.iloc[first]})"
+        )
+    return values.to_numpy(dtype=bool)
+
+
 def advise(frame: pd.DataFrame, targets: Targets | None = None) -> pd.DataFrame:
     targets = targets or Targets()
     sales = _checked(frame, "weekly_sales")
     stock = _checked(frame, "stock", unknown_allowed=True)
     quota = _checked(frame, "quota")
+    orderable = _orderable(frame)
     known = ~np.isnan(stock)
     selling = sales > 0
     fast = sales >= targets.fast_weekly
@@ -98,10 +119,12 @@ def advise(frame: pd.DataFrame, targets: Targets | None = None) -> pd.DataFrame:
             ~selling & ~(known & (stock >= targets.slow_min_stock)),
             ~selling,
             ~known,
+            ~orderable & (stock >= targets.slow_min_stock),
+            ~orderable,
             fast & (cover < targets.short_weeks),
             cover > targets.over_weeks,
         ],
-        [Status.NO_SALES, Status.SLOW, Status.UNKNOWN, Status.SHORT, Status.OVER],
+        [Status.NO_SALES, Status.SLOW, Status.UNKNOWN, Status.SLOW, Status.NO_SALES, Status.SHORT, Status.OVER],
         default=Status.HEALTHY,
     ).astype(np.int16)
     stock_or_zero = np.where(known, stock, 0.0)
@@ -110,7 +133,7 @@ def advise(frame: pd.DataFrame, targets: Targets | None = None) -> pd.DataFrame:
         round_half_up(np.maximum(0.0, sales * (1 + targets.target_weeks) - stock_or_zero)),
         np.floor(sales + EPSILON),
     )
-    suggested = np.minimum(wanted, np.floor(quota)).astype(np.int64)
+    suggested = np.where(orderable, np.minimum(wanted, np.floor(quota)), 0).astype(np.int64)
     diversion = known & np.where(selling, cover > targets.diversion_weeks, stock_or_zero > targets.diversion_weeks)
     return frame.assign(
         weeks_of_cover=np.where(np.isinf(cover) | ~known, np.nan, cover),
