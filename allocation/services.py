@@ -12,14 +12,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from compliance.selectors import repeat_violator_ids
 from core.broker import BrokerUnavailable, broker_check
-from core.exceptions import DomainError, Reason, Verbatim, reason_of
+from core.exceptions import DomainError, Reason, Verbatim, label_reason, reason_of
 from core.models import AuditEntry
-from core.runs import run_fail, run_heartbeat, run_progress, run_start
+from core.runs import run_error, run_fail, run_heartbeat, run_progress, run_start
 from cycles.models import CycleStatus, OrderCycle
 from orders.models import Order
 from retailers.models import Retailer
@@ -51,6 +50,13 @@ def allocation_policy_get_or_create() -> AllocationPolicy:
     return policy
 
 
+def _cycle_is(message: str, cycle: OrderCycle) -> DomainError:
+    """A refusal naming the cycle and its status, kept as a Reason (the nightly job keeps it on its run)."""
+    return DomainError(
+        Reason(message, cycle=Verbatim(cycle.label), status=label_reason(CycleStatus(cycle.status).label))
+    )
+
+
 def allocation_run_start(*, cycle: OrderCycle, product_codes: list[str] | None = None, actor=None) -> AllocationRun:
     """Open a new run version for the cycle (never two at once; never for a published cycle).
 
@@ -58,25 +64,28 @@ def allocation_run_start(*, cycle: OrderCycle, product_codes: list[str] | None =
     of the run, computed now or later on a worker, and every read of its quotas use that."""
     cycle.refresh_from_db(fields=["status"])
     if cycle.status in (CycleStatus.PUBLISHED, CycleStatus.CLOSED):
-        raise DomainError(
-            _("Cycle %(cycle)s is %(status)s: it changes only by audited exceptions.")
-            % {"cycle": cycle, "status": cycle.get_status_display()}
-        )
+        raise _cycle_is(gettext_noop("Cycle %(cycle)s is %(status)s: it changes only by audited exceptions."), cycle)
     if not SupplyPlanLine.objects.filter(cycle=cycle).exists():
-        raise DomainError(_("Cycle %(cycle)s has no supply plan.") % {"cycle": cycle})
+        raise DomainError(Reason(gettext_noop("Cycle %(cycle)s has no supply plan."), cycle=Verbatim(cycle.label)))
     policy_row = allocation_policy_get_or_create()
     try:  # before the job run opens: a policy that cannot apply must not leave a run "running"
         policy_row.clean()
         policy = policy_from_model(policy_row, repeat_violators=repeat_violator_ids())
     except (ValidationError, TypeError, ValueError) as exc:
-        raise DomainError(_("the allocation policy “%(name)s” cannot be applied: %(error)s") % {
-            "name": policy_row, "error": "; ".join(getattr(exc, "messages", [str(exc)])),
-        }) from exc  # fmt: skip
+        name = (
+            Reason(gettext_noop("Default policy"))
+            if policy_row.name == DEFAULT_POLICY_NAME
+            else Verbatim(policy_row.name)
+        )
+        raise DomainError(Reason(
+            gettext_noop("the allocation policy “%(name)s” cannot be applied: %(error)s"),
+            name=name, error=Verbatim("; ".join(getattr(exc, "messages", [str(exc)]))),
+        )) from exc  # fmt: skip
     job_run = run_start(job=JOB, scope=cycle.label, actor=actor, params={"products": product_codes or []})
     try:
         return AllocationRun.objects.create(run=job_run, cycle=cycle, policy=policy_dump(policy))
     except BaseException as exc:
-        run_fail(job_run, error=f"{type(exc).__name__}: {exc}")
+        run_fail(job_run, error=run_error(exc))
         raise
 
 
@@ -135,11 +144,11 @@ def allocation_run_create(
                 allocation_run=allocation_run, line_ids=[i for ids in groups for i in ids], total_lines=total
             )
     except BaseException as exc:
-        allocation_run_fail(allocation_run=allocation_run, error=f"{type(exc).__name__}: {exc}")
+        allocation_run_fail(allocation_run=allocation_run, error=run_error(exc))
         raise
     if not allocation_run_finish_if_running(allocation_run):  # failed meanwhile (by a supervisor, or as stale)
         allocation_run.run.refresh_from_db()
-        raise DomainError(allocation_run.run.error_words)
+        raise DomainError(Reason.kept(allocation_run.run.error))  # its Reason as kept: the nightly job keeps it
     return allocation_run
 
 
@@ -150,20 +159,25 @@ def allocation_run_publish(*, allocation_run: AllocationRun, approver, registry_
     `registry_changes`: what the confirmation warned had changed in the registry since the run
     (`freshness.RunFreshness.audit`), kept in the audit entry when the supervisor published anyway."""
     if not approver.is_supervisor:
-        raise DomainError(_("Only a supervisor publishes quotas."))
+        raise DomainError(Reason(gettext_noop("Only a supervisor publishes quotas.")))
     cycle = OrderCycle.objects.select_for_update().get(pk=allocation_run.cycle_id)
     if cycle.status in (CycleStatus.PUBLISHED, CycleStatus.CLOSED):
-        raise DomainError(_("Cycle %(cycle)s is already %(status)s.") % {"cycle": cycle, "status": cycle.get_status_display()})
+        raise _cycle_is(gettext_noop("Cycle %(cycle)s is already %(status)s."), cycle)
     allocation_run.refresh_from_db()
     if not allocation_run.is_complete:
         raise DomainError(
-            _("Allocation run #%(run)s did not complete: it cannot be published.") % {"run": allocation_run.pk}
+            Reason(
+                gettext_noop("Allocation run #%(run)s did not complete: it cannot be published."), run=allocation_run.pk
+            )
         )
     latest = AllocationRun.objects.filter(cycle=cycle, is_complete=True).order_by("-created_at", "-pk").first()
     if latest.pk != allocation_run.pk:
         raise DomainError(
-            _("Allocation run #%(run)s is not the cycle's latest (#%(latest)s).") % {"run": allocation_run.pk, "latest": latest.pk}
-        )
+            Reason(
+                gettext_noop("Allocation run #%(run)s is not the cycle's latest (#%(latest)s)."),
+                run=allocation_run.pk, latest=latest.pk,
+            )
+        )  # fmt: skip
     now = timezone.now()
     AllocationRun.objects.filter(pk=allocation_run.pk).update(is_published=True, published_at=now)
     OrderCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
@@ -183,14 +197,19 @@ def quota_exception_set(
     The only change a published cycle accepts; a closed cycle accepts none.
     """
     if not approver.is_supervisor:
-        raise DomainError(_("Only a supervisor approves quota exceptions."))
+        raise DomainError(Reason(gettext_noop("Only a supervisor approves quota exceptions.")))
     if not reason.strip():
-        raise DomainError(_("An exception needs a reason."))
+        raise DomainError(Reason(gettext_noop("An exception needs a reason.")))
     cycle.refresh_from_db(fields=["status"])
     if cycle.status == CycleStatus.CLOSED:
-        raise DomainError(_("Cycle %(cycle)s is closed.") % {"cycle": cycle})
+        raise DomainError(Reason(gettext_noop("Cycle %(cycle)s is closed."), cycle=Verbatim(cycle.label)))
     if not SupplyPlanLine.objects.filter(cycle=cycle, product=product).exists():
-        raise DomainError(_("%(product)s is not in the supply plan of cycle %(cycle)s.") % {"product": product, "cycle": cycle})
+        raise DomainError(
+            Reason(
+                gettext_noop("%(product)s is not in the supply plan of cycle %(cycle)s."),
+                product=Verbatim(str(product)), cycle=Verbatim(cycle.label),
+            )
+        )  # fmt: skip
     current = QuotaException.objects.filter(cycle=cycle, product=product, retailer=retailer).first()
     before = {"quota": current.quota, "reason": current.reason} if current else None
     exception, _created = QuotaException.objects.update_or_create(

@@ -12,7 +12,7 @@ from celery import chord, shared_task
 from django.db import transaction
 
 from core.models import Run, RunStatus
-from core.runs import run_heartbeat
+from core.runs import run_error, run_heartbeat
 
 from .models import AllocationRun
 from .run_steps import allocation_run_compute_group, allocation_run_fail, allocation_run_finish
@@ -41,7 +41,7 @@ def allocation_run_group_task(*, allocation_run_id: int, line_ids: list[int], to
                 allocation_run=allocation_run, line_ids=line_ids, total_lines=total_lines
             )
     except BaseException as exc:
-        allocation_run_fail(allocation_run=allocation_run, error=f"{type(exc).__name__}: {exc}")
+        allocation_run_fail(allocation_run=allocation_run, error=run_error(exc))
         raise
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 
 
@@ -86,8 +87,8 @@ class Reason:
         return json.dumps(self.stored(), ensure_ascii=False)
 
     @classmethod
-    def shown(cls, text: str | None) -> str:
-        """A text column's value in the reader's language: a Reason kept by `text`, translated now; any
+    def kept(cls, text: str | None) -> Reason | str:
+        """A text column's value back as `text` kept it: a Reason (to raise or keep again as it is); any
         other text (a person's words, a row written before reasons were kept so) as it is."""
         if not text or not text.startswith('{"msgid"'):
             return text or ""
@@ -95,7 +96,13 @@ class Reason:
             data = json.loads(text)
         except ValueError:
             return text
-        return str(cls.from_stored(data))
+        return cls.from_stored(data)
+
+    @classmethod
+    def shown(cls, text: str | None) -> str:
+        """A text column's value in the reader's language: a Reason kept by `text`, translated now; any
+        other text (a person's words, a row written before reasons were kept so) as it is."""
+        return str(cls.kept(text))
 
 
 def _stored_value(value):
@@ -106,6 +113,15 @@ def _stored_value(value):
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return str(value)
+
+
+def label_reason(label) -> Reason | Verbatim:
+    """A choice's label (`CycleStatus(cycle.status).label`, a lazy translation of an English msgid) as a
+    Reason's value: read in the reader's language wherever the Reason is shown; any other label as written."""
+    args = getattr(label, "_args", None) if isinstance(label, Promise) else None
+    if args and len(args) == 1 and isinstance(args[0], str):
+        return Reason(args[0])
+    return Verbatim(str(label))
 
 
 def reason_of(exc: BaseException) -> Reason | None:

@@ -1,6 +1,6 @@
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminSelectWidget
 
 from .imports.base import IMPORTERS
@@ -30,5 +30,5 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv")):
             raise forms.ValidationError(_("Use an .xlsx or .csv file."))
         if not upload.size:
-            raise forms.ValidationError(str(UnreadableFile(upload.name, gettext("the file is empty."))))
+            raise forms.ValidationError(str(UnreadableFile(upload.name, gettext_noop("the file is empty."))))
         return upload

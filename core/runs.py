@@ -25,10 +25,9 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .exceptions import DomainError, Reason, RunOverlap, Verbatim, reason_of
+from .exceptions import DomainError, Reason, RunOverlap, Verbatim, label_reason, reason_of
 from .models import ACTIVE_RUN_STATUSES, AuditEntry, Run, RunStatus
 
 log = logging.getLogger(__name__)
@@ -136,18 +135,26 @@ def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = No
             )
     except IntegrityError as exc:  # a concurrent start won the race (SQLite has no advisory lock)
         raise RunOverlap(
-            _("%(job)s is already running for %(scope)s.") % {"job": job, "scope": scope or _("all")}
+            Reason(gettext_noop("%(job)s is already running for %(scope)s."), job=Verbatim(job), scope=_scope(scope))
         ) from exc
 
 
-def _overlap_message(job: str, scope: str, run: Run, now) -> str:
+def _scope(scope: str) -> Reason | Verbatim:
+    return Verbatim(scope) if scope else Reason(gettext_noop("all"))
+
+
+def _overlap_message(job: str, scope: str, run: Run, now) -> Reason:
+    """Why a run was refused, kept as a Reason: a job that starts another (a nightly job, an import) keeps
+    it on its own run, read in the language of whoever reads it."""
     seconds = max(0, int((now - _last_seen(run)).total_seconds()))
-    return _(
-        "%(job)s is already running for %(scope)s (run #%(run)s, last sign of life %(seconds)s s ago). "
-        "A run whose worker stopped is marked failed after %(stale)s s without one; a supervisor can "
-        "mark it failed now in the job runs list."
-    ) % {"job": job, "scope": scope or _("all"), "run": run.pk, "seconds": seconds,
-         "stale": int(settings.RUN_STALE_AFTER_SECONDS)}  # fmt: skip
+    return Reason(
+        gettext_noop(
+            "%(job)s is already running for %(scope)s (run #%(run)s, last sign of life %(seconds)s s ago). "
+            "A run whose worker stopped is marked failed after %(stale)s s without one; a supervisor can "
+            "mark it failed now in the job runs list."
+        ),
+        job=Verbatim(job), scope=_scope(scope), run=run.pk, seconds=seconds, stale=int(settings.RUN_STALE_AFTER_SECONDS),
+    )  # fmt: skip
 
 
 def runs_fail_stale(*, now=None) -> list[int]:
@@ -170,15 +177,18 @@ def run_mark_failed(*, run: Run, reason: str, actor) -> Run:
     """A supervisor fails a stuck run at once, with a reason (audited). A job still working on it
     finds it failed and stops at its next step; nothing it wrote is published."""
     if not getattr(actor, "is_supervisor", False):
-        raise DomainError(_("Only a supervisor can mark a run failed."))
+        raise DomainError(Reason(gettext_noop("Only a supervisor can mark a run failed.")))
     reason = reason.strip()
     if not reason:
-        raise DomainError(_("Give a reason."))
+        raise DomainError(Reason(gettext_noop("Give a reason.")))
     locked = Run.objects.select_for_update().get(pk=run.pk)
     if locked.status not in ACTIVE_RUN_STATUSES:
         raise DomainError(
-            _("Run #%(run)s is not running (%(status)s).") % {"run": locked.pk, "status": locked.get_status_display()}
-        )
+            Reason(
+                gettext_noop("Run #%(run)s is not running (%(status)s)."),
+                run=locked.pk, status=label_reason(RunStatus(locked.status).label),
+            )
+        )  # fmt: skip
     before = {"status": locked.status, "progress": locked.progress, "step": locked.step,
               "heartbeat_at": _last_seen(locked).isoformat()}  # fmt: skip
     locked.status = RunStatus.FAILED
@@ -245,6 +255,12 @@ def run_finish(run: Run, *, counts: dict | None = None, timings: dict | None = N
     run.save(update_fields=["status", "progress", "step", "finished_at", "counts", "timings"])
 
 
+def run_error(exc: BaseException) -> Reason | str:
+    """What a run keeps of the exception that failed it: the Reason it was raised with (read in the
+    reader's language), else its type and message as they are."""
+    return reason_of(exc) or "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
 def run_fail(run: Run, *, error: str | Reason, timings: dict | None = None) -> None:
     """Fail the run with `error`: a Reason is kept as one (`Run.error_words` reads it in the reader's
     language); other text as it is."""
@@ -304,8 +320,7 @@ def run_tracked(run: Run) -> Iterator[RunTracker]:
             yield tracker
     except BaseException as exc:
         tracker._close_stage()
-        detail = reason_of(exc) or "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        run_fail(tracker.run, error=detail, timings=tracker.timings)
+        run_fail(tracker.run, error=run_error(exc), timings=tracker.timings)
         raise
     tracker._close_stage()
     run_finish(tracker.run, counts=tracker.counts, timings=tracker.timings)

@@ -177,7 +177,7 @@ def wave_close(*, wave: Wave, actor, reason: str | Reason = "") -> None:
     `reason`: a person's words, or a Reason (the system's, kept to be read in the reader's language)."""
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if wave.status != WaveStatus.OPEN:
-        raise WaveStateError(_("Only an open wave can be closed."))
+        raise WaveStateError(Reason(gettext_noop("Only an open wave can be closed.")))  # the nightly job's too
     wave.status = WaveStatus.CLOSED
     wave.closed_at = timezone.now()
     wave.save(update_fields=["status", "closed_at"])

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from compliance.selectors import compliance_rates
 from core.db import bulk_write_frames
-from core.exceptions import AccessDenied, DomainError
+from core.exceptions import AccessDenied, DomainError, Reason, Verbatim, label_reason
 from core.labels import DEFAULT_POLICY_NAME
 from core.models import AuditEntry
 from core.runs import tracked_run
@@ -49,7 +49,7 @@ def active_scheme() -> ClassificationScheme:
         return scheme
     if not ClassificationScheme.objects.exists():
         return ClassificationScheme.objects.create(name=DEFAULT_SCHEME_NAME, is_active=True)
-    raise DomainError(_("No classification scheme is active: activate one in the admin (分档方案)."))
+    raise DomainError(Reason(gettext_noop("No classification scheme is active: activate one in the admin (分档方案).")))
 
 
 def freeze_window_on(day: dt.date, windows: list[dict]) -> str | None:
@@ -249,16 +249,21 @@ def _assessment_frame(result: pd.DataFrame, proposal_id: int) -> pd.DataFrame:
 def proposal_publish(*, proposal: TierProposal, approver, today: dt.date | None = None) -> int:
     """Apply a proposal's tiers in one short durable transaction; returns how many tiers changed."""
     if not approver.is_supervisor:
-        raise AccessDenied(_("Only a supervisor publishes tiers."))
+        raise AccessDenied(Reason(gettext_noop("Only a supervisor publishes tiers.")))
     today = today or timezone.localdate()
     frozen = freeze_window_on(today, proposal.scheme.freeze_windows)
     if frozen is not None:
-        raise DomainError(_("Tiers are frozen today (%(window)s): publish after the window.") % {"window": frozen})
+        raise DomainError(
+            Reason(gettext_noop("Tiers are frozen today (%(window)s): publish after the window."), window=Verbatim(frozen))
+        )
     with transaction.atomic(durable=True):
         locked = TierProposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status != ProposalStatus.PROPOSED:
             raise DomainError(
-                _("This proposal is %(status)s: only a proposed one can be published.") % {"status": locked.get_status_display()}
+                Reason(
+                    gettext_noop("This proposal is %(status)s: only a proposed one can be published."),
+                    status=label_reason(ProposalStatus(locked.status).label),
+                )
             )
         stake = overrides_at_stake(proposal=locked)  # before the tiers move: what the confirmation listed
         changed = _apply_tiers(locked, approver)
@@ -319,11 +324,11 @@ def _apply_tiers(proposal: TierProposal, approver) -> int:
 def tier_override(*, retailer: Retailer, tier: int, reason: str, approver) -> TierChange:
     """A supervisor sets one retailer's tier by hand, with a reason (history and audit)."""
     if not approver.is_supervisor:
-        raise AccessDenied(_("Only a supervisor overrides a tier."))
+        raise AccessDenied(Reason(gettext_noop("Only a supervisor overrides a tier.")))
     if not reason.strip():
-        raise DomainError(_("A tier override needs a reason."))
+        raise DomainError(Reason(gettext_noop("A tier override needs a reason.")))
     if not 1 <= tier <= 30:
-        raise DomainError(_("A tier is between D1 and D30."))
+        raise DomainError(Reason(gettext_noop("A tier is between D1 and D30.")))
     old = retailer.tier
     # the published assessment in force, kept with the override: what the explanation was then
     rated = latest_assessment(retailer=retailer)

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from core.exceptions import DomainError
+from core.exceptions import DomainError, Reason, Verbatim
 
 HEADER_ROW = 1  # spreadsheet rows are numbered from 1; data starts at HEADER_ROW + 1
 WORKBOOK_SIGNATURES = {
@@ -24,11 +24,19 @@ TEXT_SUFFIXES = {".csv", ".txt"}
 
 
 class UnreadableFile(DomainError, ValueError):
-    """The file cannot be read at all; nothing was written. The message names the file."""
+    """The file cannot be read at all; nothing was written. The message names the file. Raised with a
+    Reason (`reason`: an English msgid, or a Reason), so the import's run keeps it in no one language."""
 
-    def __init__(self, filename: str, reason: str):
-        self.filename, self.reason = filename, reason
-        super().__init__(_("%(file)s cannot be read: %(reason)s Nothing was written.") % {"file": filename, "reason": reason})
+    def __init__(self, filename: str, reason: str | Reason):
+        self.filename = filename
+        self.reason = reason if isinstance(reason, Reason) else Reason(reason)
+        super().__init__(
+            Reason(
+                gettext_noop("%(file)s cannot be read: %(reason)s Nothing was written."),
+                file=Verbatim(filename),
+                reason=self.reason,
+            )
+        )
 
 
 def _head(source: str | Path | IO[bytes], size: int = 8) -> bytes:
@@ -50,31 +58,32 @@ def read_table(source: str | Path | IO[bytes], name: str | None = None) -> pd.Da
     filename = Path(str(name or getattr(source, "name", source))).name
     suffix = Path(filename).suffix.lower()
     if suffix not in WORKBOOK_SIGNATURES and suffix not in TEXT_SUFFIXES:
-        raise UnreadableFile(filename, _("use an .xlsx or .csv file."))
+        raise UnreadableFile(filename, gettext_noop("use an .xlsx or .csv file."))
     head = _head(source)  # FileNotFoundError passes through: the caller names the path
     if not head:
-        raise UnreadableFile(filename, _("the file is empty."))
+        raise UnreadableFile(filename, gettext_noop("the file is empty."))
     try:
         if suffix in WORKBOOK_SIGNATURES:
             if not head.startswith(WORKBOOK_SIGNATURES[suffix]):
                 raise UnreadableFile(
-                    filename, _("it is not an Excel workbook (perhaps a CSV or another file given an Excel name).")
+                    filename,
+                    gettext_noop("it is not an Excel workbook (perhaps a CSV or another file given an Excel name)."),
                 )
             frame = pd.read_excel(source, dtype=str, sheet_name=0, engine="calamine")  # ~8x faster than openpyxl
         else:
             if head.startswith(WORKBOOK_SIGNATURES[".xlsx"]):
-                raise UnreadableFile(filename, _("it is an Excel workbook: give it the .xlsx name."))
+                raise UnreadableFile(filename, gettext_noop("it is an Excel workbook: give it the .xlsx name."))
             frame = pd.read_csv(source, dtype=str, encoding="utf-8-sig", skip_blank_lines=False)
     except UnreadableFile:
         raise
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(filename, _("it is not UTF-8 text: save it as “CSV UTF-8”.")) from exc
+        raise UnreadableFile(filename, gettext_noop("it is not UTF-8 text: save it as “CSV UTF-8”.")) from exc
     except pd.errors.EmptyDataError as exc:
-        raise UnreadableFile(filename, _("the file is empty.")) from exc
+        raise UnreadableFile(filename, gettext_noop("the file is empty.")) from exc
     except pd.errors.ParserError as exc:
-        raise UnreadableFile(filename, _("its rows do not split into the same columns.")) from exc
+        raise UnreadableFile(filename, gettext_noop("its rows do not split into the same columns.")) from exc
     except Exception as exc:  # the workbook readers raise their own kinds for a damaged file
-        raise UnreadableFile(filename, _("the workbook is damaged or cut short.")) from exc
+        raise UnreadableFile(filename, gettext_noop("the workbook is damaged or cut short.")) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.apply(lambda s: s.str.strip()).replace("", pd.NA)
     frame.index = frame.index + HEADER_ROW + 1
