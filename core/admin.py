@@ -1,8 +1,16 @@
+import gettext as gettext_module
+import json
+from functools import cache
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
@@ -41,14 +49,78 @@ class ObjectTypeFilter(LabelledCodeFilter):
     words = staticmethod(audit_object_label)
 
 
+REASON_MSGIDS_PER_WORD = 200  # a word found in more of the catalog's texts than this is too common to search by
+
+
+@cache
+def _catalog_msgids() -> tuple[str, ...]:
+    """The English msgids of the project's catalogs: the texts a Reason the system kept may be worded by."""
+    msgids: set[str] = set()
+    for directory in settings.LOCALE_PATHS:
+        for code, _name in settings.LANGUAGES:
+            try:
+                catalog = gettext_module.translation("django", str(directory), [to_locale(code)])
+            except OSError:  # no catalog of this language (English: the msgids are its words)
+                continue
+            msgids.update(k for k in catalog._catalog if isinstance(k, str) and k and "\x04" not in k)  # type: ignore[attr-defined]
+    return tuple(sorted(msgids))
+
+
+@cache
+def _catalog_words(language: str | None) -> tuple[tuple[str, str, str], ...]:
+    """Each msgid as a Reason's JSON keeps it ("msgid": "…"), with its text in `language` (the active one when
+    asked) and that JSON string, both folded for a search."""
+    kept = ((msgid, f'"msgid": {json.dumps(msgid, ensure_ascii=False)}') for msgid in _catalog_msgids())
+    return tuple((stored, _t(msgid).casefold(), stored.casefold()) for msgid, stored in kept)
+
+
+def reason_search(field: str, search_term: str) -> Q | None:
+    """Rows whose `field` (a text column a `Reason` is kept in, as JSON with its English msgid) reads, in
+    the reader's language, with every word of `search_term`: a word matches the column's own text
+    (a person's words, a value kept as written) or a msgid whose text in the active language holds it
+    (分钟 finds the reasons kept as "No sign of life for %(minutes)s minutes…"). None: no word is found
+    so beyond the column's own text (the admin's own search finds that)."""
+    words = [unescape_string_literal(w) if w[0] in "\"'" and w[-1] == w[0] else w for w in smart_split(search_term)]
+    words = [w for w in words if w]
+    if not words:
+        return None
+    catalog = _catalog_words(get_language())
+    found, worded = Q(), False
+    for word in words:
+        folded = word.casefold()
+        # the msgids whose words hold it where the column's text does not (an English word is in it already)
+        stored = [kept for kept, text, folded_kept in catalog if folded in text and folded not in folded_kept]
+        matches = Q(**{f"{field}__icontains": word})
+        for kept in stored[:REASON_MSGIDS_PER_WORD]:  # as `Reason.text` keeps it: the msgid's JSON string
+            matches |= Q(**{f"{field}__contains": kept})
+        found &= matches
+        worded = worded or bool(stored)
+    return found if worded else None
+
+
+class ReasonSearchAdmin:
+    """An admin whose search also finds a system reason by the words it reads with in the reader's
+    language (`reason_search`), not only by its English msgid kept in the column."""
+
+    reason_search_field = "reason"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        worded = reason_search(self.reason_search_field, search_term)
+        if worded is not None:
+            results = results | queryset.filter(worded)
+        return results, may_have_duplicates
+
+
 @admin.register(Run)
-class RunAdmin(ReadOnlyAdmin, ModelAdmin):
+class RunAdmin(ReasonSearchAdmin, ReadOnlyAdmin, ModelAdmin):
     list_display = (
         record_number, "job_words", "scope", "status", "progress", "step_words", "actor", "started_at", "heartbeat_at",
         "finished_at", "duration",
     )  # fmt: skip
     list_filter = ("status", JobFilter)
     search_fields = ("job", "scope", "error")
+    reason_search_field = "error"  # a system's error is kept as a Reason: found by its words in each language
     readonly_fields = [f.name for f in Run._meta.fields]
     change_list_template = "admin/core/run/change_list.html"
     actions = ["mark_failed"]
@@ -126,7 +198,7 @@ class RunAdmin(ReadOnlyAdmin, ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin, ModelAdmin):
+class AuditEntryAdmin(ReasonSearchAdmin, ReadOnlyAdmin, ModelAdmin):
     list_display = ("at", "actor", "action_words", "object_words", "object_id", "reason_words")
     list_filter = (ActionFilter, ObjectTypeFilter)
     search_fields = ("object_id", "reason", "actor__username")
