@@ -3,7 +3,8 @@ with thousands separators and its unit (1,234 条, 12,345.60 元, 12.5%), whatev
 
 `ReadableListAdmin` rewrites the plain field names of `list_display` and `list_filter` as it hands them
 to the change list; a column an admin computes itself formats with `core.display` the same way. A filter
-on a related record offers only the records the user's rows point to (`VisibleRelatedListFilter`)."""
+on a related record offers only the records the user's rows point to (`VisibleRelatedListFilter`), a filter
+on a field of fixed choices only the choices the user's rows have (`VisibleChoicesListFilter`)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,44 @@ class VisibleRelatedListFilter(admin.RelatedOnlyFieldListFilter):
         return super().field_choices(field, request, model_admin)
 
 
+class VisibleChoicesListFilter(admin.ChoicesFieldListFilter):
+    """A field of fixed choices (market type, business format, order cycle, credit rating…) offering only
+    the choices a row the user may see has (issue 19), by their labels, in the choices' order: a customer
+    manager whose retailers are all urban is not offered "rural". The rows are the admin's `get_queryset`
+    for the user (a supervisor's: every row). An admin over a table of a row per retailer and product
+    (orders, stock counts, advice) sets `visible_choices_for_supervisor = False`: a supervisor is offered
+    every choice there, without scanning the table, as `VisibleRelatedListFilter` does."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        if getattr(request.user, "is_supervisor", False) and not getattr(
+            model_admin, "visible_choices_for_supervisor", True
+        ):
+            self.present = None  # every choice
+        else:
+            rows = model_admin.get_queryset(request).order_by().values_list(field_path, flat=True).distinct()
+            self.present = {str(v) for v in rows if v is not None}
+            if self.lookup_val:  # a choice asked for stays offered (and shown chosen)
+                self.present.update(str(v) for v in self.lookup_val)
+
+    def _offered(self, value) -> bool:
+        return self.present is None or value is None or str(value) in self.present
+
+    def has_output(self) -> bool:
+        return any(value is not None and self._offered(value) for value, _label in self.field.flatchoices)
+
+    def choices(self, changelist):
+        offered = {i for i, (value, _label) in enumerate(self.field.flatchoices) if self._offered(value)}
+        shown = super().choices(changelist)
+        yield next(shown)  # "All"
+        # the rest as Django words them (facet counts too), by their place in the choices
+        named = [(i, v) for i, (v, _label) in enumerate(self.field.flatchoices) if v is not None]
+        for (i, _value), choice in zip(named, shown, strict=False):
+            if i in offered:
+                yield choice
+        yield from shown  # the blank choice, if the field has one
+
+
 class TierListFilter(admin.AllValuesFieldListFilter):
     """Tiers as D1 … D30, in tier order."""
 
@@ -157,4 +196,6 @@ class ReadableListAdmin:
             return (path, TierListFilter)
         if field.is_relation and field.related_model is not None:
             return (path, VisibleRelatedListFilter)
+        if field.choices and kind in (None, admin.AllValuesFieldListFilter):
+            return (path, VisibleChoicesListFilter)
         return spec

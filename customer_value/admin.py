@@ -18,6 +18,7 @@ from unfold.admin import ModelAdmin
 
 from core import params
 from core.admin_exports import LabelledModelResource
+from core.admin_lists import VisibleChoicesListFilter
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.reports.exports import XLSX, download, report_xlsx
 from core.reports.tables import CHANGE, INT, PCT, TEXT, Table, display
@@ -166,7 +167,10 @@ class CustomerValueAdmin(ReadOnlyAdmin, ModelAdmin):
     list_per_page = 50
 
     def get_list_filter(self, request):
-        shown = ["segment", RiskFilter, "state", "retailer__branch", "retailer__department"]
+        shown = [
+            ("segment", VisibleChoicesListFilter), RiskFilter, ("state", VisibleChoicesListFilter), "retailer__branch",
+            "retailer__department",
+        ]  # fmt: skip
         if request.user.is_supervisor:
             shown.append(("retailer__manager", admin.RelatedOnlyFieldListFilter))
         return shown

@@ -29,6 +29,7 @@ class InventoryAdviceAdmin(ReadOnlyAdmin, ModelAdmin):
         "weekly_sales", "weeks_of_cover", "suggested_order", "quota", "diversion",
     )  # fmt: skip
     list_filter = ("status", "diversion", "stock_is_estimate", "count_source")
+    visible_choices_for_supervisor = False  # a row per retailer and product: every choice, no scan (core.admin_lists)
     search_fields = ("retailer__customer_code", "retailer__name", "product__code", "product__name")
     list_select_related = ("retailer", "product")
 

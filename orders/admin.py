@@ -11,6 +11,7 @@ from .models import Order
 class OrderAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = ("cycle", "retailer", "product", "ordered_qty", "quota", "amount")
     list_filter = ("cycle", "product__price_class", "retailer__branch", "retailer__tier")
+    visible_choices_for_supervisor = False  # a row per retailer and product: every choice, no scan (core.admin_lists)
     search_fields = ("retailer__customer_code", "retailer__license_no", "product__code", "product__name")
     list_select_related = ("cycle", "retailer", "product")
     raw_id_fields = ("retailer", "product")

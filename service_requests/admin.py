@@ -22,6 +22,7 @@ from unfold.admin import ModelAdmin
 
 from core import params
 from core.admin_exports import LabelledModelResource
+from core.admin_lists import VisibleChoicesListFilter
 from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.exceptions import AccessDenied
 from core.models import AuditEntry
@@ -107,7 +108,7 @@ class ServiceRequestAdmin(SupervisorEditsAdmin, ModelAdmin):
     list_per_page = 50
 
     def get_list_filter(self, request):
-        shown = ["status", "category", OverdueFilter, EscalatedFilter]
+        shown = [("status", VisibleChoicesListFilter), ("category", VisibleChoicesListFilter), OverdueFilter, EscalatedFilter]
         if request.user.is_supervisor:
             shown.append(("manager", admin.RelatedOnlyFieldListFilter))
         return shown

@@ -11,6 +11,7 @@ from .models import StockCount
 class StockCountAdmin(ReadableListAdmin, ModelAdmin):
     list_display = ("retailer", "product", "counted_on", "cartons", "source", "recorded_by")
     list_filter = ("source", "counted_on")
+    visible_choices_for_supervisor = False  # a row per retailer and product: every choice, no scan (core.admin_lists)
     search_fields = ("retailer__customer_code", "retailer__name", "product__code", "product__name")
     raw_id_fields = ("retailer", "product")
     list_select_related = ("retailer", "product", "recorded_by")
