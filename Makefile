@@ -23,11 +23,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)  ## create the virtualenv and install pinned requirements
 
-run: install  ## migrate, build the demo city if empty, run nightly jobs, serve on 127.0.0.1:8000
+run: install  ## migrate, build the demo city if empty, run nightly jobs, publish the demo's due quotas, serve on 127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input -v0
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --if-empty --retailers $(DEMO_RETAILERS) --products $(DEMO_PRODUCTS) --weeks $(DEMO_WEEKS)
 	DJANGO_DEBUG=1 $(PY) manage.py sync_schedules
 	DJANGO_DEBUG=1 $(PY) manage.py run_nightly
+	DJANGO_DEBUG=1 $(PY) manage.py demo_week
 	DJANGO_DEBUG=1 $(PY) manage.py demo_logins
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from allocation.models import SupplyPlanLine
+from allocation.models import AllocationRun, SupplyPlanLine
 from allocation.services import allocation_run_create, allocation_run_publish
 from compliance.models import Inspection, InspectionKind, InspectionLine
 from core.db import bulk_write, bulk_write_frames, is_postgresql
@@ -23,6 +23,7 @@ from core.exceptions import DomainError
 from core.runs import tracked_run
 from cycles.calendar import cycle_monday
 from cycles.models import CycleStatus, OrderCycle
+from cycles.selectors import cycle_window, next_ordering_cycle, published_cycles_ahead
 from cycles.services import cycle_get_or_create
 from demand.engine import suggestions
 from demand.models import MAX_CARTONS, DemandReport
@@ -224,15 +225,32 @@ def demo_first_rerating(*, today: dt.date | None = None) -> str:
 DEMO_LOGIN_TIERS = (30, 15, 5)  # the retailer logins: a top, a middle and a low tier shop (nearest tier)
 
 
-def demo_login_retailers() -> list[Retailer]:
+def _ordering_cycles(shops: list[Retailer], today: dt.date) -> dict[int, OrderCycle | None]:
+    """Shop id → the published cycle it orders next on `today` (None: none left for it to order in)."""
+    ahead = published_cycles_ahead(today)
+    return {
+        s.pk: next_ordering_cycle(
+            cycles=ahead, today=today, rhythm=s.order_cycle_kind, parity=s.order_week_parity, weekday=s.order_weekday
+        )
+        for s in shops
+    }
+
+
+def demo_login_retailers(*, today: dt.date | None = None) -> list[Retailer]:
     """The shops of manager1 that get demo logins: the nearest to each of DEMO_LOGIN_TIERS, with a
     weekly and a biweekly one among them (the middle one swapped for the nearest of the missing kind),
-    so a newcomer sees "how to move up" and both order rhythms."""
+    so a newcomer sees "how to move up" and both order rhythms. Among the shops of a rhythm, those with
+    a published cycle left to order in on `today` come first (a biweekly shop in its off week has
+    nothing to order), so each printed login has a cycle to order when one is published for it."""
+    today = today or timezone.localdate()
     kinds = (OrderCycleKind.WEEKLY, OrderCycleKind.BIWEEKLY)
     shops = list(
         Retailer.objects.filter(manager__username="manager1", status="active", tier__isnull=False, order_cycle_kind__in=kinds)
         .order_by("pk")
     )  # fmt: skip
+    ordering = _ordering_cycles(shops, today)
+    can_order = {s.order_cycle_kind for s in shops if ordering[s.pk] is not None}
+    shops = [s for s in shops if ordering[s.pk] is not None or s.order_cycle_kind not in can_order]
     picked: list[Retailer] = []
     for target in DEMO_LOGIN_TIERS:
         rest = [s for s in shops if s not in picked]
@@ -248,9 +266,11 @@ def demo_login_retailers() -> list[Retailer]:
 
 
 @transaction.atomic
-def demo_logins_ensure() -> list[dict]:
+def demo_logins_ensure(*, today: dt.date | None = None) -> list[dict]:
     """Give the demo login shops (`demo_login_retailers`) a login (license number + demo password); list
-    all demo logins, a retailer's with its tier and order rhythm."""
+    all demo logins, a retailer's with its tier, order rhythm and the cycle it orders next on `today`
+    (its label and last ordering day; "" and None when none is published for it)."""
+    today = today or timezone.localdate()
     User = get_user_model()
     logins = []
     supervisor = User.objects.filter(username=SUPERVISOR).first()
@@ -261,7 +281,9 @@ def demo_logins_ensure() -> list[dict]:
     logins += [
         {"role": "manager", "username": m.username, "password": DEMO_PASSWORD, "url": "/admin/"} for m in managers
     ]
-    for retailer in demo_login_retailers():
+    shops = demo_login_retailers(today=today)
+    ordering = _ordering_cycles(shops, today)
+    for retailer in shops:
         if retailer.user_id is None:
             user = User.objects.create(
                 username=retailer.license_no, password=make_password(DEMO_PASSWORD), role=Role.RETAILER
@@ -270,8 +292,18 @@ def demo_logins_ensure() -> list[dict]:
         logins.append({
             "role": "retailer", "username": retailer.license_no, "password": DEMO_PASSWORD, "url": "/m/",
             "tier": retailer.tier, "order_cycle_kind": retailer.order_cycle_kind,
+            **_ordering_note(retailer, ordering[retailer.pk]),
         })  # fmt: skip
     return logins
+
+
+def _ordering_note(retailer: Retailer, cycle: OrderCycle | None) -> dict:
+    if cycle is None:
+        return {"cycle": "", "order_by": None}
+    window = cycle_window(
+        cycle=cycle, rhythm=retailer.order_cycle_kind, parity=retailer.order_week_parity, weekday=retailer.order_weekday
+    )
+    return {"cycle": cycle.label, "order_by": window.closes_on}
 
 
 def demo_demand_reports_create(*, today: dt.date | None = None, share: float = 0.4, seed: int = 13) -> str:
@@ -285,7 +317,7 @@ def demo_demand_reports_create(*, today: dt.date | None = None, share: float = 0
     current = cycle_get_or_create(starts_on=cycle_monday(today))
     following = cycle_get_or_create(starts_on=current.starts_on + dt.timedelta(weeks=1))
     active = np.array(Retailer.objects.filter(status="active").order_by("pk").values_list("pk", flat=True), dtype=np.int64)
-    chosen = set(active[rng.random(len(active)) < share].tolist()) | {s.pk for s in demo_login_retailers()}
+    chosen = set(active[rng.random(len(active)) < share].tolist()) | {s.pk for s in demo_login_retailers(today=today)}
     on_sale = list(Product.objects.exclude(lifecycle="withdrawn").values_list("pk", flat=True))
     scarce = set(Product.objects.filter(is_scarce=True).values_list("pk", flat=True))
     written = 0
@@ -311,13 +343,16 @@ def demo_demand_reports_create(*, today: dt.date | None = None, share: float = 0
     return f"demand reports: {written:,} for cycles {current} and {following}"
 
 
+DEMO_PUBLISH_AHEAD = dt.timedelta(days=1)  # the demo publishes a cycle whose ordering opens within this
+
+
 def demo_quotas_publish(*, today: dt.date | None = None, seed: int = 7) -> str:
     """A supply plan for this week's cycle and the next (by tier, some by tier × market type, a few
-    scarce products that rotate), this week's computed and published as the supervisor, so the
-    retailers' phone pages show quotas with reasons."""
+    scarce products that rotate), computed and published as the supervisor when due
+    (`demo_due_quotas_publish`: this week's always, the next once its ordering opens within a day),
+    so the retailers' phone pages show quotas with reasons."""
 
     today = today or timezone.localdate()
-    supervisor = get_user_model().objects.get(username=SUPERVISOR)
     shops = Retailer.objects.filter(status="active").count()
     products = list(Product.objects.exclude(lifecycle="withdrawn").order_by("code").values_list("pk", "is_scarce"))
     rng = np.random.default_rng(seed)
@@ -337,11 +372,41 @@ def demo_quotas_publish(*, today: dt.date | None = None, seed: int = 7) -> str:
             )  # fmt: skip
             for k, (pk, scarce) in enumerate(products)
         )
-    if current.status not in (CycleStatus.DRAFT, CycleStatus.COMPUTED):
+    done = demo_due_quotas_publish(today=today)
+    if not done:
+        current.refresh_from_db(fields=["status"])
         return f"cycle {current} already {current.get_status_display()}"
-    allocation_run = allocation_run_create(cycle=current, actor=supervisor)
-    allocation_run_publish(allocation_run=allocation_run, approver=supervisor)
-    return f"cycle {current}: quotas computed and published (allocation run #{allocation_run.pk})"
+    return "; ".join(done)
+
+
+def demo_due_quotas_publish(*, today: dt.date | None = None) -> list[str]:
+    """What the supervisor has done by `today` in a demo city: every cycle not ended, with a supply
+    plan and its quotas not yet published, whose ordering has opened or opens within
+    DEMO_PUBLISH_AHEAD (it opens the Saturday before the cycle: by Friday evening the next week's
+    quotas are out) is published as the supervisor: its latest computed run (the nightly job's),
+    else one computed now. One line per cycle published.
+
+    Only the demo calls this (seed_demo, `manage.py demo_week`): in production publishing stays the
+    supervisor's decision, and the nightly job only computes."""
+    today = today or timezone.localdate()
+    supervisor = get_user_model().objects.get(username=SUPERVISOR)
+    due = (
+        OrderCycle.objects.filter(
+            ends_on__gte=today, order_opens_on__lte=today + DEMO_PUBLISH_AHEAD,
+            status__in=[CycleStatus.DRAFT, CycleStatus.COMPUTED], supply_plan__isnull=False,
+        )
+        .distinct().order_by("starts_on")
+    )  # fmt: skip
+    done = []
+    for cycle in due:
+        allocation_run = AllocationRun.objects.filter(cycle=cycle, is_complete=True).order_by("-created_at", "-pk").first()
+        how = "published"
+        if allocation_run is None:
+            allocation_run = allocation_run_create(cycle=cycle, actor=supervisor)
+            how = "computed and published"
+        allocation_run_publish(allocation_run=allocation_run, approver=supervisor)
+        done.append(f"cycle {cycle}: quotas {how} (allocation run #{allocation_run.pk})")
+    return done
 
 
 def demo_inspections_create(

@@ -15,12 +15,21 @@ def _rhythm(kind: str) -> str:
     return {"weekly": _("orders every week"), "biweekly": _("orders every two weeks")}.get(kind, kind)
 
 
+def _ordering(login: dict) -> str:
+    if not login.get("cycle"):
+        return _("no published cycle to order yet")
+    return _("orders cycle %(cycle)s until %(day)s") % {
+        "cycle": login["cycle"], "day": f"{login['order_by'].month}/{login['order_by'].day}"
+    }
+
+
 def login_line(login: dict) -> str:
     """One demo login as printed (labels in the active language): role, name, password, URL and,
-    for a retailer, its tier and order rhythm (e.g. D15 · 隔周订货)."""
+    for a retailer, its tier, order rhythm and the cycle it orders next (e.g. D15 · 隔周订货 ·
+    2026-11-5 周期订货至 11/29)."""
     line = f"  {_roles()[login['role']]:<8} {login['username']:<14} {_('password')} {login['password']}  {BASE}{login['url']}"
     if login["role"] == "retailer":
-        line += f"  D{login['tier']} · {_rhythm(login['order_cycle_kind'])}"
+        line += f"  D{login['tier']} · {_rhythm(login['order_cycle_kind'])} · {_ordering(login)}"
     return line
 
 
