@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
@@ -18,13 +19,13 @@ from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEdi
 from core.display import CARTONS, figure
 from core.exceptions import DomainError
 from core.labels import labelled_values
-from cycles.models import OrderCycle
-from pricing.models import Product
+from cycles.models import CycleStatus, OrderCycle
+from pricing.models import Lifecycle, Product
 from retailers.admin import RETAILER_LINKS, RetailerLink
 from retailers.models import Retailer
 from retailers.selectors import retailers_visible_to
 
-from .explanations import retailer_quota_explanations
+from .explanations import retailer_product_quota, retailer_quota_explanations, retailer_quota_tier
 from .forms import QuotaExceptionForm
 from .freshness import run_freshness
 from .models import (
@@ -267,14 +268,21 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
         cycles = OrderCycle.objects.filter(allocation_runs__is_published=True).distinct().order_by("-starts_on")
         cycle_id = params.identifier(request, "cycle", label=_("order cycle number"))
         cycle = get_object_or_404(cycles, pk=cycle_id) if cycle_id else cycles.first()
+        allocation_run = published_allocation_run(cycle) if cycle else None
+        # the tier the run computed these quotas with (stored), and whether today's differs
+        tier = retailer_quota_tier(retailer=retailer, allocation_run=allocation_run) if allocation_run else None
         context = {
             **self.admin_site.each_context(request),
             "title": _("Quotas of %(name)s") % {"name": retailer.name},
             "retailer": retailer,
             "cycle": cycle,
             "cycles": cycles[:12],
-            "quotas": retailer_quota_explanations(retailer=retailer, cycle=cycle, staff=True) if cycle else [],
-            "allocation_run": published_allocation_run(cycle) if cycle else None,
+            "quotas": retailer_quota_explanations(
+                retailer=retailer, cycle=cycle, allocation_run=allocation_run, staff=True
+            ) if allocation_run else [],
+            "allocation_run": allocation_run,
+            "tier": tier,
+            "tier_words": tier.words(staff=True) if tier else "",
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/allocation/retailer_quotas.html", context)
@@ -328,6 +336,49 @@ class QuotaExceptionAdmin(AutocompleteTextAdmin, SupervisorEditsAdmin, ModelAdmi
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_supervisor and obj is None
+
+    def autocomplete_choices(self, request, field_name, queryset):
+        """The form's search pickers (core.admin_autocomplete): a withdrawn product takes no new exception."""
+        return queryset.exclude(lifecycle=Lifecycle.WITHDRAWN) if field_name == "product" else queryset
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """On a published cycle an exception changes what the shop was promised: a valid form is first
+        shown back with the shop's current quota of the product and what the exception changes, to
+        confirm (`_confirmed`), like publishing; then saved as any other."""
+        if request.method == "POST" and "_confirmed" not in request.POST:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            form = self.get_form(request)(request.POST, request.FILES)
+            if form.is_valid() and form.needs_confirmation():
+                return self.exception_confirm(request, form)
+        return super().add_view(request, form_url, extra_context)
+
+    def exception_confirm(self, request, form):
+        data = form.cleaned_data
+        cycle, product, retailer, quota = data["cycle"], data["product"], data["retailer"], data["quota"]
+        current = retailer_product_quota(retailer=retailer, cycle=cycle, product=product)
+        now = current["quota"] if current else 0
+        replaced = form.replaces()
+        fields = ("cycle", "product", "retailer", "quota", "reason")
+        edit = urlencode({name: form.data.get(name, "") for name in fields})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Change a published quota?") if cycle.status == CycleStatus.PUBLISHED else _("Replace this exception?"),
+            "published": cycle.status == CycleStatus.PUBLISHED,
+            "opts": self.model._meta,
+            "form": form,
+            "cycle": cycle,
+            "product": product,
+            "retailer": retailer,
+            "current": current,
+            "current_quota": now,
+            "new_quota": quota,
+            "change": quota - now,
+            "replaced": replaced,
+            "reason": data["reason"],
+            "edit_url": f"{reverse('admin:allocation_quotaexception_add')}?{edit}",
+        }
+        return TemplateResponse(request, "admin/allocation/exception_confirm.html", context)
 
     def save_model(self, request, obj, form, change):
         saved = quota_exception_set(

@@ -107,7 +107,8 @@ class CycleQuotaOutput(serializers.Serializer):
     retailer = serializers.IntegerField()
     customer_code = serializers.CharField()
     product_code = serializers.CharField()
-    tier = serializers.IntegerField()
+    tier = serializers.IntegerField(help_text="the tier the run computed the quota with (as stored)")
+    tier_now = serializers.IntegerField(allow_null=True, help_text="the retailer's tier in today's registry")
     cell = serializers.CharField()
     cap = serializers.IntegerField()
     quota = serializers.IntegerField()
@@ -155,13 +156,19 @@ class CycleQuotasApi(generics.GenericAPIView):
         frame = quotas_frame(
             allocation_run, visible, plan_line_ids=[line.pk]
         ).sort_values("retailer")
-        codes = dict(Retailer.objects.filter(pk__in=frame["retailer"].tolist()).values_list("pk", "customer_code"))
+        known = {
+            pk: (code, tier)
+            for pk, code, tier in Retailer.objects.filter(pk__in=frame["retailer"].tolist()).values_list(
+                "pk", "customer_code", "tier"
+            )
+        }
         rows = [
             {
                 "retailer": int(r.retailer),
-                "customer_code": codes[r.retailer],
+                "customer_code": known[r.retailer][0],
                 "product_code": code,
                 "tier": int(r.tier),
+                "tier_now": known[r.retailer][1],
                 "cell": r.cell,
                 "cap": int(r.cap),
                 "quota": int(r.quota),

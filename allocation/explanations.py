@@ -6,6 +6,7 @@ the quota): a later change to the registry changes none of it."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop, ngettext
@@ -15,7 +16,7 @@ from retailers.models import Retailer
 from retailers.vocabulary import CreditRating
 
 from .engine.rules import Reason
-from .models import AllocationRun, BandCap, QuotaException, SupplyPlanLine
+from .models import AllocationRun, BandCap, QuotaException, RetailerQuotas, SupplyPlanLine
 from .policy import Policy, policy_load
 from .quota_cache import retailer_quota_rows
 from .reports import cell_text
@@ -147,6 +148,46 @@ def quota_reasons(
     return out
 
 
+@dataclass(frozen=True)
+class QuotaTier:
+    """The tier a run computed a retailer's quotas with (`used`, as stored; None when the run has no
+    row for it) and its tier in today's registry (`now`). A published quota keeps the tier it was
+    computed with: where the two differ, the reader is told so, never shown today's tier as the one used."""
+
+    used: int | None
+    now: int | None
+
+    @property
+    def changed(self) -> bool:
+        return self.used is not None and self.used != self.now
+
+    @property
+    def shown(self) -> int | None:
+        """The tier to name beside the quotas: the one they were computed with (today's when the run has none)."""
+        return self.used if self.used is not None else self.now
+
+    def words(self, *, staff: bool = False) -> str:
+        """E.g. "Tier D11." or, the registry having moved since, "Tier D11 as computed (now D12): …"."""
+        now = f"D{self.now}" if self.now else "—"
+        if not self.changed:
+            return gettext("Tier D%(tier)s.") % {"tier": self.shown if self.shown is not None else "—"}
+        if staff:
+            text = gettext("Tier D%(used)s as computed (now %(now)s): a published quota keeps the tier it was computed with.")
+        else:
+            text = gettext("Your quotas were computed with tier D%(used)s (your tier now: %(now)s); published quotas do not change.")
+        return text % {"used": self.used, "now": now}
+
+
+def retailer_quota_tier(*, retailer: Retailer, allocation_run: AllocationRun) -> QuotaTier:
+    """The tier `allocation_run` computed the retailer's quotas with, and its tier now."""
+    used = (
+        RetailerQuotas.objects.filter(allocation=allocation_run, retailer_id=retailer.pk)
+        .values_list("tier", flat=True)
+        .first()
+    )  # what the run wrote (one indexed row); a retailer the run did not know has none
+    return QuotaTier(used=int(used) if used else None, now=retailer.tier)
+
+
 def retailer_quota_explanations(
     *, retailer: Retailer, cycle: OrderCycle, allocation_run: AllocationRun | None = None, staff: bool = False
 ) -> list[dict]:
@@ -199,3 +240,10 @@ def retailer_quota_explanations(
             }
         )
     return out
+
+
+def retailer_product_quota(*, retailer: Retailer, cycle: OrderCycle, product) -> dict | None:
+    """The retailer's published quota of one product in the cycle (an exception included), worded for
+    staff as on its quotas page; None when it has none (no published run, or nothing of the product)."""
+    items = retailer_quota_explanations(retailer=retailer, cycle=cycle, staff=True)
+    return next((item for item in items if item["product"].pk == product.pk), None)

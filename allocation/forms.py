@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cycles.models import CycleStatus
+from pricing.models import Lifecycle
 
 from .models import QuotaException, SupplyPlanLine
 
@@ -10,6 +11,14 @@ class QuotaExceptionForm(forms.ModelForm):
     class Meta:
         model = QuotaException
         fields = ("cycle", "product", "retailer", "quota", "reason")
+
+    def clean_product(self):
+        product = self.cleaned_data.get("product")
+        if product is not None and product.lifecycle == Lifecycle.WITHDRAWN:
+            raise forms.ValidationError(
+                _("%(product)s is withdrawn: a withdrawn product takes no new exception.") % {"product": product.name}
+            )
+        return product
 
     def clean(self):
         data = super().clean()
@@ -25,3 +34,21 @@ class QuotaExceptionForm(forms.ModelForm):
         if not (data.get("reason") or "").strip():
             self.add_error("reason", _("An exception needs a reason."))
         return data
+
+    def _get_validation_exclusions(self):
+        # One exception per cycle, product and retailer: a new one replaces the one there is (the service
+        # updates it, audited with the one it replaces, and the form asks to confirm first), never a
+        # "already exists" refusal.
+        return {*super()._get_validation_exclusions(), "retailer"}
+
+    def replaces(self) -> QuotaException | None:
+        data = self.cleaned_data
+        return QuotaException.objects.filter(
+            cycle=data.get("cycle"), product=data.get("product"), retailer=data.get("retailer")
+        ).select_related("approved_by").first()
+
+    def needs_confirmation(self) -> bool:
+        """A valid exception that changes a promise retailers read (a published cycle), or replaces an
+        exception already approved, is confirmed first."""
+        cycle = self.cleaned_data.get("cycle")
+        return cycle is not None and (cycle.status == CycleStatus.PUBLISHED or self.replaces() is not None)

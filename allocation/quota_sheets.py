@@ -12,8 +12,9 @@ from demand.selectors import retailer_reports
 from pricing.models import Product
 from retailers.models import Retailer
 
-from .explanations import retailer_quota_explanations
+from .explanations import QuotaTier, retailer_quota_explanations, retailer_quota_tier
 from .models import AllocationRun
+from .selectors import published_allocation_run
 
 
 def published_allocation_run_id(cycle: OrderCycle) -> int | None:
@@ -51,6 +52,12 @@ class QuotaSheet:
     cycle: OrderCycle
     published: bool
     groups: list[BandGroup]
+    tier: QuotaTier | None = None  # the tier the published run used (stored) and today's; None: not published
+
+    @property
+    def tier_words(self) -> str:
+        """Said to the retailer only when its tier moved since the quotas were computed."""
+        return self.tier.words() if self.tier is not None and self.tier.changed else ""
 
     @property
     def cartons(self) -> int:
@@ -66,9 +73,11 @@ def quota_sheet(*, retailer: Retailer, cycle: OrderCycle) -> QuotaSheet:
     published = cycle.status in VISIBLE_STATUSES
     groups: dict[str, BandGroup] = {}
     order: dict[str, Decimal] = {}
-    if published:
+    allocation_run = published_allocation_run(cycle) if published else None
+    tier = retailer_quota_tier(retailer=retailer, allocation_run=allocation_run) if allocation_run else None
+    if allocation_run is not None:
         reported = retailer_reports(retailer_id=retailer.pk, cycle_id=cycle.pk)  # closed since the first run
-        for item in retailer_quota_explanations(retailer=retailer, cycle=cycle):
+        for item in retailer_quota_explanations(retailer=retailer, cycle=cycle, allocation_run=allocation_run):
             product = item["product"]
             band = product.price_band
             label = band.label if band else "—"
@@ -79,4 +88,4 @@ def quota_sheet(*, retailer: Retailer, cycle: OrderCycle) -> QuotaSheet:
     ranked = sorted(groups.values(), key=lambda g: order[g.label], reverse=True)
     for group in ranked:
         group.lines.sort(key=lambda line: (-line.product.wholesale_price, line.product.code))
-    return QuotaSheet(cycle, published, ranked)
+    return QuotaSheet(cycle, published, ranked, tier)

@@ -7,6 +7,8 @@ The results stay what that admin's `get_queryset` and `get_search_results` give 
 manager finds only their own retailers. `distribution/urls.py` serves it at the admin's own
 autocomplete address, so every autocomplete field uses it.
 
+The form's own admin may narrow the choices of one of its fields (`autocomplete_choices`).
+
 `AutocompleteTextAdmin` labels the chosen value the same way when a form shows it again."""
 
 from __future__ import annotations
@@ -15,6 +17,15 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
 
 class ReadableAutocompleteJsonView(AutocompleteJsonView):
+    def get_queryset(self):
+        """What the searched model's admin gives, narrowed by the form's own admin where it says so
+        (`autocomplete_choices(request, field_name, queryset)`, e.g. no withdrawn product for a new
+        quota exception)."""
+        queryset = super().get_queryset()
+        source = self.admin_site._registry.get(self.source_field.model)
+        narrow = getattr(source, "autocomplete_choices", None)
+        return narrow(self.request, self.source_field.name, queryset) if narrow is not None else queryset
+
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
         text = getattr(self.model_admin, "autocomplete_text", None)

@@ -76,6 +76,11 @@ class MyQuotasOutput(serializers.Serializer):
     status = serializers.CharField(source="cycle.status")
     published = serializers.BooleanField()
     cartons = serializers.IntegerField()
+    tier = serializers.IntegerField(
+        allow_null=True, help_text="the tier the published quotas were computed with (as stored by the run)"
+    )
+    tier_now = serializers.IntegerField(allow_null=True, help_text="the shop's tier in today's registry")
+    tier_note = serializers.CharField(help_text="when the two differ, says so in the caller's language; else empty")
     quotas = QuotaOutput(many=True)
 
 
@@ -138,7 +143,8 @@ class MyQuotasApi(APIView):
         def payload(sheet) -> bytes:
             data = {
                 "cycle": cycle, "published": sheet.published, "cartons": sheet.cartons,
-                "quotas": [line for group in sheet.groups for line in group.lines],
+                "tier": sheet.tier.used if sheet.tier else None, "tier_now": sheet.tier.now if sheet.tier else None,
+                "tier_note": sheet.tier_words, "quotas": [line for group in sheet.groups for line in group.lines],
             }  # fmt: skip
             return json.dumps(
                 MyQuotasOutput(data).data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")

@@ -56,7 +56,7 @@ def _current(today: dt.date) -> tuple[OrderCycle | None, int | None, Ahead]:
     return current
 
 
-SHEET_FORMAT = 2  # bumped when what a sheet caches changes shape (2: the API caches JSON bytes)
+SHEET_FORMAT = 3  # bumped when what a sheet caches changes shape (2: the API caches JSON bytes; 3: the tier used)
 
 
 def _sheet_key(kind: str, allocation_id: int, owner: str, language: str) -> str:
