@@ -8,6 +8,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from core.nightly import keeps_own_run
 from core.runs import tracked_run
 
 from .engine.checks import standings
@@ -20,6 +21,7 @@ STANDING_COLUMNS = [
 ]  # fmt: skip
 
 
+@keeps_own_run
 def compliance_standing_refresh(*, today: dt.date | None = None) -> dict:
     """Every inspected retailer's standing over the policy's window, replaced in one transaction (a
     failed night keeps yesterday's; a re-run gives the same rows). Runs before the allocation."""

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import smart_split, unescape_string_literal
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language, pgettext_lazy, to_locale
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
@@ -19,7 +19,14 @@ from . import admin_libraries, admin_lockouts  # noqa: F401 - register the libra
 from .admin_imports import import_progress_view, import_view
 from .admin_mixins import LabelledCodeFilter, ReadOnlyAdmin, record_number
 from .exceptions import DomainError
-from .labels import audit_action_label, audit_object_label, job_label
+from .labels import (
+    audit_action_label,
+    audit_object_label,
+    job_label,
+    run_counts_words,
+    run_scope_words,
+    run_timings_words,
+)
 from .models import ACTIVE_RUN_STATUSES, AuditEntry, Run
 from .runs import run_mark_failed
 
@@ -115,8 +122,8 @@ class ReasonSearchAdmin:
 @admin.register(Run)
 class RunAdmin(ReasonSearchAdmin, ReadOnlyAdmin, ModelAdmin):
     list_display = (
-        record_number, "job_words", "scope", "status", "progress", "step_words", "actor", "started_at", "heartbeat_at",
-        "finished_at", "duration",
+        record_number, "job_words", "scope_words", "status", "progress", "step_words", "actor", "started_at",
+        "heartbeat_at", "finished_at", "duration",
     )  # fmt: skip
     list_filter = ("status", JobFilter)
     search_fields = ("job", "scope", "error")
@@ -124,10 +131,20 @@ class RunAdmin(ReasonSearchAdmin, ReadOnlyAdmin, ModelAdmin):
     readonly_fields = [f.name for f in Run._meta.fields]
     change_list_template = "admin/core/run/change_list.html"
     actions = ["mark_failed"]
+    # counts and parameters named for the run's job, in words (core.labels; RUN_COUNT_LABELS in the settings)
+    json_words = {
+        "counts": lambda run, value: run_counts_words(run.job, value),
+        "params": lambda run, value: run_counts_words(run.job, value),
+        "timings": lambda run, value: run_timings_words(value),
+    }
 
     @admin.display(description=_("job"), ordering="job")
     def job_words(self, run):
         return job_label(run.job)
+
+    @admin.display(description=pgettext_lazy("a job run's", "scope"), ordering="scope")
+    def scope_words(self, run):
+        return run_scope_words(run.scope)
 
     @admin.display(description=_("current step"), ordering="step")
     def step_words(self, run):
@@ -138,12 +155,12 @@ class RunAdmin(ReasonSearchAdmin, ReadOnlyAdmin, ModelAdmin):
         return run.error_words or None  # a reason the system kept, in the reader's language
 
     def get_fields(self, request, obj=None):
-        words = {"job": "job_words", "step": "step_words", "error": "error_words"}
+        words = {"job": "job_words", "scope": "scope_words", "step": "step_words", "error": "error_words"}
         fields = [words.get(f, f) for f in super().get_fields(request, obj)]
         return list(dict.fromkeys(fields))
 
     def get_readonly_fields(self, request, obj=None):
-        return ["job_words", "step_words", "error_words", *super().get_readonly_fields(request, obj)]
+        return ["job_words", "scope_words", "step_words", "error_words", *super().get_readonly_fields(request, obj)]
 
     @admin.display(description=_("duration (s)"))
     def duration(self, run):

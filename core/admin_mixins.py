@@ -22,12 +22,14 @@ from core.labels import Worded, labelled_values
 from core.reports.formulas import neutralise_dataset
 
 
-def _json_display(field, model):
-    """The read-only display of a JSON field: labelled lines, never the JSON itself."""
+def _json_display(field, model, words=None):
+    """The read-only display of a JSON field: labelled lines, never the JSON itself. `words(obj, value)`:
+    the admin's own (`LabelledJsonAdmin.json_words`)."""
 
     @admin.display(description=field.verbose_name)
     def show(obj):
-        return labelled_values(getattr(obj, field.name), model=model)
+        value = getattr(obj, field.name)
+        return words(obj, value) if words is not None else labelled_values(value, model=model)
 
     return show
 
@@ -41,6 +43,7 @@ class LabelledJsonAdmin:
     json_key_models: dict = {}
     json_key_labels: dict = {}  # per editable JSON field: its keys' codes → words (城网 for urban)
     json_help: dict = {}  # per editable JSON field: the help that names its lines
+    json_words: dict = {}  # per JSON field: words(obj, value) showing it read-only (a run's counts, for its job)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.JSONField) and db_field.editable:
@@ -56,7 +59,8 @@ class LabelledJsonAdmin:
         self._json_fields = {f.name for f in model._meta.get_fields() if isinstance(f, models.JSONField)}
         for name in self._json_fields:
             field = model._meta.get_field(name)
-            setattr(self, f"{name}_words", _json_display(field, self.json_key_models.get(name, model)))
+            display = _json_display(field, self.json_key_models.get(name, model), self.json_words.get(name))
+            setattr(self, f"{name}_words", display)
 
     def _json_shown(self, request, obj, names) -> set[str]:
         if not self.has_change_permission(request, obj):

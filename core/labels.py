@@ -18,11 +18,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_noop
 
+from core import display
 from core.exceptions import Reason, RowError
 
 
@@ -33,6 +34,13 @@ def _words(code: str) -> str:
 def job_label(job: str) -> str:
     label = getattr(settings, "JOB_LABELS", {}).get(job)
     return str(label) if label else _words(job)
+
+
+def task_label(task: str) -> str:
+    """A Celery task's registered name in words (`TASK_LABELS`: "core.nightly" → 夜间作业); one without
+    words as it is registered."""
+    label = getattr(settings, "TASK_LABELS", {}).get(task)
+    return str(label) if label else task
 
 
 def audit_action_label(action: str) -> str:
@@ -105,7 +113,7 @@ def value_words(value: Any) -> str:
     if isinstance(value, float):
         return number_format(round(value, 4), force_grouping=True)
     if isinstance(value, list | tuple):
-        return "、".join(value_words(v) for v in value) if value else "—"
+        return display.words(value_words(v) for v in value) if value else "—"
     if isinstance(value, dict) and "msgid" in value:  # a row error's reason as a run keeps it
         return str(Reason.from_stored(value))
     if isinstance(value, dict) and {"row", "column", "value", "reason"} == value.keys():  # a row error kept
@@ -131,16 +139,25 @@ def _choice_labels() -> dict[str, Any]:
     return labels
 
 
-def labelled_values(data: Any, *, model: type[models.Model] | None = None) -> SafeString | str:
+def labelled_values(
+    data: Any,
+    *,
+    model: type[models.Model] | None = None,
+    key_label: Callable[[str], str] = _words,
+    value_shown: Callable[[str, Any], str] | None = None,
+) -> SafeString | str:
     """A stored dict (a run's parameters, a policy as applied) as labelled lines: each key named by the
-    model field of that name (its verbose name, its choice label) or by the catalog."""
+    model field of that name (its verbose name, its choice label) or by `key_label` (the catalog); each
+    value by `value_shown(key, value)` when given, else as `value_words` reads it."""
     if not isinstance(data, dict):
         return value_words(data)
     if not data:
         return "—"
     rows = []
     for key, value in data.items():
-        label, shown = _words(str(key)), value
+        label, shown = key_label(str(key)), value
+        if value_shown is not None:
+            shown = value_shown(str(key), value)
         field = _field(model, str(key))
         worded = worded_field(model, str(key))
         if worded is not None and isinstance(value, str):
@@ -160,3 +177,55 @@ def _field(model, name: str):
         return model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+# ---------------------------------------------------------------- a run's counts, parameters and timings
+
+
+def _run_words(setting: str, job: str, key: str):
+    """A key's word in `setting` (RUN_COUNT_LABELS, RUN_COUNT_VALUE_LABELS): the job's own, else every job's."""
+    words = getattr(settings, setting, {})
+    found = (words.get(job) or {}).get(key)
+    return found if found is not None else (words.get("*") or {}).get(key, words.get(key))
+
+
+def count_label(job: str, key: str) -> str:
+    """A key of a run's counts or parameters in words ("ups" of a tier classification → 升档户数)."""
+    label = _run_words("RUN_COUNT_LABELS", job, key)
+    return str(label) if label else _words(key)
+
+
+def count_value_words(job: str, key: str, value: Any) -> str:
+    """A count's value in words: a coded value the settings word (`RUN_COUNT_VALUE_LABELS`: "none",
+    "requests, satisfaction" → 无, 客户诉求、满意度测评), anything else as `value_words` reads it."""
+    words = getattr(settings, "RUN_COUNT_VALUE_LABELS", {}).get(key)
+    if words and isinstance(value, str | list | tuple):
+        codes = [c.strip() for c in (value.split(",") if isinstance(value, str) else value) if str(c).strip()]
+        return "、".join(str(words.get(c, _words(c))) for c in codes) or "—"
+    return value_words(value)
+
+
+def run_counts_words(job: str, data: Any) -> SafeString | str:
+    """A run's counts or parameters as labelled lines in the reader's language, named for its job."""
+    return labelled_values(
+        data, key_label=lambda key: count_label(job, key), value_shown=lambda key, v: count_value_words(job, key, v)
+    )
+
+
+def run_timings_words(data: Any) -> SafeString | str:
+    """A run's timings as labelled lines: a stage by its name in the catalog, a whole nightly job by its name."""
+    return labelled_values(data, key_label=lambda key: job_label(key) if key in _job_codes() else _words(key))
+
+
+def _job_codes() -> set[str]:
+    return set(getattr(settings, "JOB_LABELS", {}))
+
+
+def run_scope_words(scope: str) -> str:
+    """What a run was for: a night's date as a date (2026年11月27日), a cycle as its label, none as —."""
+    if not scope:
+        return "—"
+    try:
+        return date_format(dt.date.fromisoformat(scope)) if len(scope) == 10 else scope
+    except ValueError:
+        return scope

@@ -1,7 +1,9 @@
 """The nightly jobs, in the order they must run. Each is a service taking no arguments.
 
 Apps add their jobs to `NIGHTLY_JOBS` in the project's settings as they gain them;
-`manage.py run_nightly` and the beat entry `nightly` run them all, each as its own tracked Run.
+`manage.py run_nightly` and the beat entry `nightly` run them all, each as its own tracked Run: the
+chain opens one for a job, unless its service keeps its own (`keeps_own_run`: one dated by the night),
+so each job of a night is one row in the job runs list, not two.
 """
 
 from __future__ import annotations
@@ -29,10 +31,20 @@ class NightlyJob:
 NIGHTLY_JOBS: list[NightlyJob] = [NightlyJob(name, service) for name, service in settings.NIGHTLY_JOBS]
 
 
+def keeps_own_run(service: Callable[..., dict]) -> Callable[..., dict]:
+    """Mark a nightly service that runs as its own Run of its job (`tracked_run(job=…, scope=the night's
+    date)`): the chain opens none around it. (Two runs of one job for one night read as the job run twice.)"""
+    service.keeps_own_run = True  # type: ignore[attr-defined]
+    return service
+
+
 def run_nightly_job(job: NightlyJob, *, actor=None) -> dict:
+    service = job.load()
+    if getattr(service, "keeps_own_run", False):  # its own run records its counts, timings or failure
+        return service()
     with tracked_run(job=job.name, actor=actor) as run:
         run.stage(job.name, 1)
-        counts = job.load()()
+        counts = service()
         run.count(**counts)
     return counts
 

@@ -11,8 +11,11 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.db import bulk_write_frames
+from core.exceptions import Reason
+from core.nightly import keeps_own_run
 from core.runs import result_make_current, results_prune, tracked_run
 from profitability.engine.figures import round_half_up
 
@@ -54,6 +57,7 @@ def value_policy_get_or_create() -> ValuePolicy:
     return policy
 
 
+@keeps_own_run
 def customer_value_nightly(*, today: dt.date | None = None) -> dict:
     """Segments and churn risk for every active retailer, from the current profitability run.
 
@@ -67,7 +71,8 @@ def customer_value_nightly(*, today: dt.date | None = None) -> dict:
         run.stage("read", 5)
         figures_run = profit_run()
         if figures_run is None or figures_run.latest_week is None:
-            counts = {"retailers": 0, "note": "no profitability figures yet: nothing to segment"}
+            note = Reason(gettext_noop("No profitability figures yet: nothing to segment."))
+            counts = {"retailers": 0, "note": note.text()}  # read in the reader's language
             run.count(**counts)
             return counts
         n_weeks = max(2 * seg_rules.window_weeks, rules.recent_weeks + rules.base_weeks)

@@ -344,16 +344,34 @@ NIGHTLY_JOBS = [
 ]
 
 # The beat's entries (`manage.py sync_schedules` creates the missing ones; Asia/Shanghai crontabs).
+# `label`: the entry's name in words on the beat's pages (the name stays the code the sync looks it up by).
 BEAT_SCHEDULES = [
-    {"name": "nightly", "task": "core.nightly", "minute": "30", "hour": "1"},
-    {"name": "runs_fail_stale", "task": "core.runs_fail_stale", "minute": "*", "hour": "*", "expires_seconds": 50},
+    {"name": "nightly", "label": _("Nightly jobs"), "task": "core.nightly", "minute": "30", "hour": "1"},
     {
-        "name": "classify_monthly", "task": "tiers.classify", "minute": "0", "hour": "3", "day_of_month": "1",
-        "expires_seconds": 20 * 60 * 60,
+        "name": "runs_fail_stale", "label": _("Fail the runs without a sign of life"), "task": "core.runs_fail_stale",
+        "minute": "*", "hour": "*", "expires_seconds": 50,
+    },
+    {
+        "name": "classify_monthly", "label": _("Monthly tier classification"), "task": "tiers.classify",
+        "minute": "0", "hour": "3", "day_of_month": "1", "expires_seconds": 20 * 60 * 60,
     },
     # An unanswered request escalates within the hour its answer time runs out (the nightly job too).
-    {"name": "requests_escalate", "task": "service_requests.escalate", "minute": "5", "hour": "*", "expires_seconds": 50 * 60},
-]
+    {
+        "name": "requests_escalate", "label": _("Escalate overdue requests"), "task": "service_requests.escalate",
+        "minute": "5", "hour": "*", "expires_seconds": 50 * 60,
+    },
+]  # fmt: skip
+# The Celery tasks in words (the beat's pages offer them by these; core.labels.task_label).
+TASK_LABELS = {
+    "core.nightly": _("Nightly jobs"),
+    "core.runs_fail_stale": _("Fail the runs without a sign of life"),
+    "core.import_file": _("Import a file"),
+    "core.ping": _("Check that a worker answers"),
+    "tiers.classify": _("Tier classification"),
+    "service_requests.escalate": _("Escalate overdue requests"),
+    "allocation.group": _("Allocation: one group of plan lines"),
+    "allocation.finish": _("Allocation: finish the run"),
+}
 
 # The words for the codes job runs and audit entries store (core.labels reads them; a code without a
 # word here is read through the catalog with its underscores as spaces).
@@ -411,6 +429,73 @@ AUDIT_OBJECT_LABELS = {
     "survey_questionnaire": _("questionnaire"),
     "survey_wave": _("survey wave"),
     "tier_proposal": _("tier proposal"),
+}
+
+# The words for the keys of a run's counts and parameters (core.labels.run_counts_words): "*" for every
+# job, a job's own words over them (a cycle roll's "created" is cycles, an import's rows). A key without
+# a word here is read through the catalog with its underscores as spaces.
+RUN_COUNT_LABELS = {
+    "*": {
+        "rows": _("Rows"),
+        "retailers": _("Retailers"),
+        "weeks": _("Weeks"),
+        "weekly_rows": _("Weekly rows read"),
+        "created": _("Created"),
+        "updated": _("Updated"),
+        "unchanged": _("Unchanged"),
+        "closed": _("Closed"),
+        "row_errors": _("Problems in the file"),
+        "row_error_count": _("Problems found"),
+        "products": _("Products"),
+        "managers": _("Customer managers"),
+        "orders": _("Order lines"),
+        "cycles": _("Order cycles"),
+        "ups": _("Retailers moving up"),
+        "downs": _("Retailers moving down"),
+        "proposal": _("Tier proposal no."),
+        "lines": _("Supply plan lines"),
+        "cells": _("Allocation cells"),
+        "target": _("Target (cartons)"),
+        "released": _("Released (cartons)"),
+        "repeat_violators": _("Repeat violators"),
+        "kpi_rows": _("Cycle figures computed"),
+        "runs": _("Allocation runs started"),
+        "status_1": _("Slow-moving rows"),
+        "status_2": _("Short rows"),
+        "status_3": _("Healthy rows"),
+        "status_4": _("Over-stocked rows"),
+        "status_5": _("Rows needing a count"),
+        "diversion_alerts": _("Diversion alerts"),
+        "figures": _("Figures written"),
+        "alerts": _("Alerts raised"),
+        "escalated": _("Requests escalated"),
+        "waves_closed": _("Survey waves closed"),
+        "risk_at_visit_level": _("Risk at the visit-list level or above"),
+        "with_orders": _("With order figures"),
+        "with_alerts": _("With profitability alerts"),
+        "with_requests": _("With requests or complaints"),
+        "with_satisfaction": _("With a satisfaction score"),
+        "signals_missing": _("Signals with no data"),
+        "note": _("Note"),
+        # parameters
+        "as_of": _("as of"),
+        "scheme": _("Classification scheme no."),
+        "file": _("File"),
+        "seed": _("Random seed"),
+    },
+    "cycles_roll": {"created": _("Cycles created"), "closed": _("Cycles closed")},
+    "inventory_advice": {"rows": _("Advice rows")},
+    "seed_demo": {"retailers": _("Retailers"), "products": _("Products"), "weeks": _("Weeks")},
+}
+# The words for the coded values some counts keep (a comma-separated list of codes, or one code).
+RUN_COUNT_VALUE_LABELS = {
+    "signals_missing": {
+        "none": _("none"),
+        "orders": _("falling orders"),
+        "alerts": _("profitability alerts"),
+        "requests": _("requests and complaints"),
+        "satisfaction": _("satisfaction survey"),
+    },
 }
 
 # What `manage.py import_data KIND` and the admin's import page read: kind → Importer class.

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from allocation.selectors import published_allocation_run, quotas_frame
 from core.db import bulk_write_frames, read_frame
+from core.nightly import keeps_own_run
 from core.runs import result_make_current, results_prune, tracked_run
 from cycles.calendar import cycle_monday
 from cycles.models import OrderCycle
@@ -127,6 +128,7 @@ def _current_quotas(today: dt.date) -> pd.DataFrame:
     return quotas_frame(allocation_run)[["retailer", "product", "quota"]]
 
 
+@keeps_own_run
 def inventory_advice_nightly(
     *, today: dt.date | None = None, targets: Targets | None = None, quotas: pd.DataFrame | None = None
 ) -> dict:

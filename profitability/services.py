@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.db import bulk_write_frames, read_frame
+from core.nightly import keeps_own_run
 from core.runs import result_make_current, results_prune, tracked_run
 from cycles.calendar import cycle_monday
 from cycles.models import OrderCycle
@@ -56,6 +57,7 @@ def retailer_frame() -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=["retailer", *fields[1:]])
 
 
+@keeps_own_run
 def profit_figures_nightly(*, today: dt.date | None = None, rules: AlertRules | None = None) -> dict:
     """Figures for every active retailer and period of the last year, and tonight's alerts."""
     today = today or timezone.localdate()
