@@ -25,6 +25,8 @@ LIBRARY_STRINGS = [
     gettext_noop("This exporter will export the following fields"),
     gettext_noop("Execution Options"),
     gettext_noop("Periodic Tasks Using This Schedule"),
+    gettext_noop("Schedule"),  # django-celery-beat's headings of a periodic task's page
+    gettext_noop("Arguments"),
 ]
 
 # django-axes's model names (its Chinese catalog lacks them).

@@ -7,6 +7,7 @@ operator's edits: otherwise the beat would send a task no worker knows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
@@ -21,9 +22,27 @@ class Schedule:
     day_of_week: str = "*"
     day_of_month: str = "*"
     expires_seconds: int = 6 * 60 * 60
+    label: Any = ""  # the entry's name in words (a lazy translation): what the beat's pages show
 
 
 SCHEDULES = [Schedule(**entry) for entry in settings.BEAT_SCHEDULES]
+
+
+def schedule_label(name: str) -> str:
+    """A beat entry's name as people read it: the words of the entry the settings define by that name
+    ("nightly" → 夜间作业), an entry an operator added as they named it."""
+    for entry in SCHEDULES:
+        if entry.name == name and entry.label:
+            return str(entry.label)
+    return name
+
+
+def schedule_name(text: str) -> str:
+    """Back from the words a form showed: the name of the entry whose words they are, else the text."""
+    for entry in SCHEDULES:
+        if entry.label and text.strip() in {str(entry.label), entry.name}:
+            return entry.name
+    return text
 # old task name → new one, for entries made before a task moved (November 2026: tiers left retailers)
 RENAMED_TASKS = {"retailers.classify": "tiers.classify"}
 
