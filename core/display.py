@@ -1,16 +1,36 @@
 """Figures and names as a person reads them in a list: a tier as D30, a person by full name, an amount
 with thousands separators and its unit (1,234 条, 12,345.60 元, 12.5%). One helper for every admin list
-column and filter (`core.admin_mixins.ReadableListAdmin`) and any page that shows the same figures."""
+column and filter (`core.admin_mixins.ReadableListAdmin`) and any page that shows the same figures.
+A list of words reads as the reader's language writes one (`words`: 长河(金)、云峰(精品) · Changhe, Yunfeng),
+a counted noun in its plural form (`plural_count` for ngettext: 1 carton, 2 cartons, 0.5 cartons)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 CARTONS, YUAN, PERCENT, POINTS, NUMBER = "cartons", "yuan", "percent", "points", "number"
+
+
+def words(items: Iterable) -> str:
+    """Items joined as the reader's language writes a list: 、 in Chinese, ", " in English. Every
+    list of words shown to people goes through here (templates: the `words` filter of `display`)."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)
+
+
+def plural_count(value) -> int:
+    """The count that picks a noun's form in ngettext for a figure: the figure itself when whole
+    (1 carton, 2 cartons), else 0, since a decimal reads as plural in English (0.5 cartons, 1.5
+    cartons); Chinese has one form."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return 0
+    return int(number) if number.is_finite() and number == number.to_integral_value() else 0
 
 
 def tier_text(tier: int | None) -> str:
@@ -43,11 +63,11 @@ def figure(value, unit: str = NUMBER) -> str:
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return "—"
     if unit == CARTONS:
-        return f"{grouped(value)} {gettext('cartons')}"
+        return ngettext("%(n)s carton", "%(n)s cartons", plural_count(value)) % {"n": grouped(value)}
     if unit == YUAN:
         return f"{grouped(Decimal(str(value)), 2)} {gettext('yuan')}"
     if unit == POINTS:
-        return gettext("%(n)s points") % {"n": grouped(value)}
+        return ngettext("%(n)s point", "%(n)s points", plural_count(value)) % {"n": grouped(value)}
     if unit == PERCENT:
         return f"{grouped(float(value) * 100, 1)}%"
     return grouped(value)

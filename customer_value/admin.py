@@ -20,6 +20,7 @@ from core import params
 from core.admin_exports import LabelledModelResource
 from core.admin_lists import VisibleChoicesListFilter
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin
+from core.display import words
 from core.reports.exports import XLSX, download, report_xlsx
 from core.reports.tables import CHANGE, INT, PCT, TEXT, Table, display
 from profitability.selectors import VISIT_RISKS
@@ -52,7 +53,7 @@ def _shops(n: int) -> str:
 
 
 def _reasons(row: CustomerValue) -> str:
-    return "、".join(reasons(row, row.value_run.policy)) or "—"
+    return words(reasons(row, row.value_run.policy)) or "—"
 
 
 def signals_missing(run: ValueRun | None) -> list[str]:
@@ -90,7 +91,7 @@ class ValueRunAdmin(ReadOnlyAdmin, ModelAdmin):
 
     @admin.display(description=gettext_lazy("signals missing"))
     def signals_shown(self, obj):
-        return "、".join(signals_missing(obj)) or _("none")
+        return words(signals_missing(obj)) or _("none")
 
 
 class RiskFilter(admin.SimpleListFilter):

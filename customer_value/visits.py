@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.display import words
 from profitability.selectors import VisitRisk
 
 from .models import SEGMENT_LABELS, CustomerValue
@@ -34,7 +35,7 @@ def visit_risks(retailer_ids: list[int]) -> dict[int, VisitRisk]:
     rows = CustomerValue.objects.filter(value_run=run, retailer_id__in=retailer_ids).only("retailer", *SHOWN)
     out = {}
     for row in rows:
-        why = "、".join(reasons(row, run.policy))
+        why = words(reasons(row, run.policy))
         if why:
             note = _("churn risk %(risk)s: %(reasons)s") % {"risk": row.risk, "reasons": why}
         else:

@@ -13,6 +13,7 @@ from unfold.admin import ModelAdmin
 
 from core import params
 from core.admin_mixins import ReadOnlyAdmin
+from core.display import words
 from core.reports import charts, pdf_charts
 from core.reports.exports import XLSX, download, report_pdf, report_xlsx
 from core.reports.tables import CHANGE, INT, MONEY, PCT, TEXT, Table
@@ -162,7 +163,7 @@ def _workspace_table(rows) -> Table:
         [TEXT, TEXT, TEXT, INT, MONEY, MONEY, PCT, CHANGE, TEXT, TEXT],
         [[r.retailer.customer_code, r.retailer.name, f"D{r.retailer.tier}" if r.retailer.tier else "—", r.figure.cartons,
           r.figure.sales, r.figure.gross_profit, r.figure.margin, r.figure.change,
-          f"{r.figure.peer_rank} / {r.figure.peer_count}", "、".join(str(ALERT_LABELS[a.kind]) for a in r.alerts)]
+          f"{r.figure.peer_rank} / {r.figure.peer_count}", words(str(ALERT_LABELS[a.kind]) for a in r.alerts)]
          for r in rows],
     )  # fmt: skip
 
@@ -180,7 +181,7 @@ def _planner(request, report, today) -> dict:
     if budget is None:
         return {"budget": ""}
     result, items, products = budget_plan(
-        retailer=report.retailer, today=today, budget=budget, lines=report.quota_lines
+        retailer=report.retailer, today=today, budget=budget, lines=report.plan_lines
     )
     lines = [
         {"product": products[p], "cartons": q, "cost": Decimal(q * products[p].wholesale_price),

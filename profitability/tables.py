@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from core.display import words
 from core.reports.tables import CHANGE, DATE, INT, MONEY, PCT, TEXT, Table, display
 
 from .engine.alerts import AlertKind
@@ -55,7 +56,7 @@ def glance(summary: ReportSummary) -> list[tuple[str, str, str]]:
         ("profit", *profit),
         ("change", _("Change on the previous week"), change),
         ("rank", rank_label, rank),
-        ("alerts", _("Alerts"), "、".join(summary.alerts) if summary.alerts else _("none")),
+        ("alerts", _("Alerts"), words(summary.alerts) if summary.alerts else _("none")),
         ("quota", _("Quota left to order"), quota),
     ]
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.display import words
 from retailers.models import Retailer
 
 from .engine.workdays import parse_dates
@@ -46,7 +47,7 @@ def _dates_field_check(value: str) -> None:
     _dates, bad = parse_dates(value)
     if bad:
         raise ValidationError(
-            _("Not a date (write YYYY-MM-DD): %(pieces)s") % {"pieces": "、".join(bad[:5])}, code="invalid"
+            _("Not a date (write YYYY-MM-DD): %(pieces)s") % {"pieces": words(bad[:5])}, code="invalid"
         )
 
 
