@@ -159,6 +159,12 @@ class Report:
     cycle: OrderCycle | None = None  # the cycle the shop orders next (`ordering_cycle`); None: none published
     ordered: dict[int, int] = field(default_factory=dict)  # product id -> cartons ordered in it so far
     quota_note: str = ""  # why there are no quota lines: see `QUOTA_NOTES`
+    plan_cycle: OrderCycle | None = None  # the cycle the budget planner reads: the one the shop's phone shows
+    plan_lines: list = field(default_factory=list)  # its quota lines (`planner_quotas`)
+
+    @property
+    def plan_published(self) -> bool:
+        return self.plan_cycle is not None and self.plan_cycle.status in VISIBLE_STATUSES
 
 
 def retailer_for_report(*, user, pk: int) -> Retailer | None:
@@ -184,6 +190,7 @@ def retailer_report(*, retailer: Retailer, today: dt.date) -> Report:
     alerts = list(ProfitAlert.objects.filter(profit_run=run, retailer=retailer)) if run else []
     cycle, quota_lines = this_cycle_quotas(retailer=retailer, today=today)
     note = "" if cycle is not None else quota_note(retailer=retailer, today=today)
+    plan_cycle, plan_lines = (cycle, quota_lines) if cycle is not None else planner_quotas(retailer=retailer, today=today)
     ordered = (
         dict(Order.objects.filter(cycle=cycle, retailer=retailer).values_list("product_id", "ordered_qty"))
         if quota_lines else {}
@@ -192,7 +199,7 @@ def retailer_report(*, retailer: Retailer, today: dt.date) -> Report:
         retailer, run, latest, weeks, months, peer_months(run=run, retailer=retailer, months=months), class_mix, band_mix(retailer=retailer, since=since, before=today),
         alerts, peer_gaps(retailer=retailer, since=since, before=today),
         upgrades(retailer=retailer, lines=quota_lines, today=today, ordered=ordered), quota_lines, cycle, ordered,
-        note,
+        note, plan_cycle, plan_lines,
     )  # fmt: skip
 
 
@@ -293,6 +300,18 @@ def this_cycle_quotas(*, retailer: Retailer, today: dt.date) -> tuple[OrderCycle
     return cycle, [line for group in sheet.groups for line in group.lines if line.quota > 0]
 
 
+def planner_quotas(*, retailer: Retailer, today: dt.date) -> tuple[OrderCycle | None, list]:
+    """The cycle the budget planner reads and its quota lines (quota > 0) as the run stored them: the
+    cycle the shop's phone shows (`portal.selectors.home_cycle`), i.e. the published cycle it orders
+    next, else today's cycle (its quotas once published, even with the shop's ordering in it over).
+    (None, []) when no cycle is planned."""
+    cycle = shop_ordering_cycle(retailer=retailer, today=today) or current_cycle(today)
+    if cycle is None:
+        return None, []
+    sheet = quota_sheet(retailer=retailer, cycle=cycle)
+    return cycle, [line for group in sheet.groups for line in group.lines if line.quota > 0]
+
+
 def upgrades(*, retailer: Retailer, lines: list, today: dt.date, ordered: dict[int, int]) -> list[dict]:
     """Products with quota left this cycle (`lines`, less what is `ordered`) paying more per carton
     than the shop's average over the last 13 weeks."""
@@ -367,10 +386,10 @@ def report_summary(*, report: Report) -> ReportSummary:
 def budget_plan(
     *, retailer: Retailer, today: dt.date, budget: Decimal, lines: list | None = None
 ) -> tuple[Plan, list[Item], dict]:
-    """The most profitable order within this cycle's quotas for a budget (yuan); `lines` are this
-    cycle's quota lines when the caller has them already."""
+    """The most profitable order within the quotas of the cycle the shop's phone shows (`planner_quotas`)
+    for a budget (yuan); `lines` are that cycle's quota lines when the caller has them already."""
     if lines is None:
-        _, lines = this_cycle_quotas(retailer=retailer, today=today)
+        _, lines = planner_quotas(retailer=retailer, today=today)
     bands = {line.product.pk: (line.product.price_band.label if line.product.price_band else "—") for line in lines}
     items = [
         Item(line.product.pk, line.quota, int(line.product.wholesale_price * 100), int(line.margin * 100), bands[line.product.pk])
