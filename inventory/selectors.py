@@ -13,6 +13,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.display import plural_count
+from cycles.models import OrderCycle
+from cycles.selectors import current_cycle
 from orders.models import WeeklyPurchase
 from pricing.models import Lifecycle, Product
 from retailers.models import Retailer
@@ -21,7 +24,7 @@ from stock.selectors import latest_counts
 
 from .engine.advice import EPSILON, Status, Targets, round_half_up
 from .engine.structure import CLASSES, StructureGap, structure_gaps
-from .models import COUNT_SOURCES, STATUS_LABELS, InventoryAdvice
+from .models import COUNT_SOURCES, STATUS_LABELS, AdviceRun, InventoryAdvice
 
 
 @dataclass
@@ -67,45 +70,71 @@ def is_withdrawn(row: InventoryAdvice) -> bool:
 
 def advice_message(row: InventoryAdvice, targets: Targets | None = None) -> str:
     """What the retailer should do, in plain words. A withdrawn product: sell what is left, never
-    an order (whatever the stored status)."""
+    an order (whatever the stored status). The order is for the cycle whose quotas the advice
+    counted (`advice_cycle`: the page names it once)."""
     if is_withdrawn(row):
         return _("Withdrawn: sell what is left; no more supply.")
     targets = targets or Targets()
     status = Status(row.status)
-    n, weekly = row.suggested_order, _cartons(row.weekly_sales)
+    n, weekly = row.suggested_order, _carton_words(row.weekly_sales)
     if status == Status.UNKNOWN:
         ask = _(
             "Stock unknown: no recent count. Count it and enter it below, or your customer manager counts it on the next visit."
         )  # fmt: skip
         if n < math.floor(row.weekly_sales + EPSILON):  # clipped to the quota
             if not n:
-                return ask + " " + _("There is no quota for it this cycle.")
-            return ask + " " + _("Until then, order %(n)s cartons this cycle: the quota allows no more.") % {"n": n}
-        if n:
-            return ask + " " + _(
-                "Until then, %(n)s cartons a cycle (about what you sell in a week) keeps your stock where it is."
+                return ask + " " + _("There is no quota for it.")
+            return ask + " " + ngettext(
+                "Until then, order %(n)s carton: the quota allows no more.",
+                "Until then, order %(n)s cartons: the quota allows no more.", n,
             ) % {"n": n}  # fmt: skip
-        rest = _("It sells about %(weekly)s cartons a week: no order needed until it is counted.") % {"weekly": weekly}
+        if n:
+            return ask + " " + ngettext(
+                "Until then, %(n)s carton a cycle (about what you sell in a week) keeps your stock where it is.",
+                "Until then, %(n)s cartons a cycle (about what you sell in a week) keeps your stock where it is.", n,
+            ) % {"n": n}  # fmt: skip
+        rest = _("It sells about %(weekly)s a week: no order needed until it is counted.") % {"weekly": weekly}
         return f"{ask} {rest}"
     if status == Status.SHORT:
         if row.stock_is_estimate:
-            return _("By our estimate selling fast and nearly out: check the shelf, and order %(n)s cartons this cycle.") % {
-                "n": n
-            }  # fmt: skip
-        return _("Selling fast and nearly out: order %(n)s cartons this cycle.") % {"n": n}
+            return ngettext(
+                "By our estimate selling fast and nearly out: check the shelf, and order %(n)s carton.",
+                "By our estimate selling fast and nearly out: check the shelf, and order %(n)s cartons.", n,
+            ) % {"n": n}  # fmt: skip
+        return ngettext(
+            "Selling fast and nearly out: order %(n)s carton.", "Selling fast and nearly out: order %(n)s cartons.", n
+        ) % {"n": n}
     if status == Status.OVER:
-        return _("About %(weeks).0f weeks of stock: order none this cycle and sell what you have at the tag price.") % {
-            "weeks": float(round_half_up(row.weeks_of_cover or 0))
-        }
+        weeks = float(round_half_up(row.weeks_of_cover or 0))
+        return ngettext(
+            "About %(weeks).0f week of stock: order none and sell what you have at the tag price.",
+            "About %(weeks).0f weeks of stock: order none and sell what you have at the tag price.", int(weeks),
+        ) % {"weeks": weeks}  # fmt: skip
     if status == Status.SLOW:
         return _("Not selling lately: order none; ask your customer manager about it.")
     if n and row.weekly_sales < targets.fast_weekly:
-        return _("Sells slowly (about %(weekly)s cartons a week): %(n)s cartons this cycle is enough.") % {
-            "weekly": weekly, "n": n
-        }  # fmt: skip
+        return ngettext(
+            "Sells slowly (about %(weekly)s a week): %(n)s carton is enough.",
+            "Sells slowly (about %(weekly)s a week): %(n)s cartons is enough.", n,
+        ) % {"weekly": weekly, "n": n}  # fmt: skip
     if n:
-        return _("Stock is about right: order %(n)s cartons to keep it so.") % {"n": n}
+        return ngettext(
+            "Stock is about right: order %(n)s carton to keep it so.",
+            "Stock is about right: order %(n)s cartons to keep it so.", n,
+        ) % {"n": n}  # fmt: skip
     return _("Stock is about right: no order needed.")
+
+
+def _carton_words(value: float) -> str:
+    """Cartons as the advice says them: "0.3 cartons", "1 carton" (half-up to 0.1)."""
+    return ngettext("%(n)s carton", "%(n)s cartons", plural_count(one_decimal(value))) % {"n": _cartons(value)}
+
+
+def advice_cycle() -> tuple[OrderCycle | None, dt.date | None]:
+    """The cycle whose published quotas the current advice counted (the cycle of the night it was
+    worked out, `inventory.services`), and that night's date; (None, None) before any advice."""
+    as_of = AdviceRun.objects.filter(is_current=True).values_list("as_of", flat=True).first()
+    return (current_cycle(as_of), as_of) if as_of else (None, None)
 
 
 def stock_basis(row: InventoryAdvice, as_of: dt.date) -> str:
@@ -115,7 +144,7 @@ def stock_basis(row: InventoryAdvice, as_of: dt.date) -> str:
         return ""
     source = COUNT_SOURCES.get(row.count_source)
     values = {
-        "count": row.counted_cartons,
+        "count": _carton_words(row.counted_cartons),
         "days": row.count_age_days,
         "date": date_format(as_of - dt.timedelta(days=row.count_age_days), "MONTH_DAY_FORMAT"),
         "source": source.label if source else "",
@@ -124,10 +153,10 @@ def stock_basis(row: InventoryAdvice, as_of: dt.date) -> str:
         "weekly": _cartons(row.weekly_sales),
     }
     if not row.count_age_days:
-        return _("Counted today: %(count)s cartons (%(source)s).") % values
+        return _("Counted today: %(count)s (%(source)s).") % values
     text = ngettext(
-        "Estimate: %(count)s cartons counted %(days)s day ago (%(date)s, %(source)s), + %(delivered)s delivered since, − about %(sold)s sold since (%(weekly)s a week).",
-        "Estimate: %(count)s cartons counted %(days)s days ago (%(date)s, %(source)s), + %(delivered)s delivered since, − about %(sold)s sold since (%(weekly)s a week).",
+        "Estimate: %(count)s counted %(days)s day ago (%(date)s, %(source)s), + %(delivered)s delivered since, − about %(sold)s sold since (%(weekly)s a week).",
+        "Estimate: %(count)s counted %(days)s days ago (%(date)s, %(source)s), + %(delivered)s delivered since, − about %(sold)s sold since (%(weekly)s a week).",
         row.count_age_days,
     ) % values  # fmt: skip
     if row.counted_cartons + (row.delivered_since or 0) - (row.sold_since or 0) < 0:
@@ -139,10 +168,10 @@ def counted_line(row: InventoryAdvice, count) -> AdviceLine:
     """A product counted since tonight's advice could judge it (no count, or an estimate carried
     from an older count): it needs no count any more and the count stands as its stock; its advice
     comes with the next night's."""
-    values = {"count": count.count, "date": date_format(count.counted_on, "MONTH_DAY_FORMAT")}
+    values = {"count": _carton_words(count.count), "date": date_format(count.counted_on, "MONTH_DAY_FORMAT")}
     return AdviceLine(
         row.product, Status.UNKNOWN, _("counted"), int(count.count), False, one_decimal(row.weekly_sales), 0,
-        _("Counted on %(date)s: %(count)s cartons. Advice on it comes with tonight's update.") % values, "",
+        _("Counted on %(date)s: %(count)s. Advice on it comes with tonight's update.") % values, "",
         counted_since=True,
     )  # fmt: skip
 

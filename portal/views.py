@@ -22,8 +22,7 @@ from allocation.quota_sheets import quota_sheet
 from compliance.tags import tag_sheet_response
 from core import params
 from cycles.models import VISIBLE_STATUSES, OrderCycle
-from cycles.selectors import current_cycle
-from inventory.selectors import retailer_advice, retailer_structure
+from inventory.selectors import advice_cycle, retailer_advice, retailer_structure
 from profitability.charts import report_chart_data
 from profitability.selectors import retailer_report
 from stock.forms import StockCountsForm
@@ -165,9 +164,11 @@ def tag_sheet(request, retailer):
 
 @retailer_page
 def notices(request, retailer):
-    cycle = current_cycle(timezone.localdate())
+    """New and withdrawn products, and the scarce ones of the cycle the home page shows (named)."""
+    cycle, _run, _pending = selectors.home_cycle(visit=request.visit, retailer=retailer, today=timezone.localdate())
     found = selectors.notices(retailer=retailer, cycle=cycle)
-    return render(request, "portal/notices.html", {"retailer": retailer, "notices": found, "nav": "notices"})
+    context = {"retailer": retailer, "notices": found, "cycle": cycle, "nav": "notices"}
+    return render(request, "portal/notices.html", context)
 
 
 @retailer_page
@@ -212,6 +213,8 @@ def stock(request, retailer):
         "count_rows": [(line, counts_form[f"count_{line.product.pk}"]) for line in to_count], "form": form, "nav": "stock",
         "structure": retailer_structure(retailer=retailer, today=timezone.localdate()),
     }  # fmt: skip
+    if context["lines"]:
+        context["advice_cycle"], context["advice_as_of"] = advice_cycle()
     return render(request, "portal/stock.html", context)
 
 

@@ -40,7 +40,7 @@ def test_a_low_tier_left_out_twice_was_never_promised_the_next_cycle(planned, su
         return " ".join(found[0]["reasons"])
 
     told = reasons(planned)
-    assert "本周期您未获投放" in told
+    assert "该周期您未获投放" in told
     assert "下次将优先" not in told
     assert "下次" not in told
     assert "等待同样久的档位高者在前" in told

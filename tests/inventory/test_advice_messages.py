@@ -39,17 +39,17 @@ def test_unknown_stock_asks_for_a_count_and_never_says_short():
     assert "每周约卖 0.3 条：盘点之前无需订货" in slow  # 0.25 → 0.3 half-up
     # 6 a week but a quota of 1: the page must not call 1 carton "a week's sales"
     clipped = advice_message(row(status=Status.UNKNOWN, stock=None, weekly_sales=6.0, suggested_order=1))
-    assert "本周期订 1 条：限量只有这么多" in clipped
+    assert "盘点之前，订 1 条：限量只有这么多" in clipped
     assert "没有它的限量" in advice_message(row(status=Status.UNKNOWN, stock=None, weekly_sales=6.0, suggested_order=0))
 
 
 def test_short_on_a_carried_estimate_says_so_and_a_slow_seller_is_not_selling_fast():
     estimate = advice_message(row(status=Status.SHORT, stock=3, weekly_sales=8.0, suggested_order=17))
-    assert estimate == "按估算卖得快、快断货了：请看一下货架，本周期建议订 17 条。"
+    assert estimate == "按估算卖得快、快断货了：请看一下货架，建议订 17 条。"
     counted = advice_message(row(status=Status.SHORT, stock=0, stock_is_estimate=False, suggested_order=3))
-    assert counted == "卖得快、快断货了：本周期建议订 3 条。"
+    assert counted == "卖得快、快断货了：建议订 3 条。"
     slow = advice_message(row(status=Status.HEALTHY, stock=0, weekly_sales=0.25, suggested_order=1))
-    assert slow == "卖得慢（每周约 0.3 条）：本周期订 1 条就够了。"
+    assert slow == "卖得慢（每周约 0.3 条）：订 1 条就够了。"
 
 
 def test_over_stocked_weeks_round_half_up():

@@ -125,7 +125,7 @@ def test_home_and_the_cycles_list_show_the_cycle_to_order(client, on_friday):
         client.force_login(weekly.user)
         page = client.get(reverse("portal:home")).content.decode()
         assert "订货周期 2026-11-4" in page
-        assert "本周期订货已结束。" in page
+        assert "该周期订货已结束。" in page
         assert "下周期货源尚未发布" in page
         assert "11/21 – 11/26" in page  # until the day before its order day, Friday 11/27
         # 11-5 published: both shops see it, with its dates and their deadline
@@ -137,16 +137,16 @@ def test_home_and_the_cycles_list_show_the_cycle_to_order(client, on_friday):
         assert "2026-11-4" not in page
         assert "11/30 – 12/6" in page  # the cycle's week
         assert "11/28 – 12/3" in page  # ordering: until Thursday 12/3, the day before Friday 12/4
-        assert "本周期订货已结束" not in page
+        assert "该周期订货已结束" not in page
         client.force_login(biweekly.user)
         page = client.get(reverse("portal:home")).content.decode()
         assert "订货周期 2026-11-5" in page
         assert "11/28 – 11/29" in page
-        assert "本周期您不订货" not in page
+        assert "该周期您不订货" not in page
         listed = client.get(reverse("portal:cycles")).content.decode()
     assert listed.index("2026-11-5") < listed.index("2026-11-4")  # the published cycle ahead is listed, first
     assert "订货 11/28 – 11/29" in listed
-    assert "本周期您不订货" in listed  # 11-4: its off week
+    assert "您不在该周期订货" in listed  # 11-4: its off week
 
 
 @pytest.mark.django_db
