@@ -24,6 +24,7 @@ from .models import AllocationRun, CellReport, RetailerQuotas
 from .selectors import registry_frame
 
 SHOWN = 10  # retailers named on the page
+JOINED_SHOWN = 5  # retailers without quotas in the run named (and linked) on the page, then "and N more"
 
 
 @dataclass
@@ -40,6 +41,7 @@ class RunFreshness:
     joined: int = 0  # active now, no quota row in the run, edited since it started (new, reactivated, re-tiered)
     earlier_published: list[str] = field(default_factory=list)  # cycle labels (the run rotated)
     examples: list[str] = field(default_factory=list)  # a few retailers, "name (D14 → D15)"
+    joined_examples: list[tuple[int, str]] = field(default_factory=list)  # a few of `joined`: (id, name)
 
     @property
     def stale(self) -> bool:
@@ -82,12 +84,14 @@ def run_freshness(allocation_run: AllocationRun) -> RunFreshness:
                        ("cell", moved_cell)):  # fmt: skip
         setattr(out, name, int(mask.sum()))
         changed |= mask
-    joined = (
+    joined = list(
         Retailer.objects.filter(status="active", updated_at__gt=allocation_run.created_at)
         .exclude(pk__in=stored.index.tolist())
-        .values_list("pk", flat=True)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
     )
     out.joined = len(joined)
+    out.joined_examples = [(pk, name or str(pk)) for pk, name in joined[:JOINED_SHOWN]]
     out.retailers = int(changed.sum()) + out.joined
     for retailer_id in stored.index[(changed & moved_tier).to_numpy()][:SHOWN]:
         out.examples.append(

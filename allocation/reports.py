@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from core.reports.formulas import neutralise, neutralise_row
 from retailers.models import CountyBranch, MarketDepartment, Retailer
 
+from .engine.bitmaps import bitmap_count
 from .engine.cells import DIMENSION_COLUMNS
 from .models import AllocationRun, CellCap, CellReport, ReleaseMethod
 
 # A line losing more than this share of its target is named before publishing.
 LOSS_SHARE_NAMED = 0.01
+# The methods whose quotas come from caps per tier (D and E set each retailer's quota: no tier caps).
+TIER_CAP_METHODS = (ReleaseMethod.TIER, ReleaseMethod.TIER_EXTENDED, ReleaseMethod.PRICE_BAND)
 
 
 def cell_text(cell: str) -> str:
@@ -95,6 +98,8 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
             "penalties": int(figures.get("penalties", 0)), "respread": int(figures.get("respread", 0)),
             "bonus": int(figures.get("bonus", 0)), "released": r.released,
             "unreleased": max(r.target - r.released, 0), "rotated": r.rotated,
+            "served": bitmap_count(r.served) if r.rotated else None,
+            "tier_caps": r.plan_line.method in TIER_CAP_METHODS,
         }  # fmt: skip
         row.update(_reported(figures, r.target))
         mine = grouped.get((r.plan_line_id, r.cell), empty)
@@ -151,7 +156,8 @@ def report_headers() -> dict[str, str]:
         "caps_released": _("Released by the caps (cartons)"), "rotation": _("Released by rotation (cartons)"),
         "penalties": _("Taken by penalties (cartons)"), "respread": _("Re-spread (cartons)"),
         "bonus": _("Vulnerable bonus (cartons)"), "released": _("Released (cartons)"),
-        "unreleased": _("Not released (cartons)"), "rotated": _("Rotated"), "eligible": _("Eligible retailers"),
+        "unreleased": _("Not released (cartons)"), "rotated": _("Rotated"),
+        "served": _("Retailers served by the rotation"), "eligible": _("Eligible retailers"),
     }  # fmt: skip
     for t in range(30, 0, -1):
         headers[f"D{t}"] = _("D%(tier)s cap") % {"tier": t}

@@ -31,3 +31,8 @@ def bitmap_contains(bitmap: bytes | memoryview, ids: np.ndarray) -> np.ndarray:
     hit = ids[inside]
     out[inside] = (data[hit >> 3] >> (hit & 7).astype(np.uint8)) & 1 == 1
     return out
+
+
+def bitmap_count(bitmap: bytes | memoryview) -> int:
+    """How many ids the set holds."""
+    return int(np.unpackbits(np.frombuffer(bytes(bitmap), dtype=np.uint8)).sum())

@@ -188,7 +188,11 @@ def test_the_report_reads_at_a_glance_with_each_rules_cartons_and_tiers_in_its_d
         assert _texts(tiers, "th")[1:31] == [f"D{t}" for t in range(30, 0, -1)]
         caps = [f"{row[f'D{t}']:,}" for t in range(30, 0, -1)]
         eligible = [f"{row[f'N{t}']:,}" for t in range(30, 0, -1)]
-        assert _texts(tiers, "td") == caps + eligible
+        if row["rotated"] or not row["tier_caps"]:  # no tier caps: said in words, not as 30 caps of 0
+            assert _texts(tiers, "td")[1:] == eligible
+            assert ("轮换供应" if row["rotated"] else "不按档位限量") in _texts(tiers, "td")[0]
+        else:
+            assert _texts(tiers, "td") == caps + eligible
     assert "style=" not in table.split("</table>", 1)[0]  # classes only (core/admin_pages.css)
 
 
