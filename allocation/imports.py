@@ -7,18 +7,21 @@ tag — or the import names what it could not read and writes nothing.
 from __future__ import annotations
 
 import pandas as pd
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from core.exceptions import Reason, RowError
-from core.imports.base import ImportCounts, Importer
+from core.imports.base import ImportCounts, Importer, ImportPlan
+from core.imports.changes import BLANK, ChangeLog, Shown, cartons, differences, label, plain, yes_no
+from core.imports.changes import choice as choice_words
+from core.imports.changes import tier as tier_words
 from core.imports.columns import Column, ParsedTable, boolean, choice, code, integer, text, tier
-from cycles.calendar import cycle_start
+from cycles.calendar import cycle_name, cycle_start
 from cycles.models import OrderCycle
 from cycles.services import cycle_get_or_create
 from pricing.models import Product
 from retailers.models import CountyBranch, MarketDepartment
 
-from .models import FROZEN_PLAN_STATUSES, ReleaseMethod, SupplyPlanLine
+from .models import FROZEN_PLAN_STATUSES, ExtensionDimension, ReleaseMethod, SupplyPlanLine
 from .plan_labels import BIWEEKLY_DOUBLE, METHODS, TAGS, Place, dimensions_of, parse_area, vocabularies
 
 PLAN_COLUMNS = [
@@ -53,9 +56,44 @@ def _dims(row) -> list[str] | None:
     return []
 
 
+PLAN_KEY_FIELDS = frozenset({"target", "method", "highest_tier", "lowest_tier"})
+
+
+def _scope_words(cells) -> str:
+    """A line's scope: the whole city, or how many cells (the area's own words show which)."""
+    if not cells:
+        return gettext("the whole city")
+    return ngettext("%(n)s area", "%(n)s areas", len(cells)) % {"n": len(cells)}
+
+
+def _dimension_words(dims) -> str:
+    labels = dict(ExtensionDimension.choices)
+    return " + ".join(str(labels.get(d, d)) for d in dims) or BLANK
+
+
+def _field(name: str, words=plain) -> Shown:
+    return Shown(label(SupplyPlanLine, name), words, name in PLAN_KEY_FIELDS)
+
+
+PLAN_FIELDS = {
+    "target": _field("target", cartons),
+    "method": _field("method", choice_words(ReleaseMethod.choices)),
+    "dimensions": _field("dimensions", _dimension_words),
+    "scope": _field("scope", _scope_words),
+    "area_text": _field("area_text"),
+    "highest_tier": _field("highest_tier", tier_words),
+    "lowest_tier": _field("lowest_tier", tier_words),
+    "tag_filter": _field("tag_filter"),
+    "biweekly_double": _field("biweekly_double", yes_no),
+    "allow_over": _field("allow_over", yes_no),
+    "remarks": _field("remarks"),
+}
+
+
 class SupplyPlanImporter(Importer):
     kind = "supply_plan"
     columns = PLAN_COLUMNS
+    fields = PLAN_FIELDS
 
     def check(self, values: pd.DataFrame, headers: dict[str, str]) -> list[RowError]:
         errors: list[RowError] = []
@@ -118,13 +156,24 @@ class SupplyPlanImporter(Importer):
                 )
         return errors  # fmt: skip
 
-    def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
+    def plan(self, table: ParsedTable) -> ImportPlan:
         values = table.frame
         vocab = _vocab()
-        products = dict(Product.objects.filter(code__in=set(values["product_code"])).values_list("code", "pk"))
-        counts = ImportCounts()
+        products = {
+            code_: (pk, name)
+            for code_, pk, name in Product.objects.filter(code__in=set(values["product_code"])).values_list("code", "pk", "name")
+        }  # fmt: skip
+        starts = {
+            row.Index: cycle_start(int(row.year), int(row.month), int(row.week_seq)) for row in values.itertuples()
+        }
+        cycles = dict(OrderCycle.objects.filter(starts_on__in=set(starts.values())).values_list("starts_on", "pk"))
+        lines = {
+            (line.cycle_id, line.product_id): line
+            for line in SupplyPlanLine.objects.filter(cycle__in=cycles.values(), product__in=[p for p, _ in products.values()])
+        }  # fmt: skip
+        log = ChangeLog(key_fields=PLAN_KEY_FIELDS)
+        work = []  # (cycle's Monday, product id, the line or None, its fields)
         for row in values.itertuples():
-            cycle = cycle_get_or_create(starts_on=cycle_start(int(row.year), int(row.month), int(row.week_seq)))
             dims = _dims(row) or []
             area = row.area if isinstance(row.area, str) else ""
             if not dims and area and area != "全市":
@@ -139,17 +188,30 @@ class SupplyPlanImporter(Importer):
                 "biweekly_double": bool(BIWEEKLY_DOUBLE.search(remarks)),
                 "allow_over": bool(row.allow_over) if not pd.isna(row.allow_over) else False, "remarks": remarks,
             }  # fmt: skip
-            line, created = SupplyPlanLine.objects.get_or_create(
-                cycle=cycle, product_id=products[row.product_code], defaults=fields
-            )
-            if created:
-                counts.created += 1
-            elif any(getattr(line, k) != v for k, v in fields.items()):
-                SupplyPlanLine.objects.filter(pk=line.pk).update(**fields)
-                counts.updated += 1
+            product_id, name = products[row.product_code]
+            starts_on = starts[row.Index]
+            year, month, week_seq = cycle_name(starts_on)
+            record = f"{year}-{month:02d}-{week_seq} · {row.product_code} {name}"
+            line = lines.get((cycles.get(starts_on), product_id))
+            if line is None:
+                log.created(row.Index, record, fields)
+                work.append((starts_on, product_id, None, fields))
+                continue
+            changes = differences({k: getattr(line, k) for k in fields}, fields)
+            if changes:
+                log.updated(row.Index, record, changes)
+                work.append((starts_on, product_id, line, fields))
             else:
-                counts.unchanged += 1
-        return counts
+                log.unchanged()
+        return log.plan(work)
+
+    def write(self, table: ParsedTable, plan: ImportPlan, *, actor=None) -> ImportCounts:
+        for starts_on, product_id, line, fields in plan.work:
+            if line is None:
+                SupplyPlanLine.objects.create(cycle=cycle_get_or_create(starts_on=starts_on), product_id=product_id, **fields)
+            else:
+                SupplyPlanLine.objects.filter(pk=line.pk).update(**fields)
+        return plan.counts
 
 
 def _guess_dims(area, vocab) -> list[str]:

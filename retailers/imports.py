@@ -13,14 +13,27 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Role
 from core.exceptions import Reason, RowError
-from core.imports.base import ImportCounts, Importer
+from core.imports.base import ImportCounts, Importer, ImportPlan
+from core.imports.changes import BLANK, ChangeLog, FieldChange, Shown, differences, label, number, person, plain, yes_no
+from core.imports.changes import choice as choice_words
+from core.imports.changes import tier as tier_words
 from core.imports.columns import Column, ParsedTable, boolean, choice, code, decimal, duplicate_errors, text, tier
 from core.models import AuditEntry
+from cycles.models import WeekParity
 
 from . import labels
 from .models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
 from .services import retailers_create, retailers_update
-from .vocabulary import OrderCycleKind, RetailerStatus
+from .vocabulary import (
+    BusinessFormat,
+    CreditRating,
+    MarketType,
+    OrderCycleKind,
+    RetailerStatus,
+    TradeArea,
+    UrbanRuralCode,
+    Weekday,
+)
 
 BATCH = 2000
 # Why an assignment import changed a retailer's manager: its audit entries keep it as a Reason (read in the
@@ -102,28 +115,49 @@ class CustomerImporter(Importer):
             errors.append(RowError(int(row), headers["route"], str(values.at[row, "route"]), Reason(gettext_noop("a route needs a market department"))))
         return errors
 
-    def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
+    def plan(self, table: ParsedTable) -> ImportPlan:
         values, present = table.frame, table.present
-        units = _org_units(values)
         managers = _managers_by_username(values["manager"]) if "manager" in present else {}
         existing = {r.customer_code: r for r in Retailer.objects.filter(customer_code__in=list(values["customer_code"]))}
-        to_create, to_update, changed_fields = [], [], set()
+        names = _unit_names()
+        log = ChangeLog(key_fields=CUSTOMER_KEY_FIELDS)
+        work = []  # (retailer or None, customer code, its fields by name, the fields that change)
         for row in values.itertuples():
-            fields = _fields_for(row, present, units, managers)
+            fields = _fields_for(row, present, managers)
             retailer = existing.get(row.customer_code)
+            name = retailer.name if retailer else fields.get("name", "")  # as the registry knows it
+            record = f"{row.customer_code} {name}".strip()
             if retailer is None:
-                to_create.append(Retailer(customer_code=row.customer_code, **fields))
+                log.created(row.Index, record, fields)
+                work.append((None, row.customer_code, fields, list(fields)))
                 continue
-            diff = {k: v for k, v in fields.items() if getattr(retailer, k) != v}
-            if diff:
-                for key, value in diff.items():
-                    setattr(retailer, key, value)
-                changed_fields.update(diff)
-                to_update.append(retailer)
+            changes = differences(_named(retailer, names), fields)
+            if changes:
+                log.updated(row.Index, record, changes)
+                work.append((retailer, row.customer_code, fields, [c.key for c in changes]))
+            else:
+                log.unchanged()
+        return log.plan(work)
+
+    def write(self, table: ParsedTable, plan: ImportPlan, *, actor=None) -> ImportCounts:
+        units = _org_units(table.frame)
+        to_create, to_update, changed_fields = [], [], set()
+        for retailer, customer_code, fields, changed in plan.work:
+            stored = _stored(fields, changed, units)
+            if retailer is None:
+                to_create.append(Retailer(customer_code=customer_code, **stored))
+                continue
+            for key, value in stored.items():
+                setattr(retailer, key, value)
+            changed_fields.update(stored)
+            to_update.append(retailer)
         reason = "customer import"
         retailers_create(retailers=to_create, actor=actor, reason=reason)
         retailers_update(retailers=to_update, fields=sorted(changed_fields), actor=actor, reason=reason)
-        return ImportCounts(created=len(to_create), updated=len(to_update), unchanged=len(values) - len(to_create) - len(to_update))
+        return plan.counts
+
+    def shown(self, plan: ImportPlan) -> dict[str, Shown]:
+        return {**CUSTOMER_FIELDS, "manager_id": _manager_shown(plan)}
 
 
 def _org_units(values: pd.DataFrame) -> dict:
@@ -149,7 +183,9 @@ def _blank(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def _fields_for(row, present: set[str], units: dict, managers: dict[str, int]) -> dict:
+def _fields_for(row, present: set[str], managers: dict[str, int]) -> dict:
+    """A row's fields as the plan compares them: the org units by name (branch; (branch, department);
+    (branch, department, route)), the order cycle as (kind, weekday, parity); a manager by id."""
     fields: dict = {}
     for key in PLAIN_FIELDS:
         if key not in present:
@@ -160,22 +196,131 @@ def _fields_for(row, present: set[str], units: dict, managers: dict[str, int]) -
             if key == "status":
                 value = RetailerStatus.ACTIVE
         fields[key] = value
-    branch = units["branches"][row.branch]
-    fields["branch_id"] = branch.pk
+    fields["branch"] = row.branch
     if "department" in present:
-        dept = None if _blank(row.department) else units["departments"][(branch.pk, row.department)]
-        fields["department_id"] = dept.pk if dept else None
+        department = None if _blank(row.department) else (row.branch, row.department)
+        fields["department"] = department
         if "route" in present:
-            route = None if dept is None or _blank(row.route) else units["routes"][(dept.pk, row.route)]
-            fields["route_id"] = route.pk if route else None
+            fields["route"] = None if department is None or _blank(row.route) else (*department, row.route)
     if "tier" in present and not _blank(row.tier):
         fields["tier"] = int(row.tier)
     if "order_cycle" in present:
         kind, day, parity = (OrderCycleKind.WEEKLY, None, "") if _blank(row.order_cycle) else row.order_cycle
-        fields.update(order_cycle_kind=str(kind), order_weekday=day, order_week_parity=str(parity))
+        fields["order_cycle"] = (str(kind), day, str(parity))
     if "manager" in present:
         fields["manager_id"] = None if _blank(row.manager) else managers[row.manager]
     return fields
+
+
+def _unit_names() -> dict:
+    """Each org unit's id → its name as `_fields_for` writes it."""
+    branches = dict(CountyBranch.objects.values_list("pk", "name"))
+    departments = {
+        pk: (branches[branch], name) for pk, branch, name in MarketDepartment.objects.values_list("pk", "branch", "name")
+    }
+    routes = {
+        pk: (*departments[dept], name) for pk, dept, name in ServiceRoute.objects.values_list("pk", "department", "name")
+    }
+    return {"branches": branches, "departments": departments, "routes": routes}
+
+
+def _named(retailer: Retailer, names: dict) -> dict:
+    """A retailer's fields as `_fields_for` writes them."""
+    fields = {key: getattr(retailer, key) for key in PLAIN_FIELDS}
+    fields.update(
+        branch=names["branches"].get(retailer.branch_id),
+        department=names["departments"].get(retailer.department_id),
+        route=names["routes"].get(retailer.route_id),
+        tier=retailer.tier,
+        order_cycle=(retailer.order_cycle_kind, retailer.order_weekday, retailer.order_week_parity),
+        manager_id=retailer.manager_id,
+    )
+    return fields
+
+
+def _stored(fields: dict, keys: list[str], units: dict) -> dict:
+    """The model fields behind `keys` of a row's `fields` (the org units' ids: `units` holds every one the
+    file names, created if missing)."""
+    stored: dict = {}
+    branch = units["branches"][fields["branch"]]
+    for key in keys:
+        value = fields[key]
+        if key == "branch":
+            stored["branch_id"] = branch.pk
+        elif key == "department":
+            stored["department_id"] = None if value is None else units["departments"][(branch.pk, value[1])].pk
+        elif key == "route":
+            if value is None:
+                stored["route_id"] = None
+            else:
+                department = units["departments"][(branch.pk, value[1])]
+                stored["route_id"] = units["routes"][(department.pk, value[2])].pk
+        elif key == "order_cycle":
+            stored.update(order_cycle_kind=value[0], order_weekday=value[1], order_week_parity=value[2])
+        else:
+            stored[key] = value
+    return stored
+
+
+def _cycle_words(value) -> str:
+    """(weekly, 4, "") → 每周 · 周四; (biweekly, 4, odd) → 两周一访 · 单周 · 周四; (not_served, …) → 不访销."""
+    if not value:
+        return BLANK
+    kind, day, parity = value
+    parts = [OrderCycleKind(kind).label if kind in OrderCycleKind.values else kind]
+    if kind != OrderCycleKind.NOT_SERVED:
+        if parity in WeekParity.values:
+            parts.append(WeekParity(parity).label)
+        if day in Weekday.values:
+            parts.append(Weekday(day).label)
+    return " · ".join(str(p) for p in parts)
+
+
+def _last(value) -> str:
+    """An org unit named as (branch, …, name): its own name."""
+    return BLANK if not value else str(value[-1])
+
+
+def _manager_shown(plan: ImportPlan) -> Shown:
+    ids = {c.old for r in plan.changes for c in r.fields if c.key == "manager_id"}
+    ids |= {c.new for r in plan.changes for c in r.fields if c.key == "manager_id"}
+    users = get_user_model().objects.in_bulk([i for i in ids if i is not None])
+    return Shown(label(Retailer, "manager"), person(users), key=True)
+
+
+CUSTOMER_KEY_FIELDS = frozenset({"tier", "manager_id", "status"})
+
+
+def _field(name: str, words=plain) -> Shown:
+    return Shown(label(Retailer, name), words, name in CUSTOMER_KEY_FIELDS)
+
+
+CUSTOMER_FIELDS = {
+    "name": _field("name"),
+    "license_no": _field("license_no"),
+    "branch": _field("branch"),
+    "department": _field("department", _last),
+    "route": _field("route", _last),
+    "tier": _field("tier", tier_words),
+    "order_cycle": Shown(label(Retailer, "order_cycle_kind"), _cycle_words),
+    "credit_rating": _field("credit_rating", choice_words(CreditRating.choices)),
+    "market_type": _field("market_type", choice_words(MarketType.choices)),
+    "urban_rural_code": _field("urban_rural_code", choice_words(UrbanRuralCode.choices)),
+    "business_format": _field("business_format", choice_words(BusinessFormat.choices)),
+    "trade_area": _field("trade_area", choice_words(TradeArea.choices)),
+    "status": _field("status", choice_words(RetailerStatus.choices)),
+    "is_mutual_aid_group": _field("is_mutual_aid_group", yes_no),
+    "integrity_group": _field("integrity_group"),
+    "is_pos_supplier": _field("is_pos_supplier", yes_no),
+    "is_quality_customer": _field("is_quality_customer", yes_no),
+    "owner_name": _field("owner_name"),
+    "phone": _field("phone"),
+    "address": _field("address"),
+    "shop_area": _field("shop_area", number),
+    "is_vulnerable": _field("is_vulnerable", yes_no),
+    "vulnerable_reason": _field("vulnerable_reason"),
+    "manager_id": _field("manager"),
+}
 
 
 ASSIGNMENT_COLUMNS = [
@@ -206,24 +351,37 @@ class AssignmentImporter(Importer):
                 errors.append(RowError(int(row), headers["manager"], name, Reason(gettext_noop("no customer manager with this username"))))
         return errors
 
-    def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
+    def plan(self, table: ParsedTable) -> ImportPlan:
         values = table.frame
         managers = _managers_by_username(values["manager"])
         retailers = {r.customer_code: r for r in Retailer.objects.filter(customer_code__in=list(values["customer_code"]))}
-        changed, audits = [], []
-        for code_, name in values[["customer_code", "manager"]].itertuples(index=False):
+        log = ChangeLog(key_fields=frozenset({"manager_id"}))
+        work = []  # (retailer, its new manager's id)
+        for row, code_, name in values[["customer_code", "manager"]].itertuples(name=None):
             retailer = retailers[code_]
             new = None if _blank(name) else managers[name]
             if retailer.manager_id != new:
-                audits.append(
-                    AuditEntry(
-                        actor=actor, action="retailer.assign_manager", object_type="retailer",
-                        object_id=str(retailer.pk), reason=ASSIGNMENT_IMPORT.text(),
-                        before={"manager_id": retailer.manager_id}, after={"manager_id": new},
-                    )
-                )  # fmt: skip
-                retailer.manager_id = new
-                changed.append(retailer)
+                log.updated(row, f"{code_} {retailer.name}".strip(), [FieldChange("manager_id", retailer.manager_id, new)])
+                work.append((retailer, new))
+            else:
+                log.unchanged()
+        return log.plan(work)
+
+    def write(self, table: ParsedTable, plan: ImportPlan, *, actor=None) -> ImportCounts:
+        changed, audits = [], []
+        for retailer, new in plan.work:
+            audits.append(
+                AuditEntry(
+                    actor=actor, action="retailer.assign_manager", object_type="retailer",
+                    object_id=str(retailer.pk), reason=ASSIGNMENT_IMPORT.text(),
+                    before={"manager_id": retailer.manager_id}, after={"manager_id": new},
+                )
+            )  # fmt: skip
+            retailer.manager_id = new
+            changed.append(retailer)
         retailers_update(retailers=changed, fields=["manager"], actor=actor, reason=ASSIGNMENT_IMPORT.msgid)
         AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
-        return ImportCounts(updated=len(changed), unchanged=len(values) - len(changed))
+        return plan.counts
+
+    def shown(self, plan: ImportPlan) -> dict[str, Shown]:
+        return {"manager_id": _manager_shown(plan)}

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from core.exceptions import Reason, RowError
-from core.imports.base import ImportCounts, Importer
+from core.imports.base import ImportCounts, Importer, ImportPlan
+from core.imports.changes import ChangeLog, FieldChange, Shown, cartons, label
 from core.imports.columns import Column, ParsedTable, code, date, integer, repeated_key_errors, unknown_code_errors
 from pricing.models import Product
 from retailers.models import Retailer
@@ -29,6 +30,7 @@ STOCK_COLUMNS = [
 class StockImporter(Importer):
     kind = "stock"
     columns = STOCK_COLUMNS
+    fields = {"cartons": Shown(label(StockCount, "cartons"), cartons)}
 
     def check(self, values: pd.DataFrame, headers: dict[str, str]) -> list[RowError]:
         today = timezone.localdate()
@@ -55,49 +57,56 @@ class StockImporter(Importer):
         keys = pd.DataFrame({"c": values["customer_code"], "p": values["product_code"], "d": days})
         return errors + repeated_key_errors(keys, headers["product_code"], "p", gettext_noop("same retailer, product, day"))
 
-    def write(self, table: ParsedTable, *, actor=None) -> ImportCounts:
+    def plan(self, table: ParsedTable) -> ImportPlan:
         values = table.frame
         today = timezone.localdate()
-        retailer_ids = dict(
-            Retailer.objects.filter(customer_code__in=set(values["customer_code"])).values_list("customer_code", "pk")
-        )
-        product_ids = dict(Product.objects.filter(code__in=set(values["product_code"])).values_list("code", "pk"))
-        rows = pd.DataFrame(
-            {
-                "retailer": values["customer_code"].map(retailer_ids).astype("int64"),
-                "product": values["product_code"].map(product_ids).astype("int64"),
-                "counted_on": values["counted_on"].fillna(today),
-                "cartons": values["cartons"].astype("int64"),
-            }
-        )
+        retailers = {
+            code_: (pk, f"{code_} {name}".strip())
+            for code_, pk, name in Retailer.objects.filter(customer_code__in=set(values["customer_code"])).values_list(
+                "customer_code", "pk", "name"
+            )
+        }
+        products = {
+            code_: (pk, f"{code_} {name}")
+            for code_, pk, name in Product.objects.filter(code__in=set(values["product_code"])).values_list("code", "pk", "name")
+        }  # fmt: skip
+        days = values["counted_on"].fillna(today)
         existing = {
-            (r, p, d): (pk, cartons)
-            for pk, r, p, d, cartons in StockCount.objects.filter(
-                source=StockSource.POS, retailer__in=set(rows["retailer"]), counted_on__in=set(rows["counted_on"])
+            (r, p, d): (pk, cartons_)
+            for pk, r, p, d, cartons_ in StockCount.objects.filter(
+                source=StockSource.POS,
+                retailer__in={pk for pk, _ in retailers.values()},
+                counted_on__in=set(days),
             ).values_list("pk", "retailer_id", "product_id", "counted_on", "cartons")
         }
-        counts = ImportCounts()
-        stale, fresh = [], []
-        for row in rows.itertuples(index=False):
-            old = existing.get((row.retailer, row.product, row.counted_on))
-            if old is not None and old[1] == row.cartons:
-                counts.unchanged += 1
+        log = ChangeLog()
+        stale, fresh = [], []  # the counts replaced; (retailer, product, day, cartons) to write
+        for row, customer, product, day, count in zip(
+            values.index, values["customer_code"], values["product_code"], days, values["cartons"], strict=True
+        ):
+            (retailer_id, shop), (product_id, cigarette) = retailers[customer], products[product]
+            count = int(count)
+            old = existing.get((retailer_id, product_id, day))
+            if old is not None and old[1] == count:
+                log.unchanged()
                 continue
+            record = f"{day.isoformat()} · {shop} · {cigarette}"
             if old is None:
-                counts.created += 1
+                log.created(row, record, {"cartons": count})
             else:
-                counts.updated += 1
+                log.updated(row, record, [FieldChange("cartons", old[1], count)])
                 stale.append(old[0])
-            fresh.append(
-                StockCount(
-                    retailer_id=row.retailer,
-                    product_id=row.product,
-                    counted_on=row.counted_on,
-                    cartons=row.cartons,
-                    source=StockSource.POS,
-                    recorded_by=actor,
-                )  # fmt: skip
-            )
+            fresh.append((retailer_id, product_id, day, count))
+        return log.plan((stale, fresh))
+
+    def write(self, table: ParsedTable, plan: ImportPlan, *, actor=None) -> ImportCounts:
+        stale, fresh = plan.work
         StockCount.objects.filter(pk__in=stale).delete()
-        StockCount.objects.bulk_create(fresh, batch_size=2000)
-        return counts
+        StockCount.objects.bulk_create(
+            (
+                StockCount(retailer_id=r, product_id=p, counted_on=d, cartons=n, source=StockSource.POS, recorded_by=actor)
+                for r, p, d, n in fresh
+            ),
+            batch_size=2000,
+        )
+        return plan.counts
