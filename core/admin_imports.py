@@ -6,6 +6,14 @@ named by a token that only the session which previewed it holds (with the kind a
 checked as), between a good preview and its confirmation (or until the background import that reads
 it ends); every other outcome deletes it at once, and an upload left by a preview never confirmed is
 deleted after `UPLOAD_MAX_AGE`. The confirmation checks every row again and writes nothing if any is bad.
+
+The preview lists what the import will change (`core.imports.changes`): per changed row the record and
+each field's old → new value in words, new rows marked, the first `SHOWN` rows and a count of the rest.
+The session keeps the digest of that plan with the token; the confirmation writes only the same plan:
+a small file is planned again first and, if its plan differs (the file or the registry changed since),
+the page says so and shows the new preview to confirm instead (no run); the import itself, here or in
+the worker, plans again in its transaction and writes nothing if the plan still differs from the one
+confirmed (its run fails, saying so).
 """
 
 from __future__ import annotations
@@ -27,7 +35,8 @@ from django.utils.translation import gettext_lazy
 from .broker import broker_check
 from .exceptions import DomainError, InvalidInput, RowError, reason_of
 from .forms import KIND_LABELS, ImportForm
-from .imports.base import IMPORTERS, import_file, import_run_start
+from .imports.base import IMPORTERS, import_file, import_preview, import_run_start
+from .imports.changes import ImportPlan, PreviewOutdated
 from .imports.reading import read_table
 from .models import ACTIVE_RUN_STATUSES, Run, RunStatus
 from .runs import run_fail
@@ -35,7 +44,7 @@ from .tasks import import_file_task
 
 UPLOADS = "imports"
 UPLOAD_MAX_AGE = 24 * 3600  # seconds an unconfirmed preview's upload is kept
-SESSION_KEY = "import_previews"  # token → {"kind", "filename"} of the previews this session may confirm
+SESSION_KEY = "import_previews"  # token → {"kind", "filename", "digest"} of the previews this session may confirm
 PREVIEWS_KEPT = 5  # per session; an older preview's upload is left to the sweep
 REFRESH_SECONDS = 2  # the progress page reloads itself this often while the import runs
 
@@ -70,7 +79,7 @@ def import_view(request, admin_site):
     _check_access(request)
     context = {**admin_site.each_context(request), "title": _("Import data"), "step": "upload"}
     if request.method == "POST" and "confirm" in request.POST:
-        return _confirm(request)
+        return _confirm(request, context)
     form = ImportForm(request.POST or None, request.FILES or None)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
@@ -84,7 +93,7 @@ def import_view(request, admin_site):
             with target.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
-            counts = import_file(kind=kind, source=target, name=upload.name, dry_run=True, actor=request.user)
+            plan, words = import_preview(kind=kind, source=target, name=upload.name)
             kept = True  # until the preview is confirmed
         except InvalidInput as exc:
             context["errors"] = exc.errors[:500]
@@ -92,18 +101,22 @@ def import_view(request, admin_site):
         except DomainError as exc:  # an unreadable file (named)
             messages.error(request, str(exc))
         else:
-            _remember(request, token=token, kind=kind, filename=upload.name)
-            context.update(preview=counts, token=token, kind_label=KIND_LABELS.get(kind, kind), filename=upload.name,
-                           step="preview")  # fmt: skip
+            _show_preview(request, context, plan=plan, words=words, token=token, kind=kind, filename=upload.name)
         finally:
             if not kept:
                 target.unlink(missing_ok=True)
     return TemplateResponse(request, "admin/core/run/import.html", context)
 
 
-def _remember(request, *, token: str, kind: str, filename: str) -> None:
+def _show_preview(request, context: dict, *, plan: ImportPlan, words: dict, token: str, kind: str, filename: str) -> None:
+    _remember(request, token=token, kind=kind, filename=filename, digest=plan.digest)
+    context.update(preview=plan.counts, changes=words, token=token, kind_label=KIND_LABELS.get(kind, kind),
+                   filename=filename, step="preview")  # fmt: skip
+
+
+def _remember(request, *, token: str, kind: str, filename: str, digest: str) -> None:
     previews = dict(request.session.get(SESSION_KEY, {}))
-    previews[token] = {"kind": kind, "filename": filename}
+    previews[token] = {"kind": kind, "filename": filename, "digest": digest}
     request.session[SESSION_KEY] = dict(list(previews.items())[-PREVIEWS_KEPT:])
 
 
@@ -115,7 +128,7 @@ def _take(request, token: str) -> dict | None:
     return entry
 
 
-def _confirm(request):
+def _confirm(request, context: dict):
     token = request.POST.get("token", "")
     entry = _take(request, token)
     try:
@@ -126,27 +139,40 @@ def _confirm(request):
         messages.error(request, _("The uploaded file is gone; upload it again."))
         return redirect("admin:core_run_import")
     kind, filename = entry["kind"], entry["filename"]  # as previewed: never what the form posts back
-    handed_over = False  # to the background import, which deletes it when it ends
+    digest = entry.get("digest")  # of the plan the preview showed (none: a preview from before digests)
+    handed_over = False  # to the background import, which deletes it when it ends, or to a new preview
     try:
         if kind not in IMPORTERS:
             messages.error(request, _("Choose what the file holds and upload it again."))
             return redirect("admin:core_run_import")
         rows = len(read_table(path, filename))
         background = rows > settings.IMPORT_ASYNC_ROW_THRESHOLD
+        if not background and digest is not None:
+            try:
+                plan, words = import_preview(kind=kind, source=path, name=filename)
+            except InvalidInput:
+                pass  # a row gone bad since the preview: the import below names it on its run
+            else:
+                if plan.digest != digest:  # the file or the registry changed: show what it would do now
+                    context["outdated"] = str(PreviewOutdated())
+                    _show_preview(request, context, plan=plan, words=words, token=token, kind=kind, filename=filename)
+                    handed_over = True
+                    return TemplateResponse(request, "admin/core/run/import.html", context)
         # RunOverlap: one import of a kind at a time
         run = import_run_start(kind=kind, name=filename, actor=request.user, queued=background)
         if background:
             try:
                 broker_check()
-                import_file_task.delay(kind=kind, path=str(path), name=filename, actor_id=request.user.pk, run_id=run.pk)
+                import_file_task.delay(kind=kind, path=str(path), name=filename, actor_id=request.user.pk, run_id=run.pk,
+                                       expected=digest)  # fmt: skip
             except Exception as exc:
                 run_fail(run, error=reason_of(exc) or str(exc))
                 raise
             handed_over = True
         else:
             try:
-                import_file(kind=kind, source=path, name=filename, actor=request.user, run=run)
-            except DomainError:  # a row gone bad since the preview, ...: kept on the run, shown on its page
+                import_file(kind=kind, source=path, name=filename, actor=request.user, run=run, expected=digest)
+            except DomainError:  # a row gone bad, a plan changed since the preview, ...: kept on the run, shown on its page
                 pass
     except DomainError as exc:  # unreadable now, an import of this kind under way, no broker
         messages.error(request, str(exc))

@@ -27,12 +27,14 @@ from .runs import retry_after_worker_lost, runs_fail_stale
     default_retry_delay=retry_after_worker_lost(),
 )
 def import_file_task(
-    *, kind: str, path: str, name: str, dry_run: bool = False, actor_id: int | None = None, run_id: int | None = None
+    *, kind: str, path: str, name: str, dry_run: bool = False, actor_id: int | None = None, run_id: int | None = None,
+    expected: str | None = None,
 ) -> dict:
     """An admin upload (`core.admin_imports`), deleted when the import ends, whatever the outcome.
     `run_id`: the run the confirming page opened and shows; a retry after a lost worker finds it failed
     (stale) and opens a new one. A run failed before any worker took it (too long in the queue, or
-    marked failed by a supervisor) is not done: its page says so and asks to start again."""
+    marked failed by a supervisor) is not done: its page says so and asks to start again. `expected`: the
+    digest of the plan its preview showed; a plan that differs now writes nothing (`PreviewOutdated`)."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     run = Run.objects.filter(pk=run_id).first() if run_id else None
     if run is not None and run.status not in ACTIVE_RUN_STATUSES and run.started_at is None:
@@ -41,7 +43,9 @@ def import_file_task(
     if run is not None and run.status not in ACTIVE_RUN_STATUSES:
         run = None
     try:
-        return import_file(kind=kind, source=path, name=name, dry_run=dry_run, actor=actor, run=run).as_dict()
+        return import_file(
+            kind=kind, source=path, name=name, dry_run=dry_run, actor=actor, run=run, expected=expected
+        ).as_dict()
     finally:
         Path(path).unlink(missing_ok=True)
 
