@@ -22,6 +22,15 @@ def words(items: Iterable) -> str:
     return pgettext("list separator", ", ").join(str(item) for item in items)
 
 
+def words_and(items: Iterable) -> str:
+    """Items joined as a sentence names them, the last two with "and": "amount, cartons and value per
+    carton" · 购进金额、购进条数和单条值."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return words(items)
+    return pgettext("list ending", "%(rest)s and %(last)s") % {"rest": words(items[:-1]), "last": items[-1]}
+
+
 def plural_count(value) -> int:
     """The count that picks a noun's form in ngettext for a figure: the figure itself when whole
     (1 carton, 2 cartons), else 0, since a decimal reads as plural in English (0.5 cartons, 1.5

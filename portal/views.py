@@ -28,6 +28,7 @@ from profitability.selectors import retailer_report
 from stock.forms import StockCountsForm
 from stock.models import StockSource
 from stock.services import stock_count_record, stock_counts_record
+from tiers.move_up import tier_move_up
 from tiers.selectors import tier_explanation
 
 from . import selectors
@@ -174,7 +175,11 @@ def notices(request, retailer):
 @retailer_page
 def tier(request, retailer):
     explanation = tier_explanation(retailer=retailer)
-    return render(request, "portal/tier.html", {"retailer": retailer, "explanation": explanation, "nav": "tier"})
+    context = {
+        "retailer": retailer, "explanation": explanation, "nav": "tier",
+        "move_up": tier_move_up(retailer=retailer, explanation=explanation),
+    }  # fmt: skip
+    return render(request, "portal/tier.html", context)
 
 
 @retailer_page

@@ -29,3 +29,14 @@ def test_a_counted_noun_takes_its_plural_form():
     with translation.override("zh-hans"):
         assert figure(1234, CARTONS) == "1,234 条"
         assert figure(1, POINTS) == "1 分"
+
+
+def test_a_list_in_a_sentence_ends_with_and():
+    from core.display import words_and
+
+    with translation.override("en"):
+        assert words_and(["value per carton", "purchase amount"]) == "value per carton and purchase amount"
+        assert words_and(["a", "b", "c"]) == "a, b and c"
+        assert words_and(["a"]) == "a"
+    with translation.override("zh-hans"):
+        assert words_and(["单条值", "购进金额", "购进条数"]) == "单条值、购进金额和购进条数"

@@ -174,7 +174,9 @@ def test_the_phone_page_says_the_company_set_it_and_how_to_move_up(client, city,
     assert "最近一次调档评定为 D5" in body
     move_up = body[body.index('id="tier-move-up"') :]
     assert "D14 的分数线为 57.33 分，比您上次调档的得分高 12.00 分。" in move_up
-    assert "处在 D14 分数线上的零售户同期购进 ¥1,400.00（14 条）。" in move_up
+    # what to do, in the explanation's terms: the part behind the line's shop (shop 14), and what it alone must reach
+    assert "购进金额：您 ¥500.00，该户 ¥1,400.00，少 12.00 分。" in move_up
+    assert "同样 13 周内购进金额达到 ¥1,400.00（多 ¥900.00）。" in move_up
     figures = body[body.index('id="tier-figures"') : body.index("</table>")]
     for header in ("您的店", "D14 分数线上", "购进金额（元）", "购进条数（条）", "单条值（元）", "得分（分）"):
         assert header in figures

@@ -1,0 +1,118 @@
+""""How to move up" says what raises the score, in the tier explanation's own terms: which parts
+(purchase amount, purchase cartons, value per carton) stand behind those of the shop on the next
+tier's line, by how many points, and what any one of them alone would have had to reach at the
+last re-rating. The score decides, not the cartons: a shop that bought more cartons than the line's
+shop is told which part is behind (tester 2026-11-27: D15 shop, 394 条 against the D16 line's 348).
+
+The city, scored with the default weights (amount 40, cartons 30, value per carton 30, rank form),
+30 shops, one per tier: s0 (5 cartons), s1 … s28 buying 10k cartons at 100 + 4k yuan a carton, and
+shop A: 300 cartons at 110 yuan. A lands between s16 and s17 (D18): the most cartons of all, but
+the lowest value per carton but two; s17 (170 cartons at 168 yuan) holds D19's line."""
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import Role
+from cycles.services import cycle_get_or_create
+from orders.models import WeeklyPurchase
+from retailers.logins import retailer_login_reset
+from tests.factories import RetailerFactory, UserFactory
+from tests.words import EN, ZH, shown
+from tiers.engine.move_up import figure_for_points
+from tiers.models import ClassificationScheme
+from tiers.move_up import tier_move_up
+from tiers.selectors import tier_explanation
+from tiers.services import classification_run, proposal_publish
+
+AS_OF = dt.date(2026, 11, 22)  # a Sunday outside the freeze windows
+MONDAY = dt.date(2026, 11, 9)  # inside the 13-week window
+
+
+def test_the_figure_one_part_alone_must_reach():
+    # rank form, 30 shops: shop k of the others buys k × 100 (k ≠ 5); 40 × (2 − rank/30) ≥ 57.3333
+    # asks for rank 17 at worst: 16 others above it, so as much as the 17th highest, 1,400
+    others = np.array([k * 100 for k in range(1, 31) if k != 5])
+    assert figure_for_points(others, 40, "rank", 57.3333) == 1400
+    assert figure_for_points(others, 40, "rank", 40 * (2 - 1 / 30)) == 3000  # the top: as much as the best
+    assert figure_for_points(others, 40, "rank", 80) is None  # more than the top gives
+    assert figure_for_points(np.array([0, 100]), 10, "minmax", 5) == 50
+    assert figure_for_points(np.array([0, 100]), 10, "minmax", 11) is None
+    assert figure_for_points(others, 0, "rank", 1) is None  # a part without weight moves nothing
+
+
+@pytest.fixture
+def city(db, supervisor):
+    ClassificationScheme.objects.update(is_active=False)
+    ClassificationScheme.objects.create(
+        name="tests: default weights", is_active=True, window_weeks=13, scope="company", scoring="rank",
+        assignment="share_bands", weight_amount=40, weight_quantity=30, weight_value_per_carton=30, weight_credit=0,
+        weight_compliance=0, move_limit=None,
+    )  # fmt: skip
+    manager = UserFactory(username="mgr_move_up", role=Role.MANAGER)
+    cycle = cycle_get_or_create(starts_on=MONDAY)
+    buys = {"s0": (5, 100), **{f"s{k}": (10 * k, 100 + 4 * k) for k in range(1, 29)}, "A": (300, 110)}
+    shops = {}
+    for name, (cartons, price) in buys.items():
+        shops[name] = RetailerFactory(tier=1, manager=manager, name=name)
+        amount = Decimal(cartons * price)
+        WeeklyPurchase.objects.create(
+            cycle=cycle, retailer=shops[name], cartons=cartons, returned=0, amount=amount, cost=amount, lines=1
+        )
+    proposal_publish(proposal=classification_run(as_of=AS_OF), approver=supervisor, today=AS_OF)
+    for shop in shops.values():
+        shop.refresh_from_db()
+    return shops, manager
+
+
+def test_a_shop_with_more_cartons_than_the_line_is_told_which_part_is_behind(city):
+    shops, _ = city
+    shop = shops["A"]
+    explanation = tier_explanation(retailer=shop)
+    assert shops["s17"].tier == shop.tier + 1 == shops["s16"].tier + 2  # s17 holds the next line
+    assert explanation.gap > 0
+    move_up = tier_move_up(retailer=shop, explanation=explanation)
+    assert [p.part for p in move_up.behind] == ["value_per_carton"]
+    assert {p.part for p in move_up.ahead} == {"amount", "quantity"}
+    vpc = move_up.part("value_per_carton")
+    assert (vpc.figure, vpc.line_figure) == (Decimal("110.00"), Decimal("168.00"))
+    # Rank form, value per carton (weight 30, 30 shops): A's 110 is 27th of 30 → 30 × (2 − 27/30) = 33;
+    # it needs 33 + gap; the others' values: 104, 108, 112, … 212 and s0's 100.
+    others = sorted([100, *(100 + 4 * k for k in range(1, 29))], reverse=True)
+    above = int(np.floor(30 * (2 - (vpc.points + explanation.gap - 1e-6) / 30) - 1 + 1e-6))
+    assert vpc.reach == Decimal(others[above]).quantize(Decimal("0.01"))
+    assert Decimal("110") < vpc.reach <= Decimal("168")  # no more than the line's shop
+    assert vpc.more == vpc.reach - Decimal("110.00")
+    with translation.override("zh-hans"):
+        assert move_up.verdict() == (
+            "您购进的条数比该户多（300 条 对 170 条），但档位按总得分定，不只看条数：您的单条值落后。"
+        )
+        assert f"单条值：您 ¥110.00/条，该户 ¥168.00/条，少 {vpc.behind:.2f} 分。" in move_up.comparison()
+        assert any(w.startswith(f"单条值达到 ¥{vpc.reach}/条（多 ¥{vpc.more}/条）") for w in move_up.ways())
+    with translation.override("en"):
+        assert move_up.verdict() == (
+            "You bought more cartons than that shop (300 cartons against 170 cartons), but the tier follows the "
+            "whole score, not the cartons alone: your value per carton is behind."
+        )
+
+
+def test_the_phone_page_says_how_to_move_up(client, city):
+    shops, manager = city
+    shop = shops["A"]
+    retailer_login_reset(retailer=shop, actor=manager)
+    shop.refresh_from_db()
+    client.force_login(shop.user)
+    body = shown(client.get(reverse("portal:tier"), **ZH).content)
+    move_up = body[body.index("如何升档") if "如何升档" in body else 0 :]
+    assert "逐项比较得分" in move_up
+    assert "您购进的条数比该户多（300 条 对 170 条）" in move_up
+    assert "购进条数：您 300 条，该户 170 条，多" in move_up
+    assert "单条值达到 ¥" in move_up
+    assert "168.00" in body[body.index("单条值（元）") :]  # the line's value per carton in the table
+    english = shown(client.get(reverse("portal:tier"), **EN).content)
+    assert "Value per carton: yours ¥110.00 a carton, its ¥168.00 a carton:" in english
+    assert "A value per carton of ¥" in english
