@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from core.admin_exports import LabelledModelResource
+from core.admin_history import UnchangedSaveAdmin
 from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.display import person_name, tier_text
 from core.exceptions import DomainError
@@ -56,7 +57,7 @@ class RetailerResource(LabelledModelResource):
 
 
 @admin.register(Retailer)
-class RetailerAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
+class RetailerAdmin(UnchangedSaveAdmin, SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
     resource_classes = [RetailerResource]
     list_display = (
         "customer_code", "license_no", "name", "branch", "department", "business_format", "market_type",

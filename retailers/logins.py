@@ -17,10 +17,13 @@ from core.models import AuditEntry
 
 from .models import Retailer
 from .selectors import retailers_visible_to
+from .services import retailers_history_snapshot
 
 # No 0/O, 1/l/I: read aloud over the phone or copied from a slip of paper by an elderly shop owner.
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 LENGTH = 8
+# Why linking a new login wrote a retailer's history row (kept as the msgid, read in the reader's language).
+LOGIN_CREATED = gettext_noop("retailer login created")
 
 
 @transaction.atomic
@@ -46,6 +49,8 @@ def retailer_login_reset(*, retailer: Retailer, actor) -> str:
     if created:
         Retailer.objects.filter(pk=retailer.pk).update(user=user)
         retailer.user = user
+        # its own history row, by who set it: the next edit's row does not show the login as its change
+        retailers_history_snapshot(pks=[retailer.pk], history_type="~", actor=actor, reason=LOGIN_CREATED)
     Token.objects.filter(user=user).delete()
     login_lockouts_release(
         lockouts=LoginLockout.objects.filter(username=user.username),
