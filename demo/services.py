@@ -346,11 +346,12 @@ def demo_demand_reports_create(*, today: dt.date | None = None, share: float = 0
 DEMO_PUBLISH_AHEAD = dt.timedelta(days=1)  # the demo publishes a cycle whose ordering opens within this
 
 
-def demo_quotas_publish(*, today: dt.date | None = None, seed: int = 7) -> str:
+def demo_quotas_publish(*, today: dt.date | None = None, seed: int = 7, next_cycle: bool = True) -> str:
     """A supply plan for this week's cycle and the next (by tier, some by tier × market type, a few
     scarce products that rotate), computed and published as the supervisor when due
-    (`demo_due_quotas_publish`: this week's always, the next once its ordering opens within a day),
-    so the retailers' phone pages show quotas with reasons."""
+    (`demo_due_quotas_publish`: this week's always, the next once its ordering opens within a day;
+    never with `next_cycle=False`: its run then waits for review whatever the weekday), so the
+    retailers' phone pages show quotas with reasons."""
 
     today = today or timezone.localdate()
     shops = Retailer.objects.filter(status="active").count()
@@ -372,19 +373,19 @@ def demo_quotas_publish(*, today: dt.date | None = None, seed: int = 7) -> str:
             )  # fmt: skip
             for k, (pk, scarce) in enumerate(products)
         )
-    done = demo_due_quotas_publish(today=today)
+    done = demo_due_quotas_publish(today=today, next_cycle=next_cycle)
     if not done:
         current.refresh_from_db(fields=["status"])
         return f"cycle {current} already {current.get_status_display()}"
     return "; ".join(done)
 
 
-def demo_due_quotas_publish(*, today: dt.date | None = None) -> list[str]:
+def demo_due_quotas_publish(*, today: dt.date | None = None, next_cycle: bool = True) -> list[str]:
     """What the supervisor has done by `today` in a demo city: every cycle not ended, with a supply
     plan and its quotas not yet published, whose ordering has opened or opens within
     DEMO_PUBLISH_AHEAD (it opens the Saturday before the cycle: by Friday evening the next week's
     quotas are out) is published as the supervisor: its latest computed run (the nightly job's),
-    else one computed now. One line per cycle published.
+    else one computed now. One line per cycle published. `next_cycle=False`: only a cycle under way.
 
     Only the demo calls this (seed_demo, `manage.py demo_week`): in production publishing stays the
     supervisor's decision, and the nightly job only computes."""
@@ -397,6 +398,8 @@ def demo_due_quotas_publish(*, today: dt.date | None = None) -> list[str]:
         )
         .distinct().order_by("starts_on")
     )  # fmt: skip
+    if not next_cycle:
+        due = due.filter(starts_on__lte=today)
     done = []
     for cycle in due:
         allocation_run = AllocationRun.objects.filter(cycle=cycle, is_complete=True).order_by("-created_at", "-pk").first()

@@ -49,7 +49,7 @@ def city(settings, tmp_path):
     demo_city_create(retailers=150, products=16, weeks=14, seed=5, today=today)
     demo_first_rerating(today=today)
     demo_demand_reports_create(today=today)
-    demo_quotas_publish(today=today)
+    demo_quotas_publish(today=today, next_cycle=False)  # the next cycle's run waits for review, any weekday
     demo_inspections_create(today=today)
     demo_requests_create(today=today)
     demo_surveys_create(today=today)
@@ -141,6 +141,11 @@ def test_the_supervisor_reviews_and_publishes_tiers_and_quotas_sets_an_exception
     page.fill("#id_reason", "新店开业，首期加量")
     walk.check("quota-exception-by-search", contains=(shop.name, product.name))
     page.click("button[name=_save]")
+    # The cycle is published: the shop's quota now, the new one and the change, before anything is saved.
+    page.wait_for_selector("#exception-confirm")
+    walk.check("quota-exception-confirm", units=("条",), contains=(shop.name, product.name, "2 条"))
+    assert not QuotaException.objects.exists()
+    page.click("#confirm-exception")
     page.wait_for_selector("#changelist")
     exception = QuotaException.objects.get()
     assert (exception.retailer, exception.product, exception.cycle, exception.quota) == (

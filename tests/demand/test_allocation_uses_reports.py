@@ -4,6 +4,7 @@ report sets reported demand against the target; the retailer's quota page shows 
 quota. Figures worked by hand in the comments."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import numpy as np
@@ -83,8 +84,9 @@ def test_the_run_report_sets_reported_demand_against_the_target(client, supervis
     assert sheet.headers[4:8] == [str(headers[k]) for k in ("target", "reported", "reporters", "reported_share")]
     client.force_login(supervisor)
     page = client.get(reverse("admin:allocation_allocationrun_report", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert "2 户填报 9 条 · 90%" in page.content.decode()
-    assert "1 户填报 0 条 · 0%" in page.content.decode()
+    text = " ".join(page.content.decode().split())
+    assert "2 户填报 9 条 · 占目标 10 条的 90%" in text  # 9 of the line's target of 10 cartons
+    assert re.search(r"1 户填报 0 条 · 占目标 [\d,]+ 条的 0%", text)
 
 
 def test_a_product_nobody_reported_shows_no_share(cycle, scene):
