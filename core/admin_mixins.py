@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -16,7 +18,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
 from core.admin_exports import LabelledExportForm, labelled_resource, sheet_title
-from core.admin_lists import ReadableListAdmin
+from core.admin_lists import UNITS, ReadableListAdmin, is_figure, is_tier
+from core.display import NUMBER, figure, tier_text
 from core.json_lines import json_lines_field
 from core.labels import Worded, labelled_values
 from core.reports.formulas import neutralise_dataset
@@ -162,13 +165,92 @@ class WordedFieldsAdmin:
         return super().render_history_view(request, template, context, **kwargs)
 
 
+def _shown_display(field, show):
+    @admin.display(description=field.verbose_name)
+    def shown(obj):
+        return show(getattr(obj, field.name))
+
+    return shown
+
+
+class ReadableFieldsAdmin:
+    """A change page's read-only fields as its list shows them (`core.admin_lists`): a tier as D30, a
+    figure with thousands separators and its unit (2,906 · 25,757.10 元), not the bare stored number
+    ("档位 30", "零售户 2906"). Each such field gives way on the page to its `<name>_shown` display.
+
+    The read-only fields are the admin's whole `get_readonly_fields` (a subclass may override it without
+    calling this one: the retailers' page does), so it is wrapped on the instance, as is every other place
+    Django and the page read them."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self._shown: dict[str, str] = {}
+        for field in model._meta.fields:
+            if is_tier(field):
+                show = tier_text
+            elif is_figure(field):
+                show = functools.partial(figure, unit=UNITS.get(field.name, NUMBER))
+            else:
+                continue
+            setattr(self, f"{field.name}_shown", _shown_display(field, show))
+            self._shown[field.name] = f"{field.name}_shown"
+        if not self._shown:
+            return
+        self._readonly_of = readonly_of = self.get_readonly_fields
+
+        def get_readonly_fields(request, obj=None):
+            readonly = list(readonly_of(request, obj))
+            names = self._shown_names(request, obj, readonly)
+            shown = [names.get(n, n) if isinstance(n, str) else n for n in readonly]
+            if not self.has_change_permission(request, obj):  # every field of the page is read-only
+                shown += [n for n in self._shown.values() if n not in shown]
+            return shown
+
+        self.get_readonly_fields = get_readonly_fields
+
+    def _shown_names(self, request, obj, names) -> dict[str, str]:
+        """The fields among `names` the page shows read-only (all of them for a reader who may not
+        change the record), each → its display."""
+        if not self._shown:
+            return {}
+        if not self.has_change_permission(request, obj):
+            readonly = set(names)
+        else:
+            readonly = set(self._readonly_of(request, obj))
+        return {name: shown for name, shown in self._shown.items() if name in readonly}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        names = self._shown_names(request, obj, flatten_fieldsets(fieldsets))
+        if not names:
+            return fieldsets
+        seen: set[str] = set()
+
+        def first(name):  # a field and its display both listed (a read-only page lists both): once, where it first is
+            name = names.get(name, name)
+            if name in seen:
+                return None
+            seen.add(name)
+            return name
+
+        shown = []
+        for title, options in fieldsets:
+            fields = []
+            for name in options["fields"]:
+                row = first(name) if isinstance(name, str) else tuple(n for n in map(first, name) if n)
+                if row:
+                    fields.append(row)
+            shown.append((title, {**options, "fields": fields}))
+        return shown
+
+
 @admin.display(description=_("No."), ordering="pk")
 def record_number(obj) -> int:
     """A list's record number column, headed in words (a bare "pk" column was headed "Pk")."""
     return obj.pk
 
 
-class SupervisorEditsAdmin(ReadableListAdmin, WordedFieldsAdmin, LabelledJsonAdmin, ExportMixin):
+class SupervisorEditsAdmin(ReadableListAdmin, ReadableFieldsAdmin, WordedFieldsAdmin, LabelledJsonAdmin, ExportMixin):
     """Reference data: supervisors change it, customer managers read it.
 
     Its CSV/XLSX exports go through `neutralise_dataset`: a text cell that a spreadsheet would read

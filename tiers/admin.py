@@ -19,6 +19,7 @@ from retailers.vocabulary import MarketType
 from .engine.classify import EmptyTier
 from .forms import TierOverrideForm
 from .models import ClassificationScheme, ProposalStatus, TierAssessment, TierChange, TierProposal
+from .national import national_type_label
 from .publish_preview import proposal_publish_preview
 from .selectors import tier_explanation
 from .services import proposal_publish, tier_override
@@ -165,6 +166,20 @@ class TierProposalAdmin(ReadOnlyAdmin, ModelAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
 
+class NationalTypeFilter(admin.SimpleListFilter):
+    """The national types the assessments have, in words (城网 · 便利店 · 大型), in code order."""
+
+    title = gettext_lazy("national type")
+    parameter_name = "national_type"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by("national_type").values_list("national_type", flat=True)
+        return [(code, national_type_label(code)) for code in codes.distinct() if code]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(national_type=self.value()) if self.value() else queryset
+
+
 @admin.register(TierAssessment)
 class TierAssessmentAdmin(ReadOnlyAdmin, ModelAdmin):
     list_display = (
@@ -177,13 +192,23 @@ class TierAssessmentAdmin(ReadOnlyAdmin, ModelAdmin):
         "amount",
         "quantity",
         "value_per_carton",
-        "national_type",
+        "national_type_words",
         "is_new",
     )
-    list_filter = ("proposal", "tier", "old_tier", "is_new", "national_type")
+    list_filter = ("proposal", "tier", "old_tier", "is_new", NationalTypeFilter)
     search_fields = ("retailer__customer_code", "retailer__license_no", "retailer__name")
     list_select_related = ("retailer", "proposal")
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("national type"), ordering="national_type")
+    def national_type_words(self, assessment):
+        return national_type_label(assessment.national_type)
+
+    def get_fields(self, request, obj=None):
+        return [("national_type_words" if f == "national_type" else f) for f in super().get_fields(request, obj)]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "national_type_words"]
 
     def get_queryset(self, request):
         return scope_to_visible_retailers(super().get_queryset(request), user=request.user)

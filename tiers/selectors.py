@@ -13,6 +13,7 @@ from retailers.models import Retailer
 
 from .engine.classify import round_half_up
 from .models import ProposalStatus, TierAssessment, TierChange, TierChangeKind, TierProposal
+from .national import national_type_label
 
 TOP_TIER = 30
 
@@ -85,6 +86,17 @@ class TierExplanation:
     returned_quantity: int = 0  # cartons returned in the window (not counted)
     idle: bool = False  # bought nothing in the window: the lowest tier by score
     published_at: dt.datetime | None = None  # when that re-rating was published
+    weights: dict[str, float] | None = None  # the scheme's weight of each score part, as the re-rating used it
+
+    @property
+    def national_type_label(self) -> str:
+        return national_type_label(self.national_type)
+
+    @property
+    def not_scored(self) -> set[str]:
+        """The score parts the re-rating's scheme gave no weight (credit and compliance by default):
+        their 0 points say nothing of the shop (an AA shop's credit is not scored, not scored 0)."""
+        return {part for part, weight in (self.weights or {}).items() if not weight}
 
     @property
     def rated(self) -> bool:
@@ -229,4 +241,5 @@ def tier_explanation(*, retailer: Retailer) -> TierExplanation | None:
         returned_quantity=assessment.returned_quantity,
         idle=assessment.quantity == 0 and assessment.old_tier is not None,
         published_at=published_at,
+        weights=dict((assessment.proposal.scheme_snapshot or {}).get("weights") or {}),
     )
