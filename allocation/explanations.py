@@ -137,7 +137,7 @@ def quota_reasons(
     if band_total is not None:
         out.append(
             _("Price band %(band)s: choose freely up to %(n)s cartons across the band's products, at most %(most)s of this one.")
-            % {"band": line.product.price_band.label if line.product.price_band else "", "n": band_total,
+            % {"band": str(line.product.price_band or ""), "n": band_total,
                "most": row["quota"]}
         )  # fmt: skip
     if exception is not None:

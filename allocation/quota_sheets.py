@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from cycles.models import VISIBLE_STATUSES, OrderCycle
 from demand.selectors import retailer_reports
-from pricing.models import Product
+from pricing.models import Product, price_band_words
 from retailers.models import Retailer
 
 from .explanations import QuotaTier, retailer_quota_explanations, retailer_quota_tier
@@ -41,6 +41,11 @@ class QuotaLine:
 class BandGroup:
     label: str
     lines: list[QuotaLine] = field(default_factory=list)
+
+    @property
+    def words(self) -> str:
+        """The band as the sheet shows it: with its unit ("≥600 元/条")."""
+        return price_band_words(self.label)
 
     @property
     def cartons(self) -> int:

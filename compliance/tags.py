@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from core import params
+from core.display import grouped
 from core.reports.exports import download
 from core.reports.pdf import CJK_FONT
 from orders.models import Order
@@ -100,9 +101,9 @@ def tag_sheet_pdf(retailer: Retailer, tags: list[Tag], on: dt.date) -> bytes:
                 x + 4 * mm, y + cell_h - 12.5 * mm, f"{tag.code} · {_('Class %(c)s') % {'c': tag.price_class}}"
             )
             canvas.setFont(CJK_FONT, 16)
-            canvas.drawString(x + 4 * mm, y + 9 * mm, f"¥{tag.pack} / {_('pack')}")
+            canvas.drawString(x + 4 * mm, y + 9 * mm, f"¥{grouped(tag.pack, 2)} / {_('pack')}")
             canvas.setFont(CJK_FONT, 10)
-            canvas.drawString(x + 4 * mm, y + 3.5 * mm, f"¥{tag.carton} / {_('carton')}")
+            canvas.drawString(x + 4 * mm, y + 3.5 * mm, f"¥{grouped(tag.carton, 2)} / {_('carton')}")
         canvas.showPage()
     canvas.save()
     return out.getvalue()

@@ -11,7 +11,10 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, models
+from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -268,6 +271,19 @@ class SupervisorEditsAdmin(ReadableListAdmin, ReadableFieldsAdmin, WordedFieldsA
         data = neutralise_dataset(super().get_data_for_export(request, queryset, **kwargs))
         data.title = sheet_title(self.model)
         return data
+
+    def get_export_filename(self, request, queryset, file_format):
+        """The file named in the reader's language with the local date: 零售户-2026-11-27.xlsx (the
+        library names it by the model's class and the UTC date: Retailer-2026-11-26.xlsx)."""
+        name = capfirst(str(self.model._meta.verbose_name_plural))
+        return f"{name}-{timezone.localdate().isoformat()}.{file_format.get_extension()}"
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        # a name in Chinese as browsers read it (RFC 6266 filename*), not the library's bare filename="…"
+        filename = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff

@@ -1,7 +1,9 @@
+import re
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -35,6 +37,17 @@ class PriceClassRule(models.Model):
         return self.get_price_class_display()
 
 
+BAND_FIGURES = re.compile(r"[\d\s.,≥≤<>=+~\-–—]+")  # a label of figures and signs only: "≥600", "290–400"
+
+
+def price_band_words(label: str) -> str:
+    """A price band as people read it: a label of figures with its unit, yuan per carton ("≥600" →
+    "≥600 元/条"); a label that says more ("600元以上"), or none ("—"), as it is."""
+    if not label or not BAND_FIGURES.fullmatch(label) or not any(ch.isdigit() for ch in label):
+        return label
+    return gettext("%(band)s yuan per carton") % {"band": label}
+
+
 class PriceBand(models.Model):
     """A band of wholesale price per carton (价位段), lower bound inclusive."""
 
@@ -50,7 +63,7 @@ class PriceBand(models.Model):
         ordering = ["-min_wholesale_price"]
 
     def __str__(self) -> str:
-        return self.label
+        return price_band_words(self.label)
 
 
 class Lifecycle(models.TextChoices):

@@ -18,6 +18,7 @@ from core.reports import charts, pdf_charts
 from core.reports.exports import XLSX, download, report_pdf, report_xlsx
 from core.reports.tables import CHANGE, INT, MONEY, PCT, TEXT, Table
 from inventory.selectors import retailer_structure
+from pricing.models import price_band_words
 
 from .charts import report_chart_data
 from .engine.figures import Period
@@ -189,6 +190,6 @@ def _planner(request, report, today) -> dict:
         for p, q in result.quantities.items()
     ]  # fmt: skip
     return {"budget": raw, "plan": result, "plan_lines": lines, "plan_bands": {
-        band: {"cartons": v["cartons"], "cost": Decimal(v["cost"]) / 100, "profit": Decimal(v["profit"]) / 100}
+        price_band_words(band): {"cartons": v["cartons"], "cost": Decimal(v["cost"]) / 100, "profit": Decimal(v["profit"]) / 100}
         for band, v in result.band_totals(items).items()},
             "plan_cost": Decimal(result.cost) / 100, "plan_profit": Decimal(result.profit) / 100, "plan_items": len(items)}  # fmt: skip

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from core.display import words
-from core.reports.tables import CHANGE, DATE, INT, MONEY, PCT, TEXT, Table, display
+from core.reports.tables import CHANGE, DATE, INT, MONEY, MONTH, PCT, TEXT, Table, display
+from pricing.models import price_band_words
 
 from .engine.alerts import AlertKind
 from .engine.figures import CASE_CARTONS, Period
@@ -132,7 +133,7 @@ def _months(report: Report) -> Table:
     return Table(
         "months", _("By month"),
         [_("Month"), _("Cartons"), _("Sales"), _("Gross profit"), _("Margin"), _("A year before"), _("Peers' average")],
-        [DATE, INT, MONEY, MONEY, PCT, MONEY, MONEY],
+        [MONTH, INT, MONEY, MONEY, PCT, MONEY, MONEY],
         [[f.period_start, f.cartons, f.sales, f.gross_profit, f.margin, f.last_year_profit,
           report.peer_months.get(f.period_start)] for f in report.months],
     )  # fmt: skip
@@ -150,7 +151,7 @@ def _weeks(report: Report) -> Table:
 def _mix(report: Report) -> Table:
     total = sum(n for _label, n in report.class_mix) or 1
     rows = [[_("Class %(c)s") % {"c": label}, n, n / total, None, None] for label, n in report.class_mix]
-    rows += [[band["band"], band["cartons"], None, band["sales"], band["profit"]] for band in report.band_mix]
+    rows += [[price_band_words(band["band"]), band["cartons"], None, band["sales"], band["profit"]] for band in report.band_mix]
     return Table(
         "mix", _("Mix by price class and band (last 13 weeks)"),
         [_("Class or band"), _("Cartons"), _("Share"), _("Sales"), _("Gross profit")], [TEXT, INT, PCT, MONEY, MONEY], rows,

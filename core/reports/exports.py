@@ -10,6 +10,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -20,7 +21,7 @@ from reportlab.platypus import Table as PdfTable
 
 from core.reports.formulas import neutralise, neutralise_row
 from core.reports.pdf import CJK_FONT
-from core.reports.tables import DATE, INT, MONEY, Table
+from core.reports.tables import DATE, INT, MONEY, MONTH, Table
 
 
 def _cell(value, kind: str):
@@ -30,7 +31,7 @@ def _cell(value, kind: str):
         return float(Decimal(value).quantize(Decimal("0.01")))
     if kind == INT:
         return int(value)
-    if kind == DATE:
+    if kind in (DATE, MONTH):
         return value if isinstance(value, dt.date) else neutralise(str(value))
     return value if isinstance(value, int | float) else neutralise(str(value))
 
@@ -40,7 +41,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)  # RFC 6266
     return response
 
 
@@ -54,7 +55,7 @@ def report_xlsx(title: str, tables: list[Table]) -> bytes:
         for row in table.rows:
             sheet.append([_cell(v, k) for v, k in zip(row, table.kinds, strict=True)])
         for k, kind in enumerate(table.kinds, start=1):
-            fmt = {"money": "#,##0.00", "pct": "0.0%", "change": "+0.0%;-0.0%", "date": "yyyy-mm-dd"}.get(kind)
+            fmt = {"money": "#,##0.00", "pct": "0.0%", "change": "+0.0%;-0.0%", "date": "yyyy-mm-dd", "month": "yyyy-mm"}.get(kind)
             if fmt:
                 for (cell,) in sheet.iter_rows(min_row=3, min_col=k, max_col=k):
                     cell.number_format = fmt

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 
-TEXT, INT, MONEY, PCT, CHANGE, DATE = "text", "int", "money", "pct", "change", "date"
+TEXT, INT, MONEY, PCT, CHANGE, DATE, MONTH = "text", "int", "money", "pct", "change", "date", "month"
 
 
 @dataclass
@@ -37,6 +37,8 @@ def display(value, kind: str) -> str:
         return number_format(int(value), 0, force_grouping=True)
     if kind == DATE:
         return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if kind == MONTH:  # a month by its first day: 2025年11月, November 2025
+        return date_format(value, "YEAR_MONTH_FORMAT") if isinstance(value, dt.date) else str(value)
     return str(value)
 
 
