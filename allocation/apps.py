@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class AllocationConfig(AppConfig):
     name = "allocation"
     verbose_name = _("Allocation")
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext
+
+        from core.audit_words import Records, audit_objects_register
+
+        def run_words(allocation_run) -> str:  # 投放计算 #3（2026-11-4 周期）
+            return gettext("allocation run #%(number)s (cycle %(cycle)s)") % {
+                "number": allocation_run.pk, "cycle": allocation_run.cycle.label,
+            }  # fmt: skip
+
+        audit_objects_register(
+            "allocation_run", Records("allocation.AllocationRun", run_words, select_related=("cycle",))
+        )

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -18,6 +19,7 @@ from unfold.admin import ModelAdmin
 from . import admin_libraries, admin_lockouts  # noqa: F401 - register the libraries' and the lock-outs' admin
 from .admin_imports import import_progress_view, import_view
 from .admin_mixins import LabelledCodeFilter, ReadOnlyAdmin, record_number
+from .audit_words import actor_words, objects_words, values_words
 from .exceptions import DomainError
 from .labels import (
     audit_action_label,
@@ -214,13 +216,37 @@ class RunAdmin(ReasonSearchAdmin, ReadOnlyAdmin, ModelAdmin):
         return TemplateResponse(request, "admin/core/run/mark_failed.html", context)
 
 
+class AuditChangeList(ChangeList):
+    """A page of audit entries names their objects in one query per kind (`core.audit_words`)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        shown = objects_words(self.result_list)
+        for entry in self.result_list:
+            entry.object_text = shown[entry.pk]
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReasonSearchAdmin, ReadOnlyAdmin, ModelAdmin):
-    list_display = ("at", "actor", "action_words", "object_words", "object_id", "reason_words")
+    list_display = ("at", "actor_words", "action_words", "object_words", "object_text", "reason_words")
     list_filter = (ActionFilter, ObjectTypeFilter)
     search_fields = ("object_id", "reason", "actor__username")
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
     date_hierarchy = "at"
+    # kept values in words: a product by its name, a manager by name, a time in local time (core.audit_words)
+    json_words = {"before": values_words, "after": values_words}
+
+    def get_changelist(self, request, **kwargs):
+        return AuditChangeList
+
+    @admin.display(description=_("actor"), ordering="actor")
+    def actor_words(self, entry):
+        return actor_words(entry)  # a retailer's login by its shop; no one named: the retailer, the system
+
+    @admin.display(description=_("object"))
+    def object_text(self, entry):
+        shown = getattr(entry, "object_text", None)  # a list's page named them at once (AuditChangeList)
+        return shown if isinstance(shown, str) else objects_words([entry])[entry.pk]
 
     @admin.display(description=_("action"), ordering="action")
     def action_words(self, entry):
@@ -235,12 +261,18 @@ class AuditEntryAdmin(ReasonSearchAdmin, ReadOnlyAdmin, ModelAdmin):
         return entry.reason_words or None  # the system's reason in the reader's language; a person's as typed
 
     def get_fields(self, request, obj=None):
-        words = {"action": "action_words", "object_type": "object_words", "reason": "reason_words"}
+        words = {
+            "actor": "actor_words", "action": "action_words", "object_type": "object_words", "object_id": "object_text",
+            "reason": "reason_words",
+        }  # fmt: skip
         return list(dict.fromkeys(words.get(f, f) for f in super().get_fields(request, obj)))
 
     def get_readonly_fields(self, request, obj=None):
-        return ["action_words", "object_words", "reason_words", *super().get_readonly_fields(request, obj)]
+        return [
+            "actor_words", "action_words", "object_words", "object_text", "reason_words",
+            *super().get_readonly_fields(request, obj),
+        ]  # fmt: skip
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("actor")
+        queryset = super().get_queryset(request).select_related("actor", "actor__retailer")
         return queryset if request.user.is_supervisor else queryset.filter(actor=request.user)

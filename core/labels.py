@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -18,6 +19,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -100,6 +103,9 @@ def stored_words(text: str) -> str:
     return Reason.shown(text) if text.startswith('{"msgid"') else _words(text)
 
 
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 def value_words(value: Any) -> str:
     """A stored value as a person reads it: numbers grouped by thousands, yes/no, lists joined."""
     if value is None or value == "":
@@ -120,8 +126,12 @@ def value_words(value: Any) -> str:
         return str(RowError(**RowError.shown(value)))
     if isinstance(value, dict):
         return "；".join(f"{_words(str(k))}: {value_words(v)}" for k, v in value.items())
+    if isinstance(value, dt.datetime):
+        return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str) and _ISO_MOMENT.match(value) and (moment := parse_datetime(value)) is not None:
+        return value_words(moment)  # a time kept as text (published_at): in local time, as the page writes times
     if isinstance(value, str) and value in _choice_labels():  # a stored code: "answered" → 已答复
         return str(_choice_labels()[value])
     return _words(value) if isinstance(value, str) and "_" in value and " " not in value else str(value)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import Reason
@@ -100,7 +101,12 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {audit_action_label(self.action)} {audit_object_label(self.object_type)} {self.object_id}"
+        """The page's title: its time local, as its 时间 field; its object in words (城关便利店 · 许可证 …)."""
+        from .audit_words import objects_words
+
+        at = timezone.localtime(self.at) if self.at else timezone.localtime()
+        shown = objects_words([self])[self.pk] if self.pk else self.object_id
+        return f"{at:%Y-%m-%d %H:%M} {audit_action_label(self.action)} {audit_object_label(self.object_type)} {shown}"
 
     @property
     def reason_words(self) -> str:
