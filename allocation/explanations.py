@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop, ngettext
 
+from core.display import person_name
 from cycles.models import OrderCycle
 from retailers.models import Retailer
 from retailers.vocabulary import CreditRating
@@ -143,7 +144,7 @@ def quota_reasons(
     if exception is not None:
         out.append(
             _("Exception approved by %(who)s: %(reason)s")
-            % {"who": exception.approved_by.get_username(), "reason": exception.reason}
+            % {"who": person_name(exception.approved_by), "reason": exception.reason}  # by name, not login
         )
     return out
 
