@@ -69,7 +69,32 @@ def _column(name: str, description, show, ordering=None):
     return admin.display(description=description, ordering=ordering)(column)
 
 
-class PersonListFilter(admin.RelatedOnlyFieldListFilter):
+class EmptyWhenPresentMixin:
+    """A related-record filter's "none" choice (Django offers it for every nullable field) offered only
+    when a row the user may see has none, or when it is chosen (tester 2026-11-27: a customer manager's
+    shops all have a market department and a manager, yet 市场部 and 客户经理 offered "- (0)"). A filter
+    left with one choice then has nothing to offer and is not shown (Django's `has_output`). An admin
+    over a table of a row per retailer and product (`visible_choices_for_supervisor = False`) offers a
+    supervisor Django's choice without looking."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self._empty = None
+        super().__init__(field, request, params, model, model_admin, field_path)
+        if not field.null or self.lookup_val_isnull:
+            return
+        if getattr(request.user, "is_supervisor", False) and not getattr(
+            model_admin, "visible_choices_for_supervisor", True
+        ):
+            return
+        rows = model_admin.get_queryset(request).order_by()
+        self._empty = rows.filter(**{f"{field_path}__isnull": True}).exists()
+
+    @property
+    def include_empty_choice(self):
+        return super().include_empty_choice if self._empty is None else self._empty
+
+
+class PersonListFilter(EmptyWhenPresentMixin, admin.RelatedOnlyFieldListFilter):
     """Staff by full name, sorted as people read numbers (经理2 before 经理10); only those in the list."""
 
     def field_choices(self, field, request, model_admin):
@@ -78,7 +103,7 @@ class PersonListFilter(admin.RelatedOnlyFieldListFilter):
         return sorted(((p.pk, person_name(p)) for p in people), key=lambda pair: natural_key(pair[1]))
 
 
-class VisibleRelatedListFilter(admin.RelatedOnlyFieldListFilter):
+class VisibleRelatedListFilter(EmptyWhenPresentMixin, admin.RelatedOnlyFieldListFilter):
     """A related record (county, market department, route, cycle…) offered only when a row the user
     may see points to it (issue 19): a customer manager's lists, scoped to their own retailers by the
     admin's `get_queryset`, offer those retailers' counties, not every county of the city. A
@@ -129,13 +154,19 @@ class VisibleChoicesListFilter(admin.ChoicesFieldListFilter):
 
 
 class TierListFilter(admin.AllValuesFieldListFilter):
-    """Tiers as D1 … D30, in tier order."""
+    """Tiers as D1 … D30, in tier order; with counts shown, D20 (10) (tester 2026-11-27: "20 (10)")."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.lookup_choices = list(self.lookup_choices)  # read once: the choices and their counts in one order
 
     def choices(self, changelist):
-        tiers = {str(v) for v in self.lookup_choices if v is not None}
-        for choice in super().choices(changelist):
-            shown = choice["display"]
-            yield {**choice, "display": tier_text(shown)} if isinstance(shown, str) and shown in tiers else choice
+        shown = super().choices(changelist)
+        yield next(shown)  # "All"
+        tiers = [tier for tier in self.lookup_choices if tier is not None]
+        for tier, choice in zip(tiers, shown, strict=False):  # Django's display: "20", or "20 (10)" with counts
+            yield {**choice, "display": tier_text(tier) + str(choice["display"])[len(str(tier)) :]}
+        yield from shown  # the "none" choice, if a row has no tier
 
 
 class ReadableListAdmin:

@@ -99,6 +99,13 @@ class RetailerAdmin(UnchangedSaveAdmin, SupervisorEditsAdmin, ReadOnlyHistoryAdm
     def get_queryset(self, request):
         return retailers_visible_to(user=request.user).select_related("branch", "department", "manager")
 
+    def get_list_filter(self, request):
+        """A customer manager sees only their own retailers: no filter by customer manager."""
+        shown = super().get_list_filter(request)
+        if request.user.is_supervisor:
+            return shown
+        return [spec for spec in shown if (spec[0] if isinstance(spec, tuple) else spec) != "manager"]
+
     def autocomplete_text(self, retailer) -> str:
         """A retailer in a search picker (core.admin_autocomplete), told apart from a shop of a similar
         name: "城关便利店 · 许可证 420302100001 · D15 · 丹江口 城关市场部 · 客户经理 张伟"."""
