@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -132,14 +132,15 @@ class CycleQuotasApi(generics.GenericAPIView):
         ],
     )
     def get(self, request):
-        cycle = cycle_from_param(request.query_params.get("cycle"))
-        code = request.query_params.get("product")
-        if cycle is None or not code:
-            raise ValidationError({"cycle": ["required"], "product": ["required"]})
+        asked = params.required(request, cycle=_("order cycle"), product=_("product code"))  # both named if missing
+        cycle, code = cycle_from_param(asked["cycle"]), asked["product"]
         product = Product.objects.filter(code=code).first()
         line = SupplyPlanLine.objects.filter(cycle=cycle, product=product).first() if product else None
         if line is None:
-            raise NotFound(f"{code} is not in the supply plan of {cycle}")
+            raise NotFound(
+                _("Product %(code)s is not in the supply plan of cycle %(cycle)s.")
+                % {"code": code[:40], "cycle": cycle}
+            )
         allocation_run_id = params.identifier(request, "run", label=_("allocation run number"))
         allocation_run = (
             AllocationRun.objects.filter(cycle=cycle, pk=allocation_run_id, is_complete=True).first()
@@ -147,7 +148,7 @@ class CycleQuotasApi(generics.GenericAPIView):
             else published_allocation_run(cycle)
         )
         if allocation_run is None:
-            raise NotFound(f"cycle {cycle} has no published quotas")
+            raise NotFound(_("Cycle %(cycle)s has no published quotas.") % {"cycle": cycle})
         visible = (
             None
             if request.user.is_supervisor
@@ -224,7 +225,7 @@ class QuotaExceptionListApi(generics.ListAPIView):
     )
     def post(self, request):
         if not request.user.is_supervisor:
-            raise PermissionDenied("only a supervisor approves quota exceptions")
+            raise PermissionDenied(_("Only a supervisor approves quota exceptions."))
         data = QuotaExceptionInput(data=request.data)
         data.is_valid(raise_exception=True)
         cycle = cycle_from_param(data.validated_data["cycle"])

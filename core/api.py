@@ -2,24 +2,53 @@
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django import forms
+from django.apps import apps
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from rest_framework import exceptions, pagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import DomainError
+from .labels import stored_words
 from .params import BadParameter
+
+_NO_MATCH = re.compile(r"No (\w+) matches the given query\.")
+
+
+def not_found_words(exc: Http404) -> str:
+    """A 404 in the reader's language: Django's `get_object_or_404` says "No Retailer matches the given
+    query." in English whatever the request's language; it reads 找不到该零售户。 / "No such retailer."."""
+    text = str(exc.args[0]) if exc.args else ""
+    found = _NO_MATCH.fullmatch(text)
+    if found is None:
+        return text or str(exceptions.NotFound.default_detail)
+    model = next((m for m in apps.get_models() if m._meta.object_name == found[1]), None)
+    thing = model._meta.verbose_name if model is not None else found[1].lower()
+    return _("No such %(thing)s.") % {"thing": thing}
+
+
+def _field_words(name: str) -> str:
+    """A field an error names, in words: "cycle" → 订货周期 (core.labels); an answer's number as it is."""
+    return name if name.isdigit() else stored_words(name)
 
 
 def exception_handler(exc, context):
-    """Every error as {"error": {"status", "code", "message", "fields"}}; a refused business rule is 400,
-    and so is a refused query parameter (named in `fields`)."""
+    """Every error as {"error": {"status", "code", "message", "fields"}} in the request's language; a
+    refused business rule is 400, and so is a refused query parameter (named in `fields`). `message`
+    names each field in words (订货周期：…), never by its code."""
+    named = False  # the messages name their field themselves (a query parameter's, by its label)
     if isinstance(exc, DomainError):
         exc = exceptions.ValidationError({"detail": str(exc)}, code="refused")
     elif isinstance(exc, BadParameter):
-        exc = exceptions.ValidationError({exc.name: [exc.message]})
+        exc, named = exceptions.ValidationError(exc.errors), True
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(not_found_words(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -29,7 +58,11 @@ def exception_handler(exc, context):
         message = str(detail["detail"])
     elif isinstance(detail, dict):
         fields = {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
-        message = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
+        message = pgettext("between errors", "; ").join(
+            " ".join(v) if named or k == "non_field_errors"
+            else pgettext("an error of a field", "%(field)s: %(errors)s") % {"field": _field_words(k), "errors": " ".join(v)}
+            for k, v in fields.items()
+        )  # fmt: skip
     elif isinstance(detail, list):
         message = " ".join(str(m) for m in detail)
     else:

@@ -34,6 +34,38 @@ class BadParameter(BadRequest):
         self.message = message
         super().__init__(f"?{name}=: {message}")
 
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """Each parameter refused → its messages, in the active language (an API's `fields`)."""
+        return {self.name: [self.message]}
+
+
+class MissingParameters(BadParameter):
+    """Parameters a request must name and did not, each named by its label ("订货周期 is required")."""
+
+    def __init__(self, missing: dict[str, str]):
+        self.missing = {name: required_message(label) for name, label in missing.items()}
+        name = next(iter(missing))
+        super().__init__(name, " ".join(self.missing.values()))
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        return {name: [message] for name, message in self.missing.items()}
+
+
+def required_message(label: str) -> str:
+    return _("%(label)s is required.") % {"label": capfirst(label)}
+
+
+def required(request, **labels: str) -> dict[str, str]:
+    """The stripped values of parameters the request must name ({name: label}); those missing or blank
+    are refused together, each by its label."""
+    values = {name: raw(request, name, label=label) for name, label in labels.items()}
+    missing = {name: labels[name] for name, value in values.items() if value is None}
+    if missing:
+        raise MissingParameters(missing)
+    return values  # type: ignore[return-value]
+
 
 def _shown(value: str) -> str:
     return value if len(value) <= SHOWN else value[: SHOWN - 1] + "…"
@@ -59,7 +91,9 @@ def integer(
         return default
     if not _DIGITS.fullmatch(value):
         raise BadParameter(
-            name, _("%(label)s must be a whole number, not “%(value)s”.") % {"label": capfirst(label), "value": _shown(value)}
+            name,
+            _("%(label)s must be a whole number, not “%(value)s”.")
+            % {"label": capfirst(label), "value": _shown(value)},
         )
     number = int(value) if len(value.lstrip("+-0")) <= 19 else None  # beyond a bigint either way
     if number is None or (minimum is not None and number < minimum) or number > maximum:
@@ -136,7 +170,8 @@ def choice(request, name: str, choices: Iterable[str], *, label: str, default: s
         return default
     if value not in set(choices):
         raise BadParameter(
-            name, _("%(label)s “%(value)s” is not one of the choices.") % {"label": capfirst(label), "value": _shown(value)}
+            name,
+            _("%(label)s “%(value)s” is not one of the choices.") % {"label": capfirst(label), "value": _shown(value)},
         )
     return value
 

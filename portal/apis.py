@@ -7,6 +7,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -130,15 +131,15 @@ class MyQuotasApi(APIView):
         )  # fmt: skip
         if named:
             if visit.retailer is None:
-                raise NotFound("this login has no shop")
+                raise NotFound(_("This login has no shop."))
             cycle, allocation_id = named, published_allocation_run_id(named)
         else:
             default = selectors.default_cycle(visit=visit, today=today)
             if default is None:
-                raise NotFound("this login has no shop")
+                raise NotFound(_("This login has no shop."))
             cycle, allocation_id = default
         if cycle is None:
-            raise NotFound("no order cycle is planned")
+            raise NotFound(_("No order cycle is planned."))
 
         def payload(sheet) -> bytes:
             data = {
@@ -169,5 +170,5 @@ class MyTierApi(APIView):
 def _retailer(request):
     retailer = selectors.retailer_of(request.user)
     if retailer is None:
-        raise NotFound("this login has no shop")
+        raise NotFound(_("This login has no shop."))
     return retailer

@@ -5,6 +5,7 @@ its own invitations, an open wave's questions, its answers (once)."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -121,7 +122,7 @@ class SurveyWaveResultsApi(APIView):
 def _retailer(request) -> Retailer:
     retailer = Retailer.objects.filter(user=request.user).first()
     if retailer is None:
-        raise exceptions.NotFound("this login has no shop")
+        raise exceptions.NotFound(_("This login has no shop."))
     return retailer
 
 
@@ -175,7 +176,7 @@ class MySurveyApi(APIView):
     def _invitation(self, request, wave_id: int):
         invitation = open_invitation(wave_id=wave_id, retailer=_retailer(request))
         if invitation is None or invitation.wave.status == WaveStatus.DRAFT:
-            raise exceptions.NotFound("you are not asked to answer this survey")
+            raise exceptions.NotFound(_("You are not asked to answer this survey."))
         return invitation
 
     @extend_schema(responses=MySurveyOutputDetail, operation_id="me_survey")
@@ -201,7 +202,7 @@ class MySurveyApi(APIView):
         answers: dict[int, int | None] = {}
         for a in payload.validated_data["answers"]:
             if a["question"] in answers:
-                raise exceptions.ValidationError({str(a["question"]): ["this question is answered twice"]})
+                raise exceptions.ValidationError({str(a["question"]): [_("This question is answered twice.")]})
             answers[a["question"]] = a["score"]
         try:
             answered = invitation_answer(wave_id=wave_id, retailer=invitation.retailer, answers=answers, actor=request.user)
