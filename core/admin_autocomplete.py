@@ -9,11 +9,25 @@ autocomplete address, so every autocomplete field uses it.
 
 The form's own admin may narrow the choices of one of its fields (`autocomplete_choices`).
 
-`AutocompleteTextAdmin` labels the chosen value the same way when a form shows it again."""
+`AutocompleteTextAdmin` labels the chosen value the same way when a form shows it again.
+
+`CheckedKeysAdmin` (every admin and inline: `core.admin_site` registers each with it): a value no record
+could have as its key (`?retailer=abc`, a number past the column) redraws a picker as nothing chosen, and
+a record's page (`<id>/change/`) or a list filtered by it is a missing record, never a server error."""
 
 from __future__ import annotations
 
+import functools
+import types
+
+from django import forms
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
+from django.db import connection, models
+from django.db.models.constants import LOOKUP_SEP
+from unfold.widgets import UnfoldForeignKeyRawIdWidget
 
 
 class ReadableAutocompleteJsonView(AutocompleteJsonView):
@@ -45,3 +59,172 @@ class AutocompleteTextAdmin:
             if text is not None:
                 field.label_from_instance = text
         return field
+
+
+def key_field(field):
+    """The column a key of `field` is compared with: a relation's target (a compliance standing's key is
+    its retailer's id)."""
+    while field.is_relation:
+        field = field.target_field
+    return field
+
+
+def _in_range(field, number: int) -> bool:
+    low, high = connection.ops.integer_field_range(field.get_internal_type())
+    return (low is None or number >= low) and (high is None or number <= high)
+
+
+def is_key(field, value) -> bool:
+    """Whether `value` could be a key of `field` (a primary key, or the field a relation points at): read
+    as the field reads it and, for a number, within its column. A letter ("abc"), a fraction ("1.5") or a
+    number past the column ("99999999999999999999999") is the key of no row; looked up, it is refused by
+    Django ("Field 'id' expected a number") or by the database (SQLite: "Python int too large")."""
+    field = key_field(field)
+    try:
+        value = field.to_python(value)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return _in_range(field, value) if isinstance(value, int) else value is not None
+
+
+class _CheckedChoices:
+    """A search picker redraws a value that is the key of no row as nothing chosen (the form says
+    "Select a valid choice"), instead of looking it up."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.get_related_field()
+        return super().optgroups(name, [v for v in value if is_key(target, v)], attr)
+
+
+class CheckedAutocompleteSelect(_CheckedChoices, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(_CheckedChoices, AutocompleteSelectMultiple):
+    pass
+
+
+class CheckedForeignKeyRawIdWidget(UnfoldForeignKeyRawIdWidget):
+    """An id box names no record for a value that is the key of none."""
+
+    def label_and_url_for_value(self, value):
+        if not is_key(self.rel.get_related_field(), value):
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Ids of several records (a plan line's selected retailers): one that is the key of no row is
+    refused as not a valid value, before the look-up the database would refuse."""
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        field = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        for pk in value if isinstance(value, list | tuple) else ():
+            if not isinstance(pk, list | tuple) and not is_key(field, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+def _compared(model, key: str):
+    """The field a list's filter parameter compares and its lookup: `cycle` → (cycle, exact),
+    `retailer__id__in` → (id, in); (None, "") when the parameter names no field."""
+    opts, field = model._meta, None
+    parts = key.split(LOOKUP_SEP)
+    for index, part in enumerate(parts):
+        try:
+            field = opts.pk if part == "pk" else opts.get_field(part)
+        except FieldDoesNotExist:
+            return (field, LOOKUP_SEP.join(parts[index:])) if field is not None else (None, "")
+        if not field.is_relation or field.related_model is None:
+            return field, LOOKUP_SEP.join(parts[index + 1 :]) or "exact"
+        opts = field.related_model._meta
+    return field, "exact"
+
+
+_NUMBER_LOOKUPS = {"exact", "in", "gt", "gte", "lt", "lte"}
+
+
+class CheckedFilterValues:
+    """A list filtered by a number past its column (`?cycle=99999999999999999999999`) says its filter is
+    wrong (Django's "?e=1"), as for a letter, instead of a database error."""
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        for key, values in lookup_params.items():
+            field, lookup = _compared(self.model, key)
+            if field is None or lookup not in _NUMBER_LOOKUPS:
+                continue
+            try:
+                field = key_field(field)
+            except (FieldError, AttributeError):  # a relation Django filters some other way: left to Django
+                continue
+            if not isinstance(field, models.IntegerField):
+                continue
+            for value in values if isinstance(values, list) else [values]:
+                for part in str(value).split(",") if lookup == "in" else [str(value)]:
+                    try:
+                        number = int(part.strip())
+                    except ValueError:
+                        continue  # Django refuses it itself
+                    if not _in_range(field, number):
+                        raise IncorrectLookupParameters(key)
+        return lookup_params
+
+
+@functools.cache
+def _checked_changelist(changelist):
+    return type(changelist.__name__, (CheckedFilterValues, changelist), {})
+
+
+class CheckedKeysAdmin:
+    """Every id an admin page reads, from its address or its form, that is the key of no row (a letter, a
+    number past the column) is a missing record, never a server error (tester 2026-11-27):
+
+    - a record's pages (change, history, delete) answer 404, as for an id no record has;
+    - a search picker or an id box given such a value (`?retailer=abc` on an add form, a posted
+      `cycle=99999999999999999999999`) shows nothing chosen, and the posted form says "Select a valid choice";
+    - a list filtered by such a number says its filter is wrong."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs:
+            if db_field.name in self.get_autocomplete_fields(request):
+                kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            elif db_field.name in self.raw_id_fields:
+                kwargs["widget"] = CheckedForeignKeyRawIdWidget(
+                    db_field.remote_field, self.admin_site, using=kwargs.get("using")
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_object(self, request, object_id, from_field=None):
+        opts = self.model._meta
+        if not is_key(opts.pk if from_field is None else opts.get_field(from_field), object_id):
+            return None
+        return super().get_object(request, object_id, from_field)
+
+    def get_changelist(self, request, **kwargs):
+        return _checked_changelist(super().get_changelist(request, **kwargs))
+
+    def get_inlines(self, request, obj):
+        return [checked_admin(inline) for inline in super().get_inlines(request, obj)]
+
+
+@functools.cache
+def checked_admin(admin_class):
+    """`admin_class` (a model's admin or an inline) checking the ids it reads (`CheckedKeysAdmin`)."""
+    if issubclass(admin_class, CheckedKeysAdmin):
+        return admin_class
+    names = {
+        "__module__": admin_class.__module__,
+        "__qualname__": admin_class.__qualname__,
+        "__doc__": admin_class.__doc__,
+    }
+    return types.new_class(admin_class.__name__, (CheckedKeysAdmin, admin_class), exec_body=lambda ns: ns.update(names))

@@ -27,12 +27,12 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 
 INSTALLED_APPS = [
     # django-unfold: the admin's theme, before django.contrib.admin so its templates win (STYLE.md)
-    "unfold",
+    "unfold.apps.BasicAppConfig",  # its site is core.admin_site's (below)
     "unfold.contrib.filters",
     "unfold.contrib.forms",
     "unfold.contrib.import_export",
     "unfold.contrib.simple_history",
-    "django.contrib.admin",
+    "core.admin_site.CheckedKeysAdminConfig",  # django.contrib.admin, its site checking ids (core.admin_site)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,24 @@
+"""The admin site: every admin registered on it (the project's, Django's and the libraries': users,
+groups, schedules, tokens) and each of their inlines checks the ids it reads
+(`core.admin_autocomplete.CheckedKeysAdmin`): an id no record could have (`?retailer=abc`,
+`99999999999999999999999/change/`, `?cycle=99999999999999999999999` on a list) is a missing record or
+a refused choice, never a server error (tester 2026-11-27). `settings.INSTALLED_APPS` names
+`CheckedKeysAdminConfig` in place of `django.contrib.admin` and django-unfold's `BasicAppConfig` (the
+theme without its own site), so `admin.site` is this site, django-unfold's site checking ids."""
+
+from __future__ import annotations
+
+from django.contrib.admin import ModelAdmin
+from django.contrib.admin.apps import AdminConfig
+from unfold.sites import UnfoldAdminSite
+
+
+class CheckedKeysSite(UnfoldAdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        from core.admin_autocomplete import checked_admin
+
+        super().register(model_or_iterable, checked_admin(admin_class or ModelAdmin), **options)
+
+
+class CheckedKeysAdminConfig(AdminConfig):
+    default_site = "core.admin_site.CheckedKeysSite"
