@@ -84,6 +84,10 @@ def read_table(source: str | Path | IO[bytes], name: str | None = None) -> pd.Da
         raise UnreadableFile(filename, gettext_noop("its rows do not split into the same columns.")) from exc
     except Exception as exc:  # the workbook readers raise their own kinds for a damaged file
         raise UnreadableFile(filename, gettext_noop("the workbook is damaged or cut short.")) from exc
+    if not isinstance(frame.index, pd.RangeIndex):
+        # The first row has more cells than the header: pandas reads the extra ones as row labels, not
+        # as an error (tester 2026-11-27: "客户编码,客户经理" over "104201470816,manager1,extra").
+        raise UnreadableFile(filename, gettext_noop("its rows do not split into the same columns."))
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.apply(lambda s: s.str.strip()).replace("", pd.NA)
     frame.index = frame.index + HEADER_ROW + 1
