@@ -11,8 +11,8 @@ class AllocationConfig(AppConfig):
 
         from core.audit_words import Records, audit_objects_register
 
-        def run_words(allocation_run) -> str:  # 投放计算 #3（2026-11-4 周期）
-            return gettext("allocation run #%(number)s (cycle %(cycle)s)") % {
+        def run_words(allocation_run) -> str:  # #3（2026-11-4 周期）, beside its kind: 投放计算
+            return gettext("#%(number)s (cycle %(cycle)s)") % {
                 "number": allocation_run.pk, "cycle": allocation_run.cycle.label,
             }  # fmt: skip
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy
 
 from .display import person_name
@@ -128,29 +130,37 @@ def actor_words(entry) -> str:
     return "—"
 
 
-def _key_label(action: str, key: str) -> str:
-    label = _KEYS.get((action, key), _KEYS.get(("*", key)))
-    return str(label) if label is not None else _words(key)
+def _field(model, key: str):
+    try:
+        return model._meta.get_field(key) if model is not None else None
+    except FieldDoesNotExist:
+        return None
 
 
 def values_words(entry, data):
-    """A kept before/after as labelled lines: keys by their words for the entry's action, a kept record
-    (a product's code, a manager's id) by its words, times in local time (`core.labels.value_words`)."""
+    """A kept before/after as labelled lines: a key by its words for the entry's action, else as the field
+    of that name of the entry's object (a request's status: 状态), else through the catalog; a value by
+    the record it names (a product's code: its name, a manager's id: the name), else by that field's
+    choices (a request's "open": 待处理, not another model's choice of the same code), else as
+    `core.labels.value_words` reads it (times in local time)."""
     if not isinstance(data, dict):
         return labelled_values(data)
-    named = {}
+    if not data:
+        return "—"
+    records = _OBJECTS.get(entry.object_type)
+    model = apps.get_model(records.model) if records is not None else None
+    rows = []
     for key, value in data.items():
-        records = _VALUES.get((entry.action, key), _VALUES.get(("*", key)))
-        if records is not None and isinstance(value, str | int) and not isinstance(value, bool):
-            words = records.find([value]).get(str(value))
-            if words:
-                named[key] = words
-
-    def shown(key, value):
-        return named.get(key) or value_words(value)
-
-    from .models import AuditEntry
-
-    return labelled_values(
-        data, model=AuditEntry, key_label=lambda key: _key_label(entry.action, key), value_shown=shown
-    )
+        field = _field(model, key)
+        label = _KEYS.get((entry.action, key), _KEYS.get(("*", key)))
+        if label is None:
+            label = field.verbose_name if field is not None else _words(key)
+        label = str(label)
+        shown = None
+        named = _VALUES.get((entry.action, key), _VALUES.get(("*", key)))
+        if named is not None and isinstance(value, str | int) and not isinstance(value, bool):
+            shown = named.find([value]).get(str(value))
+        if shown is None and field is not None and field.choices and isinstance(value, str | int):
+            shown = dict(field.flatchoices).get(value)
+        rows.append((label[:1].upper() + label[1:], str(shown) if shown is not None else value_words(value)))
+    return format_html('<dl class="labelled-values">{}</dl>', format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))

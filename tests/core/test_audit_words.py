@@ -49,7 +49,8 @@ def entries(supervisor):
             after={"cycle": "2026-11-4", "published_at": AT.isoformat()},
         ),
         "filed": AuditEntry.objects.create(
-            actor=None, action="request.file", object_type="service_request", object_id=str(filed.pk)
+            actor=None, action="request.file", object_type="service_request", object_id=str(filed.pk),
+            after={"status": "open", "escalated": False, "rating": None},
         ),
         "asked": AuditEntry.objects.create(
             actor=login, action="request.file", object_type="service_request", object_id=str(asked.pk)
@@ -96,6 +97,10 @@ def test_an_entry_reads_in_words_and_local_time(client, supervisor, entries):
     assert "发布时间 2026年11月27日 06:50" in published  # the kept time, local
     assert "2026-11-27 06:50 投放结果发布 作业运行 货源投放 #1" in published  # the title: local, the run in words
     assert "2026-11-26 22:50" not in published
+
+    filed = _page(client, entries["filed"], ZH)
+    assert "状态 待答复" in filed  # the request's own status, not another model's choice of the code "open"
+    assert "操作人 零售户本人" in filed
 
     english = _page(client, entries["tiers"], EN)
     assert "Retailers whose tier changed 2,318" in english
