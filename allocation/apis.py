@@ -24,7 +24,7 @@ from retailers.selectors import retailers_visible_to, scope_to_visible_retailers
 from .models import AllocationRun, QuotaException, SupplyPlanLine
 from .reports import report_rows
 from .selectors import published_allocation_run, quotas_frame
-from .services import quota_exception_set
+from .services import QUOTA_MAX, quota_exception_set
 
 
 class SupplyPlanFilter(django_filters.FilterSet):
@@ -205,7 +205,7 @@ class QuotaExceptionInput(serializers.Serializer):
     cycle = serializers.CharField(help_text="YEAR-MONTH-WEEK or cycle id")
     product = serializers.CharField(help_text="product code")
     retailer = serializers.IntegerField()
-    quota = serializers.IntegerField(min_value=0, max_value=65_535)  # cartons of one product
+    quota = serializers.IntegerField(min_value=0, max_value=QUOTA_MAX)  # cartons of one product (as the service)
     reason = serializers.CharField(allow_blank=False, trim_whitespace=True)
 
 

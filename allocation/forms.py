@@ -5,12 +5,24 @@ from cycles.models import CycleStatus
 from pricing.models import Lifecycle
 
 from .models import QuotaException, SupplyPlanLine
+from .services import QUOTA_MAX, QUOTA_RANGE
 
 
 class QuotaExceptionForm(forms.ModelForm):
     class Meta:
         model = QuotaException
         fields = ("cycle", "product", "retailer", "quota", "reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "quota" in self.fields:
+            self.fields["quota"].widget.attrs.update(min=0, max=QUOTA_MAX)
+
+    def clean_quota(self):
+        quota = self.cleaned_data.get("quota")
+        if quota is not None and not 0 <= quota <= QUOTA_MAX:  # as the service refuses it (quota_exception_set)
+            raise forms.ValidationError(_(QUOTA_RANGE) % {"max": f"{QUOTA_MAX:,}"})
+        return quota
 
     def clean_product(self):
         product = self.cleaned_data.get("product")

@@ -37,6 +37,10 @@ from .selectors import DEFAULT_POLICY_NAME, active_policy, quotas_frame
 from .tasks import allocation_run_dispatch, allocation_run_finish_if_running
 
 JOB = "allocation"
+# The most cartons of one product one shop may be given in one cycle, by the run or by an exception: a
+# quota is kept in two bytes (RetailerQuotas.entries). The admin's form and the API refuse more too.
+QUOTA_MAX = 65_535
+QUOTA_RANGE = gettext_noop("A quota is between 0 and %(max)s cartons.")
 
 
 def allocation_policy_get_or_create() -> AllocationPolicy:
@@ -200,6 +204,8 @@ def quota_exception_set(
         raise DomainError(Reason(gettext_noop("Only a supervisor approves quota exceptions.")))
     if not reason.strip():
         raise DomainError(Reason(gettext_noop("An exception needs a reason.")))
+    if not 0 <= quota <= QUOTA_MAX:
+        raise DomainError(Reason(QUOTA_RANGE, max=Verbatim(f"{QUOTA_MAX:,}")))
     cycle.refresh_from_db(fields=["status"])
     if cycle.status == CycleStatus.CLOSED:
         raise DomainError(Reason(gettext_noop("Cycle %(cycle)s is closed."), cycle=Verbatim(cycle.label)))
