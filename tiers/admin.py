@@ -274,16 +274,20 @@ class RetailerTierAdmin(RetailerAdmin):
         form = TierOverrideForm(request.POST or None, initial={"tier": retailer.tier})
         if request.method == "POST" and form.is_valid():
             old = retailer.tier
-            tier_override(
-                retailer=retailer,
-                tier=form.cleaned_data["tier"],
-                reason=form.cleaned_data["reason"],
-                approver=request.user,
-            )
-            messages.success(request, _("Tier changed from %(old)s to %(new)s; the reason is kept in the tier history.") % {
-                "old": f"D{old}" if old else "—", "new": f"D{form.cleaned_data['tier']}",
-            })  # fmt: skip
-            return redirect(reverse("admin:retailers_retailer_change", args=[pk]))
+            try:
+                tier_override(
+                    retailer=retailer,
+                    tier=form.cleaned_data["tier"],
+                    reason=form.cleaned_data["reason"],
+                    approver=request.user,
+                )
+            except DomainError as refused:  # the tier it has already: no change
+                form.add_error("tier", str(refused))
+            else:
+                messages.success(request, _("Tier changed from %(old)s to %(new)s; the reason is kept in the tier history.") % {
+                    "old": f"D{old}" if old else "—", "new": f"D{form.cleaned_data['tier']}",
+                })  # fmt: skip
+                return redirect(reverse("admin:retailers_retailer_change", args=[pk]))
         context = {
             **self.admin_site.each_context(request),
             "form": form,

@@ -333,14 +333,20 @@ def _apply_tiers(proposal: TierProposal, approver) -> int:
 
 @transaction.atomic
 def tier_override(*, retailer: Retailer, tier: int, reason: str, approver) -> TierChange:
-    """A supervisor sets one retailer's tier by hand, with a reason (history and audit)."""
+    """A supervisor sets one retailer's tier by hand, with a reason (history and audit). The tier it has
+    already is no change: refused, with no tier-change row and no audit entry (tester 2026-11-27: D4 → D4,
+    twice, wrote two of each)."""
     if not approver.is_supervisor:
         raise AccessDenied(Reason(gettext_noop("Only a supervisor overrides a tier.")))
     if not reason.strip():
         raise DomainError(Reason(gettext_noop("A tier override needs a reason.")))
     if not 1 <= tier <= 30:
         raise DomainError(Reason(gettext_noop("A tier is between D1 and D30.")))
-    old = retailer.tier
+    old = Retailer.objects.select_for_update().values_list("tier", flat=True).get(pk=retailer.pk)
+    if old == tier:
+        raise DomainError(
+            Reason(gettext_noop("The retailer is already in tier %(tier)s: no change."), tier=Verbatim(f"D{tier}"))
+        )
     # the published assessment in force, kept with the override: what the explanation was then
     rated = latest_assessment(retailer=retailer)
     change = TierChange.objects.create(
