@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
 from core.admin_exports import LabelledExportForm, labelled_resource, sheet_title
+from core.admin_history import UnchangedSaveAdmin
 from core.admin_lists import UNITS, ReadableListAdmin, is_figure, is_tier
 from core.display import NUMBER, figure, tier_text
 from core.json_lines import json_lines_field
@@ -314,8 +315,9 @@ class ReadOnlyAdmin(SupervisorEditsAdmin):
         return False
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin, ModelAdmin):
-    """History kept, shown, never written back: every history page is read-only, for every role.
+class ReadOnlyHistoryAdmin(UnchangedSaveAdmin, SimpleHistoryAdmin, ModelAdmin):
+    """History kept, shown, never written back: every history page is read-only, for every role. A change
+    form posted with nothing changed writes no history row (`core.admin_history.UnchangedSaveAdmin`).
 
     django-simple-history's version page is the change form bound to an old row, and its POST
     saves that row whole after checking only view permission: a customer manager could set a

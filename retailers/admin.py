@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from core.admin_exports import LabelledModelResource
-from core.admin_history import UnchangedSaveAdmin
 from core.admin_mixins import ReadOnlyHistoryAdmin, SupervisorEditsAdmin
 from core.display import person_name, tier_text
 from core.exceptions import DomainError
@@ -57,7 +56,7 @@ class RetailerResource(LabelledModelResource):
 
 
 @admin.register(Retailer)
-class RetailerAdmin(UnchangedSaveAdmin, SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
+class RetailerAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
     resource_classes = [RetailerResource]
     list_display = (
         "customer_code", "license_no", "name", "branch", "department", "business_format", "market_type",
