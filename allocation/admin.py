@@ -337,6 +337,11 @@ class QuotaExceptionAdmin(AutocompleteTextAdmin, SupervisorEditsAdmin, ModelAdmi
     def has_change_permission(self, request, obj=None):
         return request.user.is_supervisor and obj is None
 
+    def has_delete_permission(self, request, obj=None):
+        """Never, not even for a superuser: deleting one would change a quota with no audit entry and
+        leave the shop's cached quotas as they were. A new exception (audited) sets any quota again."""
+        return False
+
     def autocomplete_choices(self, request, field_name, queryset):
         """The form's search pickers (core.admin_autocomplete): a withdrawn product takes no new exception."""
         return queryset.exclude(lifecycle=Lifecycle.WITHDRAWN) if field_name == "product" else queryset

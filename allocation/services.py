@@ -21,6 +21,7 @@ from core.models import AuditEntry
 from core.runs import run_error, run_fail, run_heartbeat, run_progress, run_start
 from cycles.models import CycleStatus, OrderCycle
 from orders.models import Order
+from pricing.models import Lifecycle
 from retailers.models import Retailer
 
 from .models import (
@@ -206,6 +207,13 @@ def quota_exception_set(
         raise DomainError(Reason(gettext_noop("An exception needs a reason.")))
     if not 0 <= quota <= QUOTA_MAX:
         raise DomainError(Reason(QUOTA_RANGE, max=Verbatim(f"{QUOTA_MAX:,}")))
+    if product.lifecycle == Lifecycle.WITHDRAWN:  # as the admin's form refuses it, for every path
+        raise DomainError(
+            Reason(
+                gettext_noop("%(product)s is withdrawn: a withdrawn product takes no new exception."),
+                product=Verbatim(product.name),
+            )
+        )
     cycle.refresh_from_db(fields=["status"])
     if cycle.status == CycleStatus.CLOSED:
         raise DomainError(Reason(gettext_noop("Cycle %(cycle)s is closed."), cycle=Verbatim(cycle.label)))

@@ -102,3 +102,36 @@ def test_a_withdrawn_product_is_not_offered_nor_taken(client, supervisor, publis
         assert response.status_code == 200
         assert f"{product.name} 已退市：退市品规不能新增例外。" in shown(response.content)
     assert not QuotaException.objects.exists()
+
+
+def test_the_service_refuses_a_withdrawn_product_on_every_path(supervisor, published):
+    """The staff API and any other caller go through `quota_exception_set`: the form's refusal is the service's."""
+    from core.exceptions import DomainError
+
+    cycle, product, retailer, _quota = published
+    Product.objects.filter(pk=product.pk).update(lifecycle=Lifecycle.WITHDRAWN)
+    product.refresh_from_db()
+    with pytest.raises(DomainError, match="已退市"):
+        quota_exception_set(cycle=cycle, product=product, retailer=retailer, quota=1, reason="r", approver=supervisor)
+    assert not QuotaException.objects.exists()
+
+
+def test_no_one_deletes_an_exception_not_even_a_superuser(client, supervisor, published):
+    """Deleting would change a published quota with no audit entry: a new exception sets it instead."""
+    from django.contrib.auth import get_user_model
+
+    cycle, product, retailer, quota = published
+    exception = quota_exception_set(
+        cycle=cycle, product=product, retailer=retailer, quota=quota + 1, reason="开业", approver=supervisor
+    )
+    root = get_user_model().objects.create_superuser("root", password="x", role="supervisor")
+    for user in (supervisor, root):
+        client.force_login(user)
+        url = reverse("admin:allocation_quotaexception_delete", args=[exception.pk])
+        assert client.post(url, {"post": "yes"}).status_code == 403
+        listed = client.post(
+            reverse("admin:allocation_quotaexception_changelist"),
+            {"action": "delete_selected", "_selected_action": [exception.pk], "post": "yes"},
+        )
+        assert listed.status_code in (200, 302)
+    assert QuotaException.objects.filter(pk=exception.pk).exists()
