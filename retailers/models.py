@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -90,7 +92,11 @@ class Retailer(models.Model):
     owner_id_no = models.CharField(_("owner's ID card number"), max_length=32, blank=True)
     bank_account = models.CharField(_("settlement bank account"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    shop_area = models.DecimalField(_("shop area (m²)"), max_digits=8, decimal_places=1, null=True, blank=True)
+    # greater than 0 on every path, as the import has it (tester 2026-11-27: -5 was saved on the change form)
+    shop_area = models.DecimalField(
+        _("shop area (m²)"), max_digits=8, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1"), message=_("A shop area is greater than 0 m²."))],
+    )  # fmt: skip
 
     branch = models.ForeignKey(CountyBranch, models.PROTECT, related_name="retailers", verbose_name=_("county branch"))
     department = models.ForeignKey(
