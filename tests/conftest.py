@@ -142,3 +142,30 @@ def language_restored(settings):
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def on_friday(monkeypatch):
+    """The walker's day: Friday 2026-11-27, 10:00 local time (`timezone.localdate` and `localtime`
+    answer it), with the caches emptied before and after (they hold today's cycle)."""
+    import datetime as dt
+
+    from django.core.cache import cache, caches
+    from django.utils import timezone
+
+    real_localtime, real_localdate = timezone.localtime, timezone.localdate
+    now = dt.datetime(2026, 11, 27, 10, 0, tzinfo=timezone.get_current_timezone())
+
+    def localdate(value=None, timezone=None):
+        return real_localdate(value, timezone) if value else now.date()
+
+    def localtime(value=None, timezone=None):
+        return real_localtime(value or now, timezone)
+
+    monkeypatch.setattr(timezone, "localdate", localdate)
+    monkeypatch.setattr(timezone, "localtime", localtime)
+    cache.clear()
+    caches["local"].clear()
+    yield now
+    cache.clear()
+    caches["local"].clear()

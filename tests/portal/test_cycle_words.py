@@ -12,9 +12,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache, caches
 from django.urls import reverse
-from django.utils import timezone
 
 from cycles.services import cycle_get_or_create
 from demo.services import demo_city_create, demo_demand_reports_create, demo_first_rerating, demo_quotas_publish
@@ -31,20 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def friday(monkeypatch):
-    real_localtime, real_localdate = timezone.localtime, timezone.localdate
-    now = dt.datetime(2026, 11, 27, 10, 0, tzinfo=timezone.get_current_timezone())
-    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: real_localdate(value, timezone) if value else now.date())
-    monkeypatch.setattr(timezone, "localtime", lambda value=None, timezone=None: real_localtime(value or now, timezone))
-    cache.clear()
-    caches["local"].clear()
-    yield now
-    cache.clear()
-    caches["local"].clear()
-
-
-@pytest.fixture
-def shop(friday, client):
+def shop(on_friday, client):
     """A weekly shop ordering on Fridays, logged in: its 11-4 ordering closed yesterday."""
     demo_city_create(retailers=240, products=16, weeks=14, seed=3, today=FRIDAY)
     demo_first_rerating(today=FRIDAY)

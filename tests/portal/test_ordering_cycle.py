@@ -87,27 +87,6 @@ def test_the_shops_window_and_time_left_on_paper():
     assert order_window(retailer=shop, cycle=C4, now=now).orders_this_cycle is False
 
 
-@pytest.fixture
-def on_friday(monkeypatch):
-    """The walker's day: Friday 2026-11-27, 10:00."""
-    real_localtime, real_localdate = timezone.localtime, timezone.localdate
-    now = dt.datetime(2026, 11, 27, 10, 0, tzinfo=timezone.get_current_timezone())
-
-    def localdate(value=None, timezone=None):
-        return real_localdate(value, timezone) if value else now.date()
-
-    def localtime(value=None, timezone=None):
-        return real_localtime(value or now, timezone)
-
-    monkeypatch.setattr(timezone, "localdate", localdate)
-    monkeypatch.setattr(timezone, "localtime", localtime)
-    cache.clear()
-    caches["local"].clear()
-    yield now
-    cache.clear()
-    caches["local"].clear()
-
-
 def phone_shop(rhythm, parity, weekday, name):
     user = UserFactory(username=name, role=Role.RETAILER, is_staff=False)
     return RetailerFactory(user=user, order_cycle_kind=rhythm, order_week_parity=parity, order_weekday=weekday)

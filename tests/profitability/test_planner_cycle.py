@@ -7,9 +7,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache, caches
 from django.urls import reverse
-from django.utils import timezone
 
 from allocation.quota_sheets import quota_sheet
 from cycles.models import OrderCycle
@@ -24,20 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def friday(monkeypatch):
-    real_localtime, real_localdate = timezone.localtime, timezone.localdate
-    now = dt.datetime(2026, 11, 27, 10, 0, tzinfo=timezone.get_current_timezone())
-    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: real_localdate(value, timezone) if value else now.date())
-    monkeypatch.setattr(timezone, "localtime", lambda value=None, timezone=None: real_localtime(value or now, timezone))
-    cache.clear()
-    caches["local"].clear()
-    yield now
-    cache.clear()
-    caches["local"].clear()
-
-
-@pytest.fixture
-def shop(friday):
+def shop(on_friday):
     """A weekly shop of manager1 ordering on Wednesdays: its 2026-11-4 ordering closed on Tuesday."""
     demo_city_create(retailers=240, products=16, weeks=14, seed=3, today=FRIDAY)
     demo_first_rerating(today=FRIDAY)
