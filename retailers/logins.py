@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
 from accounts.models import LoginLockout, Role
-from core.exceptions import DomainError, Reason
+from core.exceptions import DomainError, Reason, Verbatim
 from core.lockouts import login_lockouts_release
 from core.models import AuditEntry
 
@@ -32,13 +32,15 @@ def retailer_login_reset(*, retailer: Retailer, actor) -> str:
     once, never stored in clear). Ends the login's sessions on every phone and revokes its API tokens
     (`accounts.sessions`: any password change does), and lifts its lock-outs. Audited."""
     if actor.role == Role.RETAILER or not retailers_visible_to(user=actor).filter(pk=retailer.pk).exists():
-        raise DomainError("only the retailer's customer manager or a supervisor sets its password")
+        raise DomainError(Reason(gettext_noop("Only the retailer's customer manager or a supervisor sets its password.")))
     password = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     user = retailer.user
     if user is None:
         User = get_user_model()
         if User.objects.filter(username=retailer.license_no).exists():
-            raise DomainError(f"login name {retailer.license_no} is taken by another user")
+            raise DomainError(
+                Reason(gettext_noop("The login name %(name)s is taken by another user."), name=Verbatim(retailer.license_no))
+            )
         user = User(username=retailer.license_no, role=Role.RETAILER)
         created = True
     else:

@@ -6,8 +6,9 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from core.exceptions import DomainError
+from core.exceptions import DomainError, Reason
 
 from .models import StockCount
 
@@ -15,7 +16,7 @@ from .models import StockCount
 def stock_count_record(*, retailer, product, cartons: int, source: str, actor, on: dt.date | None = None) -> StockCount:
     """A stock count from a visit or the retailer's own report; tonight's advice starts from it."""
     if cartons < 0:
-        raise DomainError("a stock count cannot be negative")
+        raise DomainError(Reason(gettext_noop("A stock count cannot be negative.")))
     return StockCount.objects.create(
         retailer=retailer, product=product, counted_on=on or timezone.localdate(), cartons=cartons, source=source,
         recorded_by=actor,
