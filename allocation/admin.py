@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +18,7 @@ from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEdi
 from core.display import CARTONS, figure
 from core.exceptions import DomainError
 from core.labels import labelled_values
+from core.reports.exports import XLSX, download
 from cycles.models import CycleStatus, OrderCycle
 from pricing.models import Lifecycle, Product
 from retailers.admin import RETAILER_LINKS, RetailerLink
@@ -190,14 +190,10 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
         if request.GET.get("warnings"):
             rows = [r for r in rows if r["warnings"]]
         if request.GET.get("format") == "xlsx":
-            response = HttpResponse(
-                report_dataset(rows).export("xlsx"),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            response["Content-Disposition"] = (
-                f'attachment; filename="allocation-{allocation_run.cycle.label}-{allocation_run.pk}.xlsx"'
-            )
-            return response
+            name = _("Allocation report %(cycle)s no. %(run)s") % {
+                "cycle": allocation_run.cycle.label, "run": allocation_run.pk,
+            }  # fmt: skip
+            return download(report_dataset(rows).export("xlsx"), XLSX, f"{name}.xlsx")
         page = Paginator(rows, 100).get_page(request.GET.get("page"))
         publishable = allocation_run.is_complete and not allocation_run.is_published
         context = {

@@ -79,7 +79,8 @@ class InspectionAdmin(ReadableListAdmin, ModelAdmin):
         report = compliance_report(user=request.user, level=level, step=step, start=start, end=end)
         table = _figures_table(report, level)
         if download_as == "xlsx":
-            return download(report_xlsx(table.title, [table]), XLSX, f"compliance-{level}-{start}-{end}.xlsx")
+            name = f"{table.title}-{start}-{end}.xlsx".replace("/", "-")  # in the reader's language
+            return download(report_xlsx(table.title, [table]), XLSX, name)
         # A percentage and an index are two charts: each on its own axis, which holds all its values.
         periods = [d.strftime("%Y-%m-%d") for d, *_r in report.trend]
         trend = charts.trend(

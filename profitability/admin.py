@@ -108,11 +108,11 @@ class ProfitRunAdmin(ReadOnlyAdmin, ModelAdmin):
         }  # fmt: skip
         fmt = _download_as(request, ["xlsx", "pdf"])
         if fmt == "xlsx":
-            return download(report_xlsx(title, [summary_table(summary), *tables]), XLSX, f"profit-{retailer.customer_code}.xlsx")
+            return download(report_xlsx(title, [summary_table(summary), *tables]), XLSX, f"{_file_name(retailer)}.xlsx")
         if fmt == "pdf":
             drawings = [pdf_charts.drawing(c, width=PDF_CHART_WIDTH, height=PDF_CHART_HEIGHT) for c in chart_data.values()]
             pdf = report_pdf(title, subtitle, [summary_table(summary), *drawings, *tables])
-            return download(pdf, "application/pdf", f"profit-{retailer.customer_code}.pdf")
+            return download(pdf, "application/pdf", f"{_file_name(retailer)}.pdf")
         planner = _planner(request, report, today)
         context = self._context(
             request, title, retailer=retailer, report=report, subtitle=subtitle, summary=summary, glance=glance(summary),
@@ -193,3 +193,8 @@ def _planner(request, report, today) -> dict:
         price_band_words(band): {"cartons": v["cartons"], "cost": Decimal(v["cost"]) / 100, "profit": Decimal(v["profit"]) / 100}
         for band, v in result.band_totals(items).items()},
             "plan_cost": Decimal(result.cost) / 100, "plan_profit": Decimal(result.profit) / 100, "plan_items": len(items)}  # fmt: skip
+
+
+def _file_name(retailer) -> str:
+    """A downloaded report's name in the reader's language: 经营分析-420100000001-陈记百货."""
+    return f"{_('Profitability')}-{retailer.customer_code}-{retailer.name}".replace("/", "-")

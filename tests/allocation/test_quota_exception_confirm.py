@@ -135,3 +135,20 @@ def test_no_one_deletes_an_exception_not_even_a_superuser(client, supervisor, pu
         )
         assert listed.status_code in (200, 302)
     assert QuotaException.objects.filter(pk=exception.pk).exists()
+
+
+def test_the_report_downloads_are_named_in_the_readers_language(client, supervisor, published):
+    """Tester 2026-11-27: the downloads were named profit-…, compliance-…, allocation-… on Chinese pages."""
+    from urllib.parse import unquote
+
+    from allocation.models import AllocationRun
+
+    cycle, _product, retailer, _quota = published
+    run = AllocationRun.objects.get(cycle=cycle, is_published=True)
+    client.force_login(supervisor)
+    for language, words in (("zh-hans", "货源投放报告"), ("en", "Allocation report")):
+        answer = client.get(
+            reverse("admin:allocation_allocationrun_report", args=[run.pk]), {"format": "xlsx"},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )  # fmt: skip
+        assert f"{words} {cycle.label}" in unquote(answer["Content-Disposition"])

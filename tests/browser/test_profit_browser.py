@@ -56,4 +56,4 @@ def test_manager_opens_the_workspace_and_a_retailers_report(live_server, desktop
     screenshot(page, "manager-profit-report")
     with page.expect_download() as download:
         page.click("text=下载 PDF")
-    assert download.value.suggested_filename == f"profit-{code}.pdf"
+    assert download.value.suggested_filename == f"经营分析-{code}-{shop.name}.pdf"  # named in the reader's language
