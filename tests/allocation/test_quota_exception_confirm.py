@@ -137,7 +137,7 @@ def test_no_one_deletes_an_exception_not_even_a_superuser(client, supervisor, pu
     assert QuotaException.objects.filter(pk=exception.pk).exists()
 
 
-def test_the_report_downloads_are_named_in_the_readers_language(client, supervisor, published):
+def test_the_report_downloads_are_named_in_the_readers_language(client, supervisor, published, language_restored):
     """Tester 2026-11-27: the downloads were named profit-…, compliance-…, allocation-… on Chinese pages."""
     from urllib.parse import unquote
 

@@ -5,6 +5,7 @@ the API check the same constant first."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from allocation.models import QuotaException, SupplyPlanLine
 from allocation.services import QUOTA_MAX, allocation_run_create, allocation_run_publish, quota_exception_set
@@ -36,7 +37,10 @@ def test_the_service_refuses_a_quota_out_of_range(supervisor, line, quota):
         quota_exception_set(
             cycle=cycle, product=product, retailer=retailer, quota=quota, reason="开业", approver=supervisor
         )
-    assert str(refused.value) == "定量在 0 至 65,535 条之间。"
+    with translation.override("zh-hans"):  # read in the reader's language, whatever an earlier test left active
+        assert str(refused.value) == "定量在 0 至 65,535 条之间。"
+    with translation.override("en"):
+        assert str(refused.value) == "A quota is between 0 and 65,535 cartons."
     assert not QuotaException.objects.exists()
     assert not AuditEntry.objects.filter(action="allocation.exception").exists()
 
