@@ -37,9 +37,10 @@ def retailer_of(user) -> Retailer | None:
 
 
 Ahead = tuple[tuple[OrderCycle, int | None], ...]  # published cycles not yet ended and their runs
+Current = tuple[OrderCycle | None, int | None, Ahead]  # today's cycle, its published run, the cycles ahead
 
 
-def _current(today: dt.date) -> tuple[OrderCycle | None, int | None, Ahead]:
+def _current(today: dt.date) -> Current:
     """Today's cycle and its published run's id, and the published cycles not yet ended with
     theirs (a retailer's home shows the one it orders next): every phone asks, so they are kept in
     this process for CURRENT_LOCAL_TTL and in the shared cache for CURRENT_TTL."""
@@ -69,17 +70,17 @@ def _retailer_key(user_id) -> str:
     return f"portal:retailer:{user_id}"
 
 
-def _sheet_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> dict[str, str]:
+def _sheet_keys(owner: str, current: Current, kinds: tuple[str, ...]) -> dict[str, str]:
     """kind → the cache key of the owner's sheet of that kind today (none before a run is published)."""
-    _cycle, allocation_id, _ahead = _current(today)
+    _cycle, allocation_id, _ahead = current
     language = get_language()
     return {kind: _sheet_key(kind, allocation_id, owner, language) for kind in kinds} if allocation_id else {}
 
 
-def _ahead_sheet_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
+def _ahead_sheet_keys(owner: str, current: Current, kinds: tuple[str, ...]) -> list[str]:
     """The cache keys of the owner's sheets of `kinds` for the published cycles ahead (the home
     page and the API's default may show one of them), read in the same round trip as today's."""
-    _cycle, allocation_id, ahead = _current(today)
+    _cycle, allocation_id, ahead = current
     language = get_language()
     return [
         _sheet_key(kind, run_id, owner, language)
@@ -87,19 +88,20 @@ def _ahead_sheet_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> lis
     ]  # fmt: skip
 
 
-def _default_key(owner: str, today: dt.date) -> str:
+def _default_key(owner: str, today: dt.date, current: Current) -> str:
     """The cache key of which cycle the owner's API reads by default today (`default_cycle`). It
     names the date and the published runs, so publishing a cycle starts a new one."""
-    _cycle, allocation_id, ahead = _current(today)
+    _cycle, allocation_id, ahead = current
     runs = "-".join(str(run_id or 0) for _c, run_id in ahead)
     return f"portal:default:{today.isoformat()}:{allocation_id or 0}:{runs}:{owner}"
 
 
-def _owner_keys(owner: str, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
+def _owner_keys(owner: str, today: dt.date, kinds: tuple[str, ...], current: Current | None = None) -> list[str]:
     """Every cache key a visit of `kinds` reads besides the shop: today's sheets, the sheets of the
     cycles ahead, and for the API which cycle it reads by default."""
-    keys = [*_sheet_keys(owner, today, kinds).values(), *_ahead_sheet_keys(owner, today, kinds)]
-    return [*keys, _default_key(owner, today)] if "api" in kinds else keys
+    current = current or _current(today)
+    keys = [*_sheet_keys(owner, current, kinds).values(), *_ahead_sheet_keys(owner, current, kinds)]
+    return [*keys, _default_key(owner, today, current)] if "api" in kinds else keys
 
 
 def visit_keys(user_id, today: dt.date, kinds: tuple[str, ...]) -> list[str]:
@@ -150,13 +152,14 @@ def portal_visit(
     """The retailer behind `user`, today's cycle and published run, and the cached sheets of
     `kinds` (per token when the request came with one). `prefetched`: what a request read already
     with its user (`visit_keys`, `sheet_prefetch_keys`); without it they are read here, in one round trip."""
-    cycle, allocation_id, ahead = _current(today)
+    current = _current(today)
+    cycle, allocation_id, ahead = current
     if user is None or not user.is_authenticated or getattr(user, "role", None) != "retailer":
         return Visit(None, cycle, allocation_id, {}, ahead=ahead)
     owner = f"t{token}" if token else f"u{user.pk}"
-    sheet_keys = _sheet_keys(owner, today, kinds)
+    sheet_keys = _sheet_keys(owner, current, kinds)
     if prefetched is None:
-        found = cache.get_many([_retailer_key(user.pk), *_owner_keys(owner, today, kinds)])
+        found = cache.get_many([_retailer_key(user.pk), *_owner_keys(owner, today, kinds, current)])
     else:
         found = dict(prefetched)
     sheets = {kind: found[key] for kind, key in sheet_keys.items() if key in found}
@@ -168,7 +171,7 @@ def default_cycle(*, visit: Visit, today: dt.date) -> tuple[OrderCycle | None, i
     shows (`home_cycle`). Which one it is, is kept per login for SHEET_TTL, so a warm request
     needs no shop: a change of ordering rhythm or order day shows within that time, like the shop's
     name. None: the login has no shop."""
-    key = _default_key(visit.owner, today)
+    key = _default_key(visit.owner, today, (visit.cycle, visit.allocation_id, visit.ahead))
     cycle_id = visit.found.get(key)
     if cycle_id is not None:
         for cycle, run_id in ((visit.cycle, visit.allocation_id), *visit.ahead):
