@@ -1,5 +1,7 @@
 """Issue 2 targets on PostgreSQL: the 50,000 × 300 × 52 demo city under 5 minutes, and a
-15,000-row customer export imported under 10 s.
+15,000-row customer export imported under 10 s. Also the admin's path for a changed export: the
+preview (every row checked, each change old → new, nothing written) and the confirm that writes
+what was previewed (the plan made again and its digest compared).
 
     .venv/bin/python bench/foundation.py [--retailers 50000 --products 300 --weeks 52] [--keep]
 """
@@ -23,12 +25,13 @@ LABELS = {
 }
 
 
-def customer_export(rows: int, path: Path) -> None:
-    """A customer export in the real layout (base_customer_info)."""
+def customer_export(rows: int, path: Path, seed: int = 1) -> None:
+    """A customer export in the real layout (base_customer_info); another `seed` changes the rows'
+    labels (tier, rhythm, format, market type, ...) as a later export would."""
     import numpy as np
     import pandas as pd
 
-    rng = np.random.default_rng(1)
+    rng = np.random.default_rng(seed)
     codes = (300000000000 + np.arange(rows)).astype(str)
     frame = pd.DataFrame({"ID": np.arange(1, rows + 1), "CUST_CODE": codes, "CUST_ID": codes})
     for column, values in LABELS.items():
@@ -55,13 +58,19 @@ def main() -> None:
     args = parser.parse_args()
 
     with fresh_database("bench_foundation", keep=args.keep):
-        from core.imports.base import import_file
+        from core.imports.base import import_file, import_preview
         from demo.services import demo_city_create
 
-        stages = Stages(f"demo city {args.retailers:,} retailers × {args.products} products × {args.weeks} weeks, PostgreSQL")
+        stages = Stages(
+            f"demo city {args.retailers:,} retailers × {args.products} products × {args.weeks} weeks, PostgreSQL"
+        )
         with stages.stage("seed_demo (generate, registry, orders COPY, ANALYZE)") as box:
             result = demo_city_create(
-                retailers=args.retailers, products=args.products, weeks=args.weeks, seed=2026, today=dt.date(2026, 11, 22)
+                retailers=args.retailers,
+                products=args.products,
+                weeks=args.weeks,
+                seed=2026,
+                today=dt.date(2026, 11, 22),
             )
             box["rows"] = result["orders"]
         for name, seconds in result["seconds"].items():
@@ -76,6 +85,14 @@ def main() -> None:
             print(f"  {counts}")
             with stages.stage("import_data customers (same file again)", rows=args.import_rows):
                 counts = import_file(kind="customers", source=path)
+            print(f"  {counts}")
+            changed = Path(tmp) / "customers-later.xlsx"
+            customer_export(args.import_rows, changed, seed=2)
+            with stages.stage("admin preview of a later export (nothing written)", rows=args.import_rows):
+                plan, words = import_preview(kind="customers", source=changed)
+            print(f"  {plan.counts}; {len(words['rows']):,} rows listed, {words['more']:,} more")
+            with stages.stage("admin confirm of that preview (plan again, digest, write)", rows=args.import_rows):
+                counts = import_file(kind="customers", source=changed, expected=plan.digest)
             print(f"  {counts}")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.db import bulk_write
+from core.db import bulk_update, bulk_write
 
 from .models import Retailer
 
@@ -53,7 +53,9 @@ def retailers_create(*, retailers: Sequence[Retailer], actor=None, reason: str =
     codes = [r.customer_code for r in retailers]
     ids = []
     for start in range(0, len(codes), CHUNK):
-        ids += list(Retailer.objects.filter(customer_code__in=codes[start : start + CHUNK]).values_list("pk", flat=True))
+        ids += list(
+            Retailer.objects.filter(customer_code__in=codes[start : start + CHUNK]).values_list("pk", flat=True)
+        )
     retailers_history_snapshot(pks=ids, history_type="+", actor=actor, reason=reason)
     return ids
 
@@ -66,6 +68,6 @@ def retailers_update(*, retailers: Sequence[Retailer], fields: Sequence[str], ac
     now = timezone.now()
     for retailer in retailers:
         retailer.updated_at = now
-    Retailer.objects.bulk_update(retailers, [*fields, "updated_at"], batch_size=1000)
+    bulk_update(retailers, [*fields, "updated_at"])
     retailers_history_snapshot(pks=[r.pk for r in retailers], history_type="~", actor=actor, reason=reason)
     return len(retailers)

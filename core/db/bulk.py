@@ -1,4 +1,4 @@
-"""Bulk writes: PostgreSQL COPY, chunked INSERTs elsewhere.
+"""Bulk writes: PostgreSQL COPY, chunked INSERTs elsewhere; `bulk_update` for changed rows.
 
 `bulk_write` takes rows (tuples of Python values, as for the model's fields) from
 any iterable; `bulk_write_frames` takes
@@ -12,12 +12,13 @@ rows must not query the database (write progress between calls instead).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
 import numpy as np
 import pandas as pd
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from .pgbinary import binary_encodable, encode_frame, header, trailer
 
@@ -63,10 +64,50 @@ def bulk_write(
             sql = _insert_sql(model, fields)
             iterator = iter(rows)
             while chunk := list(islice(iterator, SQLITE_CHUNK)):
-                prepared = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in chunk]
+                prepared = [
+                    [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in chunk
+                ]
                 cursor.executemany(sql, prepared)
                 written += len(chunk)
     return written
+
+
+def bulk_update(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
+    """Save `fields` of these existing rows (all of one model) and return how many were given.
+
+    Django's `bulk_update` builds one CASE WHEN per field and row: ~2.5 ms a row for a registry
+    row of 13 fields (37 s for a 15,000-row export, bench/foundation.py). On PostgreSQL the
+    rows go by COPY into a temporary table and one UPDATE ... FROM sets them; elsewhere one
+    UPDATE statement per row, sent together (executemany)."""
+    if not objs:
+        return 0
+    model = type(objs[0])
+    concrete = [model._meta.get_field(name) for name in fields]
+    pk = model._meta.pk
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    rows = [
+        [pk.get_db_prep_save(obj.pk, connection), *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete)]
+        for obj in objs
+    ]  # fmt: skip
+    with transaction.atomic(), connection.cursor() as cursor:
+        if is_postgresql():
+            scratch = qn(f"bulk_update_{uuid.uuid4().hex[:12]}")
+            cols = ", ".join(qn(f.column) for f in [pk, *concrete])
+            create = f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA"  # noqa: S608
+            cursor.execute(create)
+            with cursor.cursor.copy(f"COPY {scratch} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            sets = ", ".join(f"{qn(f.column)} = u.{qn(f.column)}" for f in concrete)
+            key = qn(pk.column)
+            cursor.execute(f"UPDATE {table} SET {sets} FROM {scratch} u WHERE {table}.{key} = u.{key}")  # noqa: S608
+            cursor.execute(f"DROP TABLE {scratch}")
+        else:
+            sets = ", ".join(f"{qn(f.column)} = %s" for f in concrete)
+            sql = f"UPDATE {table} SET {sets} WHERE {qn(pk.column)} = %s"  # noqa: S608 - identifiers quoted
+            cursor.executemany(sql, [[*row[1:], row[0]] for row in rows])
+    return len(objs)
 
 
 def _csv_text(frame: pd.DataFrame, fields: list[models.Field]) -> str:
@@ -79,7 +120,12 @@ def _csv_text(frame: pd.DataFrame, fields: list[models.Field]) -> str:
             scale = 10**f.decimal_places
             whole, frac = np.divmod(np.abs(units), scale)
             sign = np.where(units < 0, "-", "")
-            text = pd.Series(sign) + pd.Series(whole).astype(str) + "." + pd.Series(frac).astype(str).str.zfill(f.decimal_places)
+            text = (
+                pd.Series(sign)
+                + pd.Series(whole).astype(str)
+                + "."
+                + pd.Series(frac).astype(str).str.zfill(f.decimal_places)
+            )
             out[f.name] = text.to_numpy()
         elif isinstance(f, models.BooleanField):
             out[f.name] = np.where(col.to_numpy(dtype=bool), "t", "f")
@@ -122,7 +168,7 @@ def bulk_write_frames(model: type[models.Model], columns: Sequence[str], frames:
         return written
 
     sql = _insert_sql(model, fields)
-    scales = {f.name: 10 ** f.decimal_places for f in fields if isinstance(f, models.DecimalField)}
+    scales = {f.name: 10**f.decimal_places for f in fields if isinstance(f, models.DecimalField)}
     with connection.cursor() as cursor:
         for frame in frames:
             out = {}

@@ -79,3 +79,30 @@ def test_frames_with_text_go_as_csv_keeping_empty_strings_and_nulls(db):
         None,
     )
     assert (row.score, row.national_type, row.is_new) == (1.25, "CZ1", True)
+
+
+def test_bulk_update_saves_each_rows_own_values_and_leaves_other_fields():
+    """Three shops, each given its own tier, area, flags and text (blanks and NULLs too); the fields
+    not named, and a fourth shop not given, keep what they held."""
+    from core.db import bulk_update
+    from retailers.models import Retailer
+
+    shops = [RetailerFactory(tier=5, name=f"shop {n}", shop_area=Decimal("10.0")) for n in range(4)]
+    changes = [
+        (None, Decimal("12.5"), True, "新名 一"),  # tier cleared (NULL)
+        (30, None, False, ""),  # area cleared, name blank
+        (1, Decimal("0.1"), True, "a'b\t\"c\\d"),  # quoting: COPY and SQL escapes
+    ]
+    before = {s.pk: (s.owner_name, s.license_no) for s in shops}
+    for shop, (tier, area, vulnerable, name) in zip(shops, changes, strict=False):
+        shop.tier, shop.shop_area, shop.is_vulnerable, shop.name = tier, area, vulnerable, name
+        shop.owner_name = "not saved"  # a field not named stays as stored
+    assert bulk_update(shops[:3], ["tier", "shop_area", "is_vulnerable", "name"]) == 3
+    stored = {r.pk: r for r in Retailer.objects.filter(pk__in=[s.pk for s in shops])}
+    for shop, (tier, area, vulnerable, name) in zip(shops, changes, strict=False):
+        got = stored[shop.pk]
+        assert (got.tier, got.shop_area, got.is_vulnerable, got.name) == (tier, area, vulnerable, name)
+        assert (got.owner_name, got.license_no) == before[shop.pk]
+    untouched = stored[shops[3].pk]
+    assert (untouched.tier, untouched.shop_area, untouched.name) == (5, Decimal("10.0"), "shop 3")
+    assert bulk_update([], ["tier"]) == 0
