@@ -198,14 +198,16 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
         publishable = allocation_run.is_complete and not allocation_run.is_published
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Allocation report"),
+            # No `opts`: with them django-unfold's header names the model, never the page's title
+            # (as the other report pages); the templates' hidden breadcrumbs read `run_opts`.
+            "title": _("Allocation report %(cycle)s no. %(run)s") % {"cycle": allocation_run.cycle.label, "run": allocation_run.pk},
             "allocation_run": allocation_run,
             "page": page,
             "rows": [report_glance(r) for r in page],
             "query": query,
             "totals": {"target": sum(r["target"] for r in rows), "released": sum(r["released"] for r in rows)},
             "may_publish": request.user.is_supervisor and publishable,
-            "opts": self.model._meta,
+            "run_opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/allocation/report.html", context)
 
@@ -225,7 +227,7 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
                 "summary": publish_summary(allocation_run),
                 "publishable": publishable,
                 "freshness": run_freshness(allocation_run) if publishable else None,
-                "opts": self.model._meta,
+                "run_opts": self.model._meta,  # no `opts`, so the header shows the title (see report_view)
             }
             return TemplateResponse(request, "admin/allocation/publish_confirm.html", context)
         freshness = run_freshness(allocation_run) if publishable else None
@@ -279,7 +281,6 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
             "allocation_run": allocation_run,
             "tier": tier,
             "tier_words": tier.words(staff=True) if tier else "",
-            "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/allocation/retailer_quotas.html", context)
 
