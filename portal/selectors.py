@@ -240,35 +240,79 @@ def home_cycle(*, visit: Visit, retailer: Retailer, today: dt.date) -> tuple[Ord
     return visit.cycle, visit.allocation_id, True
 
 
+class WindowState:
+    """Where `now` falls against a retailer's ordering window in a cycle."""
+
+    OFF = "off"  # the retailer does not order in this cycle (biweekly off week, not served)
+    NOT_YET = "not_yet"  # ordering opens later (from 00:00 of `opens_on`)
+    OPEN = "open"  # from 00:00 of `opens_on` until the end of `closes_on`
+    CLOSED = "closed"  # after the end of `closes_on`
+
+
+def _days_hours(delta: dt.timedelta | None) -> tuple[int, int] | None:
+    """A span in whole days and hours, rounded down, as the page shows it."""
+    if delta is None:
+        return None
+    return delta.days, delta.seconds // 3600
+
+
 @dataclass
 class OrderWindow:
     opens_on: dt.date
     closes_on: dt.date  # the last day to order: the day before the order day
     order_day: dt.date | None  # the retailer's own order day in this cycle
     orders_this_cycle: bool
-    time_left: dt.timedelta | None  # until the end of ordering (the end of `closes_on`)
+    time_left: dt.timedelta | None  # while open: until the end of ordering (the end of `closes_on`)
     next_pending: bool = False  # ordering here is over and the next cycle is not published yet
+    state: str = WindowState.OPEN
+    time_to_open: dt.timedelta | None = None  # before the window: until 00:00 of `opens_on`
 
     @property
     def left(self) -> tuple[int, int] | None:
-        """The time left in whole days and hours, rounded down, as the page shows it."""
-        if self.time_left is None:
-            return None
-        return self.time_left.days, self.time_left.seconds // 3600
+        """The time left to order in whole days and hours, rounded down (None unless the window is open)."""
+        return _days_hours(self.time_left)
+
+    @property
+    def until_open(self) -> tuple[int, int] | None:
+        """The time until ordering opens in whole days and hours, rounded down (None unless not yet open)."""
+        return _days_hours(self.time_to_open)
+
+    @property
+    def not_yet_open(self) -> bool:
+        return self.state == WindowState.NOT_YET
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == WindowState.OPEN
+
+    @property
+    def closed(self) -> bool:
+        return self.state == WindowState.CLOSED
 
 
 def order_window(
     *, retailer: Retailer, cycle: OrderCycle, now: dt.datetime | None = None, next_pending: bool = False
 ) -> OrderWindow:
-    """The retailer's ordering window in `cycle` (`cycles.selectors.cycle_window`) and the time left in it at `now`."""
+    """The retailer's ordering window in `cycle` (`cycles.selectors.cycle_window`) and where `now`
+    falls in it: not yet open (ordering opens at 00:00 of its first day: the time until then), open
+    (the time left until the end of its last day) or closed."""
     now = now or timezone.localtime()
     window = cycle_window(
         cycle=cycle, rhythm=retailer.order_cycle_kind, parity=retailer.order_week_parity, weekday=retailer.order_weekday
     )
+    start = timezone.make_aware(dt.datetime.combine(window.opens_on, dt.time()))
     end = timezone.make_aware(dt.datetime.combine(window.closes_on + dt.timedelta(days=1), dt.time()))
-    left = end - now if window.orders_this_cycle and end > now else None
+    left = to_open = None
+    if not window.orders_this_cycle:
+        state = WindowState.OFF
+    elif now < start:
+        state, to_open = WindowState.NOT_YET, start - now
+    elif now < end:
+        state, left = WindowState.OPEN, end - now
+    else:
+        state = WindowState.CLOSED
     return OrderWindow(window.opens_on, window.closes_on, window.order_day, window.orders_this_cycle, left,
-                       next_pending and left is None)  # fmt: skip
+                       next_pending and left is None and to_open is None, state, to_open)  # fmt: skip
 
 
 @dataclass

@@ -35,7 +35,7 @@ def portal_nav(current: str) -> SafeString:
 
 @register.simple_tag
 def order_window_card(cycle, window) -> SafeString:
-    """The cycle's title, the retailer's order day, the ordering window and the time left."""
-    key = (cycle.label, window.opens_on, window.closes_on, window.order_day, window.orders_this_cycle, window.left,
-           window.next_pending)  # fmt: skip
+    """The cycle's title, the retailer's order day, the ordering window and the time until it opens or the time left."""
+    key = (cycle.label, window.opens_on, window.closes_on, window.order_day, window.orders_this_cycle, window.state,
+           window.left, window.until_open, window.next_pending)  # fmt: skip
     return kept_render("portal/_window.html", {"cycle": cycle, "window": window}, key)

@@ -83,7 +83,7 @@ def test_the_shops_window_and_time_left_on_paper():
         dt.date(2026, 11, 29),
         dt.date(2026, 11, 30),
     )
-    assert w.left == (2, 14)  # until Monday 11/30 0:00
+    assert (w.state, w.left, w.until_open) == ("not_yet", None, (0, 14))  # opens Saturday 11/28 0:00
     assert order_window(retailer=shop, cycle=C4, now=now).orders_this_cycle is False
 
 
