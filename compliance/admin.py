@@ -83,17 +83,18 @@ class InspectionAdmin(ReadableListAdmin, ModelAdmin):
             return download(report_xlsx(table.title, [table]), XLSX, name)
         # A percentage and an index are two charts: each on its own axis, which holds all its values.
         periods = [d.strftime("%Y-%m-%d") for d, *_r in report.trend]
-        trend = charts.trend(
-            _("Tag rate over time"), periods, {_("Tag rate"): [r * 100 for _d, r, _i in report.trend]}, unit="%",
+        trend = charts.any_screen(
+            charts.trend, _("Tag rate over time"), periods, {_("Tag rate"): [r * 100 for _d, r, _i in report.trend]},
+            unit="%",
         ) if report.trend else ""  # fmt: skip
-        index_trend = charts.trend(
-            _("Price index over time"), periods, {_("Price index"): [i for *_r, i in report.trend]},
+        index_trend = charts.any_screen(
+            charts.trend, _("Price index over time"), periods, {_("Price index"): [i for *_r, i in report.trend]},
             unit=_("guide price = 100"), zero=False,
         ) if report.trend else ""  # fmt: skip
         worst = report.groups[:30]
-        bars = charts.bars(
-            _("Tag rate, lowest first"), [g.label[:16] for g in worst], {_("Tag rate"): [g.tag_rate * 100 for g in worst]},
-            unit="%",
+        bars = charts.any_screen(
+            charts.bars, _("Tag rate, lowest first"), [g.label[:16] for g in worst],
+            {_("Tag rate"): [g.tag_rate * 100 for g in worst]}, unit="%",
         ) if worst else ""  # fmt: skip
         context = {
             **self.admin_site.each_context(request), "title": _("Price-tag compliance figures"), "report": report,

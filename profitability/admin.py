@@ -80,8 +80,8 @@ class ProfitRunAdmin(ReadOnlyAdmin, ModelAdmin):
         table = _workspace_table(rows)
         if download_as == "xlsx":
             return download(report_xlsx(_("My retailers"), [table]), XLSX, f"workspace-{space.period_start}.xlsx")
-        trend = charts.trend(
-            _("Gross profit of my retailers per week"),
+        trend = charts.any_screen(
+            charts.trend, _("Gross profit of my retailers per week"),
             [d.strftime("%m-%d") for d, _p in space.trend], {_("Gross profit"): [p for _d, p in space.trend]},
             unit=_("yuan"),
         ) if space.trend else ""  # fmt: skip
@@ -110,18 +110,22 @@ class ProfitRunAdmin(ReadOnlyAdmin, ModelAdmin):
         if fmt == "xlsx":
             return download(report_xlsx(title, [summary_table(summary), *tables]), XLSX, f"{_file_name(retailer)}.xlsx")
         if fmt == "pdf":
-            drawings = [pdf_charts.drawing(c, width=PDF_CHART_WIDTH, height=PDF_CHART_HEIGHT) for c in chart_data.values()]
+            drawings = [
+                pdf_charts.drawing(c, width=PDF_CHART_WIDTH, height=PDF_CHART_HEIGHT) for c in chart_data.values()
+            ]
             pdf = report_pdf(title, subtitle, [summary_table(summary), *drawings, *tables])
             return download(pdf, "application/pdf", f"{_file_name(retailer)}.pdf")
         planner = _planner(request, report, today)
         context = self._context(
             request, title, retailer=retailer, report=report, subtitle=subtitle, summary=summary, glance=glance(summary),
             opportunities=[opportunity_text(o) for o in summary.opportunities],
-            tables=[(t, t.formatted()) for t in tables], **{name: c.svg() for name, c in chart_data.items()},
+            tables=[(t, t.formatted()) for t in tables], **{name: c.any_screen() for name, c in chart_data.items()},
             structure=retailer_structure(retailer=retailer, today=today),
             **planner,
         )  # fmt: skip
-        return render(request, "admin/profitability/report.html", context, status=400 if "budget_error" in planner else 200)
+        return render(
+            request, "admin/profitability/report.html", context, status=400 if "budget_error" in planner else 200
+        )
 
     def overview_view(self, request):
         """The figures by manager, market department or branch, with the managers' KPIs."""
@@ -140,8 +144,8 @@ class ProfitRunAdmin(ReadOnlyAdmin, ModelAdmin):
         )  # fmt: skip
         if download_as == "xlsx":
             return download(report_xlsx(table.title, [table]), XLSX, f"overview-{level}-{start}.xlsx")
-        chart = charts.bars(
-            _("Gross profit"), [g.label for g in groups[:30]],
+        chart = charts.any_screen(
+            charts.bars, _("Gross profit"), [g.label for g in groups[:30]],
             {_("This period"): [g.gross_profit for g in groups[:30]], _("A year before"): [g.last_year_profit or None for g in groups[:30]]},
             unit=_("yuan"),
         ) if groups else ""  # fmt: skip
@@ -174,16 +178,12 @@ def _planner(request, report, today) -> dict:
     the box (and the page is a 400)."""
     raw = params.text(request, "budget", label=_("Budget"), max_length=40)
     try:
-        budget = params.decimal(
-            request, "budget", label=_("Budget"), minimum=BUDGET_MIN, maximum=BUDGET_MAX, places=2
-        )
+        budget = params.decimal(request, "budget", label=_("Budget"), minimum=BUDGET_MIN, maximum=BUDGET_MAX, places=2)
     except params.BadParameter as exc:
         return {"budget": raw, "budget_error": exc.message}
     if budget is None:
         return {"budget": ""}
-    result, items, products = budget_plan(
-        retailer=report.retailer, today=today, budget=budget, lines=report.plan_lines
-    )
+    result, items, products = budget_plan(retailer=report.retailer, today=today, budget=budget, lines=report.plan_lines)
     lines = [
         {"product": products[p], "cartons": q, "cost": Decimal(q * products[p].wholesale_price),
          "profit": q * products[p].margin_per_carton}

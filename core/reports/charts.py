@@ -7,13 +7,19 @@ readable (≥ 11 px) when a 360 px screen shrinks it to ~300 px. Amounts compare
 at zero, the value axis runs to a round number at or above the largest value (`value_axis`), the unit goes in the axis title, values carry thousands separators, and a series without
 a single value gets no legend entry. `ChartData` keeps a chart's figures apart from its drawing, so
 a PDF can draw the same chart (`core.reports.pdf_charts`).
+
+The admin's report pages are read on a desk and on a phone: `any_screen` draws a chart at both
+sizes, one after the other, each marked `data-screen`, and the admin's stylesheet shows the wide
+one from 768 px and the phone one below (core/static/core/admin_pages.css); a 960-wide drawing
+shrunk into a 328 px box was 116 px high with 4 px letters. On a phone, bars lie on their side
+(category names down the left, read across) and the plot grows with their number.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pygal
@@ -72,6 +78,10 @@ class ChartData:
         draw = trend if self.kind == "line" else bars
         return draw(self.title, self.labels, self.series, unit=self.unit, size=size)
 
+    def any_screen(self) -> str:
+        """The chart drawn wide and for a phone (`any_screen`)."""
+        return any_screen(self.svg)
+
 
 def grouped(value: float) -> str:
     """A value with thousands separators in the active language (1,234,567 in Chinese and English),
@@ -100,6 +110,18 @@ def _options(size: str) -> dict:
 def _render(chart) -> str:
     svg = chart.render(is_unicode=True).replace("<svg ", '<svg width="100%" ', 1)
     return SCRIPT.sub("", svg)  # pygal's config script for its tooltips, which we do not load (CSP: no inline script)
+
+
+def any_screen(draw: Callable[..., str], /, *args, **kwargs) -> str:
+    """`draw(*args, **kwargs)` at both sizes, wide first, each `<svg>` marked `data-screen="wide"` or
+    `"phone"` for the stylesheet to show one by the screen's width. Nothing for a chart not drawn."""
+    out = []
+    for size in SIZES:
+        svg = draw(*args, size=size, **kwargs)
+        if not svg:
+            return ""
+        out.append(svg.replace("<svg ", f'<svg data-screen="{size}" ', 1))
+    return "".join(out)
 
 
 def value_axis(values: Sequence[float | None], *, zero: bool = True, ticks: int = 5) -> list[float]:
@@ -141,9 +163,12 @@ def trend(
 ) -> str:  # fmt: skip
     """Lines over periods (e.g. gross profit per week, and a year before); the value axis starts at
     zero unless `zero=False` (an index around 100)."""
+    extra = {}
+    if size == "phone":  # the last period's label, level and centred under its point, stays on the picture
+        extra["margin_right"] = max(20, math.ceil(0.3 * PHONE_STYLE.label_font_size * max(map(len, labels), default=0)))
     chart = pygal.Line(
         title=title, y_title=unit or None, show_minor_x_labels=False, dots_size=2, include_x_axis=zero,
-        x_label_rotation=0 if size == "phone" else 30, **_options(size),
+        x_label_rotation=0 if size == "phone" else 30, **_options(size), **extra,
     )  # fmt: skip
     _time_labels(chart, labels, size)
     drawn = with_data(series)
@@ -157,14 +182,42 @@ def bars(
     title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], *, unit: str = "",
     size: str = "wide",
 ) -> str:  # fmt: skip
-    """Bars side by side from a zero baseline."""
-    chart = pygal.Bar(title=title, y_title=unit or None, include_x_axis=True, x_label_rotation=30, **_options(size))
-    chart.x_labels = list(labels)
+    """Bars side by side from a zero baseline; for a phone, bars on their side, names read across,
+    the first at the top."""
     drawn = with_data(series)
+    if size == "phone":
+        height = max(SIZES["phone"]["height"], 120 + len(labels) * (10 + 14 * max(1, len(drawn))))
+        names = [_short(label) for label in reversed(labels)]  # pygal puts the first bar at the bottom
+        # pygal leaves room for a name as if each character were 0.6 em wide; a Chinese one is 1 em
+        room = 20 + math.ceil(0.4 * PHONE_STYLE.label_font_size * max(map(_wide_chars, names), default=0))
+        chart = pygal.HorizontalBar(
+            title=title, x_title=unit or None, include_x_axis=True, margin_left=room,
+            **{**_options(size), "height": height},
+        )  # fmt: skip
+        chart.x_labels = names
+        drawn = {name: values[::-1] for name, values in drawn.items()}
+    else:
+        chart = pygal.Bar(title=title, y_title=unit or None, include_x_axis=True, x_label_rotation=30, **_options(size))
+        chart.x_labels = list(labels)
     _value_axis(chart, drawn, zero=True, size=size)
     for name, values in drawn.items():
         chart.add(name, values)
     return _render(chart)
+
+
+def _wide_chars(text: str) -> int:
+    return sum(ord(char) > 0x2E7F for char in text)  # CJK letters and punctuation: a full em wide
+
+
+def _short(label: str, most: int = 16) -> str:
+    """A name beside a phone's bar cut with an ellipsis to `most` half-width places (a Chinese
+    character takes two)."""
+    places = 0
+    for i, char in enumerate(label):
+        places += 2 if _wide_chars(char) else 1
+        if places > most:
+            return label[: max(1, i - 1)] + "…"
+    return label
 
 
 def shares(title: str, parts: Sequence[tuple[str, float]], *, size: str = "wide") -> str:
