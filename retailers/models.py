@@ -152,10 +152,13 @@ class Retailer(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    # history is read per retailer (indexed by id); other history indexes would only slow bulk writes
+    # history is read per retailer (indexed by id); other history indexes would only slow bulk writes;
+    # the reason is kept whole (a supervisor's override reason runs to 1,000 characters; django-simple-
+    # history's default column holds 100)
     history = HistoricalRecords(
         excluded_fields=["created_at", "updated_at"],
         no_db_index=["branch", "department", "route", "manager", "user"],
+        history_change_reason_field=models.TextField(null=True),
     )
 
     class Meta:

@@ -31,7 +31,7 @@ def retailers_history_snapshot(*, pks: Sequence[int], history_type: str, actor=N
         f"INSERT INTO {qn(history._meta.db_table)} ({cols}, {meta}) "  # noqa: S608 - identifiers quoted
         f"SELECT {cols}, %s, %s, %s, %s FROM {qn(Retailer._meta.db_table)} WHERE "
     )
-    head = [now, reason[:100] or None, history_type, actor.pk if actor else None]
+    head = [now, reason or None, history_type, actor.pk if actor else None]
     with connection.cursor() as cursor:
         for start in range(0, len(pks), CHUNK):
             chunk = list(pks[start : start + CHUNK])
