@@ -4,6 +4,9 @@ Each map takes every known spelling (Chinese label, national code, our own code)
 to the stored value. Matching folds full-width brackets, spaces and case.
 """
 
+from django.conf import settings
+from django.utils import translation
+
 from cycles.models import WeekParity
 
 from .vocabulary import (
@@ -14,6 +17,7 @@ from .vocabulary import (
     RetailerStatus,
     TradeArea,
     UrbanRuralCode,
+    Weekday,
 )
 
 
@@ -113,6 +117,39 @@ def _order_cycles() -> dict[str, tuple[str, int | None, str]]:
 
 
 ORDER_CYCLE = _order_cycles()
+
+
+def in_every_language(choices) -> dict[str, object]:
+    """Each choice's label in every language of the site (城网 and Urban network → urban): what our own
+    exports write, in whichever language the person who exported read the admin. Read when a file is
+    imported (the catalogs are loaded then), never at import time of this module."""
+    labels: dict[str, object] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            labels.update({str(label): value for value, label in choices.choices})
+    return labels
+
+
+def order_cycle_labels() -> dict[str, tuple[str, int | None, str | None]]:
+    """The order cycle as written in one cell (周四, 单周周四, 不访销, W4) or as our export writes it: the
+    kind's label alone (每周, 两周一访, Weekly), its day and odd/even weeks in their own columns. A kind
+    alone is (kind, None, None): its weeks are not named (None), its day and weeks come from their columns."""
+    kinds = {label: (kind, None, None) for label, kind in in_every_language(OrderCycleKind).items()}
+    return {**kinds, **ORDER_CYCLE}
+
+
+def weekday_labels() -> dict[str, int]:
+    """An order day: 周四, 星期四, 四, Thursday, 4."""
+    days: dict[str, int] = {**{str(day): day for day in Weekday.values}, **in_every_language(Weekday)}
+    for word, day in WEEKDAYS.items():
+        days.update({word: day, f"周{word}": day, f"星期{word}": day})
+    return days
+
+
+def week_parity_labels() -> dict[str, str]:
+    """Odd or even weeks: 单周, 单, Odd weeks, odd."""
+    return _with_own_codes({"单": WeekParity.ODD, "双": WeekParity.EVEN, **in_every_language(WeekParity)}, WeekParity)
+
 
 BRANCH_SUFFIXES = ("烟草专卖局(营销部)", "烟草专卖局", "烟草公司", "营销部", "分公司")
 PLACE_SUFFIXES = ("县", "市", "区")

@@ -152,7 +152,7 @@ def test_unknown_manager_is_an_error(db):
         shown = (caught.value.errors[0].column, str(caught.value.errors[0].reason))
     assert shown == (
         "客户经理",
-        "no customer manager with this username",
+        "no customer manager with this name or username",
     )
 
 
