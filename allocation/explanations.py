@@ -60,12 +60,18 @@ def quota_reasons(
 
     out: list[str] = []
     if line.method == "D":
-        out.append(_("By demand: what you reported for this cycle (or, without a report, your recent orders), never more than you reported, shared within the week's supply."))
+        out.append(
+            _(
+                "By demand: what you reported for this cycle (or, without a report, your recent orders), never more than you reported, shared within the week's supply."
+            )
+        )
     elif line.method == "E":
         out.append(_("Selected retailer: this product goes to chosen retailers only."))
     elif Reason.ROTATION in codes:
         out.append(
-            _("Scarce product: not even one carton for every retailer, so it rotates; retailers served longest ago come first.")
+            _(
+                "Scarce product: not even one carton for every retailer, so it rotates; retailers served longest ago come first."
+            )
         )
         if row["last_served"] > 0:
             out.append(
@@ -100,7 +106,9 @@ def quota_reasons(
     if Reason.CREDIT in codes:
         factor = policy.rules.credit_factors.get(rating)
         label = CreditRating(rating).label if rating in CreditRating.values else rating
-        out.append(_("Credit rating %(rating)s: quota × %(factor)s, rounded down.") % {"rating": label, "factor": factor})
+        out.append(
+            _("Credit rating %(rating)s: quota × %(factor)s, rounded down.") % {"rating": label, "factor": factor}
+        )
     if Reason.VIOLATION in codes:
         out.append(
             _("Repeated price-tag violations in recent inspections: quota × %(factor)s, rounded down.")
@@ -173,19 +181,31 @@ class QuotaTier:
         if not self.changed:
             return gettext("Tier D%(tier)s.") % {"tier": self.shown if self.shown is not None else "—"}
         if staff:
-            text = gettext("Tier D%(used)s as computed (now %(now)s): a published quota keeps the tier it was computed with.")
+            text = gettext(
+                "Tier D%(used)s as computed (now %(now)s): a published quota keeps the tier it was computed with."
+            )
         else:
-            text = gettext("Your quotas were computed with tier D%(used)s (your tier now: %(now)s); published quotas do not change.")
+            text = gettext(
+                "Your quotas were computed with tier D%(used)s (your tier now: %(now)s); published quotas do not change."
+            )
         return text % {"used": self.used, "now": now}
 
 
 def retailer_quota_tier(*, retailer: Retailer, allocation_run: AllocationRun) -> QuotaTier:
-    """The tier `allocation_run` computed the retailer's quotas with, and its tier now."""
+    """The tier `allocation_run` computed the retailer's quotas with, and its tier now. A shop the run
+    has no row for holds quotas only by exceptions: the tier the latest of them kept when approved."""
     used = (
         RetailerQuotas.objects.filter(allocation=allocation_run, retailer_id=retailer.pk)
         .values_list("tier", flat=True)
         .first()
     )  # what the run wrote (one indexed row); a retailer the run did not know has none
+    if used is None:
+        used = (
+            QuotaException.objects.filter(cycle_id=allocation_run.cycle_id, retailer_id=retailer.pk, tier__isnull=False)
+            .order_by("-created_at", "-pk")
+            .values_list("tier", flat=True)
+            .first()
+        )
     return QuotaTier(used=int(used) if used else None, now=retailer.tier)
 
 

@@ -335,6 +335,13 @@ class QuotaException(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("approved by")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The shop as it was when the exception was approved, as a run keeps it (`RetailerQuotas`): what its
+    # quota reads where the run has no row for the shop, so a later tier override or registry change never
+    # alters it (the cell: its key on the plan line, as `CellReport.cell`; "" = the whole scope).
+    tier = models.PositiveSmallIntegerField(_("tier when approved"), null=True, blank=True)
+    credit_rating = models.CharField(_("credit rating when approved"), max_length=8, blank=True)
+    facts = models.PositiveSmallIntegerField(_("facts when approved"), default=0)  # RetailerQuotas.Fact bits
+    cell = models.CharField(_("cell when approved"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("quota exception")

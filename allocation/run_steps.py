@@ -90,7 +90,7 @@ def _write(
     """One transaction: every retailer's quotas as computed (`RetailerQuotas`, a row per retailer
     per batch of lines), then caps, the report per cell and the band caps. A group computed again
     (a retried task) replaces its own rows."""
-    facts = _registry_facts(registry, policy_load(allocation_run.policy))
+    facts = registry_facts(registry, policy_load(allocation_run.policy))
     done: list[LineResult] = []
     served: dict[tuple[int, int], bytes] = {}
     batch: list[tuple[np.ndarray, np.ndarray]] = []
@@ -141,8 +141,9 @@ def _served(result: LineResult) -> dict[int, bytes]:
     return {int(c): ids_to_bitmap(ids[cells == c]) for c in np.unique(cells)}
 
 
-def _registry_facts(registry: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Per retailer, what the run used of the registry: tier, credit rating and the fact bits."""
+def registry_facts(registry: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Per retailer, what the run used of the registry: tier, credit rating and the fact bits (what an
+    exception keeps of a shop too, `services.quota_exception_set`)."""
     Fact = RetailerQuotas.Fact
     violators = np.isin(registry.index.to_numpy(np.int64), np.fromiter(policy.rules.repeat_violators, np.int64))
     bits = (
@@ -219,8 +220,15 @@ def _write_cells(
                 )
             reports.append(
                 CellReport(
-                    allocation=allocation_run, plan_line_id=line.pk, cell=key, cell_no=number, target=c.target,
-                    released=c.released, rotated=c.rotated, figures=c.figures, warnings=c.warnings,
+                    allocation=allocation_run,
+                    plan_line_id=line.pk,
+                    cell=key,
+                    cell_no=number,
+                    target=c.target,
+                    released=c.released,
+                    rotated=c.rotated,
+                    figures=c.figures,
+                    warnings=c.warnings,
                     served=served.get((line.pk, number), b""),
                 )  # fmt: skip
             )
@@ -262,9 +270,7 @@ def allocation_run_finish(*, allocation_run: AllocationRun) -> AllocationRun:
     counts = CellReport.objects.filter(allocation=allocation_run).aggregate(
         lines=Count("plan_line", distinct=True), cells=Count("pk"), target=Sum("target"), released=Sum("released")
     )
-    counts["retailers"] = (
-        RetailerQuotas.objects.filter(allocation=allocation_run).values("retailer").distinct().count()
-    )
+    counts["retailers"] = RetailerQuotas.objects.filter(allocation=allocation_run).values("retailer").distinct().count()
     run_finish(allocation_run.run, counts=counts)
     allocation_run.is_complete = True
     return allocation_run

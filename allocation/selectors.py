@@ -228,11 +228,21 @@ def published_allocation_run(cycle: OrderCycle) -> AllocationRun | None:
     return AllocationRun.objects.filter(cycle=cycle, is_published=True).first()
 
 
+def quotas_run(cycle: OrderCycle) -> AllocationRun | None:
+    """The run whose quotas hold for the cycle now: the published one, else the latest complete one (what
+    would be published); None before any run completes."""
+    return published_allocation_run(cycle) or (
+        AllocationRun.objects.filter(cycle=cycle, is_complete=True).order_by("-created_at", "-pk").first()
+    )
+
+
 def runs_awaiting_publication() -> list[AllocationRun]:
     """Complete runs of cycles not published yet (draft or computed), the latest per cycle, soonest
     cycle first: what a supervisor still has to review and publish."""
     latest: dict[int, AllocationRun] = {}
-    runs = AllocationRun.objects.filter(is_complete=True, cycle__status__in=(CycleStatus.DRAFT, CycleStatus.COMPUTED)).select_related("cycle")
+    runs = AllocationRun.objects.filter(
+        is_complete=True, cycle__status__in=(CycleStatus.DRAFT, CycleStatus.COMPUTED)
+    ).select_related("cycle")
     for allocation_run in runs.order_by("cycle__starts_on", "-created_at", "-pk"):
         latest.setdefault(allocation_run.cycle_id, allocation_run)
     return list(latest.values())
@@ -267,9 +277,7 @@ def quotas_frame(
     frame = _entries_frame(stored)
     if plan_line_ids is not None:
         frame = frame[frame["plan_line"].isin(plan_line_ids)]
-    line_product = dict(
-        SupplyPlanLine.objects.filter(cycle_id=allocation_run.cycle_id).values_list("pk", "product_id")
-    )
+    line_product = dict(SupplyPlanLine.objects.filter(cycle_id=allocation_run.cycle_id).values_list("pk", "product_id"))
     cells = {
         (line, number): key
         for line, number, key in CellReport.objects.filter(allocation=allocation_run).values_list(
@@ -314,29 +322,31 @@ def _with_exceptions(
     line_product: dict[int, int],
     stored: list[tuple],
 ) -> pd.DataFrame:
-    """A supervisor's exceptions replace (or add) quotas, marked EXCEPTION."""
+    """A supervisor's exceptions replace (or add) quotas, marked EXCEPTION. A shop the run has no row
+    for reads what the exception kept of it when approved (tier, credit rating, facts, cell), never
+    today's registry."""
     given = QuotaException.objects.filter(cycle_id=allocation_run.cycle_id)
     if retailer_ids is not None:
         given = given.filter(retailer_id__in=list(retailer_ids))
     line_of = {product: line for line, product in line_product.items()}
     if plan_line_ids is not None:
         given = given.filter(product_id__in=[line_product[i] for i in plan_line_ids if i in line_product])
-    rows = list(given.values_list("retailer_id", "product_id", "quota", "retailer__tier", "retailer__credit_rating"))
+    rows = list(given.values_list("retailer_id", "product_id", "quota", "tier", "credit_rating", "facts", "cell"))
     if not rows:
         return frame
     facts = {row[0]: row[1:4] for row in stored}
     known = frame.set_index(["retailer", "plan_line"])
     extra = []
-    for retailer, product, quota, tier_now, credit_now in rows:
+    for retailer, product, quota, tier_then, credit_then, facts_then, cell_then in rows:
         line = line_of.get(product)
         if line is None:
             continue
         if (retailer, line) in known.index:
             row = known.loc[(retailer, line)].to_dict()
             row["reasons"] = int(row["reasons"]) | int(Reason.EXCEPTION)
-        else:
-            tier, credit, bits = facts.get(retailer, (tier_now, credit_now or "", 0))
-            row = {"product": product, "tier": int(tier or 0), "cell": "", "cap": 0, "weight": 1, "base": 0,
+        else:  # the run's facts of the shop where it has a row (another line's), else the exception's
+            tier, credit, bits = facts.get(retailer, (tier_then, credit_then, facts_then))
+            row = {"product": product, "tier": int(tier or 0), "cell": cell_then, "cap": 0, "weight": 1, "base": 0,
                    "reasons": int(Reason.EXCEPTION), "last_served": NEVER_SERVED, "credit_rating": credit,
                    "facts": bits}  # fmt: skip
         row.update(retailer=retailer, plan_line=line, quota=quota)

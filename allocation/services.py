@@ -24,6 +24,7 @@ from orders.models import Order
 from pricing.models import Lifecycle
 from retailers.models import Retailer
 
+from .engine.cells import line_cells
 from .models import (
     AllocationPolicy,
     AllocationRun,
@@ -31,10 +32,18 @@ from .models import (
     QuotaException,
     SupplyPlanLine,
 )
-from .policy import policy_dump, policy_from_model
+from .policy import policy_dump, policy_from_model, policy_load
 from .quota_cache import retailer_quotas_forget
-from .run_steps import allocation_run_compute_group, allocation_run_fail, plan_lines
-from .selectors import DEFAULT_POLICY_NAME, active_policy, quotas_frame
+from .run_steps import allocation_run_compute_group, allocation_run_fail, plan_lines, registry_facts
+from .selectors import (
+    DEFAULT_POLICY_NAME,
+    active_policy,
+    cell_key,
+    plan_line_input,
+    quotas_frame,
+    quotas_run,
+    registry_frame,
+)
 from .tasks import allocation_run_dispatch, allocation_run_finish_if_running
 
 JOB = "allocation"
@@ -217,7 +226,8 @@ def quota_exception_set(
     cycle.refresh_from_db(fields=["status"])
     if cycle.status == CycleStatus.CLOSED:
         raise DomainError(Reason(gettext_noop("Cycle %(cycle)s is closed."), cycle=Verbatim(cycle.label)))
-    if not SupplyPlanLine.objects.filter(cycle=cycle, product=product).exists():
+    line = SupplyPlanLine.objects.filter(cycle=cycle, product=product).first()
+    if line is None:
         raise DomainError(
             Reason(
                 gettext_noop("%(product)s is not in the supply plan of cycle %(cycle)s."),
@@ -230,8 +240,11 @@ def quota_exception_set(
         cycle=cycle,
         product=product,
         retailer=retailer,
-        defaults={"quota": quota, "reason": reason, "approved_by": approver},
-    )
+        defaults={
+            "quota": quota, "reason": reason, "approved_by": approver,
+            **_shop_when_approved(cycle=cycle, line=line, retailer=retailer),
+        },
+    )  # fmt: skip
     AuditEntry.objects.create(
         actor=approver, action="allocation.exception", object_type="retailer", object_id=str(retailer.pk), reason=reason,
         before=before, after={"cycle": cycle.label, "product": product.code, "quota": quota},
@@ -240,6 +253,28 @@ def quota_exception_set(
     retailer_quotas_forget(cycle=cycle, retailer_id=retailer.pk)
     transaction.on_commit(lambda: retailer_quotas_forget(cycle=cycle, retailer_id=retailer.pk))
     return exception
+
+
+def _shop_when_approved(*, cycle: OrderCycle, line: SupplyPlanLine, retailer: Retailer) -> dict:
+    """What an exception keeps of the shop, as a run keeps it (`run_steps.registry_facts`): its tier,
+    credit rating and facts in the registry now (repeat violators as the cycle's run counted them), and its
+    cell on the line. A shop the run has no row for reads these, never the registry of a later day."""
+    allocation_run = quotas_run(cycle)
+    policy = policy_load(allocation_run.policy if allocation_run else {"repeat_violators": repeat_violator_ids()})
+    registry = registry_frame([retailer.pk])
+    facts = registry_facts(registry, policy).iloc[0]
+    cell = ""
+    if line.method in ("A", "B") and line.dimensions:  # methods C, D and E have one cell: the whole scope
+        chosen, cells = line_cells(registry, plan_line_input(line), cycle.week_parity)
+        if not chosen.empty:
+            cell = cell_key(cells[int(chosen["cell"].iloc[0])], list(line.dimensions))
+    tier = facts["tier"]
+    return {
+        "tier": None if pd.isna(tier) else int(tier),
+        "credit_rating": str(facts["credit_rating"] or ""),
+        "facts": int(facts["facts"]),
+        "cell": cell,
+    }
 
 
 def cycle_kpis_compute(*, cycle: OrderCycle) -> int:
