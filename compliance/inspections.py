@@ -13,6 +13,7 @@ the field) whose reason is written in the active language, for the page to show 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from pricing.models import Product
 from pricing.selectors import retail_prices_on
 from retailers.models import Retailer
 from retailers.selectors import retailers_visible_to
+from stock.forms import MAX_CARTONS
 from stock.models import StockCount, StockSource
 
 from .models import Inspection, InspectionKind, InspectionLine
@@ -33,19 +35,26 @@ PRICE_FIELDS = ("tag_price", "price_carton", "price_pack")
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}  # Pillow's format → the stored extension
 PRICE_MAX = Decimal("100000")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 NOTHING_CHECKED = "lines"  # the column of the row-0 error "nothing was checked"
 
 
 def _stock(value, row: int, errors: list[RowError]) -> int | None:
+    """Cartons counted: a whole number from 0 to the stock form's maximum (a count past it is a mistyped
+    box, and past the database's column a server error)."""
     if value in (None, ""):
         return None
-    try:
-        cartons = int(str(value))
-    except ValueError:
+    text = str(value).strip()
+    if not _WHOLE.fullmatch(text):
         errors.append(RowError(row, "stock", str(value), _("Enter a whole number of cartons.")))
         return None
+    cartons = int(text) if len(text.lstrip("+-0")) <= 9 else (-1 if text.startswith("-") else MAX_CARTONS + 1)
     if cartons < 0:
         errors.append(RowError(row, "stock", str(value), _("A stock count cannot be negative.")))
+    elif cartons > MAX_CARTONS:
+        message = _("A stock count is at most %(n)s cartons.") % {"n": f"{MAX_CARTONS:,}"}
+        errors.append(RowError(row, "stock", str(value), message))
+        return None
     return cartons
 
 

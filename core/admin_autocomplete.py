@@ -17,6 +17,7 @@ a record's page (`<id>/change/`) or a list filtered by it is a missing record, n
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import types
 
@@ -25,9 +26,13 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.utils import timezone
 from unfold.widgets import UnfoldForeignKeyRawIdWidget
+
+from core.keys import in_range as _in_range
+from core.keys import is_key, key_field
 
 
 class ReadableAutocompleteJsonView(AutocompleteJsonView):
@@ -59,32 +64,6 @@ class AutocompleteTextAdmin:
             if text is not None:
                 field.label_from_instance = text
         return field
-
-
-def key_field(field):
-    """The column a key of `field` is compared with: a relation's target (a compliance standing's key is
-    its retailer's id)."""
-    while field.is_relation:
-        field = field.target_field
-    return field
-
-
-def _in_range(field, number: int) -> bool:
-    low, high = connection.ops.integer_field_range(field.get_internal_type())
-    return (low is None or number >= low) and (high is None or number <= high)
-
-
-def is_key(field, value) -> bool:
-    """Whether `value` could be a key of `field` (a primary key, or the field a relation points at): read
-    as the field reads it and, for a number, within its column. A letter ("abc"), a fraction ("1.5") or a
-    number past the column ("99999999999999999999999") is the key of no row; looked up, it is refused by
-    Django ("Field 'id' expected a number") or by the database (SQLite: "Python int too large")."""
-    field = key_field(field)
-    try:
-        value = field.to_python(value)
-    except (ValidationError, ValueError, TypeError):
-        return False
-    return _in_range(field, value) if isinstance(value, int) else value is not None
 
 
 class _CheckedChoices:
@@ -147,9 +126,48 @@ def _compared(model, key: str):
 _NUMBER_LOOKUPS = {"exact", "in", "gt", "gte", "lt", "lte"}
 
 
+def _moment_in_range(field, value: str) -> bool:
+    """Whether a date or moment filter's value can be compared in the database: a moment is made aware in
+    the current time zone and stored in UTC, and a day near the calendar's ends cannot be
+    (`?at__gte=0001-01-01` is 0001-01-01 00:00 in Shanghai, before the first moment Python can write in
+    UTC: "date value out of range"). A value Django cannot read as a date is left to Django, which
+    refuses it itself."""
+    try:
+        moment = field.to_python(value)
+    except (ValidationError, ValueError, TypeError):
+        return True
+    if not isinstance(moment, dt.datetime):
+        return True
+    try:
+        aware = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        aware.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def _out_of_range(field, lookup: str, value) -> bool:
+    """Whether a list filter's value is one no row's column could be compared with: a number past an
+    integer column, a moment past the calendar."""
+    parts = str(value).split(",") if lookup == "in" else [str(value)]
+    if isinstance(field, models.DateTimeField):
+        return not all(_moment_in_range(field, part.strip()) for part in parts)
+    if not isinstance(field, models.IntegerField):
+        return False
+    for part in parts:
+        try:
+            number = int(part.strip())
+        except ValueError:
+            continue  # Django refuses it itself
+        if not _in_range(field, number):
+            return True
+    return False
+
+
 class CheckedFilterValues:
-    """A list filtered by a number past its column (`?cycle=99999999999999999999999`) says its filter is
-    wrong (Django's "?e=1"), as for a letter, instead of a database error."""
+    """A list filtered by a number past its column (`?cycle=99999999999999999999999`) or by a moment past
+    the calendar (`?at__gte=0001-01-01`, on any list's date filter) says its filter is wrong (Django's
+    "?e=1"), as for a letter, instead of a database error."""
 
     def get_filters_params(self, params=None):
         lookup_params = super().get_filters_params(params)
@@ -161,16 +179,9 @@ class CheckedFilterValues:
                 field = key_field(field)
             except (FieldError, AttributeError):  # a relation Django filters some other way: left to Django
                 continue
-            if not isinstance(field, models.IntegerField):
-                continue
             for value in values if isinstance(values, list) else [values]:
-                for part in str(value).split(",") if lookup == "in" else [str(value)]:
-                    try:
-                        number = int(part.strip())
-                    except ValueError:
-                        continue  # Django refuses it itself
-                    if not _in_range(field, number):
-                        raise IncorrectLookupParameters(key)
+                if _out_of_range(field, lookup, value):
+                    raise IncorrectLookupParameters(key)
         return lookup_params
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from core.db import bulk_write
 from core.exceptions import DomainError, Reason
+from core.keys import is_key
 from core.models import AuditEntry
 from retailers.models import Retailer
 from retailers.vocabulary import RetailerStatus
@@ -199,6 +200,10 @@ def surveys_close_due(today: dt.date | None = None) -> dict:
 
 
 def open_invitation(*, wave_id: int, retailer: Retailer) -> Invitation | None:
+    """The retailer's invitation to the wave; None for a wave id no wave could have (the address's
+    `99999999999999999999`, past the column: a missing survey, not a database error)."""
+    if not is_key(Invitation._meta.get_field("wave"), wave_id):
+        return None
     return Invitation.objects.select_related("wave__questionnaire").filter(wave_id=wave_id, retailer=retailer).first()
 
 
@@ -210,6 +215,8 @@ def invitation_answer(
     the questionnaire's scale, or None for "don't know" where the question allows it. Every question
     of the wave must be there; anything else is refused and nothing is written."""
     now = now or timezone.now()
+    if not is_key(Invitation._meta.get_field("wave"), wave_id):
+        raise NotSampled(_("You are not asked to answer this survey."))
     invitation = (
         Invitation.objects.select_for_update().select_related("wave__questionnaire")
         .filter(wave_id=wave_id, retailer=retailer).first()

@@ -11,10 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
 import pandas as pd
 from django.utils.translation import gettext_noop
 
-from core.exceptions import Reason, RowError
+from core.exceptions import Reason, RowError, Verbatim
 
 Parser = Callable[[pd.Series], tuple[pd.Series, pd.Series]]
 
@@ -77,17 +78,31 @@ def choice(mapping: Mapping[str, object], what: str) -> Parser:
     return parse
 
 
-def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
+INTEGER_MAX = 2**31 - 1  # the database's integer column (PostgreSQL's integer, Django's IntegerField)
+
+
+def _bound(n: int) -> int | Verbatim:
+    """A limit as a reason shows it: 12 as it is, 2,147,483,647 with its thousands separators."""
+    return n if abs(n) < 10_000 else Verbatim(f"{n:,}")
+
+
+def integer(minimum: int | None = None, maximum: int = INTEGER_MAX) -> Parser:
+    """A whole number within [minimum, maximum]; the maximum is at most the database's integer column, so
+    a cell past it (99999999999999999999999, 1e30) is a row error naming row, column and limit, never a
+    server error from the cast or the database."""
+    maximum = min(maximum, INTEGER_MAX)
+
     def parse(col: pd.Series) -> tuple[pd.Series, pd.Series]:
         numbers = pd.to_numeric(col, errors="coerce")
         errors = _no_errors(col.index)
         errors[col.notna() & numbers.isna()] = Reason(gettext_noop("not a number"))
-        whole = numbers.notna() & (numbers % 1 != 0)
+        finite = numbers.notna() & np.isfinite(numbers)
+        errors[numbers.notna() & ~finite] = Reason(gettext_noop("not a number"))  # inf, -inf
+        whole = finite & (numbers % 1 != 0)
         errors[whole] = Reason(gettext_noop("not a whole number"))
         if minimum is not None:
-            errors[numbers.notna() & (numbers < minimum)] = Reason(gettext_noop("below %(n)s"), n=minimum)
-        if maximum is not None:
-            errors[numbers.notna() & (numbers > maximum)] = Reason(gettext_noop("above %(n)s"), n=maximum)
+            errors[finite & (numbers < minimum)] = Reason(gettext_noop("below %(n)s"), n=_bound(minimum))
+        errors[finite & (numbers > maximum)] = Reason(gettext_noop("above %(n)s"), n=_bound(maximum))
         values = numbers.where(errors.isna()).round().astype("Int64")
         return values, errors
 

@@ -27,6 +27,7 @@ from core.models import Run
 from portal.selectors import current_cycle
 from pricing.models import Product
 from tests.portal import conftest as portal
+from tests.words import shown
 
 pytestmark = pytest.mark.django_db
 city, manager1, shop = portal.city, portal.manager1, portal.shop  # the small demo city's fixtures
@@ -374,3 +375,113 @@ def test_another_session_cannot_confirm_a_preview(client, admin_import, settings
     assert Product.objects.count() == 2
     again = client.post(reverse("admin:core_run_import"), {"confirm": "1", "token": token})
     assert again.url == reverse("admin:core_run_import")
+
+
+# --- numbers and days past what a column holds (tester 2026-11-28) -------------------------------
+
+HUGE = "99999999999999999999"  # past a 64-bit column
+
+
+def _date_fields(model) -> list[str]:
+    from django.db import models
+
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.DateField)]
+
+
+def test_a_list_filtered_by_a_day_past_the_calendar_says_the_filter_is_wrong(client, boss):
+    """`?at__gte=0001-01-01` on the audit log (and every list with a date: 17 of them) was a 500
+    "date value out of range": the day, made a moment in Shanghai, is before the first one UTC can write."""
+    from django.contrib import admin
+
+    client.force_login(boss)
+    tried = 0
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for name in _date_fields(model):
+            for lookup, day in ((f"{name}__gte", "0001-01-01"), (f"{name}__lt", "0001-01-01"), (name, "0001-01-01")):
+                response = client.get(url, {lookup: day})
+                assert response.status_code in (200, 302, 403), (url, lookup, response.status_code)
+                if response.status_code == 302:
+                    assert response["Location"].endswith("?e=1"), (url, lookup, response["Location"])
+                tried += 1
+    assert tried > 40
+    audit = reverse("admin:core_auditentry_changelist")
+    assert client.get(audit, {"at__gte": "0001-01-01"})["Location"].endswith("?e=1")
+    assert client.get(audit, {"at__gte": "2026-01-01"}).status_code == 200  # a real day still filters
+
+
+def test_a_survey_id_past_the_column_is_a_missing_survey(client, shop):
+    client.force_login(shop.user)
+    assert client.get(reverse("surveys:answer", args=[HUGE])).status_code == 404
+    assert client.post(reverse("surveys:answer", args=[HUGE]), {}).status_code == 404
+    api = reverse("api-me-survey", args=[HUGE])
+    for response in (client.get(api), client.post(api, {"answers": []}, content_type="application/json")):
+        assert response.status_code == 404
+        assert response.json()["error"]["message"] == "您不在本次测评的受访名单中。"
+
+
+def test_a_stock_count_past_any_shop_is_refused_beside_its_box(client, manager1, shop, city):
+    from compliance.models import Inspection
+    from compliance.planning import visit_products
+    from cycles.calendar import cycle_monday
+    from stock.models import StockCount
+    from tests.compliance.test_inspection_pages import _field_error, form_for
+
+    client.force_login(manager1)
+    products = visit_products(shop, cycle_monday(city))
+    first = products[0]
+    url = reverse("inspections:inspect", args=[shop.pk])
+    counts = StockCount.objects.count()
+    for bad in (HUGE, "9" * 5000, "10001"):
+        response = client.post(url, form_for(products, **{f"stock_{first.pk}": bad}))
+        assert response.status_code == 200, bad[:30]
+        assert _field_error(response.content.decode(), "stock", first.pk) == "库存条数最多为 10,000 条。"
+    assert (Inspection.objects.count(), StockCount.objects.count()) == (0, counts)
+    assert client.post(url, form_for(products, **{f"stock_{first.pk}": "10000"})).status_code == 302
+
+
+def _orders_csv(**cells) -> bytes:
+    row = {"CYCLE": "2026-11-4", "CUST_CODE": "C1", "CIG_CODE": "P1", "QTY": "5", "QUOTA": "", **cells}
+    return (",".join(row) + "\n" + ",".join(row.values()) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "reason"),
+    [
+        ({"QTY": "99999999999999999999999"}, "QTY", "大于 2,147,483,647"),
+        ({"QUOTA": "1e30"}, "QUOTA", "大于 2,147,483,647"),
+        ({"QTY": "2147483648"}, "QTY", "大于 2,147,483,647"),
+        ({"QTY": "inf"}, "QTY", "不是数字"),
+    ],
+)
+def test_an_import_names_a_number_past_its_column_by_row_and_column(admin_import, cells, column, reason):
+    """The orders preview was a 500 ("cannot safely cast non-equivalent float64 to int64")."""
+    response = admin_import("orders.csv", _orders_csv(**cells), kind="orders")
+    assert response.status_code == 200
+    page = shown(response.content)
+    assert f"2 {column} {cells[column]} {reason}" in page  # row, column, value, reason
+
+
+def test_every_integer_column_of_every_importer_has_a_maximum():
+    """Each column of each importer reads a number past any column as a row error or as text, never
+    as a number the database cannot hold, and never with a cast error."""
+    import numbers
+
+    import pandas as pd
+    from django.conf import settings
+
+    from core.imports.base import importer_for
+    from core.imports.columns import INTEGER_MAX, parse_table
+
+    for kind in settings.IMPORTERS:
+        for column in importer_for(kind).columns:
+            for bad in (HUGE, "1e30", "-1e30", "2147483648"):
+                frame = pd.DataFrame({column.headers[0]: [bad]}, index=[2]).astype(object)
+                parsed = parse_table(frame, [column])
+                value = parsed.frame.at[2, column.key]
+                if isinstance(value, numbers.Integral):
+                    assert -INTEGER_MAX <= value <= INTEGER_MAX, (kind, column.key, bad)
+                    assert not parsed.errors
+                if parsed.errors:
+                    assert (parsed.errors[0].row, parsed.errors[0].column) == (2, column.headers[0])
+
