@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin, record_number
+from core.display import person_name
 from core.exceptions import DomainError
 from retailers.admin import RETAILER_LINKS, RetailerAdmin, RetailerLink
 from retailers.models import CountyBranch, Retailer
@@ -20,7 +21,7 @@ from .engine.classify import EmptyTier
 from .forms import TierOverrideForm
 from .models import ClassificationScheme, ProposalStatus, TierAssessment, TierChange, TierProposal
 from .national import national_type_label
-from .publish_preview import proposal_publish_preview
+from .publish_preview import proposal_publish_preview, proposal_published_moves
 from .selectors import tier_explanation
 from .services import proposal_publish, tier_override
 
@@ -143,11 +144,17 @@ class TierProposalAdmin(ReadOnlyAdmin, ModelAdmin):
             raise PermissionDenied
         proposal = get_object_or_404(TierProposal, pk=pk)
         if request.method != "POST":
+            # a published proposal: when, by whom and the moves it made, never a comparison with the tiers
+            # now (its own: 升档 0, 降档 0) nor an offer to publish again
+            published = proposal.status == ProposalStatus.PUBLISHED
+            moves = proposal_published_moves if published else proposal_publish_preview
             context = {
                 **self.admin_site.each_context(request),
-                "title": _("Publish these tiers?"),
+                "title": _("Tiers published") if published else _("Publish these tiers?"),
                 "proposal": proposal,
-                "preview": proposal_publish_preview(proposal=proposal),
+                "preview": moves(proposal=proposal),
+                "published": published,
+                "published_by": person_name(proposal.published_by) if published else "",
                 "publishable": proposal.status == ProposalStatus.PROPOSED,
                 "opts": self.model._meta,
             }
@@ -163,6 +170,7 @@ class TierProposalAdmin(ReadOnlyAdmin, ModelAdmin):
     def render_change_form(self, request, context, *args, **kwargs):
         obj = kwargs.get("obj")
         context["can_publish"] = bool(obj and obj.status == ProposalStatus.PROPOSED and request.user.is_supervisor)
+        context["was_published"] = bool(obj and obj.status == ProposalStatus.PUBLISHED and request.user.is_supervisor)
         return super().render_change_form(request, context, *args, **kwargs)
 
 

@@ -1,4 +1,5 @@
-"""What publishing a tier proposal will change, for its confirmation page (a read, nothing written).
+"""What publishing a tier proposal will change, for its confirmation page (a read, nothing written);
+once published, what publishing changed (`proposal_published_moves`: its tier-change rows, as written).
 
 Compared with each retailer's tier now, as publishing compares (`services._apply_tiers`). A tier a
 supervisor set by hand (an override) is named before it moves: one made after the proposal was computed
@@ -14,7 +15,7 @@ from django.db.models.functions import Abs
 
 from core.display import person_name
 
-from .models import TierAssessment, TierChange, TierChangeKind, TierProposal
+from .models import ProposalStatus, TierAssessment, TierChange, TierChangeKind, TierProposal
 
 BIGGEST_SHOWN = 10
 
@@ -146,3 +147,47 @@ def proposal_publish_preview(*, proposal: TierProposal) -> PublishPreview:
         overrides_kept=[o for o in stake if o.kept],
     )
 
+
+def proposal_published_moves(*, proposal: TierProposal) -> PublishPreview:
+    """The moves a published proposal made, as publishing wrote them (its re-rating rows in the tier
+    history: old tier, new tier), never compared with the tiers now, which are its own or later ones
+    (tester 2026-11-28: a published proposal's page read 升档 0, 降档 0 beside the 1,217 it moved up).
+    The retailers it rated and did not move (their tier already, or an override it kept) stay."""
+    if proposal.status != ProposalStatus.PUBLISHED:
+        raise ValueError("only a published proposal has moves made")
+    moves = TierChange.objects.filter(proposal_id=proposal.pk, kind=TierChangeKind.RERATING)
+    figures = moves.aggregate(
+        moved=Count("pk"),
+        up=Count("pk", filter=Q(old_tier__isnull=False, new_tier__gt=F("old_tier"))),
+        down=Count("pk", filter=Q(old_tier__isnull=False, new_tier__lt=F("old_tier"))),
+        first_tier=Count("pk", filter=Q(old_tier__isnull=True)),
+    )
+    rated = TierAssessment.objects.filter(proposal=proposal)
+    retailers = rated.count()
+    deltas = (
+        moves.exclude(old_tier__isnull=True)
+        .annotate(delta=F("new_tier") - F("old_tier"))
+        .values("delta")
+        .annotate(n=Count("pk"))
+    )
+    steps: dict[int, dict[str, int]] = {}
+    for row in deltas:
+        entry = steps.setdefault(abs(row["delta"]), {"up": 0, "down": 0})
+        entry["up" if row["delta"] > 0 else "down"] += row["n"]
+    biggest = [
+        TierMove(r["retailer_id"], r["retailer__customer_code"], r["retailer__name"], r["old_tier"], r["new_tier"])
+        for r in moves.exclude(old_tier__isnull=True)
+        .annotate(size=Abs(F("new_tier") - F("old_tier")))
+        .order_by("-size", "retailer__customer_code")
+        .values("retailer_id", "retailer__customer_code", "retailer__name", "old_tier", "new_tier")[:BIGGEST_SHOWN]
+    ]
+    return PublishPreview(
+        retailers=retailers,
+        up=figures["up"],
+        down=figures["down"],
+        stay=retailers - figures["moved"],
+        first_tier=figures["first_tier"],
+        held=rated.exclude(tier=F("raw_tier")).count(),
+        by_steps=[StepCount(n, v["up"], v["down"]) for n, v in sorted(steps.items())],
+        biggest=biggest,
+    )

@@ -74,7 +74,7 @@ def test_get_shows_the_changes_and_publishes_nothing_post_publishes_and_audits(c
     audit = AuditEntry.objects.get(action="tiers.publish")
     assert (audit.actor, audit.object_id) == (supervisor, str(proposal.pk))
     again = client.get(url).content.decode()
-    assert "不能发布" in again
+    assert "已于" in again  # published: when and by whom, not offered again
     assert 'id="confirm-publish"' not in again
 
 
@@ -85,3 +85,43 @@ def test_a_manager_sees_no_confirmation_and_cannot_publish(client, manager_a, pr
     assert client.post(url).status_code == 403
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PROPOSED
+
+
+def test_a_published_proposal_shows_when_by_whom_and_the_moves_it_made(client, supervisor, proposal):
+    """Tester 2026-11-28: proposal #1 read 升档 1,217 / 降档 1,101 and, once published, its publish page read
+    升档 0, 降档 0 and 没有零售户的档位发生变化 (compared with today's tiers, its own)."""
+    from tiers.models import TierChange, TierChangeKind
+    from tiers.publish_preview import proposal_published_moves
+
+    supervisor.first_name = "李主管"
+    supervisor.save()
+    url = reverse("admin:tiers_tierproposal_publish", args=[proposal.pk])
+    client.force_login(supervisor)
+    before = client.get(url).context["preview"]
+    assert before.up + before.down > 0
+    client.post(url)
+    proposal.refresh_from_db()
+    moves = TierChange.objects.filter(proposal=proposal, kind=TierChangeKind.RERATING)
+    made = proposal_published_moves(proposal=proposal)
+    assert (made.up, made.down, made.first_tier) == (before.up, before.down, before.first_tier)
+    assert made.up + made.down + made.first_tier == moves.count()
+    assert made.stay == before.stay
+    assert made.retailers == before.retailers
+    assert [(s.steps, s.up, s.down) for s in made.by_steps] == [(s.steps, s.up, s.down) for s in before.by_steps]
+    assert [(m.customer_code, m.old_tier, m.new_tier) for m in made.biggest] == [
+        (m.customer_code, m.old_tier, m.new_tier) for m in before.biggest
+    ]
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.context["preview"] == made
+    when = proposal.published_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+    assert f"已于 {when} 由 李主管 发布" in body
+    assert f"{made.up:,}" in body
+    assert "发布后档位" not in body
+    assert "没有零售户的档位发生变化" not in body
+    assert 'id="confirm-publish"' not in body
+    assert "不能发布" not in body
+    change = client.get(reverse("admin:tiers_tierproposal_change", args=[proposal.pk])).content.decode()
+    assert f'href="{url}"' in change  # "what publishing changed"
+    Retailer.objects.update(tier=5)  # the tiers now move on: the page still shows what publishing made
+    assert client.get(url).context["preview"] == made
