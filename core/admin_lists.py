@@ -4,15 +4,21 @@ with thousands separators and its unit (1,234 条, 12,345.60 元, 12.5%), whatev
 `ReadableListAdmin` rewrites the plain field names of `list_display` and `list_filter` as it hands them
 to the change list; a column an admin computes itself formats with `core.display` the same way. A filter
 on a related record offers only the records the user's rows point to (`VisibleRelatedListFilter`), a filter
-on a field of fixed choices only the choices the user's rows have (`VisibleChoicesListFilter`)."""
+on a field of fixed choices only the choices the user's rows have (`VisibleChoicesListFilter`). Every
+filter's "none" choice reads in words (`EMPTY_CHOICE`: 未填写 / Not set), not Django's "-"
+(`WordedEmptyChoiceAdmin`, on every admin of the site)."""
 
 from __future__ import annotations
+
+import functools
+import types
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, label_for_field
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from core.display import CARTONS, NUMBER, PERCENT, POINTS, YUAN, figure, natural_key, person_name, tier_text
 
@@ -29,6 +35,9 @@ UNITS = {
     "risk": POINTS, "visit_list_risk": POINTS,
 }  # fmt: skip
 NOT_FIGURES = {"pk", "id", "year", "month", "week", "order_weekday", "rating", "progress"}
+# A list filter's choice for the rows with nothing in the field (a shop without a market department,
+# a retailer not yet given a tier): Django words it as the list's empty cell, "-".
+EMPTY_CHOICE = gettext_lazy("Not set")
 
 
 def _field(model, path: str):
@@ -230,3 +239,43 @@ class ReadableListAdmin:
         if field.choices and kind in (None, admin.AllValuesFieldListFilter):
             return (path, VisibleChoicesListFilter)
         return spec
+
+
+class WordedEmptyChoice:
+    """A change list whose filters word their "none" choice (`EMPTY_CHOICE`): Django's related, all-values
+    and related-only filters (and ours built on them) take the list's empty cell, "-", for it. The
+    list's cells keep their own empty display."""
+
+    def get_filters(self, request):
+        specs, *rest = super().get_filters(request)
+        for spec in specs:
+            if hasattr(spec, "empty_value_display"):
+                spec.empty_value_display = EMPTY_CHOICE
+        return (specs, *rest)
+
+
+@functools.cache
+def _worded_changelist(changelist):
+    return type(changelist.__name__, (WordedEmptyChoice, changelist), {})
+
+
+class WordedEmptyChoiceAdmin:
+    """An admin whose list filters word their "none" choice (`WordedEmptyChoice`); the site gives it to
+    every admin it registers (`core.admin_site`)."""
+
+    def get_changelist(self, request, **kwargs):
+        return _worded_changelist(super().get_changelist(request, **kwargs))
+
+
+def worded_admin(admin_class):
+    """`admin_class` with its list filters' "none" choice in words (`WordedEmptyChoiceAdmin`)."""
+    if issubclass(admin_class, WordedEmptyChoiceAdmin):
+        return admin_class
+    names = {
+        "__module__": admin_class.__module__,
+        "__qualname__": admin_class.__qualname__,
+        "__doc__": admin_class.__doc__,
+    }
+    return types.new_class(
+        admin_class.__name__, (WordedEmptyChoiceAdmin, admin_class), exec_body=lambda ns: ns.update(names)
+    )

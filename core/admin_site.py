@@ -16,8 +16,9 @@ from unfold.sites import UnfoldAdminSite
 class CheckedKeysSite(UnfoldAdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         from core.admin_autocomplete import checked_admin
+        from core.admin_lists import worded_admin  # list filters' "none" choice in words, not "-"
 
-        super().register(model_or_iterable, checked_admin(admin_class or ModelAdmin), **options)
+        super().register(model_or_iterable, checked_admin(worded_admin(admin_class or ModelAdmin)), **options)
 
 
 class CheckedKeysAdminConfig(AdminConfig):

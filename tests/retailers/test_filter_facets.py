@@ -54,6 +54,6 @@ def test_a_supervisor_is_offered_none_where_rows_have_none(client, supervisor, m
     filters = _filters(client)
     assert filters["档位"][-1].endswith("(1)")  # the shop with no tier
     assert filters["档位"][:2] == ["D7 (2)", "D20 (3)"]
-    assert filters["市场部"][-1] == "- (1)"  # manager_b's shop has no department
+    assert filters["市场部"][-1] == "未填写 (1)"  # manager_b's shop has no department (in words, not "-")
     assert any(choice.startswith(str(manager_a)) for choice in filters["客户经理"])
-    assert filters["客户经理"][-1] == "- (1)"
+    assert filters["客户经理"][-1] == "未填写 (1)"
