@@ -87,6 +87,21 @@ class TierExplanation:
     idle: bool = False  # bought nothing in the window: the lowest tier by score
     published_at: dt.datetime | None = None  # when that re-rating was published
     weights: dict[str, float] | None = None  # the scheme's weight of each score part, as the re-rating used it
+    move_limit: int | None = None  # the most tiers a re-rating moves a shop, as the re-rating's scheme set it
+    rerating_held_by: str = ""  # HeldBy of the re-rating's own tier, whatever set the tier now
+
+    @property
+    def held_below_score(self) -> bool:
+        """The score reaches a higher tier than the shop has, and the move limit is what keeps it there:
+        the re-rating moved it as far as the limit allows and its tier now is that one (also when a
+        supervisor set it back to it). "你的分数已达到 D7，但每次评定最多升 3 档"."""
+        return bool(
+            self.move_limit
+            and self.raw_tier is not None
+            and self.tier is not None
+            and self.raw_tier > self.tier == self.rerated_tier
+            and self.rerating_held_by == HeldBy.MOVE_LIMIT
+        )
 
     @property
     def national_type_label(self) -> str:
@@ -242,4 +257,6 @@ def tier_explanation(*, retailer: Retailer) -> TierExplanation | None:
         idle=assessment.quantity == 0 and assessment.old_tier is not None,
         published_at=published_at,
         weights=dict((assessment.proposal.scheme_snapshot or {}).get("weights") or {}),
+        move_limit=(assessment.proposal.scheme_snapshot or {}).get("move_limit"),
+        rerating_held_by=_held_by(assessment),
     )

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
@@ -116,3 +117,66 @@ def test_the_phone_page_says_how_to_move_up(client, city):
     english = shown(client.get(reverse("portal:tier"), **EN).content)
     assert "Value per carton: yours ¥110.00 a carton, its ¥168.00 a carton:" in english
     assert "A value per carton of ¥" in english
+
+
+@pytest.fixture
+def limited_city(db, supervisor):
+    """The same city under a scheme that moves a shop at most 2 tiers per re-rating: every shop starts at
+    D1, so the re-rating holds each shop whose score reaches D4 or above at D3."""
+    ClassificationScheme.objects.update(is_active=False)
+    ClassificationScheme.objects.create(
+        name="tests: two tiers a re-rating", is_active=True, window_weeks=13, scope="company", scoring="rank",
+        assignment="share_bands", weight_amount=40, weight_quantity=30, weight_value_per_carton=30, weight_credit=0,
+        weight_compliance=0, move_limit=2,
+    )  # fmt: skip
+    manager = UserFactory(username="mgr_move_limit", role=Role.MANAGER)
+    cycle = cycle_get_or_create(starts_on=MONDAY)
+    shops = {}
+    for k in range(30):
+        shops[k] = RetailerFactory(tier=1, manager=manager, name=f"s{k}")
+        amount = Decimal((10 * k + 5) * (100 + 4 * k))
+        WeeklyPurchase.objects.create(
+            cycle=cycle, retailer=shops[k], cartons=10 * k + 5, returned=0, amount=amount, cost=amount, lines=1
+        )
+    proposal_publish(proposal=classification_run(as_of=AS_OF), approver=supervisor, today=AS_OF)
+    for shop in shops.values():
+        shop.refresh_from_db()
+    return shops, manager
+
+
+def test_a_shop_held_by_the_move_limit_is_told_the_limit(client, limited_city, supervisor):
+    """Tester 2026-11-28 (421310076797, D5): the score 117.14 was above D7's line, the page said only
+    已达到 D6 的分数线, never that a re-rating moves a shop at most so many tiers (the admin: 仅按分数为 D7)."""
+    from tiers.services import tier_override
+
+    shops, manager = limited_city
+    shop = shops[29]
+    explanation = tier_explanation(retailer=shop)
+    assert (shop.tier, explanation.move_limit) == (3, 2)
+    assert explanation.raw_tier > 4
+    assert explanation.held_below_score
+    retailer_login_reset(retailer=shop, actor=manager)
+    shop.refresh_from_db()
+    client.force_login(shop.user)
+    said = f"您的分数已达到 {explanation.raw_label}，但每次评定最多升 2 档，下次评定可再升。"
+    body = shown(client.get(reverse("portal:tier"), **ZH).content)
+    assert said in body
+    assert "已达到 D4 的分数线" not in body
+    english = shown(client.get(reverse("portal:tier"), **EN).content)
+    assert (
+        f"Your score already reaches {explanation.raw_label}, but a re-rating moves a shop up at most 2 tiers"
+        in english
+    )
+    # set by hand elsewhere and back to the re-rating's tier (the demo shop): the limit still holds it
+    tier_override(retailer=shop, tier=12, reason="试", approver=supervisor)
+    shop.refresh_from_db()
+    assert not tier_explanation(retailer=shop).held_below_score  # D12 is no re-rating's
+    tier_override(retailer=shop, tier=3, reason="还原", approver=supervisor)
+    shop.refresh_from_db()
+    assert tier_explanation(retailer=shop).held_below_score
+    cache.clear()  # the phone keeps the shop a while
+    assert said in shown(client.get(reverse("portal:tier"), **ZH).content)
+    # a shop the re-rating placed by its score is not told of the limit
+    placed = [s for s in shops.values() if s.tier > 1 and tier_explanation(retailer=s).raw_tier == s.tier]
+    assert placed
+    assert not any(tier_explanation(retailer=s).held_below_score for s in placed)
