@@ -1,6 +1,7 @@
 """API authentication, in a module of its own: DRF imports authentication classes while its
 own views module loads, so this module must not import rest_framework.views."""
 
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from .cache import user_by_token
@@ -23,9 +24,9 @@ class CachedTokenAuthentication(authentication.TokenAuthentication):
         request = getattr(self, "_request", None)
         user, found = user_by_token(key, also=self.prefetch_keys(request, key) if request is not None else [])
         if user is None:
-            raise exceptions.AuthenticationFailed("Invalid token.")
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not user.is_active:
-            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if request is not None:
             request.prefetched = found
         return (user, key)

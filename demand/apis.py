@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
@@ -50,7 +51,7 @@ class DemandLineInput(serializers.Serializer):
 
 class MyDemandInput(serializers.Serializer):
     cycle = serializers.CharField(required=False, help_text="YEAR-MONTH-WEEK or id; default: the first open cycle")
-    lines = DemandLineInput(many=True, allow_empty=False)
+    lines = DemandLineInput(many=True, allow_empty=False, label=gettext_lazy("Products reported"))
 
 
 def _retailer(request) -> Retailer:

@@ -11,6 +11,7 @@ import django_filters
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -31,7 +32,7 @@ from .services import RequestInvalid, request_answer, request_file, request_foll
 
 
 class RequestFilter(django_filters.FilterSet):
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="overdue")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("overdue"))
 
     class Meta:
         model = ServiceRequest
@@ -81,14 +82,18 @@ class RequestDetailOutput(RequestOutput):
 
 
 class RequestFileInput(serializers.Serializer):
-    category = serializers.ChoiceField(choices=Category.choices)
-    text = serializers.CharField(max_length=TEXT_MAX)
+    category = serializers.ChoiceField(choices=Category.choices, label=gettext_lazy("category"))
+    text = serializers.CharField(max_length=TEXT_MAX, label=gettext_lazy("Your request"))
     photo = serializers.FileField(required=False, help_text="JPEG, PNG or WebP, at most 8 MB")
 
 
 class ReplyInput(serializers.Serializer):
-    text = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, default="")
-    resolve = serializers.BooleanField(default=False, help_text="staff only: resolve the request with this answer")
+    text = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, default="", label=gettext_lazy("Your reply"))
+    resolve = serializers.BooleanField(
+        default=False,
+        label=gettext_lazy("Resolve the request"),
+        help_text="staff only: resolve the request with this answer",
+    )
 
 
 class RatingInput(serializers.Serializer):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -93,7 +94,7 @@ class SurveyWaveResultsApi(APIView):
         if wave is None or not can_see_results(user=request.user, wave=wave):
             raise exceptions.NotFound()
         offered = levels_for(request.user)
-        level = params.choice(request, "level", offered, label="level", default=offered[0])
+        level = params.choice(request, "level", offered, label=_("Grouping"), default=offered[0])
         results = wave_results(wave=wave, user=request.user, levels=[level])
         ipa = {r.code: r for r in results.ipa}
         total = results.total
@@ -167,7 +168,7 @@ class AnswerInput(serializers.Serializer):
 
 
 class AnswersInput(serializers.Serializer):
-    answers = AnswerInput(many=True)
+    answers = AnswerInput(many=True, label=gettext_lazy("Answers to the questions"))
 
 
 class MySurveyApi(APIView):

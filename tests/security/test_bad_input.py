@@ -485,3 +485,88 @@ def test_every_integer_column_of_every_importer_has_a_maximum():
                 if parsed.errors:
                     assert (parsed.errors[0].row, parsed.errors[0].column) == (2, column.headers[0])
 
+
+# --- the API's errors in words, in the reader's language (tester 2026-11-28) ---------------------
+
+ZH, EN = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}, {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def _refused(response, status: int = 400) -> dict:
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response["Content-Type"] == "application/json"
+    return response.json()["error"]
+
+
+@pytest.fixture
+def language_kept():
+    from django.utils import translation
+
+    yield
+    translation.activate("zh-hans")
+
+
+def test_a_bad_line_is_named_by_its_place_and_its_fields_label(client, shop, language_kept):
+    """`lines：{0: {'cartons': [ErrorDetail(string='请填写合法的整数值。', code='invalid')]}}` before."""
+    client.force_login(shop.user)
+    url = reverse("api-me-demand")
+    line = {"product_code": "91000095", "cartons": "NaN"}
+    error = _refused(client.post(url, {"lines": [line]}, content_type="application/json", **ZH))
+    assert error["message"] == "第 1 行 · 条数：请填写合法的整数值。"
+    assert error["fields"] == {"lines.0.cartons": ["请填写合法的整数值。"]}
+    two = [{"product_code": "91000095", "cartons": 1}, {"cartons": 5}]
+    error = _refused(client.post(url, {"lines": two}, content_type="application/json", **ZH))
+    assert error["message"] == "第 2 行 · 卷烟编码：该字段是必填项。"
+    error = _refused(client.post(url, {}, content_type="application/json", **ZH))
+    assert error["message"] == "上报的品规：该字段是必填项。"
+    english = _refused(client.post(url, {"lines": [line]}, content_type="application/json", **EN))
+    assert english["message"] == "Line 1 · Cartons: A valid integer is required."
+    for body in (error, english):
+        assert "ErrorDetail" not in body["message"]
+        assert "{" not in body["message"]
+
+
+def test_a_field_is_named_by_its_label_never_its_code(client, shop, language_kept):
+    client.force_login(shop.user)
+    error = _refused(client.post(reverse("api-requests"), {}, content_type="application/json", **ZH))
+    assert error["message"] == "类别：该字段是必填项。；诉求内容：该字段是必填项。"
+    assert set(error["fields"]) == {"category", "text"}  # for a program, the fields' names
+
+
+def test_a_body_that_cannot_be_read_is_named_in_the_readers_language(client, shop, language_kept):
+    client.force_login(shop.user)
+    url = reverse("api-me-demand")
+    error = _refused(client.post(url, "{lines", content_type="application/json", **ZH))
+    assert error["message"] == "请求正文不是有效的 JSON。"
+    assert error["code"] == "parse_error"
+    english = _refused(client.post(url, "{lines", content_type="application/json", **EN))
+    assert english["message"] == "The request's body is not valid JSON."
+    error = _refused(client.post(url, "null", content_type="application/json", **ZH))
+    assert error["message"] == "未收到任何数据：请求正文为空或为 null。"
+    assert "No data provided" not in str(error)
+
+
+def test_an_unknown_token_is_refused_in_the_readers_language(client, language_kept):
+    me = reverse("api-me")
+    error = _refused(client.get(me, HTTP_AUTHORIZATION="Token 0123456789abcdef", **ZH), 403)
+    assert error["message"] == "登录令牌无效或已注销，请重新登录。"
+    english = _refused(client.get(me, HTTP_AUTHORIZATION="Token 0123456789abcdef", **EN), 403)
+    assert english["message"] == "Invalid token."
+
+
+def test_a_list_filter_and_a_grouping_are_named_by_their_labels(client, boss, language_kept):
+    from surveys.models import Questionnaire, WaveStatus
+    from tests.surveys.conftest import make_wave
+
+    client.force_login(boss)
+    error = _refused(client.get(reverse("api-cycles"), {"starts_on__gte": "2026-02-30"}, **ZH))
+    assert error["message"].startswith("开始日期 不小于：")
+    assert list(error["fields"]) == ["starts_on__gte"]
+    error = _refused(client.get(reverse("api-requests"), {"status": "x"}, **ZH))
+    assert error["message"].startswith("状态：")
+    wave = make_wave(
+        Questionnaire.objects.create(name="测评问卷"), opens_on=dt.date(2026, 1, 5), closes_on=dt.date(2026, 1, 20),
+        status=WaveStatus.CLOSED,
+    )  # fmt: skip
+    results = reverse("api-survey-wave-results", args=[wave.pk])
+    assert _refused(client.get(results, {"level": "x"}, **ZH))["message"] == "汇总方式“x”不是可选的值。"
+    assert _refused(client.get(results, {"level": "x"}, **EN))["message"] == "Grouping “x” is not one of the choices."
