@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from core.exceptions import DomainError
 from core.labels import labelled_values
 from core.reports.exports import XLSX, download
 from cycles.models import CycleStatus, OrderCycle
+from cycles.selectors import cycle_window
 from pricing.models import Lifecycle, Product
 from retailers.admin import RETAILER_LINKS, RetailerLink
 from retailers.models import Retailer
@@ -363,8 +365,16 @@ class QuotaExceptionAdmin(AutocompleteTextAdmin, SupervisorEditsAdmin, ModelAdmi
         replaced = form.replaces()
         fields = ("cycle", "product", "retailer", "quota", "reason")
         edit = urlencode({name: form.data.get(name, "") for name in fields})
+        # The shop's own ordering window in the cycle: once it has closed (or in an off week) the new
+        # quota is on record but can no longer be ordered, and the page says so instead of promising it.
+        window = cycle_window(
+            cycle=cycle, rhythm=retailer.order_cycle_kind, parity=retailer.order_week_parity,
+            weekday=retailer.order_weekday,
+        )  # fmt: skip
         context = {
             **self.admin_site.each_context(request),
+            "window": window,
+            "window_state": window.state_at(timezone.localtime()),
             "title": _("Change a published quota?") if cycle.status == CycleStatus.PUBLISHED else _("Replace this exception?"),
             "published": cycle.status == CycleStatus.PUBLISHED,
             "opts": self.model._meta,

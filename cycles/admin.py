@@ -10,8 +10,9 @@ from unfold.admin import ModelAdmin
 from core.admin_mixins import SupervisorEditsAdmin
 
 from .models import CycleStatus, OrderCycle
-from .selectors import current_cycle
+from .selectors import cycle_ordering_words, next_cycle
 
+NEXT, LATER, TODAY, PAST = 0, 1, 2, 3  # a picker's ranks: the cycles shops can still order in first
 LABEL_SEARCH = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d))?")  # 2026, 2026-11, 2026-11-5
 
 
@@ -26,28 +27,45 @@ class OrderCycleAdmin(SupervisorEditsAdmin, ModelAdmin):
     readonly_fields = ("status",)
 
     def autocomplete_text(self, cycle) -> str:
-        """A cycle in a search picker (core.admin_autocomplete): its label, its week, its status and
-        whether it is the current one (marked by `get_search_results`), "2026-11-3 · 11月17日 至 11月23日 ·
-        已发布 · 本周期"."""
+        """A cycle in a search picker (core.admin_autocomplete): its label, its week, its status and,
+        as ranked by `get_search_results`, whether it is the next order cycle or today's cycle and where
+        its ordering stands: "2026-11-5 · 11月30日 至 12月6日 · 已发布 · 下一订货周期 · 订货 11/28 开始"."""
         week = _("%(start)s to %(end)s") % {
             "start": date_format(cycle.starts_on, "MONTH_DAY_FORMAT"), "end": date_format(cycle.ends_on, "MONTH_DAY_FORMAT")}  # fmt: skip
-        current = _("current cycle") if getattr(cycle, "current_first", None) == 0 else ""
-        return " · ".join(part for part in (cycle.label, week, cycle.get_status_display(), current) if part)
+        rank = getattr(cycle, "orderable_first", None)
+        today = timezone.localdate()
+        which = {NEXT: _("next order cycle"), TODAY: _("today's cycle")}.get(rank, "")
+        ordering = cycle_ordering_words(cycle=cycle, today=today) if rank is not None else ""
+        return " · ".join(part for part in (cycle.label, week, cycle.get_status_display(), which, ordering) if part)
 
     def get_search_results(self, request, queryset, search_term):
         """Search by label as people write it (2026-11-5, 2026-11). In a picker (the autocomplete of a
-        form, e.g. a quota exception's cycle): open cycles only, the current one first, then by date."""
+        form, e.g. a quota exception's cycle): open cycles only; first the ones shops can still order
+        in: the cycles starting after today (the next order cycle first: every shop still orders in it),
+        then today's cycle (ordering over for the shops whose order day has come), then the rest by date."""
         match = LABEL_SEARCH.fullmatch(search_term.strip())
         if match:
             year, month, week = match.groups()
-            lookup = Q(year=int(year)) & (Q(month=int(month)) if month else Q()) & (Q(week_seq=int(week)) if week else Q())
+            lookup = (
+                Q(year=int(year)) & (Q(month=int(month)) if month else Q()) & (Q(week_seq=int(week)) if week else Q())
+            )
             queryset, use_distinct = queryset.filter(lookup), False
         else:
             queryset, use_distinct = super().get_search_results(request, queryset, search_term)
         if getattr(request.resolver_match, "url_name", "") == "autocomplete":
-            current = current_cycle(timezone.localdate())
-            first = When(pk=current.pk, then=Value(0)) if current else When(pk__in=[], then=Value(0))
-            queryset = queryset.exclude(status=CycleStatus.CLOSED).annotate(
-                current_first=Case(first, default=Value(1), output_field=IntegerField())
-            ).order_by("current_first", "starts_on")
+            today = timezone.localdate()
+            upcoming = next_cycle(today)
+            queryset = (
+                queryset.exclude(status=CycleStatus.CLOSED)
+                .annotate(
+                    orderable_first=Case(
+                        When(pk=upcoming.pk if upcoming else None, then=Value(NEXT)),
+                        When(starts_on__gt=today, then=Value(LATER)),
+                        When(starts_on__lte=today, ends_on__gte=today, then=Value(TODAY)),
+                        default=Value(PAST),
+                        output_field=IntegerField(),
+                    )
+                )
+                .order_by("orderable_first", "starts_on")
+            )
         return queryset, use_distinct

@@ -6,6 +6,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from .models import CycleStatus, OrderCycle
 
 CYCLE_LABEL = re.compile(r"(\d{4})-(\d{1,2})-(\d)")
@@ -27,6 +30,32 @@ def current_cycle(today: dt.date) -> OrderCycle | None:
     return OrderCycle.objects.filter(ends_on__gte=today).order_by("starts_on").first()
 
 
+def next_cycle(today: dt.date) -> OrderCycle | None:
+    """The first cycle starting after `today`: the next order cycle (every shop's ordering in it is
+    open or yet to open), as opposed to today's cycle (`current_cycle`), whose ordering is over for the
+    shops whose order day has passed."""
+    return OrderCycle.objects.filter(starts_on__gt=today).order_by("starts_on").first()
+
+
+def cycle_ordering_words(*, cycle: OrderCycle, today: dt.date) -> str:
+    """Where a cycle's ordering stands on `today`, for staff, whatever the shop: not open yet, open
+    (each shop orders until the day before its order day, so it is over for some), or over."""
+    if cycle.order_opens_on > today:
+        return _("ordering opens %(date)s") % {"date": f"{cycle.order_opens_on:%-m/%-d}"}
+    if cycle.order_closes_on >= today:
+        return _("ordering is over for shops whose order day has come")
+    return _("ordering is over")
+
+
+class WindowState:
+    """Where a moment falls against a retailer's ordering window in a cycle."""
+
+    OFF = "off"  # the retailer does not order in this cycle (biweekly off week, not served)
+    NOT_YET = "not_yet"  # ordering opens later (at 00:00 of `opens_on`)
+    OPEN = "open"  # from 00:00 of `opens_on` until the end of `closes_on`
+    CLOSED = "closed"  # after the end of `closes_on`
+
+
 @dataclass(frozen=True)
 class CycleWindow:
     """When a retailer orders in a cycle: from the cycle's ordering opening (quotas publish then)
@@ -36,6 +65,24 @@ class CycleWindow:
     closes_on: dt.date  # the last day to order
     order_day: dt.date | None  # the retailer's own order day in this cycle
     orders_this_cycle: bool  # weekly, or biweekly in its own week parity
+
+    @property
+    def opens_at(self) -> dt.datetime:
+        """00:00 of the first day to order, local time."""
+        return timezone.make_aware(dt.datetime.combine(self.opens_on, dt.time()))
+
+    @property
+    def closes_at(self) -> dt.datetime:
+        """The end of the last day to order (00:00 of the next day), local time."""
+        return timezone.make_aware(dt.datetime.combine(self.closes_on + dt.timedelta(days=1), dt.time()))
+
+    def state_at(self, now: dt.datetime) -> str:
+        """A `WindowState`: off, not yet open, open or closed at `now`."""
+        if not self.orders_this_cycle:
+            return WindowState.OFF
+        if now < self.opens_at:
+            return WindowState.NOT_YET
+        return WindowState.OPEN if now < self.closes_at else WindowState.CLOSED
 
 
 def cycle_window(*, cycle: OrderCycle, rhythm: str, parity: str, weekday: int | None) -> CycleWindow:

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 from allocation.selectors import published_allocation_run, runs_awaiting_publication
 from core.models import Run, RunStatus
 from customer_value.selectors import HIGH_RISK, values_visible_to
-from cycles.selectors import current_cycle
+from cycles.selectors import current_cycle, cycle_ordering_words, next_cycle
 from retailers.selectors import retailers_visible_to
 from retailers.vocabulary import RetailerStatus
 from service_requests.selectors import OPEN_STATUSES, overdue_q, request_queue
@@ -34,14 +34,32 @@ class Card:
     tone: str = ""  # "", "warn" or "ok"
 
 
+def _cycle_card(title: str, cycle, published, today: dt.date) -> Card:
+    """A cycle's card: its label, its week, where its ordering stands and whether its quotas are published."""
+    if cycle is None:
+        return Card(title, "—", "", _("no such order cycle yet"), reverse("admin:cycles_ordercycle_changelist"), "warn")
+    week = f"{cycle.starts_on:%-m/%-d} – {cycle.ends_on:%-m/%-d}"
+    ordering = cycle_ordering_words(cycle=cycle, today=today)
+    status = _("quotas published") if published else _("quotas not published yet")
+    return Card(
+        title, cycle.label, "", " · ".join((week, ordering, status)),
+        reverse("admin:allocation_allocationrun_changelist") + f"?cycle__id__exact={cycle.pk}",
+        "ok" if published else "warn",
+    )  # fmt: skip
+
+
 def _cards(user, now: dt.datetime) -> list[Card]:
     today = timezone.localdate(now)
     retailers = retailers_visible_to(user=user).filter(status=RetailerStatus.ACTIVE)
     queue = request_queue(user=user, now=now).filter(status__in=OPEN_STATUSES)
     overdue = queue.filter(overdue_q(now)).count()
     at_risk = values_visible_to(user=user).filter(risk__gte=HIGH_RISK).count()
+    # Two cycles, named apart: today's by its dates (most shops' ordering in it is over by midweek)
+    # and the next one, which every shop orders next and its phone shows once published.
     cycle = current_cycle(today)
     published = published_allocation_run(cycle) if cycle else None
+    upcoming = next_cycle(today)
+    upcoming_published = published_allocation_run(upcoming) if upcoming else None
     cards = [
         Card(
             _("Active retailers") if user.is_supervisor else _("My active retailers"),
@@ -58,14 +76,8 @@ def _cards(user, now: dt.datetime) -> list[Card]:
             reverse("admin:service_requests_servicerequest_changelist"),
             "warn" if overdue else "ok",
         ),
-        Card(
-            _("Quotas of the current cycle"),
-            cycle.label if cycle else "—",
-            "",
-            (_("published") if published else _("not published yet")) if cycle else _("no current order cycle"),
-            reverse("admin:allocation_allocationrun_changelist"),
-            "ok" if published else "warn",
-        ),
+        _cycle_card(_("Today's cycle"), cycle, published, today),
+        _cycle_card(_("Next order cycle"), upcoming, upcoming_published, today),
         Card(
             _("Retailers at high churn risk"),
             f"{at_risk:,}",

@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from allocation.models import AllocationRun, CellReport, SupplyPlanLine
 from allocation.quota_sheets import QuotaSheet, published_allocation_run_id, quota_sheet
 from cycles.models import VISIBLE_STATUSES, OrderCycle
-from cycles.selectors import current_cycle, cycle_window, next_ordering_cycle, published_cycles_ahead
+from cycles.selectors import WindowState, current_cycle, cycle_window, next_ordering_cycle, published_cycles_ahead
 from pricing.models import Lifecycle, Product
 from retailers.models import Retailer
 
@@ -240,15 +240,6 @@ def home_cycle(*, visit: Visit, retailer: Retailer, today: dt.date) -> tuple[Ord
     return visit.cycle, visit.allocation_id, True
 
 
-class WindowState:
-    """Where `now` falls against a retailer's ordering window in a cycle."""
-
-    OFF = "off"  # the retailer does not order in this cycle (biweekly off week, not served)
-    NOT_YET = "not_yet"  # ordering opens later (from 00:00 of `opens_on`)
-    OPEN = "open"  # from 00:00 of `opens_on` until the end of `closes_on`
-    CLOSED = "closed"  # after the end of `closes_on`
-
-
 def _days_hours(delta: dt.timedelta | None) -> tuple[int, int] | None:
     """A span in whole days and hours, rounded down, as the page shows it."""
     if delta is None:
@@ -300,17 +291,9 @@ def order_window(
     window = cycle_window(
         cycle=cycle, rhythm=retailer.order_cycle_kind, parity=retailer.order_week_parity, weekday=retailer.order_weekday
     )
-    start = timezone.make_aware(dt.datetime.combine(window.opens_on, dt.time()))
-    end = timezone.make_aware(dt.datetime.combine(window.closes_on + dt.timedelta(days=1), dt.time()))
-    left = to_open = None
-    if not window.orders_this_cycle:
-        state = WindowState.OFF
-    elif now < start:
-        state, to_open = WindowState.NOT_YET, start - now
-    elif now < end:
-        state, left = WindowState.OPEN, end - now
-    else:
-        state = WindowState.CLOSED
+    state = window.state_at(now)
+    left = window.closes_at - now if state == WindowState.OPEN else None
+    to_open = window.opens_at - now if state == WindowState.NOT_YET else None
     return OrderWindow(window.opens_on, window.closes_on, window.order_day, window.orders_this_cycle, left,
                        next_pending and left is None and to_open is None, state, to_open)  # fmt: skip
 

@@ -57,7 +57,7 @@ def test_products_by_code_or_name(client, supervisor, shops):
     assert str(line.product.pk) in {r["id"] for r in _pick(client, "product", line.product.name)}
 
 
-def test_cycles_open_only_the_current_first_and_found_by_label(client, supervisor):
+def test_cycles_open_only_those_still_ordered_first_and_found_by_label(client, supervisor):
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
 
@@ -65,7 +65,7 @@ def test_cycles_open_only_the_current_first_and_found_by_label(client, superviso
         start = monday + dt.timedelta(weeks=weeks)
         return OrderCycle.objects.create(
             year=2090, month=1 + (weeks + 10) // 4, week_seq=seq, starts_on=start, ends_on=start + dt.timedelta(days=6),
-            order_opens_on=start, order_closes_on=start + dt.timedelta(days=2), status=status,
+            order_opens_on=start - dt.timedelta(days=2), order_closes_on=start + dt.timedelta(days=6), status=status,
         )  # fmt: skip
 
     closed = cycle(-2, 1, CycleStatus.CLOSED)
@@ -74,24 +74,29 @@ def test_cycles_open_only_the_current_first_and_found_by_label(client, superviso
     later = cycle(1, 4)
     client.force_login(supervisor)
     ids = [int(r["id"]) for r in _pick(client, "cycle")]
-    assert ids[0] == current.pk
+    assert ids == [later.pk, current.pk, earlier.pk]  # the next order cycle, today's, then the past; no closed one
     assert closed.pk not in ids
-    assert set(ids) == {earlier.pk, current.pk, later.pk}
     found = _pick(client, "cycle", later.label)
     assert [int(r["id"]) for r in found] == [later.pk]
     assert found[0]["text"].startswith(f"{later.label} · ")
-    assert "草稿" in found[0]["text"]
-    assert "本周期" not in found[0]["text"]
-    first = _pick(client, "cycle")[0]["text"]  # the current cycle, said so, with its week and status
-    assert first.startswith(f"{current.label} · {current.starts_on.month}月{current.starts_on.day}日 至 ")
-    assert first.endswith(" · 已发布 · 本周期")
+    assert "草稿 · 下一订货周期" in found[0]["text"]
+    texts = [r["text"] for r in _pick(client, "cycle")]
+    assert texts[1].startswith(f"{current.label} · {current.starts_on.month}月{current.starts_on.day}日 至 ")
+    assert " · 已发布 · 今天所在周期 · " in texts[1]  # today's cycle, said so, with its week and status
+    assert not any("本周期" in text for text in texts)
 
 
 def test_the_success_message_names_retailer_product_and_cycle(client, supervisor, shops):
     ours, _theirs = shops
     line = SupplyPlanLine.objects.select_related("product", "cycle").first()
     client.force_login(supervisor)
-    data = {"cycle": line.cycle_id, "product": line.product_id, "retailer": ours.pk, "quota": 1200, "reason": "开业支持"}
+    data = {
+        "cycle": line.cycle_id,
+        "product": line.product_id,
+        "retailer": ours.pk,
+        "quota": 1200,
+        "reason": "开业支持",
+    }
     response = client.post(reverse("admin:allocation_quotaexception_add"), data, follow=True)
     assert QuotaException.objects.count() == 1
     message = next(str(m) for m in response.context["messages"])

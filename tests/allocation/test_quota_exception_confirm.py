@@ -35,8 +35,11 @@ def _form(cycle, product, retailer, quota, reason="开业支持") -> dict:
     return {"cycle": cycle.pk, "product": product.pk, "retailer": retailer.pk, "quota": quota, "reason": reason}
 
 
-def test_a_published_cycle_shows_the_current_quota_and_asks_before_saving(client, supervisor, published):
+def test_a_published_cycle_shows_the_current_quota_and_asks_before_saving(client, supervisor, published, on_friday):
     cycle, product, retailer, quota = published
+    # a shop with no order day orders 2026-11-4 until its last day, Sunday 11/29: still open on Friday 11/27
+    assert cycle.label == "2026-11-4"
+    Retailer.objects.filter(pk=retailer.pk).update(order_weekday=None)
     client.force_login(supervisor)
     url = reverse("admin:allocation_quotaexception_add")
     response = client.post(url, _form(cycle, product, retailer, quota + 3), **ZH)
@@ -44,6 +47,8 @@ def test_a_published_cycle_shows_the_current_quota_and_asks_before_saving(client
     assert not QuotaException.objects.exists()  # nothing saved yet
     page = shown(response.content)
     assert f"周期 {cycle.label} 已发布" in page
+    assert "会立即显示新定量" in page
+    assert "可订货至 11/29 当天结束" in page
     assert f"现有定量 {quota} 条" in page
     assert f"例外后的定量 {quota + 3} 条" in page
     assert "变动 +3" in page
