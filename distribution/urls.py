@@ -39,3 +39,10 @@ urlpatterns = [
     ),
     path("healthz", core_views.healthz, name="healthz"),
 ]
+
+# Error answers in the reader's language: the API's JSON error body under /api/, else a short page in the
+# phone frame's style (core.errors; templates/400.html … 500.html)
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

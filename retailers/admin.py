@@ -1,8 +1,7 @@
 from dataclasses import dataclass
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -148,8 +147,8 @@ class RetailerAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
         if request.method == "POST":
             try:
                 password = retailer_login_reset(retailer=retailer, actor=request.user)
-            except DomainError as exc:
-                raise PermissionDenied(str(exc)) from exc
+            except DomainError as exc:  # the login name taken: said on the page, with nothing changed
+                messages.error(request, str(exc))
         context = {
             **self.admin_site.each_context(request), "retailer": retailer, "password": password,
             "title": _("Retailer login"), "opts": self.model._meta,
