@@ -55,6 +55,14 @@ def person_name(user) -> str:
     return name or str(getattr(user, "username", user))
 
 
+def person_name_of(username: str | None, first_name: str | None = "", last_name: str | None = "") -> str:
+    """`person_name` from the columns a `.values()` row reads (manager__username, manager__first_name,
+    manager__last_name): 王经理1, never manager1 · 王经理1; the login only when no name is recorded;
+    — for no one. Sort such names with `natural_key` (王经理2 before 王经理10)."""
+    name = f"{first_name or ''} {last_name or ''}".strip()
+    return name or username or "—"
+
+
 def grouped(value, places: int | None = None) -> str:
     """A number with thousands separators: 1,234 · 12,345.60 (`places` fixed) · 2.5 (a float: at most 2
     places, no trailing zeros)."""

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 
 from core.db import read_frame
+from core.display import natural_key, person_name_of
 from cycles.models import OrderCycle
 from profitability.engine.figures import Period
 from profitability.models import ProfitAlert, ProfitFigure, ProfitRun
@@ -161,18 +162,23 @@ def overview_by_manager(*, user) -> tuple[ValueRun | None, list[ManagerFigures]]
     if run is None:
         return None, []
     per = (
-        rows.values("retailer__manager", "retailer__manager__username", "retailer__manager__first_name")
+        rows.values(
+            "retailer__manager", "retailer__manager__username", "retailer__manager__first_name",
+            "retailer__manager__last_name",
+        )  # fmt: skip
         .annotate(
             n=Count("id"),
             mean_risk=Avg("risk"),
             high=Count("id", filter=Q(risk__gte=HIGH_RISK)),
             **{f"s{int(s)}": Count("id", filter=Q(segment=int(s))) for s in Segment},
         )  # fmt: skip
-        .order_by("retailer__manager__username")
+        .order_by()
     )
     out = []
     for r in per:
-        label = " ".join(v for v in (r["retailer__manager__username"], r["retailer__manager__first_name"]) if v)
+        label = person_name_of(
+            r["retailer__manager__username"], r["retailer__manager__first_name"], r["retailer__manager__last_name"]
+        )  # 王经理1, not manager1 · 王经理1
         out.append(
             ManagerFigures(
                 r["retailer__manager"],
@@ -183,4 +189,4 @@ def overview_by_manager(*, user) -> tuple[ValueRun | None, list[ManagerFigures]]
                 r["high"],
             )  # fmt: skip
         )
-    return run, out
+    return run, sorted(out, key=lambda m: (m.label == "—", natural_key(m.label)))  # 王经理2 before 王经理10

@@ -31,6 +31,8 @@ class LicenseLoginForm(AuthenticationForm):
 
 class StockReportForm(forms.Form):
     product = forms.ModelChoiceField(
-        label=_("Product"), queryset=Product.objects.exclude(lifecycle=Lifecycle.WITHDRAWN).order_by("name")
+        label=_("Product"),
+        queryset=Product.objects.exclude(lifecycle=Lifecycle.WITHDRAWN).order_by("name"),
+        empty_label=_("Choose a product"),  # words, not Django's "---------"
     )
     cartons = forms.IntegerField(label=_("Cartons in stock"), min_value=0, max_value=10_000)

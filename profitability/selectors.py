@@ -15,6 +15,7 @@ from allocation.quota_sheets import quota_sheet
 from compliance.engine.checks import figures as compliance_figures
 from compliance.models import InspectionLine
 from compliance.selectors import inspection_checks
+from core.display import person_name_of
 from core.reports.tables import natural_key
 from cycles.models import VISIBLE_STATUSES, OrderCycle
 from cycles.selectors import current_cycle, cycle_window, ordering_cycle
@@ -423,7 +424,7 @@ class GroupFigures:
 
 
 LEVELS = {
-    "manager": ("retailer__manager", "retailer__manager__username", "retailer__manager__first_name"),
+    "manager": ("retailer__manager", "retailer__manager__username", "retailer__manager__first_name"),  # by name
     "department": ("retailer__department", "retailer__department__name", "retailer__department__branch__short_name"),
     "branch": ("retailer__branch", "retailer__branch__name", "retailer__branch__short_name"),
 }
@@ -438,10 +439,11 @@ def overview(
     if start is None:
         return run, None, []
     key, name, extra = LEVELS[level]
+    people = ("retailer__manager__last_name",) if level == "manager" else ()  # a manager by name, not login
     rows = (
         ProfitFigure.objects.filter(profit_run=run, period=period, period_start=start)
         .filter(retailer__in=retailers_visible_to(user=user))
-        .values(key, name, extra)
+        .values(key, name, extra, *people)
         .annotate(
             n=Count("id"),
             sales=Sum("sales"),
@@ -454,12 +456,20 @@ def overview(
     tag_rates = _tag_rates(key.removeprefix("retailer__"), today) if level == "manager" else {}
     groups = [
         GroupFigures(
-            str(r[key] or ""), " · ".join(str(v) for v in (r[name], r[extra]) if v) or "—", r["n"], r["sales"] or 0,
+            str(r[key] or ""), _group_label(r, name, extra, level), r["n"], r["sales"] or 0,
             r["profit"] or 0, r["previous"] or 0, r["year"] or 0, tag_rates.get(r[key]),
         )
         for r in rows
     ]  # fmt: skip
     return run, start, sorted(groups, key=lambda g: natural_key(g.label))
+
+
+def _group_label(row: dict, name: str, extra: str, level: str) -> str:
+    """A manager by name (王经理1; the login only when no name is recorded), a department or branch by
+    its name and its branch's short name."""
+    if level == "manager":
+        return person_name_of(row[name], row[extra], row["retailer__manager__last_name"]) if row["retailer__manager"] else "—"
+    return " · ".join(str(v) for v in (row[name], row[extra]) if v) or "—"
 
 
 def _tag_rates(field_name: str, today: dt.date) -> dict:
