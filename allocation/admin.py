@@ -27,6 +27,7 @@ from retailers.admin import RETAILER_LINKS, RetailerLink
 from retailers.models import Retailer
 from retailers.selectors import retailers_visible_to
 
+from .admin_start import allocation_progress_view, allocation_start_view
 from .explanations import retailer_product_quota, retailer_quota_explanations, retailer_quota_tier
 from .forms import QuotaExceptionForm
 from .freshness import run_freshness
@@ -70,6 +71,7 @@ class SupplyPlanLineAdmin(SupervisorEditsAdmin, ModelAdmin):
     search_fields = ("product__code", "product__name", "area_text", "remarks")
     list_select_related = ("cycle", "product")
     raw_id_fields = ("product", "selected_retailers")
+    change_list_template = "admin/allocation/supplyplanline/change_list.html"  # "Compute quotas now"
     # Cell ratios written by the cell's words (城网: 4), one per line; stored by code as the engine reads them.
     json_key_labels = {
         "cell_ratios": {
@@ -128,6 +130,7 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
     search_fields = ("cycle__year", "pk")
     json_key_models = {"policy": AllocationPolicy}  # the policy as applied, labelled by the policy's fields
     list_select_related = ("cycle", "run")
+    change_list_template = "admin/allocation/allocationrun/change_list.html"  # "Compute quotas now"
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
@@ -177,6 +180,19 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
                 "quotas/<int:retailer_pk>/",
                 self.admin_site.admin_view(self.quotas_view),
                 name="allocation_retailer_quotas",
+            ),
+            # "Compute quotas now" (the list's button and the supply plan's): choose, confirm, follow
+            path(
+                "start/",
+                self.admin_site.admin_view(lambda r: allocation_start_view(r, self.admin_site, self.model._meta)),
+                name="allocation_allocationrun_start",
+            ),
+            path(
+                "<int:pk>/progress/",
+                self.admin_site.admin_view(
+                    lambda r, pk: allocation_progress_view(r, self.admin_site, self.model._meta, pk)
+                ),
+                name="allocation_allocationrun_progress",
             ),
             *super().get_urls(),
         ]
@@ -420,6 +436,7 @@ class CycleKpiAdmin(ReadOnlyAdmin, ModelAdmin):
     list_filter = ("cycle", "tier")
     search_fields = ("product__code", "product__name")
     list_select_related = ("cycle", "product")
+    change_list_template = "admin/allocation/cyclekpi/change_list.html"  # empty: when KPIs appear
 
 
 def _with_price_signals(rows: list[dict], until) -> list[dict]:

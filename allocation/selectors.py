@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 import pandas as pd
 from django.db import connection
+from django.db.models import Count, Sum
 
 from core.labels import DEFAULT_POLICY_NAME  # the policy saved with the defaults, shown in words
 from cycles.models import CycleStatus, OrderCycle
@@ -372,3 +374,31 @@ def retailer_quotas(*, retailer: Retailer, cycle: OrderCycle) -> dict[str, int]:
     frame = quotas_frame(allocation_run, [retailer.pk])
     codes = dict(Product.objects.filter(pk__in=frame["product"].tolist()).values_list("pk", "code"))
     return {codes[p]: int(q) for p, q in zip(frame["product"], frame["quota"], strict=True)}
+
+
+@dataclass(frozen=True)
+class PlanTotals:
+    """A cycle's supply plan in two figures: how many lines and their targets' sum (cartons)."""
+
+    lines: int
+    target: int
+
+
+def cycles_to_compute(today: dt.date) -> list[OrderCycle]:
+    """The cycles a supervisor may compute quotas for now: with a supply plan, not yet published or
+    closed. The next cycle to be ordered (the first starting after `today`, as the nightly job picks)
+    first, the later ones after it in date order, then the earlier ones, newest first."""
+    cycles = list(
+        OrderCycle.objects.filter(supply_plan__isnull=False)
+        .exclude(status__in=(CycleStatus.PUBLISHED, CycleStatus.CLOSED))
+        .distinct()
+        .order_by("starts_on")
+    )
+    ahead = [c for c in cycles if c.starts_on > today]
+    behind = [c for c in cycles if c.starts_on <= today]
+    return ahead + behind[::-1]
+
+
+def cycle_plan_totals(cycle: OrderCycle) -> PlanTotals:
+    found = SupplyPlanLine.objects.filter(cycle=cycle).aggregate(lines=Count("pk"), target=Sum("target"))
+    return PlanTotals(lines=found["lines"] or 0, target=found["target"] or 0)

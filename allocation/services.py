@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from compliance.selectors import repeat_violator_ids
 from core.broker import BrokerUnavailable, broker_check
-from core.exceptions import DomainError, Reason, Verbatim, label_reason, reason_of
+from core.exceptions import AccessDenied, DomainError, Reason, Verbatim, label_reason, reason_of
 from core.models import AuditEntry
 from core.runs import run_error, run_fail, run_heartbeat, run_progress, run_start
 from cycles.models import CycleStatus, OrderCycle
@@ -47,6 +47,7 @@ from .selectors import (
 from .tasks import allocation_run_dispatch, allocation_run_finish_if_running
 
 JOB = "allocation"
+START_ACTION = "allocation.start"  # a run a supervisor started in the admin (audited)
 # The most cartons of one product one shop may be given in one cycle, by the run or by an exception: a
 # quota is kept in two bytes (RetailerQuotas.entries). The admin's form and the API refuse more too.
 QUOTA_MAX = 65_535
@@ -123,17 +124,32 @@ def line_groups(cycle: OrderCycle, product_codes: list[str] | None = None, size:
 
 
 def allocation_run_create(
-    *, cycle: OrderCycle, product_codes: list[str] | None = None, actor=None, fan_out: bool = False
+    *,
+    cycle: OrderCycle,
+    product_codes: list[str] | None = None,
+    actor=None,
+    fan_out: bool = False,
+    audited: bool = False,
 ) -> AllocationRun:
     """Compute and store a cycle's quotas as a new, unpublished run version.
+
+    `audited`: a supervisor asked for it in the admin (not the night's job): an audit entry
+    (`allocation.start`) names who, the cycle and its plan as soon as the run opens, however it ends.
 
     In process, all lines in one pass (one registry load); with `fan_out` the groups go to the `allocation` queue as a
     Celery chord and this returns at once (the run's progress and status tell the rest). A broker that does not
     answer fails the run at once with a plain message (BrokerUnavailable, a DomainError).
     """
+    if audited and not getattr(actor, "is_supervisor", False):
+        raise AccessDenied(Reason(gettext_noop("Only a supervisor starts an allocation run.")))
     allocation_run = allocation_run_start(cycle=cycle, product_codes=product_codes, actor=actor)
     groups = line_groups(cycle, product_codes)
     total = sum(len(g) for g in groups)
+    if audited:
+        AuditEntry.objects.create(
+            actor=actor, action=START_ACTION, object_type="allocation_run", object_id=str(allocation_run.pk),
+            after={"cycle": cycle.label, "lines": total, "run": allocation_run.run_id},
+        )  # fmt: skip
     if fan_out and len(groups) > 1:
         try:
             broker_check()

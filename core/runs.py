@@ -135,8 +135,15 @@ def run_start(*, job: str, scope: str = "", actor=None, params: dict | None = No
             )
     except IntegrityError as exc:  # a concurrent start won the race (SQLite has no advisory lock)
         raise RunOverlap(
-            Reason(gettext_noop("%(job)s is already running for %(scope)s."), job=Verbatim(job), scope=_scope(scope))
+            Reason(gettext_noop("%(job)s is already running for %(scope)s."), job=_job(job), scope=_scope(scope))
         ) from exc
+
+
+def _job(job: str) -> Reason | Verbatim:
+    """A job's name as a Reason's value, in the reader's language (settings.JOB_LABELS: 分档计算, never
+    "classify_retailers"); a job without words there through the catalog with its underscores as spaces."""
+    label = getattr(settings, "JOB_LABELS", {}).get(job)
+    return label_reason(label) if label else Reason(job.replace("_", " "))
 
 
 def _scope(scope: str) -> Reason | Verbatim:
@@ -153,7 +160,7 @@ def _overlap_message(job: str, scope: str, run: Run, now) -> Reason:
             "A run whose worker stopped is marked failed after %(stale)s s without one; a supervisor can "
             "mark it failed now in the job runs list."
         ),
-        job=Verbatim(job), scope=_scope(scope), run=run.pk, seconds=seconds, stale=int(settings.RUN_STALE_AFTER_SECONDS),
+        job=_job(job), scope=_scope(scope), run=run.pk, seconds=seconds, stale=int(settings.RUN_STALE_AFTER_SECONDS),
     )  # fmt: skip
 
 

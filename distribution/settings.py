@@ -399,6 +399,7 @@ JOB_LABELS = {
 AUDIT_ACTION_LABELS = {
     "allocation.exception": _("Quota exception"),
     "allocation.publish": _("Allocation published"),
+    "allocation.start": _("Allocation run started by hand"),
     "demand.report": _("Demand reported"),
     "login.locked": _("Login locked"),
     "login.unlocked": _("Login unlocked"),
@@ -419,6 +420,7 @@ AUDIT_ACTION_LABELS = {
     "survey_wave_opened": _("Survey wave opened"),
     "tier.override": _("Tier overridden"),
     "tiers.publish": _("Tier proposal published"),
+    "tiers.start": _("Re-rating started by hand"),
 }
 AUDIT_OBJECT_LABELS = {
     "allocation_run": _("allocation run"),

@@ -17,6 +17,7 @@ from retailers.models import CountyBranch, Retailer
 from retailers.selectors import scope_to_visible_retailers
 from retailers.vocabulary import MarketType
 
+from .admin_start import classification_progress_view, classification_start_view
 from .engine.classify import EmptyTier
 from .forms import TierOverrideForm
 from .models import ClassificationScheme, ProposalStatus, TierAssessment, TierChange, TierProposal
@@ -112,6 +113,7 @@ class TierProposalAdmin(ReadOnlyAdmin, ModelAdmin):
     )
     exclude = ("summary", "scheme_snapshot", "run")
     change_form_template = "admin/tiers/tierproposal/change_form.html"
+    change_list_template = "admin/tiers/tierproposal/change_list.html"  # "Start a re-rating now"
 
     @admin.display(description=gettext_lazy("per-tier summary"))
     def summary_table(self, proposal):
@@ -135,7 +137,16 @@ class TierProposalAdmin(ReadOnlyAdmin, ModelAdmin):
 
     def get_urls(self):
         publish = self.admin_site.admin_view(self.publish_view)
-        return [path("<int:pk>/publish/", publish, name="tiers_tierproposal_publish"), *super().get_urls()]
+        # "Start a re-rating now" (the list's button): confirm, then follow the run to its proposal
+        site, opts = self.admin_site, self.model._meta
+        start = site.admin_view(lambda r: classification_start_view(r, site, opts))
+        progress = site.admin_view(lambda r, pk: classification_progress_view(r, site, opts, pk))
+        return [
+            path("<int:pk>/publish/", publish, name="tiers_tierproposal_publish"),
+            path("start/", start, name="tiers_tierproposal_start"),
+            path("run/<int:pk>/", progress, name="tiers_tierproposal_progress"),
+            *super().get_urls(),
+        ]
 
     def publish_view(self, request, pk):
         """GET: what publishing will change (up / down / stay, by how many tiers, the biggest moves,

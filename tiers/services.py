@@ -15,8 +15,8 @@ from compliance.selectors import compliance_rates
 from core.db import bulk_write_frames
 from core.exceptions import AccessDenied, DomainError, Reason, Verbatim, label_reason
 from core.labels import DEFAULT_POLICY_NAME
-from core.models import AuditEntry
-from core.runs import tracked_run
+from core.models import AuditEntry, Run
+from core.runs import run_start, run_tracked, tracked_run
 from cycles.models import OrderCycle
 from orders.models import WeeklyPurchase
 from retailers.models import Retailer
@@ -38,6 +38,7 @@ from .publish_preview import overrides_at_stake
 from .selectors import latest_assessment
 
 JOB = "classify_retailers"
+START_ACTION = "tiers.start"  # a re-rating a supervisor started in the admin (audited)
 # Why a published re-rating wrote a retailer's history row: kept as this msgid, read in the reader's
 # language on the history page (定期调档, the tier-change list's word for the kind).
 RERATING_REASON = gettext_noop("Re-rating")
@@ -173,27 +174,58 @@ ASSESSMENT_COLUMNS = [
 ]  # fmt: skip
 
 
+@transaction.atomic
+def classification_request(*, actor, as_of: dt.date | None = None) -> Run:
+    """A supervisor starts a re-rating now from the admin, not waiting for the month's job: the job run
+    opens queued (RunOverlap if a re-rating is already running), audited (`tiers.start`), for
+    `classify_task` to take (`classification_run(run=...)`); the page follows the run's progress."""
+    if not getattr(actor, "is_supervisor", False):
+        raise AccessDenied(Reason(gettext_noop("Only a supervisor starts a re-rating.")))
+    as_of = as_of or timezone.localdate()
+    scheme = active_scheme()
+    run = run_start(job=JOB, actor=actor, params={"as_of": as_of.isoformat(), "scheme": scheme.pk}, queued=True)
+    AuditEntry.objects.create(
+        actor=actor, action=START_ACTION, object_type="run", object_id=str(run.pk),
+        after={"scheme": scheme.name, "as_of": as_of.isoformat(), "retailers": classified_retailers()},
+    )  # fmt: skip
+    return run
+
+
+def classified_retailers() -> int:
+    """How many retailers a re-rating now would rate: the active ones."""
+    return Retailer.objects.filter(status=RetailerStatus.ACTIVE).count()
+
+
 def classification_run(
-    *, as_of: dt.date | None = None, actor=None, dry_run: bool = False
+    *, as_of: dt.date | None = None, actor=None, dry_run: bool = False, run: Run | None = None
 ) -> TierProposal | pd.DataFrame:
     """A re-rating: compute every retailer's tier and store it as a proposal to publish.
 
-    With dry_run, returns the per-tier summary and writes nothing (no Run either).
+    With dry_run, returns the per-tier summary and writes nothing (no Run either). `run`: the job run
+    a page already opened (`classification_request`), whose date and scheme it keeps; else one opens now.
     """
-    as_of = as_of or timezone.localdate()
-    scheme = active_scheme()
-    if dry_run:
-        return tier_summary(classification_compute(as_of=as_of, scheme=scheme), scheme.assignment)
-    with tracked_run(job=JOB, actor=actor, params={"as_of": as_of.isoformat(), "scheme": scheme.pk}) as run:
-        run.stage("read and score", 10)
+    if run is None:
+        as_of = as_of or timezone.localdate()
+        scheme = active_scheme()
+        if dry_run:
+            return tier_summary(classification_compute(as_of=as_of, scheme=scheme), scheme.assignment)
+        tracked = tracked_run(job=JOB, actor=actor, params={"as_of": as_of.isoformat(), "scheme": scheme.pk})
+    else:
+        tracked = run_tracked(run)
+    with tracked as tracker:
+        if run is not None:  # as the page that opened the run confirmed them (a failure here fails the run)
+            params = run.params or {}
+            as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else timezone.localdate()
+            scheme = ClassificationScheme.objects.filter(pk=params.get("scheme")).first() or active_scheme()
+        tracker.stage("read and score", 10)
         result = classification_compute(as_of=as_of, scheme=scheme)
         summary = tier_summary(result, scheme.assignment)
-        run.stage("write proposal", 60)
+        tracker.stage("write proposal", 60)
         start, end = window_of(as_of, scheme.window_weeks)
         rated = result["old_tier"] > 0
         with transaction.atomic():
             proposal = TierProposal.objects.create(
-                run=run.run, scheme=scheme, scheme_snapshot=asdict(scheme.to_engine()), as_of=as_of,
+                run=tracker.run, scheme=scheme, scheme_snapshot=asdict(scheme.to_engine()), as_of=as_of,
                 window_start=start, window_end=end, summary=_summary_rows(summary), retailers=len(result),
                 ups=int((rated & (result["tier"] > result["old_tier"])).sum()),
                 downs=int((rated & (result["tier"] < result["old_tier"])).sum()),
@@ -202,7 +234,7 @@ def classification_run(
             if connection.vendor == "postgresql":  # fresh statistics for the publish joins
                 with connection.cursor() as cursor:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(TierAssessment._meta.db_table)}")
-        run.count(retailers=len(result), ups=proposal.ups, downs=proposal.downs, proposal=proposal.pk)
+        tracker.count(retailers=len(result), ups=proposal.ups, downs=proposal.downs, proposal=proposal.pk)
     return proposal
 
 

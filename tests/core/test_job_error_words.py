@@ -67,8 +67,8 @@ def test_a_nightly_job_refused_by_a_run_under_way_reads_in_each_language(client,
     run = _nightly_failed("refused_by_a_run_under_way", worker)
     client.force_login(supervisor)
     words = _read(client, run)
-    assert words["en"].startswith(f"allocation is already running for 2026-12-1 (run #{running.pk}, last sign of life")
-    assert words["zh-hans"].startswith(f"allocation 已在为 2026-12-1 运行（运行 #{running.pk}，最近活动在")
+    assert words["en"].startswith(f"Allocation is already running for 2026-12-1 (run #{running.pk}, last sign of life")
+    assert words["zh-hans"].startswith(f"货源投放 已在为 2026-12-1 运行（运行 #{running.pk}，最近活动在")
     assert "运行" not in words["en"]
 
 
@@ -115,4 +115,4 @@ def test_the_refusal_still_reads_in_the_language_of_whoever_shows_it():
     with pytest.raises(RunOverlap) as overlap:
         run_start(job="allocation", scope="x")
     with translation.override("zh-hans"):
-        assert str(overlap.value).startswith("allocation 已在为 x 运行")
+        assert str(overlap.value).startswith("货源投放 已在为 x 运行")

@@ -1,0 +1,72 @@
+"""A supervisor starts a re-rating now from the tier proposal list (tester 2026-11-28: only the monthly job
+made one): a confirmation naming the scheme and how many retailers, then the job as the month runs it on a
+run the page follows to the proposal, audited. Managers get 403; one already running refuses in words."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from core.models import AuditEntry, Run
+from core.runs import run_start
+from demo.services import demo_city_create
+from retailers.models import Retailer
+from tiers.models import TierProposal
+from tiers.services import JOB
+
+pytestmark = pytest.mark.django_db
+START = "admin:tiers_tierproposal_start"
+
+
+@pytest.fixture
+def city():
+    demo_city_create(retailers=150, products=10, weeks=14, seed=3, today=dt.date(2026, 11, 22))
+
+
+def _said(response) -> str:
+    return " ".join(str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_a_supervisor_confirms_and_follows_the_run_to_the_proposal(client, supervisor, city):
+    client.force_login(supervisor)
+    assert reverse(START) in client.get(reverse("admin:tiers_tierproposal_changelist")).content.decode()
+    before = TierProposal.objects.count()
+    confirm = client.get(reverse(START)).content.decode()
+    active = Retailer.objects.filter(status="active").count()
+    assert f'id="start-retailers">{active:,} ' in confirm and 'id="start-scheme">默认方案<' in confirm
+
+    client.post(reverse(START))  # no confirmation: nothing starts
+    assert TierProposal.objects.count() == before and not Run.objects.filter(job=JOB, actor=supervisor).exists()
+
+    started = client.post(reverse(START), {"confirm": "1"})
+    run = Run.objects.get(job=JOB, actor=supervisor)
+    assert started.url == reverse("admin:tiers_tierproposal_progress", args=[run.pk])
+    proposal = TierProposal.objects.get(run=run)
+    assert (run.status, proposal.retailers) == ("succeeded", active)
+    shown = client.get(started.url)
+    assert shown.url == reverse("admin:tiers_tierproposal_change", args=[proposal.pk])
+    assert "在您发布此方案之前" in _said(shown)
+    audit = AuditEntry.objects.get(action="tiers.start")
+    assert (audit.actor, audit.object_id, audit.after["retailers"]) == (supervisor, str(run.pk), active)
+
+
+def test_a_manager_gets_403_and_starts_nothing(client, manager_a, city):
+    client.force_login(manager_a)
+    assert client.get(reverse(START)).status_code == 403
+    assert client.post(reverse(START), {"confirm": "1"}).status_code == 403
+    assert not Run.objects.filter(job=JOB, actor=manager_a).exists()
+    assert not AuditEntry.objects.filter(action="tiers.start").exists()
+    assert reverse(START) not in client.get(reverse("admin:tiers_tierproposal_changelist")).content.decode()
+
+
+def test_a_rerating_already_running_refuses_in_words(client, supervisor, city):
+    running = run_start(job=JOB)  # the monthly job, say
+    client.force_login(supervisor)
+    page = client.get(reverse(START)).content.decode()
+    assert 'id="already-running"' in page and 'id="confirm-start"' not in page
+    refused = client.post(reverse(START), {"confirm": "1"})
+    said = _said(refused)
+    assert "档位分类 已在为" in said and "classify_retailers" not in said
+    assert list(Run.objects.filter(job=JOB).values_list("pk", flat=True)) == [running.pk]
+    assert not AuditEntry.objects.filter(action="tiers.start").exists()
