@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.display import plural_count
+from core.display import person_name, plural_count
 from cycles.models import OrderCycle
 from cycles.selectors import current_cycle
 from orders.models import WeeklyPurchase
@@ -317,7 +317,7 @@ def diversion_alerts(*, user, query: str = "", targets: Targets | None = None) -
             r.retailer_id,
             r.retailer.customer_code,
             r.retailer.name,
-            r.retailer.manager.get_username() if r.retailer.manager else "",
+            person_name(r.retailer.manager) if r.retailer.manager else "",  # by name, not login
             f"{r.product.code} {r.product.name}",
             r.stock,
             r.stock_is_estimate,
