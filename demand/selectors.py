@@ -110,6 +110,11 @@ class DemandLine:
         return self.reported if self.reported is not None else self.suggested
 
     @property
+    def prefilled(self) -> bool:
+        """The box starts from its recent orders: a suggestion, not reported (nothing stored) until saved."""
+        return self.reported is None and self.suggested is not None
+
+    @property
     def usual(self) -> bool:
         """A product the retailer orders or has reported (shown first)."""
         return self.suggested is not None or self.reported is not None

@@ -68,6 +68,7 @@ def report(request, retailer):
         form=form,
         usual=[row for row in rows if row[0].usual],
         others=[row for row in rows if not row[0].usual],
-        reported=sum(1 for line in lines if line.reported is not None),
+        reported=sum(1 for line in lines if line.reported is not None),  # stored reports, never the prefilled boxes
+        prefilled=sum(1 for line in lines if line.prefilled),
     )
     return render(request, "demand/report.html", context)
