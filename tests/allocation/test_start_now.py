@@ -47,7 +47,8 @@ def test_a_supervisor_chooses_confirms_and_gets_the_report(client, supervisor, p
     assert (audit.actor, audit.object_id, audit.after["cycle"]) == (supervisor, str(run.pk), planned.label)
     assert audit.after["lines"] == lines.count()
     log = client.get(reverse("admin:core_auditentry_changelist")).content.decode()
-    assert "手动启动货源投放计算" in log and ">allocation.start<" not in log
+    assert "手动启动货源投放计算" in log
+    assert ">allocation.start<" not in log
 
 
 def test_a_manager_gets_403_and_starts_nothing(client, manager_a, planned):
@@ -64,10 +65,12 @@ def test_a_run_already_computing_refuses_in_words(client, supervisor, planned):
     computing = allocation_run_start(cycle=planned)  # as a worker would hold it
     client.force_login(supervisor)
     confirm = client.get(reverse(START), {"cycle": planned.pk}).content.decode()
-    assert 'id="already-running"' in confirm and 'id="confirm-start"' not in confirm
+    assert 'id="already-running"' in confirm
+    assert 'id="confirm-start"' not in confirm
     refused = client.post(reverse(START), {"cycle": planned.pk, "confirm": "1"})
     said = _said(refused)
-    assert "货源投放 已在为" in said and planned.label in said
+    assert "货源投放 已在为" in said
+    assert planned.label in said
     assert "allocation" not in said
     assert list(AllocationRun.objects.values_list("pk", flat=True)) == [computing.pk]
     assert not AuditEntry.objects.filter(action="allocation.start").exists()
@@ -76,5 +79,7 @@ def test_a_run_already_computing_refuses_in_words(client, supervisor, planned):
 def test_the_empty_kpi_list_says_when_kpis_appear(client, supervisor):
     client.force_login(supervisor)
     body = client.get(reverse("admin:allocation_cyclekpi_changelist")).content.decode()
-    assert 'id="kpi-empty"' in body and "订货周期结束后的当晚会自动出现" in body
-    assert "Create a new item" not in body and "新建" not in body
+    assert 'id="kpi-empty"' in body
+    assert "订货周期结束后的当晚会自动出现" in body
+    assert "Create a new item" not in body
+    assert "新建" not in body

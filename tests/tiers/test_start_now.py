@@ -34,10 +34,12 @@ def test_a_supervisor_confirms_and_follows_the_run_to_the_proposal(client, super
     before = TierProposal.objects.count()
     confirm = client.get(reverse(START)).content.decode()
     active = Retailer.objects.filter(status="active").count()
-    assert f'id="start-retailers">{active:,} ' in confirm and 'id="start-scheme">默认方案<' in confirm
+    assert f'id="start-retailers">{active:,} ' in confirm
+    assert 'id="start-scheme">默认方案<' in confirm
 
     client.post(reverse(START))  # no confirmation: nothing starts
-    assert TierProposal.objects.count() == before and not Run.objects.filter(job=JOB, actor=supervisor).exists()
+    assert TierProposal.objects.count() == before
+    assert not Run.objects.filter(job=JOB, actor=supervisor).exists()
 
     started = client.post(reverse(START), {"confirm": "1"})
     run = Run.objects.get(job=JOB, actor=supervisor)
@@ -64,9 +66,11 @@ def test_a_rerating_already_running_refuses_in_words(client, supervisor, city):
     running = run_start(job=JOB)  # the monthly job, say
     client.force_login(supervisor)
     page = client.get(reverse(START)).content.decode()
-    assert 'id="already-running"' in page and 'id="confirm-start"' not in page
+    assert 'id="already-running"' in page
+    assert 'id="confirm-start"' not in page
     refused = client.post(reverse(START), {"confirm": "1"})
     said = _said(refused)
-    assert "档位分类 已在为" in said and "classify_retailers" not in said
+    assert "档位分类 已在为" in said
+    assert "classify_retailers" not in said
     assert list(Run.objects.filter(job=JOB).values_list("pk", flat=True)) == [running.pk]
     assert not AuditEntry.objects.filter(action="tiers.start").exists()
