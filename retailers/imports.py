@@ -33,6 +33,7 @@ from cycles.models import WeekParity
 from . import labels
 from .models import CountyBranch, MarketDepartment, Retailer, ServiceRoute
 from .services import retailers_create, retailers_update
+from .validators import license_no_errors, phone_errors
 from .vocabulary import (
     BusinessFormat,
     CreditRating,
@@ -58,7 +59,7 @@ def _choices(mapping: dict, choices) -> dict:
 def _customer_columns() -> list[Column]:
     return [
         Column("customer_code", ("CUST_CODE", "客户编码", "customer_code"), code(), required=True),
-        Column("license_no", ("CUST_ID", "LICENSE_NO", "许可证号", "license_no"), code(), required=True),
+        Column("license_no", ("CUST_ID", "LICENSE_NO", "许可证号", "license_no"), code(), required=True, extra_checks=(license_no_errors,)),
         Column("branch", ("COMPANY_BRANCH", "区县局", "county_branch", "branch"), text(100), required=True),
         Column("department", ("MARKET_DEPARTMENT", "市场部", "market_department", "department"), text(100)),
         Column("route", ("SERVICE_ROUTE", "服务线路", "service_route", "route"), text(100)),
@@ -94,7 +95,7 @@ def _customer_columns() -> list[Column]:
         Column("is_quality_customer", ("优质客户", "is_quality_customer"), boolean),
         Column("name", ("CUST_NAME", "客户名称", "店名", "name"), text(200)),
         Column("owner_name", ("OWNER_NAME", "负责人", "owner_name"), text(100)),
-        Column("phone", ("PHONE", "联系电话", "电话", "phone"), text(32)),
+        Column("phone", ("PHONE", "联系电话", "电话", "phone"), text(32), extra_checks=(phone_errors,)),
         Column("address", ("ADDRESS", "经营地址", "address"), text(300)),
         Column("shop_area", ("SHOP_AREA", "经营面积", "shop_area"), decimal(1, positive=True, max_digits=8)),
         Column("is_vulnerable", ("IS_VULNERABLE", "困难客户", "is_vulnerable"), boolean),

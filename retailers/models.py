@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from cycles.models import WeekParity
 
+from .validators import validate_license_no, validate_phone
 from .vocabulary import (
     TIER_MAX,
     TIER_MIN,
@@ -85,10 +86,10 @@ class Retailer(models.Model):
     """A licensed retail shop (零售户)."""
 
     customer_code = models.CharField(_("customer code"), max_length=32, unique=True)
-    license_no = models.CharField(_("license number"), max_length=32, unique=True)
+    license_no = models.CharField(_("license number"), max_length=32, unique=True, validators=[validate_license_no])
     name = models.CharField(_("shop name"), max_length=200, blank=True)
     owner_name = models.CharField(_("owner"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     owner_id_no = models.CharField(_("owner's ID card number"), max_length=32, blank=True)
     bank_account = models.CharField(_("settlement bank account"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)

@@ -40,7 +40,7 @@ class RetailerFactory(factory.django.DjangoModelFactory[Retailer]):
         model = Retailer
 
     customer_code = factory.Sequence(lambda n: f"C{n:08d}")
-    license_no = factory.Sequence(lambda n: f"L{n:08d}")
+    license_no = factory.Sequence(lambda n: f"9{n:011d}")  # 12 digits, as a license number is
     name = factory.Sequence(lambda n: f"测试店{n}")
     branch = factory.SubFactory(BranchFactory)
     business_format = "Z"

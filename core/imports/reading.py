@@ -21,6 +21,10 @@ WORKBOOK_SIGNATURES = {
     ".xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",  # an OLE2 compound file
 }
 TEXT_SUFFIXES = {".csv", ".txt"}
+# A cell is blank only when it is empty: pandas would read "NA", "N/A", "null", "None", "nan" or "#N/A" as
+# blank too, so a word in a number column was reported as a required value left blank (tester
+# 2026-11-28), where it is a value that is not a number.
+AS_WRITTEN = {"keep_default_na": False, "na_values": [""]}
 
 
 class UnreadableFile(DomainError, ValueError):
@@ -69,11 +73,11 @@ def read_table(source: str | Path | IO[bytes], name: str | None = None) -> pd.Da
                     filename,
                     gettext_noop("it is not an Excel workbook (perhaps a CSV or another file given an Excel name)."),
                 )
-            frame = pd.read_excel(source, dtype=str, sheet_name=0, engine="calamine")  # ~8x faster than openpyxl
+            frame = pd.read_excel(source, dtype=str, sheet_name=0, engine="calamine", **AS_WRITTEN)  # ~8x faster than openpyxl
         else:
             if head.startswith(WORKBOOK_SIGNATURES[".xlsx"]):
                 raise UnreadableFile(filename, gettext_noop("it is an Excel workbook: give it the .xlsx name."))
-            frame = pd.read_csv(source, dtype=str, encoding="utf-8-sig", skip_blank_lines=False)
+            frame = pd.read_csv(source, dtype=str, encoding="utf-8-sig", skip_blank_lines=False, **AS_WRITTEN)
     except UnreadableFile:
         raise
     except UnicodeDecodeError as exc:

@@ -107,9 +107,9 @@ def test_changed_cell_updates_one_retailer_with_history(samples):
 
 
 def test_license_number_cannot_move_to_another_customer(db):
-    RetailerFactory(customer_code="A1", license_no="LIC1")
+    RetailerFactory(customer_code="A1", license_no="420100000101")
     frame = pd.DataFrame(
-        {"CUST_CODE": ["B2"], "CUST_ID": ["LIC1"], "COMPANY_BRANCH": ["东城区烟草专卖局(营销部)"]}, index=[2]
+        {"CUST_CODE": ["B2"], "CUST_ID": ["420100000101"], "COMPANY_BRANCH": ["东城区烟草专卖局(营销部)"]}, index=[2]
     )
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="customers", frame=frame)
@@ -123,7 +123,7 @@ def test_our_own_layout_with_manager_and_codes(db):
     frame = pd.DataFrame(
         {
             "customer_code": ["X1", "X2"],
-            "license_no": ["L1", "L2"],
+            "license_no": ["420100000102", "420100000103"],
             "branch": ["北岗县烟草专卖局", "北岗县烟草专卖局"],
             "tier": ["D30", "5"],
             "order_cycle": ["O2", "N"],
@@ -144,7 +144,7 @@ def test_our_own_layout_with_manager_and_codes(db):
 
 def test_unknown_manager_is_an_error(db):
     frame = pd.DataFrame(
-        {"CUST_CODE": ["X1"], "CUST_ID": ["L1"], "COMPANY_BRANCH": ["b"], "客户经理": ["nobody"]}, index=[2]
+        {"CUST_CODE": ["X1"], "CUST_ID": ["420100000102"], "COMPANY_BRANCH": ["b"], "客户经理": ["nobody"]}, index=[2]
     )
     with pytest.raises(InvalidInput) as caught:
         import_table(kind="customers", frame=frame)

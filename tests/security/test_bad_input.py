@@ -570,3 +570,77 @@ def test_a_list_filter_and_a_grouping_are_named_by_their_labels(client, boss, la
     results = reverse("api-survey-wave-results", args=[wave.pk])
     assert _refused(client.get(results, {"level": "x"}, **ZH))["message"] == "汇总方式“x”不是可选的值。"
     assert _refused(client.get(results, {"level": "x"}, **EN))["message"] == "Grouping “x” is not one of the choices."
+
+
+# --- a license number and a phone, the same on every path (tester 2026-11-28) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "good"),
+    [("420864576998", True), ("manager2", False), ("42086457699", False), ("4208645769981", False),
+     ("420864576998 ", False), ("４２０８６４５７６９９８", False), ("", False)],
+)  # fmt: skip
+def test_a_license_number_is_12_digits(value, good):
+    from django.core.exceptions import ValidationError
+
+    from retailers.validators import validate_license_no
+
+    if good:
+        validate_license_no(value)
+    else:
+        with pytest.raises(ValidationError):
+            validate_license_no(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "good"),
+    [("13800000000", True), ("138 0000 0000", True), ("0731-8888 1234", True), ("+86 138-0000-0000", True),
+     ("(0731) 88881234", True), ("", True), ("+1+1", False), ("1", False), ("abc", False), ("138 0000 000a", False),
+     ("++8613800000000", False), ("1" * 21, False)],
+)  # fmt: skip
+def test_a_phone_is_digits_with_an_optional_plus_and_separators(value, good):
+    from django.core.exceptions import ValidationError
+
+    from retailers.validators import validate_phone
+
+    if good:
+        validate_phone(value)
+    else:
+        with pytest.raises(ValidationError):
+            validate_phone(value)
+
+
+def test_the_retailer_form_refuses_a_license_number_and_a_phone_that_are_not(client, supervisor):
+    from retailers.models import Retailer
+    from tests.factories import RetailerFactory
+    from tests.security.test_bad_ids import _form_data
+
+    shop = RetailerFactory(license_no="420100000201", phone="13800000000")
+    client.force_login(supervisor)
+    url = reverse("admin:retailers_retailer_change", args=[shop.pk])
+    data = _form_data(client.get(url).context["adminform"].form)
+    refused = client.post(url, {**data, "license_no": "manager2", "phone": "+1+1"}, **ZH)
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert errors["license_no"] == ["许可证号为 12 位数字，例如 420864576998。"]
+    assert errors["phone"][0].startswith("联系电话应由数字组成")
+    assert Retailer.objects.get(pk=shop.pk).license_no == "420100000201"
+    assert client.post(url, {**data, "license_no": "420100000202", "phone": "0731-8888 1234"}).status_code == 302
+    assert Retailer.objects.get(pk=shop.pk).license_no == "420100000202"
+
+
+def test_the_customer_import_refuses_them_by_row_and_column(admin_import):
+    data = "客户编码,许可证号,区县局,联系电话\nC1,manager2,城关区烟草专卖局,13800000000\nC2,420100000301,城关区烟草专卖局,+1+1\n"
+    page = shown(admin_import("customers.csv", data.encode(), kind="customers").content)
+    assert "2 许可证号 manager2 不是许可证号（应为 12 位数字）" in page
+    assert "3 联系电话 +1+1 不是电话号码" in page
+    from retailers.models import Retailer
+
+    assert not Retailer.objects.exists()
+
+
+@pytest.mark.parametrize("word", ["N/A", "NA", "null", "None", "nan", "无", "abc"])
+def test_a_word_in_a_number_column_is_not_a_number_not_a_blank(admin_import, word):
+    page = shown(admin_import("orders.csv", _orders_csv(QTY=word), kind="orders").content)
+    assert f"2 QTY {word} 不是数字" in page
+    assert "必填项为空" not in page
