@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cycles.models import OrderCycle
 from pricing.models import Product
 from retailers.models import Retailer
 from stock.models import StockSource
@@ -79,6 +80,12 @@ class InventoryAdvice(models.Model):
     )
     suggested_order = models.PositiveIntegerField(_("suggested order (cartons)"))
     quota = models.PositiveIntegerField(_("quota"))
+    # the cycle whose published quota the advice counted: the one the shop orders next, as its phone
+    # home shows it (`inventory.services.shop_cycles`); empty when there is no cycle at all
+    cycle = models.ForeignKey(
+        OrderCycle, models.DO_NOTHING, related_name="+", verbose_name=_("order cycle"), null=True,
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
     diversion = models.BooleanField(_("diversion alert"))
 
     class Meta:

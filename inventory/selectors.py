@@ -24,7 +24,7 @@ from stock.selectors import latest_counts
 
 from .engine.advice import EPSILON, Status, Targets, round_half_up
 from .engine.structure import CLASSES, StructureGap, structure_gaps
-from .models import COUNT_SOURCES, STATUS_LABELS, AdviceRun, InventoryAdvice
+from .models import COUNT_SOURCES, STATUS_LABELS, InventoryAdvice
 
 
 @dataclass
@@ -130,11 +130,20 @@ def _carton_words(value: float) -> str:
     return ngettext("%(n)s carton", "%(n)s cartons", plural_count(one_decimal(value))) % {"n": _cartons(value)}
 
 
-def advice_cycle() -> tuple[OrderCycle | None, dt.date | None]:
-    """The cycle whose published quotas the current advice counted (the cycle of the night it was
-    worked out, `inventory.services`), and that night's date; (None, None) before any advice."""
-    as_of = AdviceRun.objects.filter(is_current=True).values_list("as_of", flat=True).first()
-    return (current_cycle(as_of), as_of) if as_of else (None, None)
+def advice_cycle(*, retailer: Retailer) -> tuple[OrderCycle | None, dt.date | None]:
+    """The cycle whose published quotas the retailer's current advice counted (the cycle it orders
+    next on the night the advice was worked out, kept on its rows by `inventory.services`), and that
+    night's date; (None, None) before any advice for it. A row from before the cycle was kept names
+    the cycle of that night's date, as the advice then counted."""
+    row = (
+        InventoryAdvice.objects.filter(advice_run__is_current=True, retailer=retailer)
+        .select_related("cycle", "advice_run")
+        .first()
+    )
+    if row is None:
+        return None, None
+    as_of = row.advice_run.as_of
+    return (row.cycle if row.cycle_id is not None else current_cycle(as_of)), as_of
 
 
 def stock_basis(row: InventoryAdvice, as_of: dt.date) -> str:

@@ -1,6 +1,7 @@
-"""The nightly inventory advice: sales, stock (carried forward from a count, or unknown) and this
-cycle's quota per retailer × product, advised by `engine.advise`, written as a new AdviceRun that
-becomes current only when complete (a failed night leaves the last good advice in place).
+"""The nightly inventory advice: sales, stock (carried forward from a count, or unknown) and the
+quota of the cycle each shop orders next per retailer × product, advised by `engine.advise`, written
+as a new AdviceRun that becomes current only when complete (a failed night leaves the last good
+advice in place). Each row keeps the cycle whose quota it counted, for the page to name it.
 
 SALES_WEEKS and COUNT_MAX_AGE_WEEKS are `stock.selectors`' (the manager's visit reads the same
 rule for the products that need a count)."""
@@ -20,7 +21,7 @@ from core.nightly import keeps_own_run
 from core.runs import result_make_current, results_prune, tracked_run
 from cycles.calendar import cycle_monday
 from cycles.models import OrderCycle
-from cycles.selectors import current_cycle
+from cycles.selectors import current_cycle, next_ordering_cycle, published_cycles_ahead
 from orders.models import Order
 from pricing.models import Lifecycle, Product
 from retailers.models import Retailer
@@ -33,7 +34,7 @@ JOB = "inventory_advice"
 KEEP_RUNS = 3
 COLUMNS = [
     "advice_run", "retailer", "product", "stock", "stock_is_estimate", "weekly_sales", "weeks_of_cover",
-    "stock_to_sales", "status", "suggested_order", "quota", "diversion", "counted_cartons", "count_age_days",
+    "stock_to_sales", "status", "suggested_order", "quota", "cycle", "diversion", "counted_cartons", "count_age_days",
     "count_source", "delivered_since", "sold_since",
 ]  # fmt: skip
 
@@ -56,8 +57,10 @@ def _orders(since: dt.date, before: dt.date) -> pd.DataFrame:
 
 def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per retailer × product with recent orders, a stock count or a quota: weekly_sales,
-    quota, stock and its basis. `quotas` (retailer, product, quota) defaults to the current cycle's
-    published quotas.
+    quota, the cycle the quota is of, stock and its basis. `quotas` (retailer, product, quota)
+    defaults to the published quotas of the cycle each shop orders next (`shop_cycles`: the cycle
+    its phone home shows), not today's cycle: a Friday shop whose ordering in this cycle closed on
+    Thursday is advised within next cycle's quota, the one it orders in.
 
     The stock is carried forward from the latest count of any source within COUNT_MAX_AGE_WEEKS
     (`stock.selectors.latest_counts`): count + cartons kept (ordered − returned)
@@ -75,14 +78,16 @@ def advice_inputs(*, today: dt.date, quotas: pd.DataFrame | None = None) -> pd.D
     ]
     sales = recent.groupby(["retailer", "product"])["cartons"].sum().div(SALES_WEEKS).rename("weekly_sales")
     counts = latest_counts(today=today).set_index(["retailer", "product"])
+    cycles = shop_cycles(today)
     if quotas is None:
-        quotas = _current_quotas(today)
+        quotas = _shop_quotas(cycles)
     quota = quotas.groupby(["retailer", "product"])["quota"].sum()
     pairs = pd.concat([s.index.to_frame(index=False) for s in (sales, counts, quota)], ignore_index=True)
     keys = pd.MultiIndex.from_frame(pairs.drop_duplicates().astype(np.int64), names=["retailer", "product"])
     frame = pd.DataFrame(index=keys)
     frame["weekly_sales"] = sales.reindex(keys).fillna(0.0)
     frame["quota"] = quota.reindex(keys).fillna(0).astype(np.int64)
+    frame["cycle"] = pd.Series(keys.get_level_values("retailer"), index=keys).map(cycles).astype(float)
     counted_on = pd.to_datetime(counts["counted_on"].reindex(keys))
     last = pd.to_numeric(counts["count"].reindex(keys)).astype(float)
     source = counts["source"].reindex(keys)
@@ -120,12 +125,42 @@ def _order_day_offsets(retailer_ids) -> dict[int, int]:
     return {pk: day - 1 for pk, day in rows.values_list("pk", "order_weekday").iterator(chunk_size=20_000)}
 
 
-def _current_quotas(today: dt.date) -> pd.DataFrame:
-    cycle = current_cycle(today)
-    allocation_run = published_allocation_run(cycle) if cycle else None
-    if allocation_run is None:
-        return pd.DataFrame(columns=["retailer", "product", "quota"])
-    return quotas_frame(allocation_run)[["retailer", "product", "quota"]]
+def shop_cycles(today: dt.date) -> pd.Series:
+    """Each retailer's cycle for the advice (an OrderCycle id by retailer id; NaN with no cycle at
+    all): the cycle it orders next, by the rule its phone home follows (`portal.selectors.home_cycle`):
+    the first published cycle not yet ended whose ordering window for the shop's rhythm and order day
+    is open or yet to open on `today`, else today's cycle. Worked out once per rhythm and order day."""
+    ahead = published_cycles_ahead(today)
+    todays = current_cycle(today)
+    shops = pd.DataFrame.from_records(
+        Retailer.objects.values_list("pk", "order_cycle_kind", "order_week_parity", "order_weekday").iterator(
+            chunk_size=20_000
+        ),
+        columns=["retailer", "rhythm", "parity", "weekday"],
+    )
+    if shops.empty:
+        return pd.Series(dtype=float, index=pd.Index([], dtype=np.int64, name="retailer"), name="cycle")
+    shops["weekday"] = pd.to_numeric(shops["weekday"]).fillna(0).astype(np.int64)  # 0: no order day
+    chosen = {}
+    for rhythm, parity, weekday in shops[["rhythm", "parity", "weekday"]].drop_duplicates().itertuples(index=False):
+        cycle = next_ordering_cycle(
+            cycles=ahead, today=today, rhythm=rhythm, parity=parity, weekday=int(weekday) or None
+        ) or todays  # fmt: skip
+        chosen[(rhythm, parity, weekday)] = np.nan if cycle is None else float(cycle.pk)
+    keys = zip(shops["rhythm"], shops["parity"], shops["weekday"], strict=True)
+    return pd.Series([chosen[key] for key in keys], index=shops["retailer"].astype(np.int64), name="cycle")
+
+
+def _shop_quotas(cycles: pd.Series) -> pd.DataFrame:
+    """Each retailer's published quotas in its cycle (`shop_cycles`), one cycle's run at a time."""
+    parts = [pd.DataFrame({"retailer": [], "product": [], "quota": []}, dtype=np.int64)]
+    for cycle_id, cycle in OrderCycle.objects.in_bulk([int(c) for c in cycles.dropna().unique()]).items():
+        allocation_run = published_allocation_run(cycle)
+        if allocation_run is None:
+            continue
+        quotas = quotas_frame(allocation_run)[["retailer", "product", "quota"]]
+        parts.append(quotas[quotas["retailer"].map(cycles).eq(cycle_id).to_numpy()])
+    return pd.concat(parts, ignore_index=True)
 
 
 @keeps_own_run
@@ -133,7 +168,7 @@ def inventory_advice_nightly(
     *, today: dt.date | None = None, targets: Targets | None = None, quotas: pd.DataFrame | None = None
 ) -> dict:
     """Advise every retailer × product; the new advice becomes current only once fully written.
-    `quotas` as for `advice_inputs` (default: the current cycle's published quotas)."""
+    `quotas` as for `advice_inputs` (default: each shop's published quotas of the cycle it orders next)."""
     today = today or timezone.localdate()
     with tracked_run(job=JOB, scope=today.isoformat()) as run:
         run.stage("inputs", 5)

@@ -219,7 +219,7 @@ def stock(request, retailer):
         "structure": retailer_structure(retailer=retailer, today=timezone.localdate()),
     }  # fmt: skip
     if context["lines"]:
-        context["advice_cycle"], context["advice_as_of"] = advice_cycle()
+        context["advice_cycle"], context["advice_as_of"] = advice_cycle(retailer=retailer)
     return render(request, "portal/stock.html", context)
 
 

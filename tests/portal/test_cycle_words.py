@@ -36,9 +36,9 @@ def shop(on_friday, client):
     demo_demand_reports_create(today=FRIDAY)
     demo_quotas_publish(today=FRIDAY)
     cycle_get_or_create(starts_on=dt.date(2026, 12, 7))  # 2026-12-1, open for demand reports
-    inventory_advice_nightly(today=FRIDAY)
     retailer = Retailer.objects.filter(status="active", order_cycle_kind="weekly").order_by("-tier").first()
     Retailer.objects.filter(pk=retailer.pk).update(order_weekday=5)
+    inventory_advice_nightly(today=FRIDAY)
     retailer_login_reset(retailer=retailer, actor=get_user_model().objects.get(username="supervisor"))
     retailer.refresh_from_db()
     # tonight's advice for two of its products: one counted today (1 carton, sells 1 a week), one unknown
@@ -48,7 +48,9 @@ def shop(on_friday, client):
         status=Status.HEALTHY, stock=1, stock_is_estimate=False, weekly_sales=1.0, suggested_order=1, counted_cartons=1,
         count_age_days=0,
     )  # fmt: skip
-    InventoryAdvice.objects.filter(pk=unknown.pk).update(status=Status.UNKNOWN, stock=None, weekly_sales=1.0, suggested_order=1)
+    InventoryAdvice.objects.filter(pk=unknown.pk).update(
+        status=Status.UNKNOWN, stock=None, weekly_sales=1.0, suggested_order=1
+    )
     Product.objects.filter(pk__in=[healthy.product_id, unknown.product_id]).update(lifecycle="active")
     client.force_login(retailer.user)
     return retailer
@@ -78,7 +80,8 @@ def test_this_cycle_is_only_the_home_pages(client, shop):
     assert "Scarce products in cycle 2026-11-5" in words_of(client, "portal:notices", EN)
     assert "该周期订货已结束。" in words_of(client, "portal:cycle", ZH, args=["2026-11-23"])
     stock = words_of(client, "portal:stock", ZH)
-    assert "11/27 夜间按 2026-11-4 周期的限量计算。" in stock  # the advice names the quotas it counted
+    # the advice counted the quotas of the cycle the shop orders next, the one home shows, and names it
+    assert "11/27 夜间按 2026-11-5 周期的限量计算。" in stock
 
 
 def test_english_lists_and_counted_nouns(client, shop):
