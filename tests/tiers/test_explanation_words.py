@@ -11,12 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from cycles.services import cycle_get_or_create
-from orders.models import WeeklyPurchase
 from tests.factories import RetailerFactory
 from tests.words import EN, ZH, shown
-from tiers.models import ClassificationScheme, TierProposal
-from tiers.services import classification_run, proposal_publish
+from tiers.models import TierProposal
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("language_restored")]
 AS_OF = dt.date(2026, 11, 22)
@@ -24,24 +21,9 @@ MONDAY = dt.date(2026, 11, 9)
 
 
 @pytest.fixture
-def city(supervisor):
-    ClassificationScheme.objects.update(is_active=False)
-    ClassificationScheme.objects.create(
-        name="tests: amount only", is_active=True, window_weeks=13, scope="company", scoring="rank",
-        assignment="share_bands", weight_amount=40, weight_quantity=0, weight_value_per_carton=0, weight_credit=0,
-        weight_compliance=0, move_limit=None,
-    )  # fmt: skip
-    cycle = cycle_get_or_create(starts_on=MONDAY)
-    shops = {}
-    for k in range(1, 31):
-        shops[k] = RetailerFactory(tier=k, credit_rating="AA")
-        WeeklyPurchase.objects.create(
-            cycle=cycle, retailer=shops[k], cartons=k, returned=0, amount=Decimal(k * 100), cost=Decimal(k * 100),
-            lines=1,
-        )  # fmt: skip
-    proposal = classification_run(as_of=AS_OF)
-    proposal_publish(proposal=proposal, approver=supervisor, today=AS_OF)
-    return shops
+def city(rated_city):
+    bought = {k: (RetailerFactory(tier=k, credit_rating="AA"), k, Decimal(k * 100)) for k in range(1, 31)}
+    return rated_city("tests: amount only", bought, as_of=AS_OF, week=MONDAY)
 
 
 def test_the_retailer_page_reads_the_tier_and_its_explanation_in_words(client, supervisor, city):

@@ -1,4 +1,4 @@
-""""How to move up" says what raises the score, in the tier explanation's own terms: which parts
+""" "How to move up" says what raises the score, in the tier explanation's own terms: which parts
 (purchase amount, purchase cartons, value per carton) stand behind those of the shop on the next
 tier's line, by how many points, and what any one of them alone would have had to reach at the
 last re-rating. The score decides, not the cartons: a shop that bought more cartons than the line's
@@ -19,16 +19,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role
-from cycles.services import cycle_get_or_create
-from orders.models import WeeklyPurchase
 from retailers.logins import retailer_login_reset
 from tests.factories import RetailerFactory, UserFactory
 from tests.words import EN, ZH, shown
 from tiers.engine.move_up import figure_for_points
-from tiers.models import ClassificationScheme
 from tiers.move_up import tier_move_up
 from tiers.selectors import tier_explanation
-from tiers.services import classification_run, proposal_publish
 
 AS_OF = dt.date(2026, 11, 22)  # a Sunday outside the freeze windows
 MONDAY = dt.date(2026, 11, 9)  # inside the 13-week window
@@ -47,26 +43,14 @@ def test_the_figure_one_part_alone_must_reach():
 
 
 @pytest.fixture
-def city(db, supervisor):
-    ClassificationScheme.objects.update(is_active=False)
-    ClassificationScheme.objects.create(
-        name="tests: default weights", is_active=True, window_weeks=13, scope="company", scoring="rank",
-        assignment="share_bands", weight_amount=40, weight_quantity=30, weight_value_per_carton=30, weight_credit=0,
-        weight_compliance=0, move_limit=None,
-    )  # fmt: skip
+def city(rated_city):
     manager = UserFactory(username="mgr_move_up", role=Role.MANAGER)
-    cycle = cycle_get_or_create(starts_on=MONDAY)
     buys = {"s0": (5, 100), **{f"s{k}": (10 * k, 100 + 4 * k) for k in range(1, 29)}, "A": (300, 110)}
-    shops = {}
-    for name, (cartons, price) in buys.items():
-        shops[name] = RetailerFactory(tier=1, manager=manager, name=name)
-        amount = Decimal(cartons * price)
-        WeeklyPurchase.objects.create(
-            cycle=cycle, retailer=shops[name], cartons=cartons, returned=0, amount=amount, cost=amount, lines=1
-        )
-    proposal_publish(proposal=classification_run(as_of=AS_OF), approver=supervisor, today=AS_OF)
-    for shop in shops.values():
-        shop.refresh_from_db()
+    bought = {
+        name: (RetailerFactory(tier=1, manager=manager, name=name), cartons, Decimal(cartons * price))
+        for name, (cartons, price) in buys.items()
+    }
+    shops = rated_city("tests: default weights", bought, as_of=AS_OF, week=MONDAY, quantity=30, value_per_carton=30)
     return shops, manager
 
 
@@ -120,27 +104,17 @@ def test_the_phone_page_says_how_to_move_up(client, city):
 
 
 @pytest.fixture
-def limited_city(db, supervisor):
+def limited_city(rated_city):
     """The same city under a scheme that moves a shop at most 2 tiers per re-rating: every shop starts at
     D1, so the re-rating holds each shop whose score reaches D4 or above at D3."""
-    ClassificationScheme.objects.update(is_active=False)
-    ClassificationScheme.objects.create(
-        name="tests: two tiers a re-rating", is_active=True, window_weeks=13, scope="company", scoring="rank",
-        assignment="share_bands", weight_amount=40, weight_quantity=30, weight_value_per_carton=30, weight_credit=0,
-        weight_compliance=0, move_limit=2,
-    )  # fmt: skip
     manager = UserFactory(username="mgr_move_limit", role=Role.MANAGER)
-    cycle = cycle_get_or_create(starts_on=MONDAY)
-    shops = {}
-    for k in range(30):
-        shops[k] = RetailerFactory(tier=1, manager=manager, name=f"s{k}")
-        amount = Decimal((10 * k + 5) * (100 + 4 * k))
-        WeeklyPurchase.objects.create(
-            cycle=cycle, retailer=shops[k], cartons=10 * k + 5, returned=0, amount=amount, cost=amount, lines=1
-        )
-    proposal_publish(proposal=classification_run(as_of=AS_OF), approver=supervisor, today=AS_OF)
-    for shop in shops.values():
-        shop.refresh_from_db()
+    bought = {
+        k: (RetailerFactory(tier=1, manager=manager, name=f"s{k}"), 10 * k + 5, Decimal((10 * k + 5) * (100 + 4 * k)))
+        for k in range(30)
+    }
+    shops = rated_city(
+        "tests: two tiers a re-rating", bought, as_of=AS_OF, week=MONDAY, quantity=30, value_per_carton=30, move_limit=2
+    )
     return shops, manager
 
 

@@ -16,11 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from cycles.services import cycle_get_or_create
-from orders.models import WeeklyPurchase
 from retailers.logins import retailer_login_reset
 from tests.factories import RetailerFactory, UserFactory
-from tiers.models import ClassificationScheme, TierChange
+from tiers.models import TierChange
 from tiers.selectors import HeldBy, TierSource, tier_explanation
 from tiers.services import classification_run, proposal_publish, tier_override
 
@@ -31,25 +29,10 @@ REASON = "新开大型商超"
 
 
 @pytest.fixture
-def city(supervisor):
-    ClassificationScheme.objects.update(is_active=False)
-    ClassificationScheme.objects.create(
-        name="tests: amount only", is_active=True, window_weeks=13, scope="company", scoring="rank",
-        assignment="share_bands", weight_amount=40, weight_quantity=0, weight_value_per_carton=0, weight_credit=0,
-        weight_compliance=0, move_limit=None,
-    )  # fmt: skip
+def city(rated_city):
     manager = UserFactory(username="mgr_tiers", role=Role.MANAGER)
-    cycle = cycle_get_or_create(starts_on=MONDAY)
-    shops = {}
-    for k in range(1, 31):
-        shops[k] = RetailerFactory(tier=k, manager=manager)
-        WeeklyPurchase.objects.create(
-            cycle=cycle, retailer=shops[k], cartons=k, returned=0, amount=Decimal(k * 100), cost=Decimal(k * 100),
-            lines=1,
-        )  # fmt: skip
-    proposal = classification_run(as_of=AS_OF)
-    proposal_publish(proposal=proposal, approver=supervisor, today=AS_OF)
-    return shops, manager
+    bought = {k: (RetailerFactory(tier=k, manager=manager), k, Decimal(k * 100)) for k in range(1, 31)}
+    return rated_city("tests: amount only", bought, as_of=AS_OF, week=MONDAY), manager
 
 
 def test_the_rerating_explains_itself_before_any_override(city):
@@ -114,21 +97,10 @@ def test_override_of_a_retailer_no_rerating_rated(supervisor):
     )  # fmt: skip
 
 
-def test_move_limit_still_named_when_it_holds(supervisor):
+def test_move_limit_still_named_when_it_holds(rated_city):
     # 30 shops as above but shop 1 was D10 and the limit is 3: its score gives D1, it stays at D7
-    ClassificationScheme.objects.update(is_active=False)
-    ClassificationScheme.objects.create(
-        name="tests: limit", is_active=True, window_weeks=13, scoring="rank", weight_amount=40, weight_quantity=0,
-        weight_value_per_carton=0, move_limit=3,
-    )  # fmt: skip
-    cycle = cycle_get_or_create(starts_on=MONDAY)
-    shops = {k: RetailerFactory(tier=10 if k == 1 else k) for k in range(1, 31)}
-    for k, shop in shops.items():
-        WeeklyPurchase.objects.create(
-            cycle=cycle, retailer=shop, cartons=k, returned=0, amount=Decimal(k * 100), cost=Decimal(k * 100), lines=1
-        )
-    proposal_publish(proposal=classification_run(as_of=AS_OF), approver=supervisor, today=AS_OF)
-    shops[1].refresh_from_db()
+    bought = {k: (RetailerFactory(tier=10 if k == 1 else k), k, Decimal(k * 100)) for k in range(1, 31)}
+    shops = rated_city("tests: limit", bought, as_of=AS_OF, week=MONDAY, move_limit=3)
     got = tier_explanation(retailer=shops[1])
     # D7 by the limit (10 − 3); by score D1 (40); D7's cut is shop 7's 48, D8's shop 8's 49.3333
     assert (got.tier, got.raw_tier, got.held_by, got.source) == (7, 1, HeldBy.MOVE_LIMIT, TierSource.RERATING)
