@@ -75,7 +75,11 @@ class SupplyPlanLineAdmin(SupervisorEditsAdmin, ModelAdmin):
     # Cell ratios written by the cell's words (城网: 4), one per line; stored by code as the engine reads them.
     json_key_labels = {
         "cell_ratios": {
-            code: label for f in Retailer._meta.fields if f.choices for code, label in f.flatchoices if isinstance(code, str)
+            code: label
+            for f in Retailer._meta.fields
+            if f.choices
+            for code, label in f.flatchoices
+            if isinstance(code, str)
         }
     }
     json_help = {
@@ -218,12 +222,19 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
             **self.admin_site.each_context(request),
             # No `opts`: with them django-unfold's header names the model, never the page's title
             # (as the other report pages); the templates' hidden breadcrumbs read `run_opts`.
-            "title": _("Allocation report %(cycle)s no. %(run)s") % {"cycle": allocation_run.cycle.label, "run": allocation_run.pk},
+            "title": _("Allocation report %(cycle)s no. %(run)s")
+            % {"cycle": allocation_run.cycle.label, "run": allocation_run.pk},
             "allocation_run": allocation_run,
             "page": page,
             "rows": [report_glance(r) for r in page],
             "query": query,
-            "totals": {"target": sum(r["target"] for r in rows), "released": sum(r["released"] for r in rows)},
+            "totals": {
+                "target": sum(r["target"] for r in rows),
+                "released": sum(r["released"] for r in rows),
+                "exceptions": sum(r["exceptions"] for r in rows),  # what the quotas hold beyond the run's release
+                "exceptions_signed": f"{sum(r['exceptions'] for r in rows):+,}",
+                "after_exceptions": sum(r["released_after_exceptions"] for r in rows),
+            },  # fmt: skip
             "may_publish": request.user.is_supervisor and publishable,
             "run_opts": self.model._meta,
         }
@@ -295,7 +306,9 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
             "cycles": cycles[:12],
             "quotas": retailer_quota_explanations(
                 retailer=retailer, cycle=cycle, allocation_run=allocation_run, staff=True
-            ) if allocation_run else [],
+            )
+            if allocation_run
+            else [],
             "allocation_run": allocation_run,
             "tier": tier,
             "tier_words": tier.words(staff=True) if tier else "",
@@ -391,7 +404,9 @@ class QuotaExceptionAdmin(AutocompleteTextAdmin, SupervisorEditsAdmin, ModelAdmi
             **self.admin_site.each_context(request),
             "window": window,
             "window_state": window.state_at(timezone.localtime()),
-            "title": _("Change a published quota?") if cycle.status == CycleStatus.PUBLISHED else _("Replace this exception?"),
+            "title": _("Change a published quota?")
+            if cycle.status == CycleStatus.PUBLISHED
+            else _("Replace this exception?"),
             "published": cycle.status == CycleStatus.PUBLISHED,
             "opts": self.model._meta,
             "form": form,

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import DomainError
 from cycles.models import CycleStatus
 from pricing.models import Lifecycle
 
 from .models import QuotaException, SupplyPlanLine
-from .services import QUOTA_MAX, QUOTA_RANGE
+from .services import QUOTA_MAX, QUOTA_RANGE, AboveTarget, ShopNotServed, quota_exception_check
 
 
 class QuotaExceptionForm(forms.ModelForm):
@@ -45,6 +46,17 @@ class QuotaExceptionForm(forms.ModelForm):
             raise forms.ValidationError(_("This product is not in the cycle's supply plan."))
         if not (data.get("reason") or "").strip():
             self.add_error("reason", _("An exception needs a reason."))
+        retailer, quota = data.get("retailer"), data.get("quota")
+        if not self.errors and all(v is not None for v in (cycle, product, retailer, quota)):
+            # the service's own check, before the form asks to confirm: what it would refuse is said here
+            try:
+                quota_exception_check(cycle=cycle, product=product, retailer=retailer, quota=quota)
+            except AboveTarget as exc:
+                self.add_error("quota", str(exc))
+            except ShopNotServed as exc:
+                self.add_error("retailer", str(exc))
+            except DomainError as exc:
+                raise forms.ValidationError(str(exc)) from exc
         return data
 
     def _get_validation_exclusions(self):
@@ -55,9 +67,13 @@ class QuotaExceptionForm(forms.ModelForm):
 
     def replaces(self) -> QuotaException | None:
         data = self.cleaned_data
-        return QuotaException.objects.filter(
-            cycle=data.get("cycle"), product=data.get("product"), retailer=data.get("retailer")
-        ).select_related("approved_by").first()
+        return (
+            QuotaException.objects.filter(
+                cycle=data.get("cycle"), product=data.get("product"), retailer=data.get("retailer")
+            )
+            .select_related("approved_by")
+            .first()
+        )
 
     def needs_confirmation(self) -> bool:
         """A valid exception that changes a promise retailers read (a published cycle), or replaces an

@@ -18,6 +18,7 @@ from retailers.models import CountyBranch, MarketDepartment, Retailer
 from .engine.bitmaps import bitmap_count
 from .engine.cells import DIMENSION_COLUMNS
 from .models import AllocationRun, CellCap, CellReport, ReleaseMethod
+from .selectors import exception_changes
 
 # A line losing more than this share of its target is named before publishing.
 LOSS_SHARE_NAMED = 0.01
@@ -58,7 +59,9 @@ def warning_text(warning: dict | str) -> str:
         "no_selected": _("No selected retailer is eligible."),
         "above_forecast": _("Target above forecast demand (%(cartons)s cartons)."),
         "no_demand": _("No recent demand in scope."),
-        "not_searched": _("Target or ceiling too large to search exactly: the caps were cut to the bounds; check the target and the ceiling."),
+        "not_searched": _(
+            "Target or ceiling too large to search exactly: the caps were cut to the bounds; check the target and the ceiling."
+        ),
     }
     text = texts.get(warning.get("code", ""))
     if text is None:
@@ -69,7 +72,8 @@ def warning_text(warning: dict | str) -> str:
 
 def report_rows(allocation_run: AllocationRun) -> list[dict]:
     """One row per product and cell: target, released by the caps before the rules, taken by
-    penalties, re-spread, vulnerable bonus, released, not released, eligible weight, caps
+    penalties, re-spread, vulnerable bonus, released, what the cycle's exceptions change and released after
+    them (what the quotas hold, `_exceptions_by_cell`), not released, eligible weight, caps
     D30…D1, eligible N30…N1, warnings (words), and the demand the cell's eligible retailers reported for
     the cycle (cartons, retailers, % of the cell's target: a scarcity signal; None for a run computed
     before cells counted their reports)."""
@@ -84,8 +88,13 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
     methods = dict(ReleaseMethod.choices)
     names: dict[str, str] = {}
     rows = []
-    reports = CellReport.objects.filter(allocation=allocation_run).select_related("plan_line__product")
-    for r in reports.order_by("plan_line__product__code", "cell_no"):
+    reports = list(
+        CellReport.objects.filter(allocation=allocation_run)
+        .select_related("plan_line__product")
+        .order_by("plan_line__product__code", "cell_no")
+    )
+    excepted, above = _exceptions_by_cell(allocation_run, reports)
+    for r in reports:
         figures = r.figures or {}
         if r.cell not in names:
             names[r.cell] = cell_text(r.cell)
@@ -97,6 +106,8 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
             "rotation": int(figures.get("rotation", r.released if r.rotated else 0)),
             "penalties": int(figures.get("penalties", 0)), "respread": int(figures.get("respread", 0)),
             "bonus": int(figures.get("bonus", 0)), "released": r.released,
+            "exceptions": excepted.get((r.plan_line_id, r.cell_no), 0),
+            "released_after_exceptions": r.released + excepted.get((r.plan_line_id, r.cell_no), 0),
             "unreleased": max(r.target - r.released, 0), "rotated": r.rotated,
             "served": bitmap_count(r.served) if r.rotated else None,
             "tier_caps": r.plan_line.method in TIER_CAP_METHODS,
@@ -108,9 +119,44 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
             row[f"D{t}"] = int(mine["cap"].get(t, 0))
         for t in range(30, 0, -1):
             row[f"N{t}"] = int(mine["eligible"].get(t, 0))
-        row["warnings"] = "；".join(warning_text(w) for w in r.warnings)
+        warnings = [warning_text(w) for w in r.warnings]
+        if row["exceptions"] and r.plan_line_id in above:
+            warnings.append(above[r.plan_line_id])
+        row["warnings"] = "；".join(warnings)
         rows.append(row)
     return rows
+
+
+def _exceptions_by_cell(
+    allocation_run: AllocationRun, reports: list[CellReport]
+) -> tuple[dict[tuple[int, int], int], dict[int, str]]:
+    """What the cycle's exceptions change of the run's released cartons, per plan line and cell number
+    (a shop the run has no entry for counts in the cell the exception kept, else the line's first), so
+    released after exceptions is what the quotas hold; and, per line whose quotas the exceptions take
+    above its target when it may not exceed it, that in words."""
+    by_cell: dict[tuple[int, int], int] = {}
+    numbers = {(r.plan_line_id, r.cell): r.cell_no for r in reports}
+    first: dict[int, int] = {}
+    for r in reports:
+        first[r.plan_line_id] = min(first.get(r.plan_line_id, r.cell_no), r.cell_no)
+    for change in exception_changes(allocation_run):
+        number = change.cell_no
+        if number is None:
+            number = numbers.get((change.plan_line, change.cell), first.get(change.plan_line))
+        if number is None or not change.change:
+            continue
+        by_cell[(change.plan_line, number)] = by_cell.get((change.plan_line, number), 0) + change.change
+    above: dict[int, str] = {}
+    lines = {key[0] for key in by_cell}
+    for line in lines:
+        mine = [r for r in reports if r.plan_line_id == line]
+        target = sum(r.target for r in mine)
+        after = sum(r.released + by_cell.get((line, r.cell_no), 0) for r in mine)
+        if after > target and not mine[0].plan_line.allow_over:
+            above[line] = _(
+                "After exceptions this product's quotas hold %(after)s cartons, %(over)s above its target of %(target)s."
+            ) % {"after": f"{after:,}", "over": f"{after - target:,}", "target": f"{target:,}"}
+    return by_cell, above
 
 
 def report_glance(row: dict) -> dict:
@@ -131,6 +177,7 @@ def report_glance(row: dict) -> dict:
         **row,
         "before_rules": before,
         "rules_change": released - before,
+        "exceptions_signed": f"{row.get('exceptions', 0):+,}",  # +65,535 / -3 cartons the exceptions change
         "released_share": (released * 1000 // target) / 10 if target > 0 else None,
         "status": status,
         "tiers": [(f"D{t}", row[f"D{t}"], row[f"N{t}"]) for t in range(30, 0, -1)],
@@ -156,6 +203,8 @@ def report_headers() -> dict[str, str]:
         "caps_released": _("Released by the caps (cartons)"), "rotation": _("Released by rotation (cartons)"),
         "penalties": _("Taken by penalties (cartons)"), "respread": _("Re-spread (cartons)"),
         "bonus": _("Vulnerable bonus (cartons)"), "released": _("Released (cartons)"),
+        "exceptions": _("Changed by exceptions (cartons)"),
+        "released_after_exceptions": _("Released after exceptions (cartons)"),
         "unreleased": _("Not released (cartons)"), "rotated": _("Rotated"),
         "served": _("Retailers served by the rotation"), "eligible": _("Eligible retailers"),
     }  # fmt: skip

@@ -361,6 +361,95 @@ def _with_exceptions(
                                                "quota", "reasons", "last_served", "facts")})  # fmt: skip
 
 
+@dataclass(frozen=True)
+class ExceptionChange:
+    """What one exception changes of a run's quotas: the shop's quota on the line as the run stored it
+    (`before`, 0 where the run has no entry for it) and as the exception sets it (`after`); where it
+    counts in the run report: the shop's cell number on the line in the run, else (a shop the run has no
+    entry for) the cell key the exception kept."""
+
+    plan_line: int
+    retailer: int
+    before: int
+    after: int
+    cell_no: int | None
+    cell: str
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+
+def exception_changes(
+    allocation_run: AllocationRun, *, plan_line_ids: list[int] | None = None
+) -> list[ExceptionChange]:
+    """The cycle's exceptions against what `allocation_run` stored (only the excepted shops' rows are read)."""
+    lines = SupplyPlanLine.objects.filter(cycle_id=allocation_run.cycle_id)
+    if plan_line_ids is not None:
+        lines = lines.filter(pk__in=list(plan_line_ids))
+    line_of = {product: line for line, product in lines.values_list("pk", "product_id")}
+    given = list(
+        QuotaException.objects.filter(cycle_id=allocation_run.cycle_id, product_id__in=list(line_of)).values_list(
+            "retailer_id", "product_id", "quota", "cell"
+        )
+    )
+    if not given:
+        return []
+    rows = RetailerQuotas.objects.filter(allocation=allocation_run, retailer_id__in={g[0] for g in given})
+    frame = _entries_frame(list(rows.values_list("retailer_id", "tier", "credit_rating", "facts", "entries")))
+    frame = frame[frame["plan_line"].isin(list(line_of.values()))]
+    stored = {
+        (int(r), int(line)): (int(cell), int(quota))
+        for r, line, cell, quota in zip(
+            frame["retailer"], frame["plan_line"], frame["cell"], frame["quota"], strict=True
+        )
+    }
+    out = []
+    for retailer, product, quota, cell in given:
+        line = line_of[product]
+        cell_no, before = stored.get((retailer, line), (None, 0))
+        out.append(ExceptionChange(line, retailer, before, int(quota), cell_no, cell))
+    return out
+
+
+@dataclass(frozen=True)
+class LineGiven:
+    """A plan line's quotas as they hold now (`quotas_run`'s stored quotas with the cycle's exceptions on
+    top): the cartons of all of them, this shop's, and whether the run gave the shop an entry on the line
+    (computed it as one of the line's eligible retailers, whatever its quota)."""
+
+    total: int
+    shop: int
+    shop_in_run: bool
+
+    @property
+    def others(self) -> int:
+        return self.total - self.shop
+
+
+def line_given(*, cycle: OrderCycle, line: SupplyPlanLine, retailer_id: int) -> LineGiven:
+    """The line's cartons given now: the run's released (`CellReport`, Σ its stored quotas) plus what the
+    exceptions change; before any run completes, the exceptions alone."""
+    allocation_run = quotas_run(cycle)
+    if allocation_run is None:
+        given = dict(
+            QuotaException.objects.filter(cycle=cycle, product_id=line.product_id).values_list("retailer_id", "quota")
+        )
+        return LineGiven(sum(given.values()), given.get(retailer_id, 0), False)
+    released = sum(
+        CellReport.objects.filter(allocation=allocation_run, plan_line=line).values_list("released", flat=True)
+    )
+    changes = exception_changes(allocation_run, plan_line_ids=[line.pk])
+    mine = quotas_frame(allocation_run, [retailer_id], include_unserved=True, plan_line_ids=[line.pk])
+    stored = RetailerQuotas.objects.filter(allocation=allocation_run, retailer_id=retailer_id)
+    entries = _entries_frame(list(stored.values_list("retailer_id", "tier", "credit_rating", "facts", "entries")))
+    return LineGiven(
+        total=released + sum(c.change for c in changes),
+        shop=int(mine["quota"].sum()),
+        shop_in_run=bool((entries["plan_line"] == line.pk).any()),
+    )
+
+
 def cell_key(cell: tuple, dimensions: list[str]) -> str:
     """A cell as stored: JSON of its values by dimension ("" for the whole scope)."""
     return json.dumps(dict(zip(dimensions, cell, strict=True)), ensure_ascii=False, sort_keys=True) if cell else ""

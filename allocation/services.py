@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from compliance.selectors import repeat_violator_ids
 from core.broker import BrokerUnavailable, broker_check
+from core.display import tier_text
 from core.exceptions import AccessDenied, DomainError, Reason, Verbatim, label_reason, reason_of
 from core.models import AuditEntry
 from core.runs import run_error, run_fail, run_heartbeat, run_progress, run_start
@@ -23,8 +24,9 @@ from cycles.models import CycleStatus, OrderCycle
 from orders.models import Order
 from pricing.models import Lifecycle
 from retailers.models import Retailer
+from retailers.vocabulary import RetailerStatus
 
-from .engine.cells import line_cells
+from .engine.cells import TAG_COLUMNS, eligible, line_cells, orders_this_cycle
 from .models import (
     AllocationPolicy,
     AllocationRun,
@@ -39,6 +41,7 @@ from .selectors import (
     DEFAULT_POLICY_NAME,
     active_policy,
     cell_key,
+    line_given,
     plan_line_input,
     quotas_frame,
     quotas_run,
@@ -218,18 +221,65 @@ def allocation_run_publish(*, allocation_run: AllocationRun, approver, registry_
     )  # fmt: skip
 
 
+class ShopNotServed(DomainError):
+    """An exception would give cartons to a shop the line may not give any: not active (suspended or
+    closed: every carton goes to a real licensed retailer, docs/domain.md §4), or out of the line's reach
+    (its scope, tier range, tag filter, order rhythm or selection)."""
+
+
+class AboveTarget(DomainError):
+    """An exception would take the line's quotas above its target (the supply), which the line does not allow."""
+
+
+ABOVE_TARGET = gettext_noop(
+    "This product's target this cycle is %(target)s cartons; the other retailers already have %(others)s "
+    "cartons: at most %(left)s more can be given."
+)
+
+
 @transaction.atomic
 def quota_exception_set(
     *, cycle: OrderCycle, product, retailer: Retailer, quota: int, reason: str, approver
 ) -> QuotaException:
     """A supervisor sets one retailer's quota of one product in one cycle, with a reason (audited).
 
-    The only change a published cycle accepts; a closed cycle accepts none.
+    The only change a published cycle accepts; a closed cycle accepts none. What the exception must
+    satisfy is `quota_exception_check`'s, with the line's row locked meanwhile (two exceptions of one
+    line at once cannot both take its last cartons).
     """
     if not approver.is_supervisor:
         raise DomainError(Reason(gettext_noop("Only a supervisor approves quota exceptions.")))
     if not reason.strip():
         raise DomainError(Reason(gettext_noop("An exception needs a reason.")))
+    list(SupplyPlanLine.objects.select_for_update().filter(cycle=cycle, product=product))
+    line = quota_exception_check(cycle=cycle, product=product, retailer=retailer, quota=quota)
+    current = QuotaException.objects.filter(cycle=cycle, product=product, retailer=retailer).first()
+    before = {"quota": current.quota, "reason": current.reason} if current else None
+    exception, _created = QuotaException.objects.update_or_create(
+        cycle=cycle,
+        product=product,
+        retailer=retailer,
+        defaults={
+            "quota": quota, "reason": reason, "approved_by": approver,
+            **_shop_when_approved(cycle=cycle, line=line, retailer=retailer),
+        },
+    )  # fmt: skip
+    AuditEntry.objects.create(
+        actor=approver, action="allocation.exception", object_type="retailer", object_id=str(retailer.pk), reason=reason,
+        before=before, after={"cycle": cycle.label, "product": product.code, "quota": quota},
+    )  # fmt: skip
+    # Forget the retailer's cached quotas now and again after commit (a read in between re-caches the old ones).
+    retailer_quotas_forget(cycle=cycle, retailer_id=retailer.pk)
+    transaction.on_commit(lambda: retailer_quotas_forget(cycle=cycle, retailer_id=retailer.pk))
+    return exception
+
+
+def quota_exception_check(*, cycle: OrderCycle, product, retailer: Retailer, quota: int) -> SupplyPlanLine:
+    """What an exception must satisfy, whoever asks (the service; the admin's form before it asks to
+    confirm): a quota of 0 to 65,535 cartons; a product on sale and in the cycle's plan; a cycle not
+    closed; cartons only to an active shop the line reaches (`ShopNotServed`; a quota of 0 takes any
+    shop's away); the line's quotas, this one with them, within its target unless the line may exceed it
+    (`AboveTarget`; a quota no higher than the shop's now is always taken). Returns the plan line."""
     if not 0 <= quota <= QUOTA_MAX:
         raise DomainError(Reason(QUOTA_RANGE, max=Verbatim(f"{QUOTA_MAX:,}")))
     if product.lifecycle == Lifecycle.WITHDRAWN:  # as the admin's form refuses it, for every path
@@ -250,25 +300,64 @@ def quota_exception_set(
                 product=Verbatim(str(product)), cycle=Verbatim(cycle.label),
             )
         )  # fmt: skip
-    current = QuotaException.objects.filter(cycle=cycle, product=product, retailer=retailer).first()
-    before = {"quota": current.quota, "reason": current.reason} if current else None
-    exception, _created = QuotaException.objects.update_or_create(
-        cycle=cycle,
-        product=product,
-        retailer=retailer,
-        defaults={
-            "quota": quota, "reason": reason, "approved_by": approver,
-            **_shop_when_approved(cycle=cycle, line=line, retailer=retailer),
-        },
-    )  # fmt: skip
-    AuditEntry.objects.create(
-        actor=approver, action="allocation.exception", object_type="retailer", object_id=str(retailer.pk), reason=reason,
-        before=before, after={"cycle": cycle.label, "product": product.code, "quota": quota},
-    )  # fmt: skip
-    # Forget the retailer's cached quotas now and again after commit (a read in between re-caches the old ones).
-    retailer_quotas_forget(cycle=cycle, retailer_id=retailer.pk)
-    transaction.on_commit(lambda: retailer_quotas_forget(cycle=cycle, retailer_id=retailer.pk))
-    return exception
+    given = line_given(cycle=cycle, line=line, retailer_id=retailer.pk)
+    if quota > 0:
+        status = Retailer.objects.values_list("status", flat=True).get(pk=retailer.pk)  # as the registry has it now
+        if status != RetailerStatus.ACTIVE:
+            raise ShopNotServed(
+                Reason(
+                    gettext_noop(
+                        "The status of %(retailer)s is %(status)s: an exception gives cartons only to an active retailer."
+                    ),
+                    retailer=Verbatim(retailer.name), status=label_reason(RetailerStatus(status).label),
+                )
+            )  # fmt: skip
+        # reached: the run computed the shop as one of the line's retailers, or today's registry places it in the line
+        why = None if given.shop_in_run else _out_of_reach(cycle=cycle, line=line, retailer=retailer)
+        if why is not None:
+            raise ShopNotServed(
+                Reason(
+                    gettext_noop(
+                        "This cycle's release of %(product)s does not reach %(retailer)s: %(why)s. An exception "
+                        "gives cartons only to a retailer the release serves."
+                    ),
+                    product=Verbatim(product.name), retailer=Verbatim(retailer.name), why=why,
+                )
+            )  # fmt: skip
+    if not line.allow_over and quota > given.shop:
+        left = max(line.target - given.others, 0)
+        if quota > left:
+            raise AboveTarget(
+                Reason(
+                    ABOVE_TARGET, target=Verbatim(f"{line.target:,}"), others=Verbatim(f"{given.others:,}"),
+                    left=Verbatim(f"{left:,}"),
+                )
+            )  # fmt: skip
+    return line
+
+
+def _out_of_reach(*, cycle: OrderCycle, line: SupplyPlanLine, retailer: Retailer) -> Reason | None:
+    """Why the line does not reach the shop in today's registry (the engine's eligibility,
+    `engine.cells.eligible`, and method E's selection); None when it does."""
+    registry = registry_frame([retailer.pk])
+    reached = bool(eligible(registry, plan_line_input(line), cycle.week_parity).iloc[0])
+    if reached and (line.method != "E" or line.selected_retailers.filter(pk=retailer.pk).exists()):
+        return None
+    if reached:
+        return Reason(gettext_noop("it is not among the release's selected retailers"))
+    shop = registry.iloc[0]
+    tier = None if pd.isna(shop["tier"]) else int(shop["tier"])
+    if tier is None or not line.lowest_tier <= tier <= line.highest_tier:
+        return Reason(
+            gettext_noop("its tier %(tier)s is outside the release's tiers D%(lowest)s–D%(highest)s"),
+            tier=Verbatim(tier_text(tier)), lowest=line.lowest_tier, highest=line.highest_tier,
+        )  # fmt: skip
+    if not bool(orders_this_cycle(registry, cycle.week_parity).iloc[0]):
+        return Reason(gettext_noop("it does not order in this cycle"))
+    if line.tag_filter and not bool(shop[TAG_COLUMNS[line.tag_filter]]):
+        label = Retailer._meta.get_field(TAG_COLUMNS[line.tag_filter]).verbose_name
+        return Reason(gettext_noop("the release is only for retailers marked “%(tag)s”"), tag=label_reason(label))
+    return Reason(gettext_noop("it is outside the release's area (%(area)s)"), area=Verbatim(line.area_text or "—"))
 
 
 def _shop_when_approved(*, cycle: OrderCycle, line: SupplyPlanLine, retailer: Retailer) -> dict:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from allocation.explanations import retailer_quota_explanations
+from allocation.models import SupplyPlanLine
 from allocation.selectors import quotas_frame
 from allocation.services import allocation_run_create, allocation_run_publish, quota_exception_set
 from pricing.models import Product
@@ -23,6 +24,7 @@ def exception(planned, supervisor):
     allocation_run_publish(allocation_run=run, approver=supervisor)
     row = quotas_frame(run).sort_values(["quota", "retailer"], ascending=[False, True]).iloc[0]
     product, retailer = Product.objects.get(pk=int(row["product"])), Retailer.objects.get(pk=int(row["retailer"]))
+    SupplyPlanLine.objects.filter(cycle=planned, product=product).update(allow_over=True)  # one more than the target
     quota_exception_set(
         cycle=planned, product=product, retailer=retailer, quota=int(row["quota"]) + 1, reason="开业支持",
         approver=supervisor,

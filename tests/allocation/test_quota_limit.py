@@ -21,9 +21,14 @@ TOO_MANY = [QUOTA_MAX + 1, 70_000, 2_147_483_648]
 
 @pytest.fixture
 def line(planned):
-    """A product of the first cycle's plan and a retailer to give it to."""
+    """A product of the first cycle's plan and a retailer it reaches; the line may exceed its target (the
+    largest quota is more than any target: allocation.services.AboveTarget)."""
     plan_line = SupplyPlanLine.objects.filter(cycle=planned).select_related("product", "cycle").first()
-    return plan_line.cycle, plan_line.product, Retailer.objects.filter(status="active").order_by("pk").first()
+    SupplyPlanLine.objects.filter(pk=plan_line.pk).update(allow_over=True)
+    reached = Retailer.objects.filter(
+        status="active", order_cycle_kind="weekly", tier__gte=plan_line.lowest_tier, tier__lte=plan_line.highest_tier
+    )
+    return plan_line.cycle, plan_line.product, reached.order_by("pk").first()
 
 
 def test_the_limit_is_two_bytes():

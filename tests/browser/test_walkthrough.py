@@ -17,7 +17,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from allocation.models import AllocationRun, QuotaException
+from allocation.models import AllocationRun, QuotaException, SupplyPlanLine
+from allocation.selectors import quotas_frame
 from core.models import Run
 from core.nightly import run_nightly
 from demo.requests import demo_requests_create
@@ -131,8 +132,11 @@ def test_the_supervisor_reviews_and_publishes_tiers_and_quotas_sets_an_exception
     assert waiting.is_published
 
     # A quota exception: retailer, product and cycle found by search, no database id typed.
-    shop = Retailer.objects.filter(status="active").order_by("pk").first()
     product = Product.objects.exclude(lifecycle="withdrawn").order_by("code").first()
+    # a shop the product's release reaches (the run gave it a quota); its line may exceed its target
+    line = SupplyPlanLine.objects.get(cycle=waiting.cycle, product=product)
+    SupplyPlanLine.objects.filter(pk=line.pk).update(allow_over=True)
+    shop = Retailer.objects.get(pk=int(quotas_frame(waiting, plan_line_ids=[line.pk])["retailer"].min()))
     walk.goto("/admin/allocation/quotaexception/add/")
     pick(walk, "cycle", waiting.cycle.label, waiting.cycle.label)
     pick(walk, "retailer", shop.license_no, shop.name)
