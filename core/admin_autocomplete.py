@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import types
 
 from django import forms
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -31,6 +30,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from unfold.widgets import UnfoldForeignKeyRawIdWidget
 
+from core.admin_site import mixed_in
 from core.keys import in_range as _in_range
 from core.keys import is_key, key_field
 
@@ -231,11 +231,4 @@ class CheckedKeysAdmin:
 @functools.cache
 def checked_admin(admin_class):
     """`admin_class` (a model's admin or an inline) checking the ids it reads (`CheckedKeysAdmin`)."""
-    if issubclass(admin_class, CheckedKeysAdmin):
-        return admin_class
-    names = {
-        "__module__": admin_class.__module__,
-        "__qualname__": admin_class.__qualname__,
-        "__doc__": admin_class.__doc__,
-    }
-    return types.new_class(admin_class.__name__, (CheckedKeysAdmin, admin_class), exec_body=lambda ns: ns.update(names))
+    return mixed_in(CheckedKeysAdmin, admin_class)

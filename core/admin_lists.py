@@ -11,7 +11,6 @@ filter's "none" choice reads in words (`EMPTY_CHOICE`: 未填写 / Not set), not
 from __future__ import annotations
 
 import functools
-import types
 
 from django.conf import settings
 from django.contrib import admin
@@ -265,17 +264,3 @@ class WordedEmptyChoiceAdmin:
 
     def get_changelist(self, request, **kwargs):
         return _worded_changelist(super().get_changelist(request, **kwargs))
-
-
-def worded_admin(admin_class):
-    """`admin_class` with its list filters' "none" choice in words (`WordedEmptyChoiceAdmin`)."""
-    if issubclass(admin_class, WordedEmptyChoiceAdmin):
-        return admin_class
-    names = {
-        "__module__": admin_class.__module__,
-        "__qualname__": admin_class.__qualname__,
-        "__doc__": admin_class.__doc__,
-    }
-    return types.new_class(
-        admin_class.__name__, (WordedEmptyChoiceAdmin, admin_class), exec_body=lambda ns: ns.update(names)
-    )

@@ -8,17 +8,32 @@ theme without its own site), so `admin.site` is this site, django-unfold's site 
 
 from __future__ import annotations
 
+import types
+
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.apps import AdminConfig
 from unfold.sites import UnfoldAdminSite
 
 
+def mixed_in(mixin: type, admin_class: type) -> type:
+    """`admin_class` with `mixin` before its own bases, under its own name (itself if it has it)."""
+    if issubclass(admin_class, mixin):
+        return admin_class
+    names = {
+        "__module__": admin_class.__module__,
+        "__qualname__": admin_class.__qualname__,
+        "__doc__": admin_class.__doc__,
+    }
+    return types.new_class(admin_class.__name__, (mixin, admin_class), exec_body=lambda ns: ns.update(names))
+
+
 class CheckedKeysSite(UnfoldAdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         from core.admin_autocomplete import checked_admin
-        from core.admin_lists import worded_admin  # list filters' "none" choice in words, not "-"
+        from core.admin_lists import WordedEmptyChoiceAdmin  # list filters' "none" choice in words, not "-"
 
-        super().register(model_or_iterable, checked_admin(worded_admin(admin_class or ModelAdmin)), **options)
+        admin_class = mixed_in(WordedEmptyChoiceAdmin, admin_class or ModelAdmin)
+        super().register(model_or_iterable, checked_admin(admin_class), **options)
 
 
 class CheckedKeysAdminConfig(AdminConfig):
