@@ -13,11 +13,12 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 
 from core.display import person_name
 from cycles.models import OrderCycle
+from pricing.models import price_band_words
 from retailers.models import Retailer
 from retailers.vocabulary import CreditRating
 
 from .engine.rules import Reason
-from .models import AllocationRun, BandCap, QuotaException, RetailerQuotas, SupplyPlanLine
+from .models import AllocationRun, BandCap, CellReport, QuotaException, RetailerQuotas, SupplyPlanLine
 from .policy import Policy, policy_load
 from .quota_cache import retailer_quota_rows
 from .reports import cell_text
@@ -50,9 +51,11 @@ def quota_reasons(
     band_total: int | None,
     exception: QuotaException | None,
     staff: bool = False,
+    band: str = "",
 ) -> list[str]:
-    """The reasons behind one quota, in order (`policy`: the one the run applied); `staff`: worded
-    about the shop for a customer manager or supervisor, not to the retailer."""
+    """The reasons behind one quota, in order (`policy`: the one the run applied; `band` and `band_total`:
+    method C's band as the run computed the line in it, and its total for the shop's tier); `staff`:
+    worded about the shop for a customer manager or supervisor, not to the retailer."""
     codes = Reason(int(row["reasons"]))
 
     def _(msgid: str) -> str:  # noqa: N802 - gettext, in the reader's voice
@@ -146,7 +149,7 @@ def quota_reasons(
     if band_total is not None:
         out.append(
             _("Price band %(band)s: choose freely up to %(n)s cartons across the band's products, at most %(most)s of this one.")
-            % {"band": str(line.product.price_band or ""), "n": band_total,
+            % {"band": price_band_words(band), "n": band_total,
                "most": row["quota"]}
         )  # fmt: skip
     if exception is not None:
@@ -234,13 +237,20 @@ def retailer_quota_explanations(
         (b.price_band, b.tier): b.cap
         for b in BandCap.objects.filter(allocation=allocation_run, tier__in={int(r["tier"]) for r in rows})
     }
+    # the band each method C line was computed in, as the run kept it (never the product's band today)
+    band_of = dict(
+        CellReport.objects.filter(allocation=allocation_run, plan_line_id__in=list(lines))
+        .exclude(price_band="")
+        .values_list("plan_line_id", "price_band")
+    )
     policy = policy_load(allocation_run.policy)
     out = []
     for row in rows:
         line = lines.get(row["plan_line"])
         if line is None:  # a line deleted from a published plan by hand (the admin refuses it)
             continue
-        band = line.product.price_band.label if line.method == "C" and line.product.price_band else None
+        band = band_of.get(line.pk, "") if line.method == "C" else ""
+        band = "" if band.startswith("#") else band  # a product without a band was a band of its own: no band to name
         band_total = bands.get((band, row["tier"])) if band else None
         out.append(
             {
@@ -257,6 +267,7 @@ def retailer_quota_explanations(
                     band_total=band_total,
                     exception=exceptions.get(row["product"]),
                     staff=staff,
+                    band=band,
                 ),
             }
         )

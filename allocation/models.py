@@ -234,6 +234,9 @@ class CellReport(models.Model):
     figures = models.JSONField(_("cartons at each rule"), default=dict, blank=True)
     served = models.BinaryField(_("retailers served (bitmap)"), default=b"")  # quota > 0; see engine.bitmaps
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    # Method C: the band the run computed the line in (`BandCap.price_band`), what its quotas' reasons read
+    # whatever the band is called or the product's price is later; "" for the other methods.
+    price_band = models.CharField(_("price band used"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("cell report")

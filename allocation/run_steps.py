@@ -230,6 +230,7 @@ def _write_cells(
                     figures=c.figures,
                     warnings=c.warnings,
                     served=served.get((line.pk, number), b""),
+                    price_band=result.price_band,
                 )  # fmt: skip
             )
     if caps:

@@ -17,7 +17,8 @@ from .direct import demand_quotas, demand_wants, selected_quotas
 from .rules import NEVER_SERVED, QUOTA_COLUMNS, Reason, Rules, cell_quotas, penalties_of
 
 NO_QUOTAS = pd.DataFrame(
-    {c: pd.Series(dtype=np.int64) for c in ["cell", *QUOTA_COLUMNS]}, index=pd.Index([], dtype=np.int64, name="retailer")
+    {c: pd.Series(dtype=np.int64) for c in ["cell", *QUOTA_COLUMNS]},
+    index=pd.Index([], dtype=np.int64, name="retailer"),
 )
 
 
@@ -63,6 +64,7 @@ class LineResult:
     line_id: int
     cells: list[CellCaps]
     quotas: pd.DataFrame = field(default_factory=lambda: NO_QUOTAS)
+    price_band: str = ""  # method C: the band the line was computed in (its label, as `BandResult.price_band`)
 
 
 @dataclass
@@ -103,7 +105,9 @@ def line_results(
                 yield _direct_line(registry, item, week_parity, seed, demand=item.method == "D")
             else:
                 band = band_caps.get(item.price_band) if item.method == "C" else None
-                yield _tier_line(registry, item, week_parity, policy, seed, band)
+                result = _tier_line(registry, item, week_parity, policy, seed, band)
+                result.price_band = band.price_band if band is not None else ""
+                yield result
 
     return results(), bands
 
