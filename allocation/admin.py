@@ -384,7 +384,13 @@ class QuotaExceptionAdmin(AutocompleteTextAdmin, SupervisorEditsAdmin, ModelAdmi
             form = self.get_form(request)(request.POST, request.FILES)
             if form.is_valid() and form.needs_confirmation():
                 return self.exception_confirm(request, form)
-        return super().add_view(request, form_url, extra_context)
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except DomainError as exc:  # e.g. another exception took the line's last cartons since the form's check
+            messages.error(request, str(exc))
+            fields = ("cycle", "product", "retailer", "quota", "reason")
+            edit = urlencode({name: request.POST.get(name, "") for name in fields})
+            return redirect(f"{reverse('admin:allocation_quotaexception_add')}?{edit}")
 
     def exception_confirm(self, request, form):
         data = form.cleaned_data

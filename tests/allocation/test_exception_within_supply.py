@@ -280,3 +280,27 @@ def test_the_report_names_exceptions_above_the_target_made_before_the_check(clie
     # 2,264 + 65,535 = 67,799, above the target of 2,280 by 65,519
     assert (row["exceptions"], row["released_after_exceptions"]) == (65_535, 67_799)
     assert "例外后此产品的定量合计 67,799 条，超出目标 2,280 条 65,519 条。" in row["warnings"]
+
+
+def test_cartons_taken_between_the_forms_check_and_the_save_are_a_message_not_a_500(
+    client, supervisor, published, monkeypatch
+):
+    """Two supervisors confirm at once: the form's check saw 16 left, the other exception took them
+    first. The service's own check (the line's row locked) refuses; the page says why and keeps the
+    form's values, nothing saved."""
+    import allocation.forms
+
+    cycle, line, run = published
+    shop, rival = _new_shop(), _new_shop()
+    _set(cycle, line, rival, 16, supervisor)  # the other supervisor's exception took the 16 left
+    monkeypatch.setattr(allocation.forms, "quota_exception_check", lambda **kwargs: line)  # checked before it
+    client.force_login(supervisor)
+    url = reverse("admin:allocation_quotaexception_add")
+    response = client.post(url, {**_form(cycle, line, shop, 16), "_confirmed": "1"}, **ZH)
+    assert response.status_code == 302
+    assert response["Location"].startswith(url + "?")
+    assert f"retailer={shop.pk}" in response["Location"]
+    page = client.get(response["Location"], **ZH)
+    assert "最多还可给 0 条" in shown(page.content)
+    assert not QuotaException.objects.filter(retailer=shop).exists()
+    assert _line_total(run, line) == TARGET
