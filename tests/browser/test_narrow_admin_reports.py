@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.requests import demo_requests_create
 from demo.services import demo_city_create, demo_first_rerating, demo_inspections_create, demo_quotas_publish
+from inventory.services import inventory_advice_nightly
 from profitability.services import profit_figures_nightly
 from retailers.models import Retailer
 from tests.browser.conftest import staff_login
@@ -30,18 +32,31 @@ CHARTS = """() => [...document.querySelectorAll('.report-chart svg')]
     return {id: svg.closest('.report-chart').id, width: box.width, height: box.height,
             letters: Math.min(...sizes), holder: holder.right};
   })"""
-# Each table cell's width on the screen and the width of its widest word (a run of text the
-# browser would not break in English, or one character in Chinese text, measured on one line).
+# Each table cell's width on the screen and the width of its widest word (a run of text between
+# spaces or slashes, or before a bracket, where a heading may wrap; at most 5 letters wide) measured
+# on one line.
 CELLS = """(selector) => [...document.querySelectorAll(selector + ' :is(th, td)')].map(cell => {
   const style = getComputedStyle(cell), pad = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
   const probe = document.createElement('span');
   probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap;font:' + style.font;
-  probe.textContent = cell.textContent.trim().split(/\\s+/).sort((a, b) => b.length - a.length)[0] || '';
+  probe.textContent = cell.textContent.trim().split(/[\\s/]+|(?=[（(])/).sort((a, b) => b.length - a.length)[0] || '';
   document.body.appendChild(probe);
   const word = Math.min(probe.getBoundingClientRect().width, 5 * parseFloat(style.fontSize));
   probe.remove();
   return {text: cell.textContent.trim(), inner: cell.getBoundingClientRect().width - pad, word};
 })"""
+
+# Each data cell of a report table drawn on more than one line (a name, a date or a figure broken
+# inside, e.g. 刘/经/理/4 or 2026-05-/29), leaving out cells of sentences (class wrap or reason).
+BROKEN = """(selector) => [...document.querySelectorAll(selector + ' td:not(.wrap):not(.reason)')]
+  .filter(cell => cell.textContent.trim())
+  .map(cell => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const lines = new Set([...range.getClientRects()].filter(r => r.width).map(r => Math.round(r.top))).size;
+    return {text: cell.textContent.trim(), lines};
+  })
+  .filter(cell => cell.lines > 1)"""
 
 
 @pytest.fixture
@@ -113,3 +128,41 @@ def test_publish_confirmation_tables_read_at_360_px(live_server, phone_page, scr
         assert cells, table
         squeezed = [c for c in cells if c["inner"] + 1 < c["word"]]
         assert not squeezed, f"{table}: cells narrower than their words: {squeezed[:5]}"
+
+
+REPORT_PAGES = {  # the report tables the tester saw broken one character per line
+    "compliance-figures": ("admin:compliance_figures", ""),
+    "compliance-figures-product": ("admin:compliance_figures", "?level=product"),
+    "request-figures": ("admin:service_requests_figures", ""),
+    "diversion-alerts": ("admin:inventory_diversion_alerts", ""),
+}
+
+
+def words_whole(page, where: str) -> None:
+    """Every report table on the page: no cell narrower than its words, no data cell broken."""
+    tables = page.locator("table.report-table").count()
+    assert tables, f"{where}: no report table"
+    cells = page.evaluate(CELLS, "table.report-table")
+    squeezed = [c for c in cells if c["inner"] + 1 < c["word"]]
+    assert not squeezed, f"{where}: cells narrower than their words: {squeezed[:5]}"
+    broken = page.evaluate(BROKEN, "table.report-table")
+    assert not broken, f"{where}: cells broken over lines: {broken[:5]}"
+
+
+def test_report_tables_keep_words_whole_at_360_and_1440_px(live_server, phone_page, chromium, screenshot, city):
+    demo_requests_create(today=city)
+    inventory_advice_nightly(today=city)
+    wide = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN").new_page()
+    try:
+        for size, page in (("360", phone_page), ("1440", wide)):
+            staff_login(page, live_server.url, "supervisor")
+            for name, (url, query) in REPORT_PAGES.items():
+                path = reverse(url) + query
+                page.goto(f"{live_server.url}{path}")
+                page.wait_for_load_state()
+                screenshot(page, f"narrow-{name}-{size}")
+                if size == "360":
+                    no_sideways_scroll(page, name)
+                words_whole(page, f"{name} at {size} px")
+    finally:
+        wide.context.close()
