@@ -89,7 +89,7 @@ class InspectionAdmin(ReadableListAdmin, ModelAdmin):
         ) if report.trend else ""  # fmt: skip
         index_trend = charts.any_screen(
             charts.trend, _("Price index over time"), periods, {_("Price index"): [i for *_r, i in report.trend]},
-            unit=_("guide price = 100"), zero=False,
+            unit=_("guide price = 100"), zero=False, around=(_("guide price = 100"), 100.0),
         ) if report.trend else ""  # fmt: skip
         worst = report.groups[:30]
         bars = charts.any_screen(

@@ -124,17 +124,28 @@ def any_screen(draw: Callable[..., str], /, *args, **kwargs) -> str:
     return "".join(out)
 
 
-def value_axis(values: Sequence[float | None], *, zero: bool = True, ticks: int = 5) -> list[float]:
+def value_axis(
+    values: Sequence[float | None],
+    *,
+    zero: bool = True,
+    ticks: int = 5,
+    around: float | None = None,
+    spread: float = 2.0,
+) -> list[float]:
     """Round gridline values for a value axis whose range holds every value: from zero (or a round
     number at or below the smallest value when `zero=False`) up to a round number at or above the
     largest, about `ticks` steps of 1, 2, 2.5 or 5 × 10ⁿ. Pygal's own labels stop at the last round
-    number below the largest value, so a line at 103 was drawn above a top gridline of 100."""
+    number below the largest value, so a line at 103 was drawn above a top gridline of 100.
+    `around` (an index around 100): the range holds at least `around` ± `spread` as well, so a
+    wobble of 0.1 looks small, not a deep V across the whole picture."""
     points = [float(v) for v in values if v is not None and math.isfinite(float(v))]
     if not points:
         return []
     low, high = min(points), max(points)
     if zero:
         low, high = min(low, 0.0), max(high, 0.0)
+    if around is not None:
+        low, high = min(low, around - spread), max(high, around + spread)
     if high == low:
         high, low = (high + 1, low - 1) if not zero else (high or 1.0, low)
     raw = (high - low) / max(1, ticks)
@@ -144,12 +155,27 @@ def value_axis(values: Sequence[float | None], *, zero: bool = True, ticks: int 
     return [round(k * step, 10) for k in range(start, stop + 1)]
 
 
-def _value_axis(chart, series: dict[str, list[float | None]], *, zero: bool, size: str) -> None:
-    """Put the value axis's gridlines on `value_axis`, so the top gridline is at or above the data."""
-    labels = value_axis([v for values in series.values() for v in values], zero=zero, ticks=5 if size == "wide" else 4)
-    if labels:
-        chart.y_labels = labels
-        chart.range = (labels[0], labels[-1])
+def tick_labels(ticks: Sequence[float]) -> list[str]:
+    """The value axis's labels, with as many decimals as its steps need and no more (0, 25, 50; 99.5,
+    100.0, 100.5; 99.72, 99.74), thousands separators in the active language: `grouped` wrote 99.72
+    and 99.74 both as 99.7, and 99.6 … 100.4 as 100 on every gridline."""
+    places = next(
+        (p for p in range(5) if all(abs(round(t, p) - t) < 1e-9 for t in ticks)),
+        5,
+    )
+    return [number_format(round(t, places), places, force_grouping=True) for t in ticks]
+
+
+def _value_axis(
+    chart, series: dict[str, list[float | None]], *, zero: bool, size: str, around: float | None = None
+) -> None:
+    """Put the value axis's gridlines on `value_axis`, so the top gridline is at or above the data,
+    each labelled by `tick_labels`."""
+    values = [v for values in series.values() for v in values]
+    ticks = value_axis(values, zero=zero, ticks=5 if size == "wide" else 4, around=around)
+    if ticks:
+        chart.y_labels = [{"label": text, "value": t} for text, t in zip(tick_labels(ticks), ticks, strict=True)]
+        chart.range = (ticks[0], ticks[-1])
 
 
 def _time_labels(chart, labels: Sequence[str], size: str) -> None:
@@ -159,10 +185,12 @@ def _time_labels(chart, labels: Sequence[str], size: str) -> None:
 
 def trend(
     title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], *, unit: str = "",
-    size: str = "wide", zero: bool = True,
+    size: str = "wide", zero: bool = True, around: tuple[str, float] | None = None,
 ) -> str:  # fmt: skip
     """Lines over periods (e.g. gross profit per week, and a year before); the value axis starts at
-    zero unless `zero=False` (an index around 100)."""
+    zero unless `zero=False` (an index around 100). `around` = (name, value), for an index: a dashed
+    line at the value, named in the legend (指导价 = 100), and a value axis holding at least the value
+    ± 2 (`value_axis`)."""
     extra = {}
     if size == "phone":  # the last period's label, level and centred under its point, stays on the picture
         extra["margin_right"] = max(20, math.ceil(0.3 * PHONE_STYLE.label_font_size * max(map(len, labels), default=0)))
@@ -172,9 +200,12 @@ def trend(
     )  # fmt: skip
     _time_labels(chart, labels, size)
     drawn = with_data(series)
-    _value_axis(chart, drawn, zero=zero, size=size)
+    _value_axis(chart, drawn, zero=zero, size=size, around=around[1] if around and drawn else None)
     for name, values in drawn.items():
         chart.add(name, values)
+    if around and drawn:
+        name, value = around
+        chart.add(name, [float(value)] * len(labels), show_dots=False, stroke_style={"width": 1.5, "dasharray": "6, 4"})
     return _render(chart)
 
 

@@ -48,3 +48,31 @@ def test_an_index_axis_need_not_start_at_zero():
     assert min(labels) <= 99.2
     assert max(labels) >= 103.1
     assert min(labels) > 0
+
+
+def test_index_axis_labels_differ_golden():
+    # tester: an index of 99.7, 99.8, 99.75 had its axis written 99.8, 99.8, 99.8, 99.7, 99.7 (one
+    # decimal for steps of 0.02); by hand: (99.8 − 99.7) / 5 = 0.02 → step 0.02, two decimals
+    ticks = charts.value_axis([99.7, 99.8, 99.75], zero=False)
+    assert charts.tick_labels(ticks) == ["99.70", "99.72", "99.74", "99.76", "99.78", "99.80"]
+    # steps of 0.5 around 100 were all written "100"
+    assert charts.tick_labels([99.0, 99.5, 100.0, 100.5]) == ["99.0", "99.5", "100.0", "100.5"]
+    assert charts.tick_labels([0, 200_000, 400_000]) == ["0", "200,000", "400,000"]
+
+
+@pytest.mark.parametrize("size", ["wide", "phone"])
+def test_price_index_chart_holds_100_plus_minus_2_and_marks_100_golden(size):
+    # an index around 100 on a fixed range of at least 100 ± 2 (a 0.1 wobble looks small, not a deep V),
+    # by hand: (102 − 98) / 5 (wide) or / 4 (phone) → step 1; the guide price line drawn at 100
+    svg = charts.trend(
+        "价格指数", ["11-06", "11-13", "11-20"], {"价格指数": [99.7, 99.8, 99.75]},
+        zero=False, around=("指导价 = 100", 100.0), size=size,
+    )  # fmt: skip
+    axis = svg[svg.index('class="axis y') : svg.index('class="axis x')]
+    assert re.findall(r"<text[^>]*>([-\d.,]+)</text>", axis) == ["98", "99", "100", "101", "102"]
+    assert "指导价 = 100" in svg  # the line's name in the legend
+    assert re.search(r"\.serie-1\{stroke-width:1\.5;stroke-dasharray:6,4\}", svg)  # the second series, dashed
+    # a wider index keeps its own range
+    wide = y_axis_labels(charts.trend("t", ["1", "2"], {"i": [95.2, 103.1]}, zero=False, around=("100", 100.0)))
+    assert min(wide) <= 95.2
+    assert max(wide) >= 103.1
