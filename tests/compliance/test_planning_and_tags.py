@@ -14,7 +14,7 @@ from compliance.planning import inspection_list, shop_weights, visit_products
 from compliance.tags import tag_products, tags_on
 from cycles.calendar import cycle_monday
 from orders.models import Order
-from pricing.models import Product, ProductPrice
+from pricing.models import Lifecycle, Product, ProductPrice
 from retailers.models import Retailer
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +72,18 @@ def test_the_list_costs_the_same_queries_for_6_shops_as_for_20_and_matches_each_
 def test_the_list_products_come_from_what_the_shop_ordered(city, manager1):
     CompliancePolicy.objects.update_or_create(pk=1, defaults={"retailers_per_week": 3, "products_per_visit": 2})
     week = cycle_monday(city)
+    on_sale = set(Product.objects.exclude(lifecycle=Lifecycle.WITHDRAWN).values_list("pk", flat=True))
+    checked = 0
     for visit in inspection_list(manager=manager1, on=city):
         ordered = set(
             Order.objects.filter(retailer=visit.retailer, cycle__starts_on__gte=week - dt.timedelta(weeks=8))
             .values_list("product_id", flat=True)
         )  # fmt: skip
-        assert {p.pk for p in visit.products} <= ordered
+        # a shop that ordered nothing lately is checked on any product on sale (compliance.tags.shops_products);
+        # which shops the week's draw takes depends on the database's ids
+        assert {p.pk for p in visit.products} <= (ordered or on_sale)
+        checked += bool(ordered)
+    assert checked, "no drawn shop ordered lately: the test checked nothing"
 
 
 def test_the_list_page_shows_the_week_and_weights_come_from_earlier_inspections(client, city, manager1):
