@@ -59,7 +59,7 @@ def test_retailer_reports_demand_on_a_phone(live_server, phone_page, screenshot)
     other = page.locator("#others .demand").nth(0)
     other_code = other.get_attribute("data-code")
     other.locator("input").fill("2")
-    page.click("text=保存需求")
+    page.click("#demand-form button[type=submit]")
     page.wait_for_selector("text=已保存")
     text = page.inner_text("main")
     assert "货源分配开始前可随时修改" in text
