@@ -233,7 +233,7 @@ class AboveTarget(DomainError):
 
 ABOVE_TARGET = gettext_noop(
     "This product's target this cycle is %(target)s cartons; the other retailers already have %(others)s "
-    "cartons: at most %(left)s more can be given."
+    "cartons: this retailer's quota can be set to at most %(most)s cartons (it is %(shop)s now)."
 )
 
 
@@ -327,10 +327,12 @@ def quota_exception_check(*, cycle: OrderCycle, product, retailer: Retailer, quo
     if not line.allow_over and quota > given.shop:
         left = max(line.target - given.others, 0)
         if quota > left:
+            # what the supervisor may set this shop's quota to (not "more" on top of what it holds):
+            # up to what is left, or keep what it has
             raise AboveTarget(
                 Reason(
                     ABOVE_TARGET, target=Verbatim(f"{line.target:,}"), others=Verbatim(f"{given.others:,}"),
-                    left=Verbatim(f"{left:,}"),
+                    most=Verbatim(f"{max(left, given.shop):,}"), shop=Verbatim(f"{given.shop:,}"),
                 )
             )  # fmt: skip
     return line

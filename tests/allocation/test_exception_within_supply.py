@@ -69,11 +69,14 @@ def test_the_service_refuses_more_than_is_left_under_the_target(published, super
         _set(cycle, line, shop, 65_535, supervisor)
     # target 2,280; the other retailers 2,264 (the run's quotas); 2,280 − 2,264 = 16 left
     with translation.override("zh-hans"):
-        assert str(refused.value) == "此产品本周期目标 2,280 条，其他零售户已分得 2,264 条，最多还可给 16 条。"
+        assert (
+            str(refused.value)
+            == "此产品本周期目标 2,280 条，其他零售户已分得 2,264 条：此零售户最多可设为 16 条（现有 0 条）。"
+        )
     with translation.override("en"):
         assert str(refused.value) == (
             "This product's target this cycle is 2,280 cartons; the other retailers already have 2,264 cartons: "
-            "at most 16 more can be given."
+            "this retailer's quota can be set to at most 16 cartons (it is 0 now)."
         )
     with pytest.raises(AboveTarget):
         _set(cycle, line, shop, 17, supervisor)  # 2,264 + 17 = 2,281 > 2,280
@@ -82,11 +85,20 @@ def test_the_service_refuses_more_than_is_left_under_the_target(published, super
 
     _set(cycle, line, shop, 16, supervisor)  # 2,264 + 16 = 2,280: the whole target, no more
     assert _line_total(run, line) == TARGET
+    with pytest.raises(AboveTarget) as refused:
+        _set(cycle, line, shop, 17, supervisor)  # it holds 16: what it may be set to, not "16 more"
+    with translation.override("zh-hans"):
+        assert str(refused.value) == (
+            "此产品本周期目标 2,280 条，其他零售户已分得 2,264 条：此零售户最多可设为 16 条（现有 16 条）。"
+        )
     other = _new_shop()
     with pytest.raises(AboveTarget) as refused:
         _set(cycle, line, other, 1, supervisor)  # others 2,264 + 16 = 2,280: 0 left
     with translation.override("zh-hans"):
-        assert str(refused.value) == "此产品本周期目标 2,280 条，其他零售户已分得 2,280 条，最多还可给 0 条。"
+        assert (
+            str(refused.value)
+            == "此产品本周期目标 2,280 条，其他零售户已分得 2,280 条：此零售户最多可设为 0 条（现有 0 条）。"
+        )
 
 
 def test_a_shop_keeps_or_lowers_its_quota_and_what_it_frees_can_be_given(published, supervisor):
@@ -164,7 +176,10 @@ def test_before_any_run_the_exceptions_alone_count(planned, supervisor):
     with pytest.raises(AboveTarget) as refused, translation.override("zh-hans"):
         _set(planned, line, _new_shop(), 281, supervisor)  # 2,000 + 281 = 2,281 > 2,280
     with translation.override("zh-hans"):
-        assert str(refused.value) == "此产品本周期目标 2,280 条，其他零售户已分得 2,000 条，最多还可给 280 条。"
+        assert (
+            str(refused.value)
+            == "此产品本周期目标 2,280 条，其他零售户已分得 2,000 条：此零售户最多可设为 280 条（现有 0 条）。"
+        )
 
 
 # --- every path: the admin's form, its confirmation, the API -----------------------------------------
@@ -182,12 +197,12 @@ def test_the_admin_form_says_what_is_left_instead_of_asking_to_confirm(client, s
     response = client.post(url, _form(cycle, line, shop, 65_535), **ZH)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["quota"] == [
-        "此产品本周期目标 2,280 条，其他零售户已分得 2,264 条，最多还可给 16 条。"
+        "此产品本周期目标 2,280 条，其他零售户已分得 2,264 条：此零售户最多可设为 16 条（现有 0 条）。"
     ]
     assert 'name="_confirmed"' not in response.content.decode()  # no confirmation offered
     confirmed = client.post(url, {**_form(cycle, line, shop, 65_535), "_confirmed": "1"}, **ZH)  # posted anyway
     assert confirmed.status_code == 200
-    assert "最多还可给 16 条" in shown(confirmed.content)
+    assert "此零售户最多可设为 16 条（现有 0 条）" in shown(confirmed.content)
     assert not QuotaException.objects.exists()
 
 
@@ -226,7 +241,7 @@ def test_the_api_refuses_more_than_the_target_and_a_closed_shop(client, supervis
     assert response.status_code == 400, response.content
     assert (
         response.json()["error"]["message"]
-        == "此产品本周期目标 2,280 条，其他零售户已分得 2,264 条，最多还可给 16 条。"
+        == "此产品本周期目标 2,280 条，其他零售户已分得 2,264 条：此零售户最多可设为 16 条（现有 0 条）。"
     )
     closed = _new_shop(status="closed")
     response = client.post(url, _api(cycle, line, closed, 1), **EN)
@@ -301,6 +316,6 @@ def test_cartons_taken_between_the_forms_check_and_the_save_are_a_message_not_a_
     assert response["Location"].startswith(url + "?")
     assert f"retailer={shop.pk}" in response["Location"]
     page = client.get(response["Location"], **ZH)
-    assert "最多还可给 0 条" in shown(page.content)
+    assert "此零售户最多可设为 0 条（现有 0 条）" in shown(page.content)
     assert not QuotaException.objects.filter(retailer=shop).exists()
     assert _line_total(run, line) == TARGET
