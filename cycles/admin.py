@@ -42,7 +42,7 @@ class OrderCycleAdmin(SupervisorEditsAdmin, ModelAdmin):
         """Search by label as people write it (2026-11-5, 2026-11). In a picker (the autocomplete of a
         form, e.g. a quota exception's cycle): open cycles only; first the ones shops can still order
         in: the cycles starting after today (the next order cycle first: every shop still orders in it),
-        then today's cycle (ordering over for the shops whose order day has come), then the rest by date."""
+        then today's cycle (ordering over for the shops whose visit day is tomorrow or past), then the rest by date."""
         match = LABEL_SEARCH.fullmatch(search_term.strip())
         if match:
             year, month, week = match.groups()

@@ -43,7 +43,7 @@ def cycle_ordering_words(*, cycle: OrderCycle, today: dt.date) -> str:
     if cycle.order_opens_on > today:
         return _("ordering opens %(date)s") % {"date": f"{cycle.order_opens_on:%-m/%-d}"}
     if cycle.order_closes_on >= today:
-        return _("ordering is over for shops whose order day has come")
+        return _("each shop orders until 24:00 the day before its visit day: over for some shops")
     return _("ordering is over")
 
 

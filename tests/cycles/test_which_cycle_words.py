@@ -48,7 +48,7 @@ def test_the_dashboard_names_todays_cycle_and_the_next_order_cycle(client, super
     assert cards["下一订货周期"].value == "2026-11-5"
     assert "订货 11/28 开始" in cards["下一订货周期"].note
     assert "11/30 – 12/6" in cards["下一订货周期"].note
-    assert "订货日已到的零售户已不能再订货" in cards["今天所在周期"].note
+    assert "各零售户订货截止于其访销日前一天 24:00：部分零售户已截止" in cards["今天所在周期"].note
     assert "本周期合理定量" not in cards
     assert "本周期" not in shown(page.content)
 
@@ -69,7 +69,9 @@ def test_the_exception_picker_lists_the_cycles_still_ordered_first(client, super
     texts = {r["text"].split(" · ")[0]: r["text"] for r in results}
     assert texts["2026-11-5"].endswith("已发布 · 下一订货周期 · 订货 11/28 开始")
     assert texts["2026-12-1"].endswith("草稿 · 订货 12/5 开始")
-    assert texts["2026-11-4"].endswith("已发布 · 今天所在周期 · 订货日已到的零售户已不能再订货")
+    assert texts["2026-11-4"].endswith(
+        "已发布 · 今天所在周期 · 各零售户订货截止于其访销日前一天 24:00：部分零售户已截止"
+    )
     assert texts["2026-11-3"].endswith("已发布 · 订货已结束")
     assert not any("本周期" in text for text in texts.values())
 
