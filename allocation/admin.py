@@ -16,9 +16,10 @@ from compliance.selectors import recent_supply_signals
 from core import params
 from core.admin_autocomplete import AutocompleteTextAdmin
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin, record_number
-from core.display import CARTONS, figure
+from core.display import CARTONS, figure, person_name
 from core.exceptions import DomainError
 from core.labels import labelled_values
+from core.models import AuditEntry
 from core.reports.exports import XLSX, download
 from cycles.models import CycleStatus, OrderCycle
 from cycles.selectors import cycle_window
@@ -249,11 +250,33 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
         allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
         publishable = allocation_run.is_complete and not allocation_run.is_published
         if request.method != "POST":
+            # a published run: when and by whom, its totals, no offer to publish again; an incomplete one
+            # says so; either links back to its report
+            published = allocation_run.is_published
+            publisher = None
+            if published:
+                entry = (
+                    AuditEntry.objects.filter(
+                        action="allocation.publish", object_type="allocation_run", object_id=str(allocation_run.pk)
+                    )
+                    .select_related("actor")
+                    .order_by("-pk")
+                    .first()
+                )
+                publisher = entry.actor if entry else None
+            if published:
+                title = _("Quotas published")
+            elif publishable:
+                title = _("Publish these quotas?")
+            else:
+                title = _("This run is not complete")
             context = {
                 **self.admin_site.each_context(request),
-                "title": _("Publish these quotas?"),
+                "title": title,
                 "allocation_run": allocation_run,
                 "summary": publish_summary(allocation_run),
+                "published": published,
+                "published_by": person_name(publisher) if publisher else "",
                 "publishable": publishable,
                 "freshness": run_freshness(allocation_run) if publishable else None,
                 "run_opts": self.model._meta,  # no `opts`, so the header shows the title (see report_view)

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from allocation.models import AllocationRun, QuotaException, SupplyPlanLine
 from allocation.reports import report_glance, report_rows
@@ -137,7 +137,10 @@ def test_a_published_cycles_plan_no_longer_changes(client, supervisor, computed,
     assert b'name="target"' not in page.content  # read-only now
     data = {"cycle": line.cycle_id, "product": line.product_id, "target": line.target + 100, "method": line.method}
     assert client.post(change, data).status_code == 403
-    assert client.post(reverse("admin:allocation_supplyplanline_delete", args=[line.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:allocation_supplyplanline_delete", args=[line.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     frame = read_table(samples / "supply_plan.xlsx")
     frame.loc[2, "ADV"] = "1"
     with pytest.raises(InvalidInput) as caught:
@@ -209,3 +212,31 @@ def test_the_glance_figures_balance_and_the_share_says_100_only_when_all_is_rele
     assert report_glance({**row, "warnings": "投放量为 0 条。", "target": 0})["released_share"] is None
     rotated = {**row, "caps_released": 0, "rotation": 12, "penalties": 0, "respread": 0, "bonus": 0, "released": 12}
     assert (report_glance(rotated)["before_rules"], report_glance(rotated)["rules_change"]) == (12, 0)
+
+
+def test_the_publish_page_of_a_published_run_says_when_and_by_whom(client, supervisor, computed):
+    """Tester: on a published run the page still asked 发布这些定量？ and ended with 未完成或已发布, no link back."""
+    from tests.words import EN, ZH, shown
+
+    supervisor.first_name, supervisor.last_name = "", "张主任"
+    supervisor.save()
+    client.force_login(supervisor)
+    url = reverse("admin:allocation_allocationrun_publish", args=[computed.pk])
+    assert client.post(url).status_code == 302
+    computed.refresh_from_db()
+    at = timezone.localtime(computed.published_at).strftime("%Y-%m-%d %H:%M")
+    page = client.get(url, **ZH)
+    text = shown(page.content)
+    assert "定量已发布" in text
+    assert "发布这些定量？" not in text
+    assert "未完成或已发布" not in text
+    assert f"已于 {at} 由张主任发布" in text
+    body = page.content.decode()
+    assert 'id="confirm-publish"' not in body  # no offer to publish again
+    assert 'id="recompute"' not in body
+    assert reverse("admin:allocation_allocationrun_report", args=[computed.pk]) in body  # back to the report
+    summary_target = sum(r.target for r in computed.report.all())
+    assert f"{summary_target:,} 条" in text  # its totals
+    english = shown(client.get(url, **EN).content)
+    assert f"These quotas were published on {at} by 张主任" in english
+    assert "Publish these quotas?" not in english
