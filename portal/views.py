@@ -27,6 +27,7 @@ from profitability.charts import report_chart_data
 from profitability.selectors import retailer_report
 from stock.forms import StockCountsForm
 from stock.models import StockSource
+from stock.selectors import has_counts
 from stock.services import stock_count_record, stock_counts_record
 from tiers.move_up import tier_move_up
 from tiers.selectors import tier_explanation
@@ -217,6 +218,7 @@ def stock(request, retailer):
         "retailer": retailer, "lines": [line for line in lines if not line.needs_count], "counts_form": counts_form,
         "count_rows": [(line, counts_form[f"count_{line.product.pk}"]) for line in to_count], "form": form, "nav": "stock",
         "structure": retailer_structure(retailer=retailer, today=timezone.localdate()),
+        "ever_counted": bool(to_count) and has_counts(retailer_id=retailer.pk),
     }  # fmt: skip
     if context["lines"]:
         context["advice_cycle"], context["advice_as_of"] = advice_cycle(retailer=retailer)

@@ -76,3 +76,8 @@ def products_to_count(*, retailer_ids: Iterable[int], today: dt.date) -> dict[in
         if (retailer, product) not in counted:
             found[retailer].append(product)
     return found
+
+
+def has_counts(*, retailer_id: int) -> bool:
+    """Whether any count of this shop's stock is on record (from any source, however old)."""
+    return StockCount.objects.filter(retailer_id=retailer_id).exists()
