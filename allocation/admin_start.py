@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import DomainError
 from core.models import ACTIVE_RUN_STATUSES, RunStatus
 from cycles.models import OrderCycle
+from cycles.selectors import current_cycle, next_cycle
 
 from .models import AllocationRun
 from .selectors import cycle_plan_totals, cycles_to_compute
@@ -33,9 +34,23 @@ def _check_access(request) -> None:
         raise PermissionDenied
 
 
-def _cycle_words(cycle: OrderCycle, next_cycle: OrderCycle | None) -> str:
+def _cycle_words(cycle: OrderCycle, which: dict[int, str]) -> str:
+    """A cycle in the choice: label, dates, status and, named as the dashboard and the exception picker
+    name them (cycles.selectors: `next_cycle`, `current_cycle`), the next order cycle or today's cycle."""
     words = f"{cycle.label} ({cycle.starts_on:%Y-%m-%d} – {cycle.ends_on:%Y-%m-%d}, {cycle.get_status_display()})"
-    return f"{words} · {_('the next cycle to be ordered')}" if cycle == next_cycle else words
+    return f"{words} · {which[cycle.pk]}" if cycle.pk in which else words
+
+
+def _which(today) -> dict[int, str]:
+    """The one rule for which cycle is which: the first starting after today is the next order cycle
+    (even when it is published and so not offered here), the one running today is today's cycle."""
+    named = {}
+    today_cycle, upcoming = current_cycle(today), next_cycle(today)
+    if today_cycle is not None and today_cycle.starts_on <= today:
+        named[today_cycle.pk] = _("today's cycle")
+    if upcoming is not None:
+        named[upcoming.pk] = _("next order cycle")
+    return named
 
 
 def _running(cycle: OrderCycle) -> AllocationRun | None:
@@ -54,12 +69,12 @@ def allocation_start_view(request, admin_site, run_opts):
     _check_access(request)
     today = timezone.localdate()
     cycles = cycles_to_compute(today)
-    next_cycle = next((c for c in cycles if c.starts_on > today), None)
+    which = _which(today)
     context = {
         **admin_site.each_context(request),
         "title": _("Compute quotas now"),
         "run_opts": run_opts,
-        "cycles": [(c.pk, _cycle_words(c, next_cycle)) for c in cycles],
+        "cycles": [(c.pk, _cycle_words(c, which)) for c in cycles],
     }
     source = request.POST if request.method == "POST" else request.GET
     chosen = source.get("cycle", "")
@@ -86,7 +101,7 @@ def allocation_start_view(request, admin_site, run_opts):
     totals = cycle_plan_totals(cycle)
     context.update(
         chosen=cycle,
-        chosen_words=_cycle_words(cycle, next_cycle),
+        chosen_words=_cycle_words(cycle, which),
         lines=f"{totals.lines:,}",
         target=f"{totals.target:,}",
         running=_running(cycle),

@@ -3,6 +3,8 @@ plan they had to wait for the night; only an existing run's publish page offered
 the run and supply plan lists, a cycle choice, a confirmation saying what will happen, then the run as the
 night starts it, audited, followed to its report. Managers get 403; a run already computing refuses in words."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -83,3 +85,41 @@ def test_the_empty_kpi_list_says_when_kpis_appear(client, supervisor):
     assert "订货周期结束后的当晚会自动出现" in body
     assert "Create a new item" not in body
     assert "新建" not in body
+
+
+def test_the_cycle_choice_names_cycles_as_the_dashboard_does(client, supervisor, on_friday):
+    """Tester: on Friday 2026-11-27 the choice called 2026-12-1 下一个订货周期 (the first cycle ahead with a
+    plan to compute) while the dashboard and the exception picker call 2026-11-5 the next order cycle."""
+    import datetime as dt
+
+    from cycles.models import CycleStatus, OrderCycle
+    from cycles.services import cycle_get_or_create
+    from tests.factories import ProductFactory
+    from tests.words import ZH
+
+    made = {
+        label: cycle_get_or_create(starts_on=starts)
+        for label, starts in (("11-4", dt.date(2026, 11, 23)), ("11-5", dt.date(2026, 11, 30)), ("12-1", dt.date(2026, 12, 7)))
+    }  # fmt: skip
+    OrderCycle.objects.filter(pk=made["11-5"].pk).update(status=CycleStatus.PUBLISHED)
+    product = ProductFactory()
+    for label in ("11-4", "11-5", "12-1"):
+        SupplyPlanLine.objects.create(cycle=made[label], product=product, target=100, method="A")
+    client.force_login(supervisor)
+    cards = {card.title: card for card in client.get(reverse("admin:index"), **ZH).context["dashboard_cards"]}
+    assert cards["下一订货周期"].value == "2026-11-5"
+
+    choose = client.get(reverse(START), **ZH).content.decode()
+    assert "下一个订货周期" not in choose
+    options = dict(re.findall(r'<option value="\d+">(\S+) ([^<]*)</option>', choose))
+    assert options["2026-12-1"].startswith("(2026-12-07 – 2026-12-13, ")
+    assert "订货周期" not in options["2026-12-1"]  # a later cycle, not the next order cycle
+    assert "· 今天所在周期" in choose  # 2026-11-4, running today, named as the dashboard names it
+    assert "2026-11-5 (" not in choose  # published: nothing to compute
+    # when the next order cycle has a plan to compute, it is named so, as on the dashboard
+    OrderCycle.objects.filter(pk=made["11-5"].pk).update(status=CycleStatus.DRAFT)
+    choose = client.get(reverse(START), **ZH).content.decode()
+    assert "2026-11-5 (2026-11-30 – 2026-12-06, " in choose
+    assert choose.index("2026-11-5 (") < choose.index("2026-12-1 (")
+    confirm = client.get(reverse(START), {"cycle": made["11-5"].pk}, **ZH).content.decode()
+    assert "· 下一订货周期" in confirm
