@@ -89,14 +89,17 @@ class TierExplanation:
     weights: dict[str, float] | None = None  # the scheme's weight of each score part, as the re-rating used it
     move_limit: int | None = None  # the most tiers a re-rating moves a shop, as the re-rating's scheme set it
     rerating_held_by: str = ""  # HeldBy of the re-rating's own tier, whatever set the tier now
+    rerated_from: int | None = None  # the tier the shop had before that re-rating (None: a first tier)
 
     @property
     def held_below_score(self) -> bool:
         """The score reaches a higher tier than the shop has, and the move limit is what keeps it there:
         the re-rating moved it as far as the limit allows and its tier now is that one (also when a
-        supervisor set it back to it). "你的分数已达到 D7，但每次评定最多升 3 档"."""
+        supervisor set it back to it). The phone says what bound it, the last re-rating's move ("上次评定从
+        D2 升到 D5（每次最多升 3 档）") and, when so, that the tier was then set by hand."""
         return bool(
             self.move_limit
+            and self.rerated_from is not None
             and self.raw_tier is not None
             and self.tier is not None
             and self.raw_tier > self.tier == self.rerated_tier
@@ -136,6 +139,10 @@ class TierExplanation:
     @property
     def raw_label(self) -> str:
         return tier_label(self.raw_tier)
+
+    @property
+    def rerated_from_label(self) -> str:
+        return tier_label(self.rerated_from)
 
 
 def latest_assessment(*, retailer: Retailer) -> TierAssessment | None:
@@ -259,4 +266,5 @@ def tier_explanation(*, retailer: Retailer) -> TierExplanation | None:
         weights=dict((assessment.proposal.scheme_snapshot or {}).get("weights") or {}),
         move_limit=(assessment.proposal.scheme_snapshot or {}).get("move_limit"),
         rerating_held_by=_held_by(assessment),
+        rerated_from=assessment.old_tier,
     )

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from retailers.logins import retailer_login_reset
@@ -132,14 +132,16 @@ def test_a_shop_held_by_the_move_limit_is_told_the_limit(client, limited_city, s
     retailer_login_reset(retailer=shop, actor=manager)
     shop.refresh_from_db()
     client.force_login(shop.user)
-    said = f"您的分数已达到 {explanation.raw_label}，但每次评定最多升 2 档，下次评定可再升。"
+    # what bound it: the last re-rating's move, D1 to D3 (never "at most 2" alone, which a D3 shop scoring D5
+    # reads as false: D3 to D5 is 2 tiers)
+    said = f"上次评定从 D1 升到 D3（每次评定最多升 2 档）；您的分数已达到 {explanation.raw_label}，若分数保持，下次评定可再升。"
     body = shown(client.get(reverse("portal:tier"), **ZH).content)
     assert said in body
     assert "已达到 D4 的分数线" not in body
     english = shown(client.get(reverse("portal:tier"), **EN).content)
     assert (
-        f"Your score already reaches {explanation.raw_label}, but a re-rating moves a shop up at most 2 tiers"
-        in english
+        "The last re-rating moved you up from D1 to D3 (a re-rating moves a shop up at most 2 tiers); "
+        f"your score already reaches {explanation.raw_label}" in english
     )
     # set by hand elsewhere and back to the re-rating's tier (the demo shop): the limit still holds it
     tier_override(retailer=shop, tier=12, reason="试", approver=supervisor)
@@ -149,7 +151,9 @@ def test_a_shop_held_by_the_move_limit_is_told_the_limit(client, limited_city, s
     shop.refresh_from_db()
     assert tier_explanation(retailer=shop).held_below_score
     cache.clear()  # the phone keeps the shop a while
-    assert said in shown(client.get(reverse("portal:tier"), **ZH).content)
+    by_hand = shown(client.get(reverse("portal:tier"), **ZH).content)
+    day = timezone.localdate().isoformat()
+    assert f"公司于 {day} 将您的档位设为 D3。 {said}" in by_hand  # set by hand since: said so
     # a shop the re-rating placed by its score is not told of the limit
     placed = [s for s in shops.values() if s.tier > 1 and tier_explanation(retailer=s).raw_tier == s.tier]
     assert placed
