@@ -233,7 +233,9 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
                 "target": sum(r["target"] for r in rows),
                 "released": sum(r["released"] for r in rows),
                 "exceptions": sum(r["exceptions"] for r in rows),  # what the quotas hold beyond the run's release
-                "exceptions_signed": f"{sum(r['exceptions'] for r in rows):+,}",
+                # a signed figure with a true minus (−1), its unit counted on its size (−1 carton, +16 cartons)
+                "exceptions_signed": f"{sum(r['exceptions'] for r in rows):+,}".replace("-", "\u2212"),
+                "exceptions_size": abs(sum(r["exceptions"] for r in rows)),
                 "after_exceptions": sum(r["released_after_exceptions"] for r in rows),
             },  # fmt: skip
             "may_publish": request.user.is_supervisor and publishable,

@@ -8,6 +8,7 @@ product 91000010 (method C, tiers D1–D30, whole city): target 2,280, the run r
 2,280 − 2,264 = 16 cartons are left under the target for exceptions."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -319,3 +320,29 @@ def test_cartons_taken_between_the_forms_check_and_the_save_are_a_message_not_a_
     assert "此零售户最多可设为 0 条（现有 0 条）" in shown(page.content)
     assert not QuotaException.objects.filter(retailer=shop).exists()
     assert _line_total(run, line) == TARGET
+
+
+def test_the_report_says_a_lowered_line_in_a_signed_figure_with_its_unit(client, supervisor, published):
+    """Tester: the English report read "-1 cartons"."""
+    cycle, line, run = published
+    row = quotas_frame(run, plan_line_ids=[line.pk]).sort_values(["quota", "retailer"], ascending=[False, True]).iloc[0]
+    served, quota = Retailer.objects.get(pk=int(row["retailer"])), int(row["quota"])
+    _set(cycle, line, served, quota - 1, supervisor)
+    client.force_login(supervisor)
+    url = reverse("admin:allocation_allocationrun_report", args=[run.pk])
+    english = shown(client.get(url, {"q": CODE}, **EN).content)
+    assert "Quota exceptions: \u22121 carton, 2,263 after them." in english
+    assert "-1 cartons" not in english
+    assert "定量例外 \u22121 条，例外后 2,263 条。" in shown(client.get(url, {"q": CODE}, **ZH).content)
+
+
+def test_compute_quotas_now_is_a_button_as_the_export_beside_it(client, supervisor, published):
+    """Tester: 立即计算定量 looked like plain text beside the bordered 导出 button."""
+    client.force_login(supervisor)
+    for listed in ("admin:allocation_allocationrun_changelist", "admin:allocation_supplyplanline_changelist"):
+        body = client.get(reverse(listed), **ZH).content.decode()
+        items = re.findall(r'<li class="([^"]*)"[^>]*>\s*<a href="([^"]*)"', body)
+        classes = {href.split("?")[0]: cls for cls, href in items}
+        start, export = reverse("admin:allocation_allocationrun_start"), reverse(listed.replace("changelist", "export"))
+        assert "border" in classes[start].split()
+        assert classes[start] == classes.get(export, classes[start])
