@@ -134,10 +134,11 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         process.wait(timeout=30)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def language_restored(settings):
     """A page read in English through the test client leaves English active in this thread: back to the
-    default language after the test, so the tests after it read as they expect."""
+    default language after every test, so the tests after it read as they expect (a test that forgot it
+    made a later one read English headings: CI, session 12)."""
     yield
     from django.utils import translation
 
