@@ -124,10 +124,7 @@ def proposal_publish_preview(*, proposal: TierProposal) -> PublishPreview:
         .values("delta")
         .annotate(n=Count("pk"))
     )
-    steps: dict[int, dict[str, int]] = {}
-    for row in deltas:
-        entry = steps.setdefault(abs(row["delta"]), {"up": 0, "down": 0})
-        entry["up" if row["delta"] > 0 else "down"] += row["n"]
+    steps = _steps(deltas)
     biggest = [
         TierMove(r["retailer_id"], r["retailer__customer_code"], r["retailer__name"], r["retailer__tier"], r["tier"])
         for r in rows.exclude(retailer__tier__isnull=True)
@@ -170,10 +167,7 @@ def proposal_published_moves(*, proposal: TierProposal) -> PublishPreview:
         .values("delta")
         .annotate(n=Count("pk"))
     )
-    steps: dict[int, dict[str, int]] = {}
-    for row in deltas:
-        entry = steps.setdefault(abs(row["delta"]), {"up": 0, "down": 0})
-        entry["up" if row["delta"] > 0 else "down"] += row["n"]
+    steps = _steps(deltas)
     biggest = [
         TierMove(r["retailer_id"], r["retailer__customer_code"], r["retailer__name"], r["old_tier"], r["new_tier"])
         for r in moves.exclude(old_tier__isnull=True)
@@ -191,3 +185,13 @@ def proposal_published_moves(*, proposal: TierProposal) -> PublishPreview:
         by_steps=[StepCount(n, v["up"], v["down"]) for n, v in sorted(steps.items())],
         biggest=biggest,
     )
+
+
+def _steps(deltas) -> dict[int, dict[str, int]]:
+    """Tier steps moved (1, 2, …) → how many retailers moved up and down by that many, from rows of
+    `delta` (new tier − old) and `n` (how many)."""
+    steps: dict[int, dict[str, int]] = {}
+    for row in deltas:
+        entry = steps.setdefault(abs(row["delta"]), {"up": 0, "down": 0})
+        entry["up" if row["delta"] > 0 else "down"] += row["n"]
+    return steps
