@@ -27,6 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from .display import person_name
 from .exceptions import DomainError, Reason, RunOverlap, Verbatim, label_reason, reason_of
 from .models import ACTIVE_RUN_STATUSES, AuditEntry, Run, RunStatus
 
@@ -202,7 +203,7 @@ def run_mark_failed(*, run: Run, reason: str, actor) -> Run:
     locked.finished_at = timezone.now()
     locked.error = Reason(  # the supervisor's words as typed, the rest in the reader's language
         gettext_noop("Marked failed by %(user)s: %(reason)s"),
-        user=Verbatim(actor.get_username()),
+        user=Verbatim(person_name(actor)),
         reason=Verbatim(reason),
     ).text()
     locked.save(update_fields=["status", "finished_at", "error"])

@@ -189,12 +189,14 @@ def test_a_supervisor_marks_a_stuck_run_failed_with_a_reason_audited(supervisor,
         run_mark_failed(run=run, reason="   ", actor=supervisor)
     assert Run.objects.get(pk=run.pk).status == RunStatus.RUNNING
 
+    supervisor.first_name = "张主管"  # named by name, never by login
+    supervisor.save()
     with translation.override("en"):
         run_mark_failed(run=run, reason="worker host rebooted", actor=supervisor)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     with translation.override("en"):
-        assert run.error_words == "Marked failed by boss: worker host rebooted"
+        assert run.error_words == "Marked failed by 张主管: worker host rebooted"
     entry = AuditEntry.objects.get(action="run.mark_failed")
     assert (entry.actor, entry.object_type, entry.object_id, entry.reason) == (
         supervisor, "run", str(run.pk), "worker host rebooted",
