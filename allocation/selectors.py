@@ -86,7 +86,7 @@ def plan_line_input(line: SupplyPlanLine) -> PlanLine:
 
 def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Policy) -> list[LineInput]:
     """Everything the computation needs per line: plan, demand shape, band, forecast and reported demand,
-    selection, rotation history."""
+    selection, rotation history, and what the cycle's exceptions hold (`held_quotas`)."""
     product_ids = [line.product_id for line in lines]
     shapes = demand_shapes(
         product_ids=product_ids,
@@ -117,6 +117,7 @@ def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Polic
         supplyplanline_id__in=[line.pk for line in lines if line.method == "E"]
     ).values_list("supplyplanline_id", "retailer_id"):
         selections[line_id] = selections.get(line_id, frozenset()) | {retailer_id}
+    held = held_quotas(cycle_id=cycle.pk, product_ids=product_ids)
     out = []
     for line in lines:
         band = line.product.price_band.label if line.method == "C" and line.product.price_band else ""
@@ -133,9 +134,26 @@ def line_inputs(lines: list[SupplyPlanLine], *, cycle: OrderCycle, policy: Polic
                 reported=reported.get(line.product_id),
                 selected=selections.get(line.pk, frozenset()),
                 last_served=partial(last_served, product_id=line.product_id, before=cycle.starts_on),
+                held=held.get(line.product_id),
             )  # fmt: skip
         )
     return out
+
+
+def held_quotas(*, cycle_id: int, product_ids: list[int]) -> dict[int, pd.Series]:
+    """Per product: retailer → cartons the cycle's approved exceptions set (0 included: an exception that
+    takes a shop's quota away holds it at 0). One query for all the products; the engine takes these
+    retailers out of the line's computation and their cartons off its target (`LineInput.held`)."""
+    rows = QuotaException.objects.filter(cycle_id=cycle_id, product_id__in=product_ids).values_list(
+        "product_id", "retailer_id", "quota"
+    )
+    frame = pd.DataFrame(list(rows), columns=["product", "retailer", "quota"])
+    return {
+        int(product): pd.Series(
+            group["quota"].to_numpy(np.int64), index=pd.Index(group["retailer"].to_numpy(np.int64), name="retailer")
+        )
+        for product, group in frame.groupby("product")
+    }
 
 
 def demand_forecasts(

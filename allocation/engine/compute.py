@@ -54,6 +54,9 @@ class LineInput:
     selected: frozenset[int] = frozenset()  # method E: retailer ids
     # retailer → ordinal day it last received the product (read only if a cell rotates)
     last_served: pd.Series | Callable[[], pd.Series] | None = None
+    # retailer → cartons the cycle's approved exceptions set on this line's product: those retailers are
+    # taken out of the computation and their cartons come off the target first (`held_of`)
+    held: pd.Series | None = None
 
 
 @dataclass
@@ -76,6 +79,20 @@ class BandResult:
 
 def default_shape(top_ratio: float) -> np.ndarray:
     return np.linspace(1.0, float(top_ratio), 30)
+
+
+def held_of(item: LineInput) -> pd.Series | None:
+    """The line's held quotas (retailer → cartons, whole and ≥ 0), None when no exception holds any."""
+    if item.held is None or item.held.empty:
+        return None
+    held = item.held.dropna()
+    return pd.Series(np.maximum(held.to_numpy(np.int64), 0), index=held.index.astype(np.int64)) if len(held) else None
+
+
+def held_target(item: LineInput) -> int:
+    """What the computation places of a line's target: T less its held cartons (never below 0)."""
+    held = held_of(item)
+    return max(int(item.plan.target) - (int(held.sum()) if held is not None else 0), 0)
 
 
 def compute_lines(
@@ -129,7 +146,7 @@ def _band_caps(registry: pd.DataFrame, members: list[LineInput], week_parity: st
     lowest = _band_lowest_tier(members, policy)
     plan = replace(
         members[0].plan,
-        target=sum(m.plan.target for m in members),
+        target=sum(held_target(m) for m in members),  # each product's target less what its exceptions hold
         lowest_tier=lowest,
         highest_tier=max(m.plan.highest_tier for m in members),
         dimensions=(),
@@ -143,7 +160,15 @@ def _band_caps(registry: pd.DataFrame, members: list[LineInput], week_parity: st
 def _tier_line(
     registry: pd.DataFrame, item: LineInput, week_parity: str, policy: Policy, seed: int, band: BandResult | None
 ) -> LineResult:
-    """Methods A, B (and C inside its band): per cell, exact caps with the individual rules inside."""
+    """Methods A, B (and C inside its band): per cell, exact caps with the individual rules inside.
+
+    Held retailers (`LineInput.held`, the cycle's exceptions) still count in the cell weights that split T
+    (the plan's split, `CellCaps.target`); each cell's search then runs over its other retailers for its
+    target less the held cartons of its held retailers (never below 0). The held cartons of a retailer no
+    cell reaches today, and those beyond their own cell's target, come off the cell with the most left (the
+    first of equals), then the next, so released + held ≤ T wherever the exceptions alone are not above it.
+    Held retailers get no quota here: their quota is the exception's, on reading. `figures["held"]`: the
+    cartons of the cell's target the exceptions hold."""
     plan = item.plan
     warnings_extra: list[dict] = []
     if band is not None and band.lowest_tier > plan.lowest_tier:
@@ -152,10 +177,13 @@ def _tier_line(
     if band is not None:
         plan = replace(plan, dimensions=(), cell_ratios=None)
     n_tiers = plan.highest_tier - plan.lowest_tier + 1
+    held = held_of(item)
     chosen, cells = line_cells(registry, plan, week_parity)
     if chosen.empty:
         empty = CellCaps((), plan.target, np.zeros(n_tiers, int), np.zeros(n_tiers, int), 0, [{"code": "empty_scope"}])
         empty.warnings.extend(warnings_extra)
+        if held is not None:
+            empty.figures = {"held": min(int(held.sum()), plan.target)}
         return LineResult(item.line_id, [empty])
     weights, targets = cell_weights(chosen, cells, plan)
     shape = item.shape if item.shape is not None else default_shape(policy.default_top_ratio)
@@ -166,44 +194,82 @@ def _tier_line(
         band_vector[band.lowest_tier - 1 : band.lowest_tier - 1 + len(band.caps.caps)] = band.caps.caps
         upper = band_vector[plan.lowest_tier - 1 : plan.highest_tier]
     cell_of = chosen["cell"].to_numpy(np.int64)
+    eligible_ids, eligible_cell = chosen.index, cell_of  # every eligible retailer, held ones too (reports)
     total_weight = weights.sum(axis=1)
-    if any(0 < targets[key] < total_weight[i] for i, key in enumerate(cells)):
+    plan_targets = np.array([targets[key] for key in cells], dtype=np.int64)
+    held_cartons, held_weight = np.zeros(len(cells), dtype=np.int64), np.zeros(len(cells), dtype=np.int64)
+    if held is not None:
+        is_held = chosen.index.isin(held.index)
+        cartons = held.reindex(chosen.index[is_held]).to_numpy(np.int64)
+        held_cartons = np.bincount(cell_of[is_held], weights=cartons, minlength=len(cells)).astype(np.int64)
+        held_weight = np.bincount(
+            cell_of[is_held], weights=chosen["weight"].to_numpy()[is_held], minlength=len(cells)
+        ).astype(np.int64)
+        chosen, cell_of = chosen[~is_held], cell_of[~is_held]
+    # what each cell's other retailers share; cartons held beyond their own cell's target, and those of a
+    # held retailer no cell reaches today, come off the cell with the most left (then the next)
+    searched = np.maximum(plan_targets - held_cartons, 0)
+    if held is not None:
+        spill = int(held.sum()) - int(held_cartons.sum()) + int(np.maximum(held_cartons - plan_targets, 0).sum())
+        searched = _take_off_largest(searched, spill)
+    taken = plan_targets - searched  # the cartons of each cell's target the exceptions hold
+    if any(0 < searched[i] < total_weight[i] - held_weight[i] for i in range(len(cells))):
         served = item.last_served() if callable(item.last_served) else item.last_served
         served = served if served is not None else pd.Series(dtype=np.int64)
         chosen = chosen.assign(last_served=served.reindex(chosen.index).fillna(NEVER_SERVED).astype(np.int64))
     out_cells, parts = [], []
     for i, key in enumerate(cells):
         outcome = cell_quotas(
-            chosen if len(cells) == 1 else chosen[cell_of == i], target=targets[key], lowest_tier=plan.lowest_tier, n_tiers=n_tiers,
-            rules=policy.rules, seed=seed, shape=shape, allow_over=plan.allow_over, max_step=policy.max_step,
-            upper=upper,
+            chosen if len(cells) == 1 else chosen[cell_of == i], target=int(searched[i]), lowest_tier=plan.lowest_tier,
+            n_tiers=n_tiers, rules=policy.rules, seed=seed, shape=shape, allow_over=plan.allow_over,
+            max_step=policy.max_step, upper=upper,
         )  # fmt: skip
         cell = CellCaps(key, targets[key], weights[i], outcome.caps, outcome.released, list(warnings_extra))
-        members = chosen.index if len(cells) == 1 else chosen.index[cell_of == i]
+        members = eligible_ids if len(cells) == 1 else eligible_ids[eligible_cell == i]
         cell.rotated, cell.figures = outcome.rotated, {**outcome.figures, **reported_in(item.reported, members)}
-        cell.warnings.extend(_cell_warnings(cell, plan, policy.rules))
+        if held is not None:
+            cell.figures["held"] = int(taken[i])
+        cell.warnings.extend(
+            _cell_warnings(cell, plan, policy.rules, held=int(taken[i]), held_weight=int(held_weight[i]))
+        )
         out_cells.append(cell)
         parts.append(outcome.quotas.assign(cell=i))
     quotas = pd.concat(parts)[["cell", *QUOTA_COLUMNS]] if parts else NO_QUOTAS
     return LineResult(item.line_id, out_cells, quotas)
 
 
-def _cell_warnings(cell: CellCaps, plan: PlanLine, rules: Rules) -> list[dict]:
-    """What a supervisor should know about a cell before publishing (codes; words in `allocation.reports`)."""
+def _take_off_largest(targets: np.ndarray, cartons: int) -> np.ndarray:
+    """`targets` less `cartons`, taken from the largest first (the first of equals), then the next; never below 0."""
+    out = targets.copy()
+    for i in np.argsort(-targets, kind="stable").tolist():  # a few cells, not retailers
+        if cartons <= 0:
+            break
+        cut = min(int(out[i]), cartons)
+        out[i] -= cut
+        cartons -= cut
+    return out
+
+
+def _cell_warnings(cell: CellCaps, plan: PlanLine, rules: Rules, *, held: int = 0, held_weight: int = 0) -> list[dict]:
+    """What a supervisor should know about a cell before publishing (codes; words in `allocation.reports`).
+    Judged on what the cell's search had to place: its target less the cartons exceptions hold (`held`),
+    among its retailers no exception holds (eligible weight less `held_weight`); a cell whose target the
+    exceptions take whole releases nothing and lacks nothing."""
     out: list[dict] = []
-    eligible = int(cell.weights.sum())
+    eligible = int(cell.weights.sum()) - held_weight
+    placed = max(cell.target - held, 0)
     if plan.target == 0:
         out.append({"code": "target_zero"})
     if cell.rotated:
         served = int(cell.figures.get("released", 0))
         out.append({"code": "rotation", "cartons": served, "eligible": eligible})
-    elif cell.target > 0 and cell.released == 0:
-        out.append({"code": "nothing_released", "target": cell.target})
-    if rules.ceiling is not None and cell.target > rules.ceiling * eligible:
+    elif placed > 0 and cell.released == 0:
+        out.append({"code": "nothing_released", "target": placed})
+    if rules.ceiling is not None and placed > rules.ceiling * eligible:
         out.append({"code": "above_ceiling", "most": rules.ceiling * eligible})
     if cell.figures.get("not_searched"):
         out.append({"code": "not_searched"})
-    lost = cell.target - cell.released
+    lost = placed - cell.released
     if lost > 0 and not cell.rotated and cell.released > 0:
         out.append({"code": "unreleased", "cartons": lost, "target": cell.target})
     return out
@@ -220,7 +286,8 @@ def reported_in(reported: pd.Series | None, members: pd.Index) -> dict[str, int]
 
 
 def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed: int, *, demand: bool) -> LineResult:
-    """Methods D and E: a quota per retailer, no caps."""
+    """Methods D and E: a quota per retailer, no caps. Held retailers (`LineInput.held`) are left out and
+    their cartons come off the target first; they still count among the line's eligible."""
     plan = item.plan
     chosen, _ = line_cells(registry, replace(plan, dimensions=()), week_parity)
     warnings: list[dict] = []
@@ -230,27 +297,35 @@ def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed
     weights = np.bincount(
         chosen["tier"].to_numpy(np.int64) - plan.lowest_tier, weights=chosen["weight"].to_numpy(), minlength=n_tiers
     ).astype(np.int64)
+    held = held_of(item)
+    target = held_target(item)
+    eligible_ids = chosen.index  # held retailers too: the line's reports count every eligible retailer
     if chosen.empty:
         warnings.append({"code": "no_selected" if not demand else "empty_scope"})
+    if held is not None:
+        chosen = chosen[~chosen.index.isin(held.index)]
+    if chosen.empty:
         quotas, base, reason = pd.Series(dtype=np.int64), pd.Series(dtype=np.int64), Reason.SELECTED
     elif demand:
         forecast = (
             (item.forecast if item.forecast is not None else pd.Series(dtype=float)).reindex(chosen.index).fillna(0.0)
         )
         forecast = demand_wants(forecast * chosen["weight"], item.reported)  # a report is for the cycle: not weighted
-        quotas = demand_quotas(forecast, plan.target, chosen["tier"], seed, reported=item.reported)
+        quotas = demand_quotas(forecast, target, chosen["tier"], seed, reported=item.reported)
         base, reason = np.floor(forecast.reindex(quotas.index) + 0.5).astype(np.int64), Reason.DEMAND  # half up
-        if float(forecast.sum()) < plan.target:
+        if float(forecast.sum()) < target:
             warnings.append({"code": "above_forecast", "cartons": int(round(float(forecast.sum())))})
         if quotas.empty:
             warnings.append({"code": "no_demand"})
     else:
-        quotas = selected_quotas(chosen["weight"], chosen["tier"], plan.target, seed)
+        quotas = selected_quotas(chosen["weight"], chosen["tier"], target, seed)
         base, reason = quotas, Reason.SELECTED
     released = int(quotas.sum())
     cell = CellCaps((), plan.target, weights, np.zeros(n_tiers, dtype=np.int64), released, warnings)
     cell.figures = {"caps": released, "rotation": 0, "penalties": 0, "respread": 0, "bonus": 0, "released": released,
-                    **reported_in(item.reported, chosen.index)}  # fmt: skip
+                    **reported_in(item.reported, eligible_ids)}  # fmt: skip
+    if held is not None:
+        cell.figures["held"] = plan.target - target  # the cartons of the target the exceptions hold
     frame = pd.DataFrame(
         {"cell": 0, "weight": chosen["weight"].reindex(quotas.index).fillna(1).to_numpy(np.int64),
          "base": base.to_numpy(np.int64), "quota": quotas.to_numpy(np.int64), "reasons": int(reason),
