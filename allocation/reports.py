@@ -73,7 +73,8 @@ def warning_text(warning: dict | str) -> str:
 def report_rows(allocation_run: AllocationRun) -> list[dict]:
     """One row per product and cell: target, released by the caps before the rules, taken by
     penalties, re-spread, vulnerable bonus, released, what the cycle's exceptions change and released after
-    them (what the quotas hold, `_exceptions_by_cell`), not released, eligible weight, caps
+    them (what the quotas hold, `_exceptions_by_cell`), not released (the target less released after
+    exceptions, never below 0: a run holds its exceptions' cartons off the target), eligible weight, caps
     D30…D1, eligible N30…N1, warnings (words), and the demand the cell's eligible retailers reported for
     the cycle (cartons, retailers, % of the cell's target: a scarcity signal; None for a run computed
     before cells counted their reports)."""
@@ -98,6 +99,7 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
         figures = r.figures or {}
         if r.cell not in names:
             names[r.cell] = cell_text(r.cell)
+        after = r.released + excepted.get((r.plan_line_id, r.cell_no), 0)
         row = {
             "product_code": r.plan_line.product.code, "product_name": r.plan_line.product.name,
             "method": str(methods.get(r.plan_line.method, r.plan_line.method)), "cell": names[r.cell],
@@ -106,9 +108,8 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
             "rotation": int(figures.get("rotation", r.released if r.rotated else 0)),
             "penalties": int(figures.get("penalties", 0)), "respread": int(figures.get("respread", 0)),
             "bonus": int(figures.get("bonus", 0)), "released": r.released,
-            "exceptions": excepted.get((r.plan_line_id, r.cell_no), 0),
-            "released_after_exceptions": r.released + excepted.get((r.plan_line_id, r.cell_no), 0),
-            "unreleased": max(r.target - r.released, 0), "rotated": r.rotated,
+            "exceptions": excepted.get((r.plan_line_id, r.cell_no), 0), "released_after_exceptions": after,
+            "unreleased": max(r.target - after, 0), "rotated": r.rotated,
             "served": bitmap_count(r.served) if r.rotated else None,
             "tier_caps": r.plan_line.method in TIER_CAP_METHODS,
         }  # fmt: skip
@@ -131,18 +132,23 @@ def _exceptions_by_cell(
     allocation_run: AllocationRun, reports: list[CellReport]
 ) -> tuple[dict[tuple[int, int], int], dict[int, str]]:
     """What the cycle's exceptions change of the run's released cartons, per plan line and cell number
-    (a shop the run has no entry for counts in the cell the exception kept, else the line's first), so
-    released after exceptions is what the quotas hold; and, per line whose quotas the exceptions take
-    above its target when it may not exceed it, that in words."""
+    (a shop the run has no entry for, as a shop an exception held when the run computed the line, counts
+    in the cell the exception kept, else the line's cell with the largest target, the first of equals: where
+    the run took a held shop's cartons it reached in no cell), so released after exceptions is what the
+    quotas hold; and, per line whose quotas the exceptions take above its target when it may not exceed it,
+    that in words."""
     by_cell: dict[tuple[int, int], int] = {}
     numbers = {(r.plan_line_id, r.cell): r.cell_no for r in reports}
-    first: dict[int, int] = {}
+    largest: dict[int, CellReport] = {}
     for r in reports:
-        first[r.plan_line_id] = min(first.get(r.plan_line_id, r.cell_no), r.cell_no)
+        best = largest.get(r.plan_line_id)
+        if best is None or (-r.target, r.cell_no) < (-best.target, best.cell_no):
+            largest[r.plan_line_id] = r
     for change in exception_changes(allocation_run):
         number = change.cell_no
         if number is None:
-            number = numbers.get((change.plan_line, change.cell), first.get(change.plan_line))
+            fallback = largest.get(change.plan_line)
+            number = numbers.get((change.plan_line, change.cell), fallback.cell_no if fallback else None)
         if number is None or not change.change:
             continue
         by_cell[(change.plan_line, number)] = by_cell.get((change.plan_line, number), 0) + change.change
@@ -162,14 +168,15 @@ def _exceptions_by_cell(
 def report_glance(row: dict) -> dict:
     """A report row as a supervisor reads it at a glance: what the caps (or the rotation) released
     before the individual rules, the rules' net change (penalties, re-spread, the vulnerable bonus:
-    negative when they cost cartons), the share of the target released (floored to 0.1 %, so 100 % only
-    when all of it is; None without a target), the status in words and the per-tier caps and eligible
-    retailers D30…D1 for the row's detail."""
+    negative when they cost cartons), the share of the target the quotas hold (released after exceptions,
+    floored to 0.1 %, so 100 % only when all of it is; None without a target), the status in words and the
+    per-tier caps and eligible retailers D30…D1 for the row's detail."""
     before = row["caps_released"] + row["rotation"]
     target, released = row["target"], row["released"]
+    held = row.get("released_after_exceptions", released)  # a run holds its exceptions' cartons off the target
     if row["warnings"]:
         status = row["warnings"]
-    elif target > 0 and released >= target:
+    elif target > 0 and held >= target:
         status = _("Fully released.")
     else:
         status = "—"
@@ -178,7 +185,7 @@ def report_glance(row: dict) -> dict:
         "before_rules": before,
         "rules_change": released - before,
         "exceptions_signed": f"{row.get('exceptions', 0):+,}",  # +65,535 / -3 cartons the exceptions change
-        "released_share": (released * 1000 // target) / 10 if target > 0 else None,
+        "released_share": (held * 1000 // target) / 10 if target > 0 else None,
         "status": status,
         "tiers": [(f"D{t}", row[f"D{t}"], row[f"N{t}"]) for t in range(30, 0, -1)],
     }
@@ -236,26 +243,36 @@ def report_dataset(rows: list[dict]) -> tablib.Dataset:
 
 @dataclass
 class LineSummary:
+    """One plan line before publishing: its target and what its quotas hold (released after exceptions)."""
+
     product_code: str
     product_name: str
     target: int
     released: int
+    allow_over: bool = False
 
     @property
     def unreleased(self) -> int:
         return max(self.target - self.released, 0)
 
+    @property
+    def over(self) -> int:
+        return max(self.released - self.target, 0)
+
 
 @dataclass
 class PublishSummary:
-    """What a supervisor reads before publishing: the totals, the lines that release nothing and
-    the lines that leave more than LOSS_SHARE_NAMED of their target unreleased."""
+    """What a supervisor reads before publishing: the totals, the lines that release nothing, the lines
+    that leave more than LOSS_SHARE_NAMED of their target unreleased and the lines whose exceptions take
+    them above their target when they may not exceed it. Released is what the quotas hold: the run's
+    released with the cycle's exceptions (as the report's released after exceptions)."""
 
     target: int = 0
     released: int = 0
     lines: int = 0
     nothing: list[LineSummary] = field(default_factory=list)
     losing: list[LineSummary] = field(default_factory=list)
+    above: list[LineSummary] = field(default_factory=list)
 
     @property
     def unreleased(self) -> int:
@@ -264,13 +281,19 @@ class PublishSummary:
 
 def publish_summary(allocation_run: AllocationRun) -> PublishSummary:
     per_line: dict[int, LineSummary] = {}
-    reports = CellReport.objects.filter(allocation=allocation_run).select_related("plan_line__product")
-    for r in reports.order_by("plan_line__product__code"):
+    reports = list(
+        CellReport.objects.filter(allocation=allocation_run)
+        .select_related("plan_line__product")
+        .order_by("plan_line__product__code", "cell_no")
+    )
+    excepted, _above = _exceptions_by_cell(allocation_run, reports)
+    for r in reports:
         line = per_line.setdefault(
-            r.plan_line_id, LineSummary(r.plan_line.product.code, r.plan_line.product.name, 0, 0)
+            r.plan_line_id,
+            LineSummary(r.plan_line.product.code, r.plan_line.product.name, 0, 0, r.plan_line.allow_over),
         )
         line.target += r.target
-        line.released += r.released
+        line.released += r.released + excepted.get((r.plan_line_id, r.cell_no), 0)
     summary = PublishSummary(lines=len(per_line))
     for line in per_line.values():
         summary.target += line.target
@@ -279,5 +302,8 @@ def publish_summary(allocation_run: AllocationRun) -> PublishSummary:
             summary.nothing.append(line)
         elif line.unreleased > LOSS_SHARE_NAMED * line.target:
             summary.losing.append(line)
+        if line.over and not line.allow_over:
+            summary.above.append(line)
     summary.losing.sort(key=lambda line: -line.unreleased)
+    summary.above.sort(key=lambda line: -line.over)
     return summary
