@@ -94,6 +94,15 @@ def quota_reasons(
                     "higher tiers first among them; your turn comes after those ahead of you."
                 )
             )
+    elif codes == Reason.EXCEPTION and int(row["cap"]) == 0:
+        # a shop the run left out of the line (an exception held it, or it was added after the run):
+        # no cap of its tier applied, the exception set its quota
+        out.append(
+            _(
+                "Tier D%(tier)s in %(cell)s: this product's quota is set by an approved exception, not by the tier's cap."
+            )
+            % {"tier": row["tier"], "cell": cell_text(row["cell"])}
+        )
     else:
         out.append(
             ngettext(

@@ -61,10 +61,12 @@ def test_the_admin_quotas_page_heads_with_the_tier_at_the_time_of_the_exception(
     url = reverse("admin:allocation_retailer_quotas", args=[shop.pk])
     page = shown(client.get(url, {"cycle": cycle.pk}, **ZH).content)
     assert "按计算时档位 D12（现为 D20）" in page
-    assert "全部范围的 D12 档限量：0 条。" in page  # the quota's reason reads the same tier
+    assert "全部范围的 D12 档：此产品的定量由批准的例外设定，不按档位限量。" in page  # the same tier; no cap of 0
     with translation.override("en"):
         reasons = retailer_quota_explanations(retailer=shop, cycle=cycle, staff=True)[0]["reasons"]
-    assert reasons[0] == "Tier D12 cap in the whole scope: 0 cartons."
+    assert reasons[0] == (
+        "Tier D12 in the whole scope: this product's quota is set by an approved exception, not by the tier's cap."
+    )
 
 
 def test_the_exception_keeps_the_shops_cell(planned, supervisor):
