@@ -16,6 +16,7 @@ from compliance.selectors import recent_supply_signals
 from core import params
 from core.admin_autocomplete import AutocompleteTextAdmin
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin, record_number
+from core.admin_start import StartNowListAdmin
 from core.display import CARTONS, figure, person_name
 from core.exceptions import DomainError
 from core.labels import labelled_values
@@ -54,9 +55,12 @@ from .reports import (
 from .selectors import published_allocation_run
 from .services import allocation_run_create, allocation_run_publish, quota_exception_set
 
+# "Compute quotas now": the button on the run and the supply plan lists (core.admin_start.StartNowListAdmin)
+START_NOW = ("admin:allocation_allocationrun_start", _("Compute quotas now"), "calculate")
+
 
 @admin.register(SupplyPlanLine)
-class SupplyPlanLineAdmin(SupervisorEditsAdmin, ModelAdmin):
+class SupplyPlanLineAdmin(StartNowListAdmin, SupervisorEditsAdmin, ModelAdmin):
     list_display = (
         "cycle",
         "product",
@@ -72,7 +76,7 @@ class SupplyPlanLineAdmin(SupervisorEditsAdmin, ModelAdmin):
     search_fields = ("product__code", "product__name", "area_text", "remarks")
     list_select_related = ("cycle", "product")
     raw_id_fields = ("product", "selected_retailers")
-    change_list_template = "admin/allocation/supplyplanline/change_list.html"  # "Compute quotas now"
+    start_now = START_NOW
     # Cell ratios written by the cell's words (城网: 4), one per line; stored by code as the engine reads them.
     json_key_labels = {
         "cell_ratios": {
@@ -119,7 +123,7 @@ class AllocationPolicyAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(AllocationRun)
-class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
+class AllocationRunAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
     list_display = (
         record_number,
         "cycle",
@@ -135,7 +139,7 @@ class AllocationRunAdmin(ReadOnlyAdmin, ModelAdmin):
     search_fields = ("cycle__year", "pk")
     json_key_models = {"policy": AllocationPolicy}  # the policy as applied, labelled by the policy's fields
     list_select_related = ("cycle", "run")
-    change_list_template = "admin/allocation/allocationrun/change_list.html"  # "Compute quotas now"
+    start_now = START_NOW
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)

@@ -10,28 +10,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.admin_start import run_progress_page, start_page_context, supervisor_only
 from core.exceptions import DomainError
-from core.models import ACTIVE_RUN_STATUSES, RunStatus
+from core.models import ACTIVE_RUN_STATUSES
 from cycles.models import OrderCycle
 from cycles.selectors import current_cycle, next_cycle
 
 from .models import AllocationRun
 from .selectors import cycle_plan_totals, cycles_to_compute
 from .services import JOB, allocation_run_create
-
-REFRESH_SECONDS = 2  # the progress page reloads itself this often while the run computes
-
-
-def _check_access(request) -> None:
-    if not request.user.is_supervisor:
-        raise PermissionDenied
 
 
 def _cycle_words(cycle: OrderCycle, which: dict[int, str]) -> str:
@@ -66,16 +59,17 @@ def _running(cycle: OrderCycle) -> AllocationRun | None:
 def allocation_start_view(request, admin_site, run_opts):
     """GET: the cycle to compute (a choice), then (`?cycle=`) what the run will do, to confirm;
     POST with `confirm`: start it and go to its progress page."""
-    _check_access(request)
+    supervisor_only(request)
     today = timezone.localdate()
     cycles = cycles_to_compute(today)
     which = _which(today)
-    context = {
-        **admin_site.each_context(request),
-        "title": _("Compute quotas now"),
-        "run_opts": run_opts,
-        "cycles": [(c.pk, _cycle_words(c, which)) for c in cycles],
-    }
+    context = start_page_context(
+        request,
+        admin_site,
+        list_opts=run_opts,
+        title=_("Compute quotas now"),
+        cycles=[(c.pk, _cycle_words(c, which)) for c in cycles],
+    )
     source = request.POST if request.method == "POST" else request.GET
     chosen = source.get("cycle", "")
     if not chosen:
@@ -113,25 +107,18 @@ def allocation_start_view(request, admin_site, run_opts):
 def allocation_progress_view(request, admin_site, run_opts, pk: int):
     """A started run: its progress while it computes (the page reloads itself), then its report;
     a failed run says why."""
-    _check_access(request)
+    supervisor_only(request)
     allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
-    run = allocation_run.run
-    if run.status == RunStatus.SUCCEEDED:
-        messages.success(
-            request,
-            _("The quotas of cycle %(cycle)s are computed. Nothing is published until you publish them.")
-            % {"cycle": allocation_run.cycle.label},
-        )
-        return redirect("admin:allocation_allocationrun_report", pk=allocation_run.pk)
-    running = run.status in ACTIVE_RUN_STATUSES
-    context = {
-        **admin_site.each_context(request),
-        "title": _("Computing the quotas of cycle %(cycle)s") % {"cycle": allocation_run.cycle.label},
-        "run_opts": run_opts,
-        "allocation_run": allocation_run,
-        "run": run,
-        "running": running,
-        "refresh_seconds": REFRESH_SECONDS if running else None,
-        "error": run.error_words,
-    }
-    return TemplateResponse(request, "admin/allocation/start_progress.html", context)
+    cycle = allocation_run.cycle
+    return run_progress_page(
+        request,
+        admin_site,
+        run=allocation_run.run,
+        list_opts=run_opts,
+        title=_("Computing the quotas of cycle %(cycle)s") % {"cycle": cycle.label},
+        template="admin/allocation/start_progress.html",
+        again_url=f"{reverse('admin:allocation_allocationrun_start')}?cycle={cycle.pk}",
+        done_url=reverse("admin:allocation_allocationrun_report", args=[allocation_run.pk]),
+        done_words=_("The quotas of cycle %(cycle)s are computed. Nothing is published until you publish them.")
+        % {"cycle": cycle.label},
+    )

@@ -25,13 +25,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .admin_start import supervisor_only
 from .broker import broker_check
 from .exceptions import DomainError, InvalidInput, RowError, reason_of
 from .forms import KIND_LABELS, ImportForm
@@ -70,13 +70,8 @@ def _stored(token: str) -> Path | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _check_access(request) -> None:
-    if not request.user.is_supervisor:
-        raise PermissionDenied
-
-
 def import_view(request, admin_site):
-    _check_access(request)
+    supervisor_only(request)
     context = {**admin_site.each_context(request), "title": _("Import data"), "step": "upload"}
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, context)
@@ -189,7 +184,7 @@ _EXCEPTION_PREFIX = re.compile(r"^[\w.]+(Error|Exception|Overlap|Input|Unavailab
 
 def import_progress_view(request, admin_site, pk: int):
     """A confirmed import's run: its progress bar while it runs, then what it wrote or why it failed."""
-    _check_access(request)
+    supervisor_only(request)
     run = get_object_or_404(Run.objects.filter(job__startswith="import_"), pk=pk)
     kind = run.job.removeprefix("import_")
     running = run.status in ACTIVE_RUN_STATUSES

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin, record_number
+from core.admin_start import StartNowListAdmin
 from core.display import person_name
 from core.exceptions import DomainError
 from retailers.admin import RETAILER_LINKS, RetailerAdmin, RetailerLink
@@ -95,7 +96,7 @@ class ClassificationSchemeAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(TierProposal)
-class TierProposalAdmin(ReadOnlyAdmin, ModelAdmin):
+class TierProposalAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
     list_display = (record_number, "as_of", "status", "retailers", "ups", "downs", "created_at", "published_at", "published_by")
     list_filter = ("status", "as_of")
     search_fields = ("pk", "as_of")
@@ -113,7 +114,8 @@ class TierProposalAdmin(ReadOnlyAdmin, ModelAdmin):
     )
     exclude = ("summary", "scheme_snapshot", "run")
     change_form_template = "admin/tiers/tierproposal/change_form.html"
-    change_list_template = "admin/tiers/tierproposal/change_list.html"  # "Start a re-rating now"
+    # the list's button (core.admin_start.StartNowListAdmin)
+    start_now = ("admin:tiers_tierproposal_start", gettext_lazy("Start a re-rating now"), "swap_vert")
 
     @admin.display(description=gettext_lazy("per-tier summary"))
     def summary_table(self, proposal):

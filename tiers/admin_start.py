@@ -11,14 +11,15 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.admin_start import run_progress_page, start_page_context, supervisor_only
 from core.broker import broker_check
 from core.exceptions import DomainError
-from core.models import ACTIVE_RUN_STATUSES, Run, RunStatus
+from core.models import ACTIVE_RUN_STATUSES, Run
 from core.runs import run_error, run_fail
 
 from .models import TierProposal
@@ -26,18 +27,12 @@ from .services import JOB, active_scheme, classification_request, classified_ret
 from .tasks import classify_task
 
 log = logging.getLogger(__name__)
-REFRESH_SECONDS = 2  # the progress page reloads itself this often while the re-rating runs
-
-
-def _check_access(request) -> None:
-    if not request.user.is_supervisor:
-        raise PermissionDenied
 
 
 def classification_start_view(request, admin_site, opts):
     """GET: the scheme and the retailers a re-rating now would rate, to confirm; POST with `confirm`:
     start it and go to its progress page."""
-    _check_access(request)
+    supervisor_only(request)
     if request.method == "POST" and "confirm" in request.POST:
         try:
             run = classification_request(actor=request.user)
@@ -52,12 +47,14 @@ def classification_start_view(request, admin_site, opts):
             if Run.objects.filter(pk=run.pk, status__in=ACTIVE_RUN_STATUSES).exists():
                 run_fail(run, error=run_error(exc))
         return redirect("admin:tiers_tierproposal_progress", pk=run.pk)
-    context = {
-        **admin_site.each_context(request),
-        "title": _("Start a re-rating now"),
-        "opts": opts,
-        "running": Run.objects.filter(job=JOB, status__in=ACTIVE_RUN_STATUSES).order_by("-pk").first(),
-    }
+    context = start_page_context(
+        request,
+        admin_site,
+        list_opts=opts,
+        opts=opts,  # unfold's header names the model (its app › tier proposals), as it always has here
+        title=_("Start a re-rating now"),
+        running=Run.objects.filter(job=JOB, status__in=ACTIVE_RUN_STATUSES).order_by("-pk").first(),
+    )
     try:
         scheme = active_scheme()
     except DomainError as exc:  # no active scheme: say so, offer nothing
@@ -70,20 +67,18 @@ def classification_start_view(request, admin_site, opts):
 def classification_progress_view(request, admin_site, opts, pk: int):
     """A started re-rating: its progress while it runs (the page reloads itself), then its proposal;
     a failed one says why."""
-    _check_access(request)
+    supervisor_only(request)
     run = get_object_or_404(Run.objects.filter(job=JOB), pk=pk)
     proposal = TierProposal.objects.filter(run=run).first()
-    if run.status == RunStatus.SUCCEEDED and proposal is not None:
-        messages.success(request, _("The re-rating is computed. No tier changes until you publish this proposal."))
-        return redirect("admin:tiers_tierproposal_change", proposal.pk)
-    running = run.status in ACTIVE_RUN_STATUSES
-    context = {
-        **admin_site.each_context(request),
-        "title": _("Re-rating the retailers"),
-        "opts": opts,
-        "run": run,
-        "running": running,
-        "refresh_seconds": REFRESH_SECONDS if running else None,
-        "error": run.error_words,
-    }
-    return TemplateResponse(request, "admin/tiers/tierproposal/start_progress.html", context)
+    return run_progress_page(
+        request,
+        admin_site,
+        run=run,
+        list_opts=opts,
+        opts=opts,  # unfold's header names the model (its app › tier proposals), as it always has here
+        title=_("Re-rating the retailers"),
+        template="admin/tiers/tierproposal/start_progress.html",
+        again_url=reverse("admin:tiers_tierproposal_start"),
+        done_url=None if proposal is None else reverse("admin:tiers_tierproposal_change", args=[proposal.pk]),
+        done_words=_("The re-rating is computed. No tier changes until you publish this proposal."),
+    )

@@ -3,6 +3,7 @@ made one): a confirmation naming the scheme and how many retailers, then the job
 run the page follows to the proposal, audited. Managers get 403; one already running refuses in words."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -74,3 +75,16 @@ def test_a_rerating_already_running_refuses_in_words(client, supervisor, city):
     assert "classify_retailers" not in said
     assert list(Run.objects.filter(job=JOB).values_list("pk", flat=True)) == [running.pk]
     assert not AuditEntry.objects.filter(action="tiers.start").exists()
+
+
+def test_start_a_rerating_now_is_a_button_as_the_export_beside_it(client, supervisor):
+    """It read as plain text beside the bordered 导出 (a bare `class="button"` link, which unfold does not
+    style), as 立即计算定量 did: the same tab action as the export, from the one start-now list template."""
+    client.force_login(supervisor)
+    body = client.get(reverse("admin:tiers_tierproposal_changelist")).content.decode()
+    items = re.findall(r'<li class="([^"]*)"[^>]*>\s*<a href="([^"]*)"', body)
+    classes = {href.split("?")[0]: cls for cls, href in items}
+    start, export = reverse(START), reverse("admin:tiers_tierproposal_export")
+    assert "border" in classes[start].split()
+    assert classes[start] == classes[export]
+    assert "立即启动调档" in body
