@@ -73,3 +73,24 @@ def test_the_cycles_list_names_the_deadline_and_the_visit_day(client, shops):
     assert "订货 11/28 – 12/3 星期四 24:00 截止 · 访销日 12/4 星期五" in zh
     en = shown(client.get(reverse("portal:cycles"), **EN).content)
     assert "Ordering 11/28 – 12/3 Thu 24:00 · visit day 12/4 Fri" in en
+
+
+def test_not_yet_published_asks_to_check_before_the_visit_day(client, on_friday):
+    """The notes under a cycle whose quotas, or whose next cycle, are not published yet named the
+    visit day "订货日" (tester): they now say 访销日, as the card above them does."""
+    cycle = cycle_get_or_create(starts_on=dt.date(2026, 11, 23))  # published, its quotas not yet
+    OrderCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
+    cache.clear()
+    caches["local"].clear()
+    user = UserFactory(username="V-mon", role=Role.RETAILER, is_staff=False)
+    RetailerFactory(user=user, order_cycle_kind="weekly", order_week_parity="", order_weekday=MON)
+    client.force_login(user)
+
+    zh = shown(client.get(reverse("portal:home"), **ZH).content)
+    assert "下周期货源尚未发布，请在访销日前再来查看。" in zh
+    assert "该周期限量尚未发布，请在访销日前再来查看。" in zh
+    assert "订货日" not in zh
+    en = shown(client.get(reverse("portal:home"), **EN).content)
+    assert "The next cycle's quotas are not published yet. Please check again before your visit day." in en
+    assert "Quotas for this cycle are not published yet. Please check again before your visit day." in en
+    assert "order day" not in en
