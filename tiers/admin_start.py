@@ -1,5 +1,6 @@
 """The admin's "start a re-rating now": a supervisor starts a tier re-rating without waiting for the
-month's job. The page says which scheme and how many retailers, to confirm; the run opens queued and
+month's job. The page says which scheme, how many retailers and which reference period (the days
+whose purchases it scores, as the run picks them: `reference_period`), to confirm; the run opens queued and
 audited (`classification_request`), `classify_task` computes it as the monthly job does (on a worker,
 or here when there is no broker), and the progress page follows the run to the proposal, which is
 published only by the supervisor, from its own page.
@@ -23,15 +24,15 @@ from core.models import ACTIVE_RUN_STATUSES, Run
 from core.runs import run_error, run_fail
 
 from .models import TierProposal
-from .services import JOB, active_scheme, classification_request, classified_retailers
+from .services import JOB, active_scheme, classification_request, classified_retailers, reference_period
 from .tasks import classify_task
 
 log = logging.getLogger(__name__)
 
 
 def classification_start_view(request, admin_site, opts):
-    """GET: the scheme and the retailers a re-rating now would rate, to confirm; POST with `confirm`:
-    start it and go to its progress page."""
+    """GET: the scheme, the retailers and the reference period a re-rating now would rate, to confirm;
+    POST with `confirm`: start it and go to its progress page."""
     supervisor_only(request)
     if request.method == "POST" and "confirm" in request.POST:
         try:
@@ -60,7 +61,11 @@ def classification_start_view(request, admin_site, opts):
     except DomainError as exc:  # no active scheme: say so, offer nothing
         context["no_scheme"] = str(exc)
     else:
-        context.update(scheme=scheme, retailers=f"{classified_retailers():,}")
+        first, last = reference_period(scheme=scheme)
+        context.update(
+            scheme=scheme, retailers=f"{classified_retailers():,}", period_first=first, period_last=last,
+            period_weeks=scheme.window_weeks,
+        )  # fmt: skip
     return TemplateResponse(request, "admin/tiers/tierproposal/start.html", context)
 
 

@@ -74,6 +74,13 @@ def window_of(as_of: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
     return end - dt.timedelta(weeks=weeks), end
 
 
+def reference_period(*, scheme: ClassificationScheme, as_of: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The first and the last day of the reference period a re-rating on `as_of` (today) scores: the
+    purchases of the cycles starting in `window_of`'s window, which does not hold its end day."""
+    start, end = window_of(as_of or timezone.localdate(), scheme.window_weeks)
+    return start, end - dt.timedelta(days=1)
+
+
 def _purchases(start: dt.date, end: dt.date) -> pd.DataFrame:
     """Each retailer's purchases in the window, net of returns: cartons kept (ordered − returned)
     and their amount.
@@ -290,7 +297,9 @@ def proposal_publish(*, proposal: TierProposal, approver, today: dt.date | None 
     frozen = freeze_window_on(today, proposal.scheme.freeze_windows)
     if frozen is not None:
         raise DomainError(
-            Reason(gettext_noop("Tiers are frozen today (%(window)s): publish after the window."), window=Verbatim(frozen))
+            Reason(
+                gettext_noop("Tiers are frozen today (%(window)s): publish after the window."), window=Verbatim(frozen)
+            )
         )
     with transaction.atomic(durable=True):
         locked = TierProposal.objects.select_for_update().get(pk=proposal.pk)

@@ -13,8 +13,9 @@ from core.models import AuditEntry, Run
 from core.runs import run_start
 from demo.services import demo_city_create
 from retailers.models import Retailer
+from tests.words import EN, ZH, shown
 from tiers.models import TierProposal
-from tiers.services import JOB
+from tiers.services import JOB, active_scheme
 
 pytestmark = pytest.mark.django_db
 START = "admin:tiers_tierproposal_start"
@@ -88,3 +89,30 @@ def test_start_a_rerating_now_is_a_button_as_the_export_beside_it(client, superv
     assert "border" in classes[start].split()
     assert classes[start] == classes[export]
     assert "立即启动调档" in body
+
+
+@pytest.mark.parametrize(
+    ("weeks", "zh", "en"),
+    [
+        (13, "2026年8月28日 至 2026年11月26日（13 周）", "Aug. 28, 2026 to Nov. 26, 2026 (13 weeks)"),
+        (4, "2026年10月30日 至 2026年11月26日（4 周）", "Oct. 30, 2026 to Nov. 26, 2026 (4 weeks)"),
+    ],
+)
+def test_the_page_names_the_reference_period_the_run_scores(client, supervisor, on_friday, weeks, zh, en):
+    """The page said which scheme and how many retailers, not which sales: the reference period, in
+    words, is the window the re-rating reads (`window_of` of today and the scheme's weeks: cycles that
+    start on its first day up to the day before today), and the proposal the run writes keeps the same."""
+    scheme = active_scheme()
+    scheme.window_weeks = weeks
+    scheme.save()
+    client.force_login(supervisor)
+
+    zh_page = shown(client.get(reverse(START), **ZH).content)
+    assert f"参考期（评分所用的进货） {zh}" in zh_page
+    en_page = shown(client.get(reverse(START), **EN).content)
+    assert f"Reference period (purchases scored) {en}" in en_page
+
+    client.post(reverse(START), {"confirm": "1"})
+    proposal = TierProposal.objects.get(run__actor=supervisor)
+    first, last = proposal.window_start, proposal.window_end - dt.timedelta(days=1)  # its end is not in it
+    assert f"{first.year}年{first.month}月{first.day}日 至 {last.year}年{last.month}月{last.day}日" in zh
