@@ -92,6 +92,14 @@ class TierExplanation:
     rerated_from: int | None = None  # the tier the shop had before that re-rating (None: a first tier)
 
     @property
+    def window_days(self) -> tuple[dt.date, dt.date] | None:
+        """The reference period as people read it: its first and its last day (`window` does not hold its
+        end day, `tiers.services.window_of`), as the re-rating's start page names it."""
+        if not self.window or self.window[0] is None or self.window[1] is None:
+            return None
+        return self.window[0], self.window[1] - dt.timedelta(days=1)
+
+    @property
     def held_below_score(self) -> bool:
         """The score reaches a higher tier than the shop has, and the move limit is what keeps it there:
         the re-rating moved it as far as the limit allows and its tier now is that one (also when a

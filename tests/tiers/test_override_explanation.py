@@ -173,3 +173,20 @@ def test_the_api_gives_the_override_with_the_approver_to_staff_only(client, city
     mine = client.get(reverse("api-me-tier")).json()
     assert (mine["tier"], mine["source"], mine["gap"], mine["override"]["reason"]) == (13, "override", 12.0, REASON)
     assert "approver" not in mine["override"]
+
+
+def test_the_reference_period_reads_its_last_day_not_the_day_after(city, client):
+    """The re-rating of 2026-11-22 scores 13 weeks of cycles that started before that day: the window
+    2026-08-23 … 2026-11-22 holds not its end, so people read 2026-08-23 – 2026-11-21, as the start
+    page named it (`tiers.services.reference_period`)."""
+    shops, manager = city
+    shop = shops[5]
+    got = tier_explanation(retailer=shop)
+    assert got.window == (dt.date(2026, 8, 23), dt.date(2026, 11, 22))
+    assert got.window_days == (dt.date(2026, 8, 23), dt.date(2026, 11, 21))
+    retailer_login_reset(retailer=shop, actor=manager)
+    shop.refresh_from_db()
+    client.force_login(shop.user)
+    body = client.get(reverse("portal:tier")).content.decode()
+    assert "2026-08-23 – 2026-11-21" in body
+    assert "2026-11-22" not in body
