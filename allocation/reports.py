@@ -89,12 +89,7 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
     methods = dict(ReleaseMethod.choices)
     names: dict[str, str] = {}
     rows = []
-    reports = list(
-        CellReport.objects.filter(allocation=allocation_run)
-        .select_related("plan_line__product")
-        .order_by("plan_line__product__code", "cell_no")
-    )
-    excepted, above = _exceptions_by_cell(allocation_run, reports)
+    reports, excepted, above = _cell_reports(allocation_run)
     for r in reports:
         figures = r.figures or {}
         if r.cell not in names:
@@ -126,6 +121,17 @@ def report_rows(allocation_run: AllocationRun) -> list[dict]:
         row["warnings"] = "；".join(warnings)
         rows.append(row)
     return rows
+
+
+def _cell_reports(allocation_run: AllocationRun) -> tuple[list[CellReport], dict[tuple[int, int], int], dict[int, str]]:
+    """The run's cell reports by product and cell, with what the cycle's exceptions change per cell and
+    the lines they take above their target (`_exceptions_by_cell`): the report's and the publish page's."""
+    reports = list(
+        CellReport.objects.filter(allocation=allocation_run)
+        .select_related("plan_line__product")
+        .order_by("plan_line__product__code", "cell_no")
+    )
+    return (reports, *_exceptions_by_cell(allocation_run, reports))
 
 
 def _exceptions_by_cell(
@@ -281,12 +287,7 @@ class PublishSummary:
 
 def publish_summary(allocation_run: AllocationRun) -> PublishSummary:
     per_line: dict[int, LineSummary] = {}
-    reports = list(
-        CellReport.objects.filter(allocation=allocation_run)
-        .select_related("plan_line__product")
-        .order_by("plan_line__product__code", "cell_no")
-    )
-    excepted, _above = _exceptions_by_cell(allocation_run, reports)
+    reports, excepted, _above = _cell_reports(allocation_run)
     for r in reports:
         line = per_line.setdefault(
             r.plan_line_id,
