@@ -137,27 +137,44 @@ def _cell_reports(allocation_run: AllocationRun) -> tuple[list[CellReport], dict
 def _exceptions_by_cell(
     allocation_run: AllocationRun, reports: list[CellReport]
 ) -> tuple[dict[tuple[int, int], int], dict[int, str]]:
-    """What the cycle's exceptions change of the run's released cartons, per plan line and cell number
-    (a shop the run has no entry for, as a shop an exception held when the run computed the line, counts
-    in the cell the exception kept, else the line's cell with the largest target, the first of equals: where
-    the run took a held shop's cartons it reached in no cell), so released after exceptions is what the
-    quotas hold; and, per line whose quotas the exceptions take above its target when it may not exceed it,
-    that in words."""
+    """What the cycle's exceptions change of the run's released cartons, per plan line and cell number, so
+    released after exceptions is what the quotas hold; and, per line whose quotas the exceptions take above
+    its target when it may not exceed it, that in words.
+
+    What the run held (a line computed with the cycle's exceptions keeps each held shop's cartons,
+    `figures["held_by"]`) counts where the run took it: each cell's `figures["held"]`, and what the held
+    shops hold beyond the whole target in the line's cell with the largest target (the first of equals). An
+    exception changed since counts its change alone; one on a shop the run has no entry for and did not hold
+    counts whole; either in the shop's cell in the run, else the cell the exception kept, else the largest."""
     by_cell: dict[tuple[int, int], int] = {}
     numbers = {(r.plan_line_id, r.cell): r.cell_no for r in reports}
     largest: dict[int, CellReport] = {}
+    held_by: dict[int, dict[int, int]] = {}  # plan line → shop → cartons the run held
     for r in reports:
         best = largest.get(r.plan_line_id)
         if best is None or (-r.target, r.cell_no) < (-best.target, best.cell_no):
             largest[r.plan_line_id] = r
+        if "held_by" in (r.figures or {}):
+            held_by.setdefault(r.plan_line_id, {}).update({int(k): int(v) for k, v in r.figures["held_by"].items()})
+
+    def add(line: int, number: int, cartons: int) -> None:
+        if cartons:
+            by_cell[(line, number)] = by_cell.get((line, number), 0) + cartons
+
+    for r in reports:
+        if r.plan_line_id in held_by:
+            add(r.plan_line_id, r.cell_no, int(r.figures.get("held", 0)))
+    for line, shops in held_by.items():  # held beyond the whole target: no cell's figure has it
+        counted = sum(int(r.figures.get("held", 0)) for r in reports if r.plan_line_id == line)
+        add(line, largest[line].cell_no, sum(shops.values()) - counted)
     for change in exception_changes(allocation_run):
-        number = change.cell_no
+        number, before = change.cell_no, change.before
         if number is None:
+            before = held_by.get(change.plan_line, {}).get(change.retailer, 0)
             fallback = largest.get(change.plan_line)
             number = numbers.get((change.plan_line, change.cell), fallback.cell_no if fallback else None)
-        if number is None or not change.change:
-            continue
-        by_cell[(change.plan_line, number)] = by_cell.get((change.plan_line, number), 0) + change.change
+        if number is not None:
+            add(change.plan_line, number, change.after - before)
     above: dict[int, str] = {}
     lines = {key[0] for key in by_cell}
     for line in lines:

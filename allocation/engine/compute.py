@@ -89,6 +89,12 @@ def held_of(item: LineInput) -> pd.Series | None:
     return pd.Series(np.maximum(held.to_numpy(np.int64), 0), index=held.index.astype(np.int64)) if len(held) else None
 
 
+def held_by(held: pd.Series) -> dict[str, int]:
+    """What a run held per shop, as the line's first cell keeps it (`figures["held_by"]`, retailer id → cartons):
+    the report counts an exception changed since the run by its change alone (`reports._exceptions_by_cell`)."""
+    return {str(int(r)): int(c) for r, c in held.items()}
+
+
 def held_target(item: LineInput) -> int:
     """What the computation places of a line's target: T less its held cartons (never below 0)."""
     held = held_of(item)
@@ -168,7 +174,8 @@ def _tier_line(
     cell reaches today, and those beyond their own cell's target, come off the cell with the most left (the
     first of equals), then the next, so released + held ≤ T wherever the exceptions alone are not above it.
     Held retailers get no quota here: their quota is the exception's, on reading. `figures["held"]`: the
-    cartons of the cell's target the exceptions hold."""
+    cartons of the cell's target the exceptions hold; the first cell's `figures["held_by"]`: each held shop's
+    cartons (`held_by`)."""
     plan = item.plan
     warnings_extra: list[dict] = []
     if band is not None and band.lowest_tier > plan.lowest_tier:
@@ -183,7 +190,7 @@ def _tier_line(
         empty = CellCaps((), plan.target, np.zeros(n_tiers, int), np.zeros(n_tiers, int), 0, [{"code": "empty_scope"}])
         empty.warnings.extend(warnings_extra)
         if held is not None:
-            empty.figures = {"held": min(int(held.sum()), plan.target)}
+            empty.figures = {"held": min(int(held.sum()), plan.target), "held_by": held_by(held)}
         return LineResult(item.line_id, [empty])
     weights, targets = cell_weights(chosen, cells, plan)
     shape = item.shape if item.shape is not None else default_shape(policy.default_top_ratio)
@@ -234,6 +241,8 @@ def _tier_line(
         )
         out_cells.append(cell)
         parts.append(outcome.quotas.assign(cell=i))
+    if held is not None and out_cells:
+        out_cells[0].figures["held_by"] = held_by(held)
     quotas = pd.concat(parts)[["cell", *QUOTA_COLUMNS]] if parts else NO_QUOTAS
     return LineResult(item.line_id, out_cells, quotas)
 
@@ -326,6 +335,7 @@ def _direct_line(registry: pd.DataFrame, item: LineInput, week_parity: str, seed
                     **reported_in(item.reported, eligible_ids)}  # fmt: skip
     if held is not None:
         cell.figures["held"] = plan.target - target  # the cartons of the target the exceptions hold
+        cell.figures["held_by"] = held_by(held)
     frame = pd.DataFrame(
         {"cell": 0, "weight": chosen["weight"].reindex(quotas.index).fillna(1).to_numpy(np.int64),
          "base": base.to_numpy(np.int64), "quota": quotas.to_numpy(np.int64), "reasons": int(reason),
