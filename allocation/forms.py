@@ -18,6 +18,10 @@ class QuotaExceptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "quota" in self.fields:
             self.fields["quota"].widget.attrs.update(min=0, max=QUOTA_MAX)
+        if "reason" in self.fields:  # shown word for word on the shop's phone (portal: 主管 批准的例外：…)
+            self.fields["reason"].help_text = _(
+                "The retailer reads this reason on its phone, under the product's quota: write it for the retailer."
+            )
 
     def clean_quota(self):
         quota = self.cleaned_data.get("quota")
