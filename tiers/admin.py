@@ -1,12 +1,15 @@
+import datetime as dt
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from unfold.admin import ModelAdmin
 
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin, record_number
@@ -37,7 +40,11 @@ def _scope_labels(proposal) -> list[tuple[str, str]]:
     markets = dict(MarketType.choices)
     branches = dict(CountyBranch.objects.filter(pk__in=[k for k in keys if k.isdigit()]).values_list("pk", "name"))
     return [
-        (key, _("Cut score: %(scope)s") % {"scope": markets.get(key) or branches.get(int(key) if key.isdigit() else -1) or key or "—"})
+        (
+            key,
+            _("Cut score: %(scope)s")
+            % {"scope": markets.get(key) or branches.get(int(key) if key.isdigit() else -1) or key or "—"},
+        )
         for key in keys
     ]
 
@@ -71,14 +78,18 @@ def _why_empty(row: dict, *, by_volume_value: bool = False) -> str:
         return _("Empty: fewer than 30 retailers (%(ranked)s) to rank.") % {"ranked": row.get("ranked", 0)}
     figures = {"ranked": f"{row.get('ranked', 0):,}", "distinct": f"{row.get('distinct', 0):,}"}
     if reason == EmptyTier.TIES and by_volume_value:
-        return _(
-            "Empty: retailers with equal cartons and value per carton share a tier, and the %(ranked)s retailers "
-            "have only %(distinct)s different pairs of them."
-        ) % figures
+        return (
+            _(
+                "Empty: retailers with equal cartons and value per carton share a tier, and the %(ranked)s retailers "
+                "have only %(distinct)s different pairs of them."
+            )
+            % figures
+        )
     if reason == EmptyTier.TIES:
-        return _(
-            "Empty: equal scores share a tier, and the %(ranked)s retailers have only %(distinct)s different scores."
-        ) % figures
+        return (
+            _("Empty: equal scores share a tier, and the %(ranked)s retailers have only %(distinct)s different scores.")
+            % figures
+        )
     return ""
 
 
@@ -97,13 +108,22 @@ class ClassificationSchemeAdmin(SupervisorEditsAdmin, ReadOnlyHistoryAdmin):
 
 @admin.register(TierProposal)
 class TierProposalAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
-    list_display = (record_number, "as_of", "status", "retailers", "ups", "downs", "created_at", "published_at", "published_by")
+    list_display = (
+        record_number,
+        "as_of",
+        "status",
+        "retailers",
+        "ups",
+        "downs",
+        "created_at",
+        "published_at",
+        "published_by",
+    )
     list_filter = ("status", "as_of")
     search_fields = ("pk", "as_of")
     readonly_fields = (
         "as_of",
-        "window_start",
-        "window_end",
+        "reference_period",
         "status",
         "retailers",
         "ups",
@@ -112,10 +132,24 @@ class TierProposalAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
         "published_by",
         "summary_table",
     )
-    exclude = ("summary", "scheme_snapshot", "run")
+    exclude = ("summary", "scheme_snapshot", "run", "window_start", "window_end")  # the window: reference_period
     change_form_template = "admin/tiers/tierproposal/change_form.html"
     # the list's button (core.admin_start.StartNowListAdmin)
     start_now = ("admin:tiers_tierproposal_start", gettext_lazy("Start a re-rating now"), "swap_vert")
+
+    @admin.display(description=gettext_lazy("Reference period (purchases scored)"))
+    def reference_period(self, proposal):
+        """First and last day, and the weeks, as the start page named them (`reference_period`): the stored
+        window does not hold its end day (`window_of`), so the last day is the one before it."""
+        weeks = (proposal.window_end - proposal.window_start).days // 7
+        words = {
+            "first": date_format(proposal.window_start),
+            "last": date_format(proposal.window_end - dt.timedelta(days=1)),
+            "weeks": weeks,
+        }
+        return (
+            ngettext("%(first)s to %(last)s (%(weeks)s week)", "%(first)s to %(last)s (%(weeks)s weeks)", weeks) % words
+        )
 
     @admin.display(description=gettext_lazy("per-tier summary"))
     def summary_table(self, proposal):
@@ -272,7 +306,9 @@ class RetailerTierAdmin(RetailerAdmin):
         context = {
             "explanation": explanation,
             "shown": _shown_figures(explanation),
-            "history": list(retailer.tier_changes.order_by("-at")[:10].values("at", "old_tier", "new_tier", "reason", "kind")),
+            "history": list(
+                retailer.tier_changes.order_by("-at")[:10].values("at", "old_tier", "new_tier", "reason", "kind")
+            ),
         }
         return mark_safe(render_to_string("admin/tiers/tier_explanation.html", context))  # noqa: S308
 
@@ -323,4 +359,6 @@ class RetailerTierAdmin(RetailerAdmin):
 
 admin.site.unregister(Retailer)
 admin.site.register(Retailer, RetailerTierAdmin)
-RETAILER_LINKS.append(RetailerLink("admin:retailers_retailer_override_tier", gettext_lazy("Override tier"), supervisor_only=True))
+RETAILER_LINKS.append(
+    RetailerLink("admin:retailers_retailer_override_tier", gettext_lazy("Override tier"), supervisor_only=True)
+)
