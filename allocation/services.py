@@ -30,6 +30,7 @@ from .engine.cells import TAG_COLUMNS, eligible, line_cells, orders_this_cycle
 from .models import (
     AllocationPolicy,
     AllocationRun,
+    CellReport,
     CycleKpi,
     QuotaException,
     SupplyPlanLine,
@@ -211,6 +212,19 @@ def allocation_run_publish(*, allocation_run: AllocationRun, approver, registry_
                 run=allocation_run.pk, latest=latest.pk,
             )
         )  # fmt: skip
+    planned = set(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", flat=True))
+    computed = set(CellReport.objects.filter(allocation=allocation_run).values_list("plan_line_id", flat=True))
+    if planned - computed:  # a run of some products only (`run_allocation --product`): the others would read nothing
+        raise DomainError(
+            Reason(
+                gettext_noop(
+                    "Allocation run #%(run)s computed %(computed)s of the cycle's %(planned)s plan lines: publishing "
+                    "it would leave the other products without quotas. Compute the whole cycle, then publish."
+                ),
+                run=allocation_run.pk, computed=Verbatim(f"{len(planned & computed):,}"),
+                planned=Verbatim(f"{len(planned):,}"),
+            )
+        )  # fmt: skip
     now = timezone.now()
     AllocationRun.objects.filter(pk=allocation_run.pk).update(is_published=True, published_at=now)
     OrderCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
@@ -277,8 +291,9 @@ def quota_exception_set(
 def quota_exception_check(*, cycle: OrderCycle, product, retailer: Retailer, quota: int) -> SupplyPlanLine:
     """What an exception must satisfy, whoever asks (the service; the admin's form before it asks to
     confirm): a quota of 0 to 65,535 cartons; a product on sale and in the cycle's plan; a cycle not
-    closed; cartons only to an active shop the line reaches (`ShopNotServed`; a quota of 0 takes any
-    shop's away); the line's quotas, this one with them, within its target unless the line may exceed it
+    closed; more cartons only to an active shop the line reaches (`ShopNotServed`; a quota no higher than
+    the shop's now, 0 included, is taken from any shop: a held shop the registry has since moved out of
+    the line's reach can still be lowered); the line's quotas, this one with them, within its target unless the line may exceed it
     (`AboveTarget`; a quota no higher than the shop's now is always taken). Returns the plan line."""
     if not 0 <= quota <= QUOTA_MAX:
         raise DomainError(Reason(QUOTA_RANGE, max=Verbatim(f"{QUOTA_MAX:,}")))
@@ -301,7 +316,7 @@ def quota_exception_check(*, cycle: OrderCycle, product, retailer: Retailer, quo
             )
         )  # fmt: skip
     given = line_given(cycle=cycle, line=line, retailer_id=retailer.pk)
-    if quota > 0:
+    if quota > given.shop:  # lowering a shop's quota gives no carton: taken whoever and wherever the shop is now
         status = Retailer.objects.values_list("status", flat=True).get(pk=retailer.pk)  # as the registry has it now
         if status != RetailerStatus.ACTIVE:
             raise ShopNotServed(

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from allocation.models import QuotaException, SupplyPlanLine
 from allocation.reports import report_rows
-from allocation.selectors import quotas_frame
+from allocation.selectors import line_given, quotas_frame
 from allocation.services import (
     AboveTarget,
     ShopNotServed,
@@ -169,6 +169,23 @@ def test_no_cartons_to_a_shop_the_line_does_not_reach(published, supervisor, pro
     assert why in text
     assert text.endswith("例外只给该投放覆盖的零售户分配卷烟。")
     assert not QuotaException.objects.exists()
+
+
+def test_a_held_shop_moved_out_of_reach_can_still_be_lowered(planned, supervisor):
+    """An exception approved before the run is held by it (the shop has no entry on the line); the registry
+    then makes it a shop that does not order this cycle (biweekly, the other week). Lowering its exception gives no carton: taken (4 → 3); raising
+    it is refused as out of reach (the tester's case: only 0 was taken)."""
+    line = SupplyPlanLine.objects.select_related("product").get(cycle=planned, product__code=CODE)
+    shop = _new_shop()
+    _set(planned, line, shop, 4, supervisor)
+    run = allocation_run_create(cycle=planned)  # the exception is held: the shop is out of the line's computation
+    assert not line_given(cycle=planned, line=line, retailer_id=shop.pk).shop_in_run
+    Retailer.objects.filter(pk=shop.pk).update(order_cycle_kind="biweekly", order_week_parity="odd")  # not this week
+    _set(planned, line, shop, 3, supervisor)
+    assert QuotaException.objects.get(retailer=shop).quota == 3
+    with pytest.raises(ShopNotServed):
+        _set(planned, line, shop, 4, supervisor)
+    assert int(quotas_frame(run, [shop.pk], plan_line_ids=[line.pk])["quota"].sum()) == 3
 
 
 def test_before_any_run_the_exceptions_alone_count(planned, supervisor):

@@ -231,6 +231,7 @@ def test_rotation_is_stored_per_cell_and_serves_others_next_cycle(planned, super
     retailer's result and whom the cell served, and the next cycle serves those left out first."""
     line = SupplyPlanLine.objects.get(cycle=planned, product__code="91000001")
     SupplyPlanLine.objects.filter(pk=line.pk).update(target=5, method="A", dimensions=[], cell_ratios={})
+    SupplyPlanLine.objects.filter(cycle=planned).exclude(pk=line.pk).delete()  # a plan of this line alone: publishable
     first = allocation_run_create(cycle=planned, product_codes=["91000001"])
     report = CellReport.objects.get(allocation=first, plan_line=line)
     assert report.rotated

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_a_low_tier_left_out_twice_was_never_promised_the_next_cycle(planned, supervisor):
     line = SupplyPlanLine.objects.get(cycle=planned, product__code="91000001")
     SupplyPlanLine.objects.filter(pk=line.pk).update(target=5, method="A", dimensions=[], cell_ratios={})
+    SupplyPlanLine.objects.filter(cycle=planned).exclude(pk=line.pk).delete()  # a plan of this line alone: publishable
     first = allocation_run_create(cycle=planned, product_codes=["91000001"])
     allocation_run_publish(allocation_run=first, approver=supervisor)
     one = quotas_frame(first, include_unserved=True)
