@@ -87,6 +87,7 @@ def test_a_retailer_files_a_request_its_manager_answers_and_the_retailer_rates(
     assert "诉求已发送给您的客户经理。" in text
     assert "待答复" in text
     assert "货源定量" in text
+    page.wait_for_function("document.querySelector('.photo img').complete")  # loaded, or failed to load
     assert page.evaluate("document.querySelector('.photo img').naturalWidth") == 40  # the photo is served back
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "retailer-phone-request-filed")
