@@ -5,6 +5,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 
 from core.admin_mixins import SupervisorEditsAdmin
@@ -18,13 +19,18 @@ LABEL_SEARCH = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d))?")  # 2026, 2026-11,
 
 @admin.register(OrderCycle)
 class OrderCycleAdmin(SupervisorEditsAdmin, ModelAdmin):
-    list_display = ("label", "starts_on", "ends_on", "order_opens_on", "order_closes_on", "status")
+    list_display = ("cycle_label", "starts_on", "ends_on", "order_opens_on", "order_closes_on", "status")
     list_filter = ("status", "year", "month")
     search_fields = ("year", "month", "week_seq")
     date_hierarchy = "starts_on"
     # The status moves only through the services (computed by a run, published, closed by the
     # nightly roll): setting it by hand un-published a cycle and let it be computed again.
     readonly_fields = ("status",)
+
+    @admin.display(description=gettext_lazy("order cycle"), ordering="starts_on")
+    def cycle_label(self, cycle) -> str:
+        """The list's first column, headed in words (the bare property was headed "Label")."""
+        return cycle.label
 
     def autocomplete_text(self, cycle) -> str:
         """A cycle in a search picker (core.admin_autocomplete): its label, its week, its status and,
