@@ -254,7 +254,8 @@ class AllocationRunAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
         if not request.user.is_supervisor:
             raise PermissionDenied
         allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
-        publishable = allocation_run.is_complete and not allocation_run.is_published
+        summary = publish_summary(allocation_run)
+        publishable = allocation_run.is_complete and not allocation_run.is_published and not summary.partial
         if request.method != "POST":
             # a published run: when and by whom, its totals, no offer to publish again; an incomplete one
             # says so; either links back to its report
@@ -274,13 +275,15 @@ class AllocationRunAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
                 title = _("Quotas published")
             elif publishable:
                 title = _("Publish these quotas?")
+            elif summary.partial and allocation_run.is_complete:
+                title = _("This run covers some products only")
             else:
                 title = _("This run is not complete")
             context = {
                 **self.admin_site.each_context(request),
                 "title": title,
                 "allocation_run": allocation_run,
-                "summary": publish_summary(allocation_run),
+                "summary": summary,
                 "published": published,
                 "published_by": person_name(publisher) if publisher else "",
                 "publishable": publishable,

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from core.reports.formulas import neutralise, neutralise_row
 from retailers.models import CountyBranch, MarketDepartment, Retailer
+from retailers.vocabulary import RetailerStatus
 
 from .engine.bitmaps import bitmap_count
 from .engine.cells import DIMENSION_COLUMNS
-from .models import AllocationRun, CellCap, CellReport, ReleaseMethod
+from .models import AllocationRun, CellCap, CellReport, QuotaException, ReleaseMethod, SupplyPlanLine
 from .selectors import exception_changes
 
 # A line losing more than this share of its target is named before publishing.
@@ -283,6 +284,18 @@ class LineSummary:
         return max(self.released - self.target, 0)
 
 
+@dataclass(frozen=True)
+class InactiveException:
+    """An exception that gives cartons to a shop not active today: they come off the line's target (the
+    run holds them) and nobody can order them."""
+
+    product_code: str
+    product_name: str
+    retailer: str
+    status: str  # in words
+    quota: int
+
+
 @dataclass
 class PublishSummary:
     """What a supervisor reads before publishing: the totals, the lines that release nothing, the lines
@@ -296,6 +309,12 @@ class PublishSummary:
     nothing: list[LineSummary] = field(default_factory=list)
     losing: list[LineSummary] = field(default_factory=list)
     above: list[LineSummary] = field(default_factory=list)
+    planned: int = 0  # the cycle's plan lines (more than `lines`: a run of some products only)
+    inactive: list[InactiveException] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return self.lines < self.planned
 
     @property
     def unreleased(self) -> int:
@@ -324,4 +343,17 @@ def publish_summary(allocation_run: AllocationRun) -> PublishSummary:
             summary.above.append(line)
     summary.losing.sort(key=lambda line: -line.unreleased)
     summary.above.sort(key=lambda line: -line.over)
+    summary.planned = SupplyPlanLine.objects.filter(cycle_id=allocation_run.cycle_id).count()
+    statuses = dict(RetailerStatus.choices)
+    summary.inactive = [
+        InactiveException(code, name, shop or license_no, str(statuses.get(status, status)), quota)
+        for code, name, shop, license_no, status, quota in QuotaException.objects.filter(
+            cycle_id=allocation_run.cycle_id, quota__gt=0
+        )
+        .exclude(retailer__status=RetailerStatus.ACTIVE)
+        .order_by("product__code", "retailer__name")
+        .values_list(
+            "product__code", "product__name", "retailer__name", "retailer__license_no", "retailer__status", "quota"
+        )
+    ]
     return summary

@@ -127,3 +127,32 @@ def test_exceptions_above_a_lowered_target_are_named_before_publishing(cycle, su
     assert "1 line holds more than its target after exceptions" in body
     body = shown(client.get(url, **ZH).content)
     assert "1 个品规经例外调整后超出投放量" in body
+
+
+def test_an_exception_to_a_shop_suspended_since_is_named_before_publishing(client, cycle, supervisor):
+    """The tester's case: an exception of 5 approved, then the shop suspended, then the night's re-run.
+    The run holds the 5 (they come off the target) but nobody can order them: the publish confirmation
+    names the exception so the supervisor sets it to 0 and computes again (then the 5 go to the others)."""
+    line = _line(cycle, 10)
+    shops = _shops([10, 10, 10, 10, 10])
+    quota_exception_set(
+        cycle=cycle, product=line.product, retailer=shops[0], quota=5, reason="开业", approver=supervisor
+    )
+    shops[0].status = "suspended"
+    shops[0].save(update_fields=["status"])
+    run = allocation_run_create(cycle=cycle)
+    summary = publish_summary(run)
+    assert [(e.retailer, e.quota) for e in summary.inactive] == [(shops[0].name, 5)]
+    client.force_login(supervisor)
+    page = shown(client.get(reverse("admin:allocation_allocationrun_publish", args=[run.pk]), **ZH).content)
+    assert "1 个例外把卷烟给了非正常营业的零售户" in page
+    assert "请把这些例外改为 0，再重新计算。" in page
+    assert f"{shops[0].name} 暂停 5 条" in page  # the shop, its status in words, the cartons
+
+    quota_exception_set(
+        cycle=cycle, product=line.product, retailer=shops[0], quota=0, reason="已暂停", approver=supervisor
+    )
+    again = allocation_run_create(cycle=cycle)
+    assert publish_summary(again).inactive == []
+    # 4 active D10 shops share 10: caps 2 each = 8 (3 each = 12 > 10); the suspended shop's 0 holds nothing
+    assert int(quotas_frame(again)["quota"].sum()) == 8

@@ -3,12 +3,14 @@ leave every other product of the plan without quotas (the tester's case: one pro
 published, and the other lines read nothing). Publishing refuses it in words; the whole cycle publishes."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from allocation.models import AllocationRun, SupplyPlanLine
 from allocation.services import allocation_run_create, allocation_run_publish
 from core.exceptions import DomainError
 from cycles.models import CycleStatus
+from tests.words import ZH, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,13 @@ def test_the_refusal_reads_in_chinese(planned, supervisor):
         assert str(refused.value) == (
             f"投放计算 #{some.pk} 只计算了本周期 {lines} 个投放品规中的 1 个：发布后其他品规将没有定量。请先计算整个周期，再发布。"
         )
+
+
+def test_the_publish_page_says_so_before_any_click(client, planned, supervisor):
+    some = allocation_run_create(cycle=planned, product_codes=["91000001"])
+    lines = SupplyPlanLine.objects.filter(cycle=planned).count()
+    client.force_login(supervisor)
+    page = shown(client.get(reverse("admin:allocation_allocationrun_publish", args=[some.pk]), **ZH).content)
+    assert "本次计算只覆盖部分品规" in page
+    assert f"本次计算只计算了本周期 {lines} 个投放品规中的 1 个（仅部分品规），不能发布" in page
+    assert 'id="confirm-publish"' not in page  # no button to publish it
