@@ -312,7 +312,7 @@ def test_the_report_names_exceptions_above_the_target_made_before_the_check(clie
         row = next(r for r in report_rows(run) if r["product_code"] == CODE)
     # 2,264 + 65,535 = 67,799, above the target of 2,280 by 65,519
     assert (row["exceptions"], row["released_after_exceptions"]) == (65_535, 67_799)
-    assert "例外后此产品的定量合计 67,799 条，超出目标 2,280 条 65,519 条。" in row["warnings"]
+    assert "例外后此产品的定量合计 67,799 条，比目标 2,280 条多出 65,519 条。" in row["warnings"]
 
 
 def test_cartons_taken_between_the_forms_check_and_the_save_are_a_message_not_a_500(
