@@ -255,7 +255,9 @@ class AllocationRunAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
             raise PermissionDenied
         allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
         summary = publish_summary(allocation_run)
-        publishable = allocation_run.is_complete and not allocation_run.is_published and not summary.partial
+        publishable = (
+            allocation_run.is_complete and not allocation_run.is_published and not summary.partial and not summary.above
+        )
         if request.method != "POST":
             # a published run: when and by whom, its totals, no offer to publish again; an incomplete one
             # says so; either links back to its report
@@ -277,6 +279,8 @@ class AllocationRunAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
                 title = _("Publish these quotas?")
             elif summary.partial and allocation_run.is_complete:
                 title = _("This run covers some products only")
+            elif summary.above and allocation_run.is_complete:
+                title = _("Compute again before publishing")
             else:
                 title = _("This run is not complete")
             context = {

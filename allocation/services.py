@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from compliance.selectors import repeat_violator_ids
 from core.broker import BrokerUnavailable, broker_check
-from core.display import tier_text
+from core.display import tier_text, words
 from core.exceptions import AccessDenied, DomainError, Reason, Verbatim, label_reason, reason_of
 from core.models import AuditEntry
 from core.runs import run_error, run_fail, run_heartbeat, run_progress, run_start
@@ -37,6 +37,7 @@ from .models import (
 )
 from .policy import policy_dump, policy_from_model, policy_load
 from .quota_cache import retailer_quotas_forget
+from .reports import publish_summary
 from .run_steps import allocation_run_compute_group, allocation_run_fail, plan_lines, registry_facts
 from .selectors import (
     DEFAULT_POLICY_NAME,
@@ -212,6 +213,17 @@ def allocation_run_publish(*, allocation_run: AllocationRun, approver, registry_
                 run=allocation_run.pk, latest=latest.pk,
             )
         )  # fmt: skip
+    above = publish_summary(allocation_run).above
+    if above:  # exceptions approved since the run: a new run holds them and shares the rest
+        raise DomainError(
+            Reason(
+                gettext_noop(
+                    "After exceptions, %(products)s hold more than their target: compute the cycle again (the "
+                    "run holds the exceptions and shares what they leave), then publish."
+                ),
+                products=Verbatim(words(f"{line.product_code} {line.product_name}" for line in above)),
+            )
+        )
     planned = set(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", flat=True))
     computed = set(CellReport.objects.filter(allocation=allocation_run).values_list("plan_line_id", flat=True))
     if planned - computed:  # a run of some products only (`run_allocation --product`): the others would read nothing
@@ -248,6 +260,11 @@ class AboveTarget(DomainError):
 ABOVE_TARGET = gettext_noop(
     "This product's target this cycle is %(target)s cartons; the other retailers already have %(others)s "
     "cartons: this retailer's quota can be set to at most %(most)s cartons (it is %(shop)s now)."
+)
+ABOVE_TARGET_BEFORE_PUBLISHING = gettext_noop(
+    "This product's target this cycle is %(target)s cartons; exceptions for other retailers hold %(others)s "
+    "cartons: this retailer's quota can be set to at most %(most)s cartons (it is %(shop)s now). The other "
+    "retailers share what the exceptions leave when the quotas are computed again."
 )
 
 
@@ -293,8 +310,11 @@ def quota_exception_check(*, cycle: OrderCycle, product, retailer: Retailer, quo
     confirm): a quota of 0 to 65,535 cartons; a product on sale and in the cycle's plan; a cycle not
     closed; more cartons only to an active shop the line reaches (`ShopNotServed`; a quota no higher than
     the shop's now, 0 included, is taken from any shop: a held shop the registry has since moved out of
-    the line's reach can still be lowered); the line's quotas, this one with them, within its target unless the line may exceed it
-    (`AboveTarget`; a quota no higher than the shop's now is always taken). Returns the plan line."""
+    the line's reach can still be lowered); within the line's target unless the line may exceed it
+    (`AboveTarget`; a quota no higher than the shop's now is always taken): on a published cycle the line's
+    quotas, this one with them; before publishing the cycle's exceptions on the line, this one with them, as
+    the next run holds them and shares the rest (publishing refuses a run the exceptions take above its
+    target until the cycle is computed again). Returns the plan line."""
     if not 0 <= quota <= QUOTA_MAX:
         raise DomainError(Reason(QUOTA_RANGE, max=Verbatim(f"{QUOTA_MAX:,}")))
     if product.lifecycle == Lifecycle.WITHDRAWN:  # as the admin's form refuses it, for every path
@@ -340,13 +360,22 @@ def quota_exception_check(*, cycle: OrderCycle, product, retailer: Retailer, quo
                 )
             )  # fmt: skip
     if not line.allow_over and quota > given.shop:
-        left = max(line.target - given.others, 0)
+        if cycle.status == CycleStatus.PUBLISHED:  # the others' quotas are promises: only what they leave
+            others, words = given.others, ABOVE_TARGET
+        else:  # the next run holds the exceptions and shares the rest among the others (`LineInput.held`)
+            others = sum(
+                QuotaException.objects.filter(cycle=cycle, product=product)
+                .exclude(retailer=retailer)
+                .values_list("quota", flat=True)
+            )
+            words = ABOVE_TARGET_BEFORE_PUBLISHING
+        left = max(line.target - others, 0)
         if quota > left:
             # what the supervisor may set this shop's quota to (not "more" on top of what it holds):
             # up to what is left, or keep what it has
             raise AboveTarget(
                 Reason(
-                    ABOVE_TARGET, target=Verbatim(f"{line.target:,}"), others=Verbatim(f"{given.others:,}"),
+                    words, target=Verbatim(f"{line.target:,}"), others=Verbatim(f"{others:,}"),
                     most=Verbatim(f"{max(left, given.shop):,}"), shop=Verbatim(f"{given.shop:,}"),
                 )
             )  # fmt: skip

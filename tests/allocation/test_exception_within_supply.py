@@ -25,6 +25,7 @@ from allocation.services import (
     allocation_run_publish,
     quota_exception_set,
 )
+from core.exceptions import DomainError
 from core.models import AuditEntry
 from retailers.models import Retailer
 from tests.factories import RetailerFactory
@@ -196,8 +197,36 @@ def test_before_any_run_the_exceptions_alone_count(planned, supervisor):
     with translation.override("zh-hans"):
         assert (
             str(refused.value)
-            == "此产品本周期目标 2,280 条，其他零售户已分得 2,000 条：此零售户最多可设为 280 条（现有 0 条）。"
+            == "此产品本周期目标 2,280 条，其他零售户的例外已占 2,000 条：此零售户最多可设为 280 条（现有 0 条）。"
+            "重新计算定量时，其他零售户分配例外之外的部分。"
         )
+
+
+def test_before_publishing_a_raise_is_taken_and_the_run_must_be_computed_again(client, planned, supervisor):
+    """A computed, unpublished cycle whose run gives the others 2,264 of 2,280: an exception of 100 for a new
+    shop is taken (only the other exceptions, none, count before publishing: the next run holds it), the run
+    is then 100 − 16 = 84 above target and is not published; computed again, the others share 2,180."""
+    line = SupplyPlanLine.objects.select_related("product").get(cycle=planned, product__code=CODE)
+    first = allocation_run_create(cycle=planned)
+    assert _line_total(first, line) == RELEASED
+    shop = _new_shop()
+    _set(planned, line, shop, 100, supervisor)
+    assert _line_total(first, line) == RELEASED + 100  # 2,364: 84 above 2,280
+    with pytest.raises(DomainError) as refused, translation.override("zh-hans"):
+        allocation_run_publish(allocation_run=first, approver=supervisor)
+    with translation.override("zh-hans"):
+        assert str(refused.value).startswith(f"例外调整后，{CODE} {line.product.name} 的定量超出投放量：请重新计算本周期")
+    client.force_login(supervisor)
+    page = shown(client.get(reverse("admin:allocation_allocationrun_publish", args=[first.pk]), **ZH).content)
+    assert "发布前请重新计算" in page
+    assert 'id="confirm-publish"' not in page
+    with pytest.raises(AboveTarget):
+        _set(planned, line, _new_shop(), 2_181, supervisor)  # 100 + 2,181 > 2,280
+
+    again = allocation_run_create(cycle=planned)
+    assert _line_total(again, line) <= TARGET
+    assert int(quotas_frame(again, [shop.pk], plan_line_ids=[line.pk])["quota"].sum()) == 100
+    allocation_run_publish(allocation_run=again, approver=supervisor)
 
 
 # --- every path: the admin's form, its confirmation, the API -----------------------------------------
