@@ -256,7 +256,9 @@ class AllocationRunAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
         allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
         summary = publish_summary(allocation_run)
         publishable = (
-            allocation_run.is_complete and not allocation_run.is_published and not summary.partial and not summary.above
+            allocation_run.is_complete
+            and not allocation_run.is_published
+            and not (summary.partial or summary.above or summary.retargeted)
         )
         if request.method != "POST":
             # a published run: when and by whom, its totals, no offer to publish again; an incomplete one
@@ -279,7 +281,7 @@ class AllocationRunAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
                 title = _("Publish these quotas?")
             elif summary.partial and allocation_run.is_complete:
                 title = _("This run covers some products only")
-            elif summary.above and allocation_run.is_complete:
+            elif (summary.above or summary.retargeted) and allocation_run.is_complete:
                 title = _("Compute again before publishing")
             else:
                 title = _("This run is not complete")

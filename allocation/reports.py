@@ -274,6 +274,7 @@ class LineSummary:
     target: int
     released: int
     allow_over: bool = False
+    target_now: int = 0  # the plan line's target today (the run's `target` is the one it computed for)
 
     @property
     def unreleased(self) -> int:
@@ -309,7 +310,8 @@ class PublishSummary:
     nothing: list[LineSummary] = field(default_factory=list)
     losing: list[LineSummary] = field(default_factory=list)
     above: list[LineSummary] = field(default_factory=list)
-    planned: int = 0  # the cycle's plan lines (more than `lines`: a run of some products only)
+    planned: int = 0  # the cycle's plan lines (more than `lines`: a run of some products, or lines added since)
+    retargeted: list[LineSummary] = field(default_factory=list)  # lines whose target changed since the run
     inactive: list[InactiveException] = field(default_factory=list)
 
     @property
@@ -327,7 +329,9 @@ def publish_summary(allocation_run: AllocationRun) -> PublishSummary:
     for r in reports:
         line = per_line.setdefault(
             r.plan_line_id,
-            LineSummary(r.plan_line.product.code, r.plan_line.product.name, 0, 0, r.plan_line.allow_over),
+            LineSummary(
+                r.plan_line.product.code, r.plan_line.product.name, 0, 0, r.plan_line.allow_over, r.plan_line.target
+            ),
         )
         line.target += r.target
         line.released += r.released + excepted.get((r.plan_line_id, r.cell_no), 0)
@@ -341,6 +345,8 @@ def publish_summary(allocation_run: AllocationRun) -> PublishSummary:
             summary.losing.append(line)
         if line.over and not line.allow_over:
             summary.above.append(line)
+        if line.target != line.target_now:
+            summary.retargeted.append(line)
     summary.losing.sort(key=lambda line: -line.unreleased)
     summary.above.sort(key=lambda line: -line.over)
     summary.planned = SupplyPlanLine.objects.filter(cycle_id=allocation_run.cycle_id).count()

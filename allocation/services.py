@@ -213,7 +213,18 @@ def allocation_run_publish(*, allocation_run: AllocationRun, approver, registry_
                 run=allocation_run.pk, latest=latest.pk,
             )
         )  # fmt: skip
-    above = publish_summary(allocation_run).above
+    summary = publish_summary(allocation_run)
+    if summary.retargeted:  # the plan moved since the run: its quotas answer a target that is no longer the plan's
+        raise DomainError(
+            Reason(
+                gettext_noop(
+                    "The target of %(products)s changed since this run was computed: compute the cycle again, "
+                    "then publish."
+                ),
+                products=Verbatim(words(f"{line.product_code} {line.product_name}" for line in summary.retargeted)),
+            )
+        )
+    above = summary.above
     if above:  # exceptions approved since the run: a new run holds them and shares the rest
         raise DomainError(
             Reason(
@@ -226,7 +237,7 @@ def allocation_run_publish(*, allocation_run: AllocationRun, approver, registry_
         )
     planned = set(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", flat=True))
     computed = set(CellReport.objects.filter(allocation=allocation_run).values_list("plan_line_id", flat=True))
-    if planned - computed:  # a run of some products only (`run_allocation --product`): the others would read nothing
+    if planned - computed:  # a run of some products (`run_allocation --product`), or lines added since: they'd read nothing
         raise DomainError(
             Reason(
                 gettext_noop(

@@ -53,5 +53,28 @@ def test_the_publish_page_says_so_before_any_click(client, planned, supervisor):
     client.force_login(supervisor)
     page = shown(client.get(reverse("admin:allocation_allocationrun_publish", args=[some.pk]), **ZH).content)
     assert "本次计算只覆盖部分品规" in page
-    assert f"本次计算只计算了本周期 {lines} 个投放品规中的 1 个（仅部分品规），不能发布" in page
+    assert f"本次计算只计算了本周期 {lines} 个投放品规中的 1 个（仅部分品规，或之后计划新增了品规），不能发布" in page
     assert 'id="confirm-publish"' not in page  # no button to publish it
+
+
+def test_a_run_whose_plan_target_changed_since_is_not_published(client, planned, supervisor):
+    """Walker 13: a plan line's target edited after the run, and publishing the older run gave no warning.
+    A lower target would have published quotas above the supply; any change is named and refused."""
+    run = allocation_run_create(cycle=planned)
+    line = SupplyPlanLine.objects.select_related("product").get(cycle=planned, product__code="91000001")
+    computed_for = line.target
+    SupplyPlanLine.objects.filter(pk=line.pk).update(target=computed_for // 2)
+    with pytest.raises(DomainError) as refused, translation.override("zh-hans"):
+        allocation_run_publish(allocation_run=run, approver=supervisor)
+    with translation.override("zh-hans"):
+        assert str(refused.value) == (
+            f"本次计算之后，91000001 {line.product.name} 的投放量已改变：请重新计算本周期，再发布。"
+        )
+    client.force_login(supervisor)
+    page = shown(client.get(reverse("admin:allocation_allocationrun_publish", args=[run.pk]), **ZH).content)
+    assert "发布前请重新计算" in page
+    assert f"91000001 {line.product.name} {computed_for:,} 条 {computed_for // 2:,} 条" in page
+    assert 'id="confirm-publish"' not in page
+
+    again = allocation_run_create(cycle=planned)
+    allocation_run_publish(allocation_run=again, approver=supervisor)
