@@ -15,7 +15,13 @@ from unfold.admin import ModelAdmin
 from compliance.selectors import recent_supply_signals
 from core import params
 from core.admin_autocomplete import AutocompleteTextAdmin
-from core.admin_mixins import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SupervisorEditsAdmin, record_number
+from core.admin_mixins import (
+    LabelledCodeFilter,
+    ReadOnlyAdmin,
+    ReadOnlyHistoryAdmin,
+    SupervisorEditsAdmin,
+    record_number,
+)
 from core.admin_start import StartNowListAdmin
 from core.display import CARTONS, figure, person_name
 from core.exceptions import DomainError
@@ -42,7 +48,9 @@ from .models import (
     QuotaException,
     SupplyPlanLine,
     plan_frozen,
+    tag_words,
 )
+from .plan_line_form import SupplyPlanLineForm, dimension_words, scope_words
 from .reports import (
     cell_text,
     publish_summary,
@@ -59,8 +67,16 @@ from .services import allocation_run_create, allocation_run_publish, quota_excep
 START_NOW = ("admin:allocation_allocationrun_start", _("Compute quotas now"), "calculate")
 
 
+class TagFilterFilter(LabelledCodeFilter):
+    """The plan's tag filters by the retailer flag each selects (POS数据共享客户), not by code."""
+
+    title = _("tag filter")
+    parameter_name = "tag_filter"
+    words = staticmethod(tag_words)
+
+
 @admin.register(SupplyPlanLine)
-class SupplyPlanLineAdmin(StartNowListAdmin, SupervisorEditsAdmin, ModelAdmin):
+class SupplyPlanLineAdmin(AutocompleteTextAdmin, StartNowListAdmin, SupervisorEditsAdmin, ModelAdmin):
     list_display = (
         "cycle",
         "product",
@@ -72,10 +88,18 @@ class SupplyPlanLineAdmin(StartNowListAdmin, SupervisorEditsAdmin, ModelAdmin):
         "tag_filter",
         "biweekly_double",
     )
-    list_filter = ("cycle", "method", "biweekly_double", "tag_filter")
+    list_filter = ("cycle", "method", "biweekly_double", TagFilterFilter)
     search_fields = ("product__code", "product__name", "area_text", "remarks")
     list_select_related = ("cycle", "product")
-    raw_id_fields = ("product", "selected_retailers")
+    # the product chosen by search on its code or name, told apart by ProductAdmin.autocomplete_text; the
+    # dimensions, scope, tiers and tag in words (allocation.plan_line_form), stored as the engine reads them
+    autocomplete_fields = ("product",)
+    raw_id_fields = ("selected_retailers",)
+    form = SupplyPlanLineForm
+    json_words = {
+        "dimensions": lambda line, value: dimension_words(value),
+        "scope": lambda line, value: scope_words(line),
+    }
     start_now = START_NOW
     # Cell ratios written by the cell's words (城网: 4), one per line; stored by code as the engine reads them.
     json_key_labels = {

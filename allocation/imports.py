@@ -41,7 +41,8 @@ PLAN_COLUMNS = [
 ]
 
 
-def _vocab():
+def plan_vocabulary():
+    """Per dimension: how plans spell its values (the registry's branches and departments included)."""
     return vocabularies(
         [Place(pk, name, short, aliases) for pk, name, short, aliases in CountyBranch.objects.values_list(
             "pk", "name", "short_name", "aliases")],
@@ -100,7 +101,7 @@ class SupplyPlanImporter(Importer):
         products = set(
             Product.objects.filter(code__in=set(values["product_code"].dropna())).values_list("code", flat=True)
         )
-        vocab = _vocab()
+        vocab = plan_vocabulary()
         frozen = set(OrderCycle.objects.filter(status__in=FROZEN_PLAN_STATUSES).values_list("starts_on", flat=True))
         seen: dict[tuple, int] = {}
         for row in values.itertuples():
@@ -141,7 +142,7 @@ class SupplyPlanImporter(Importer):
                     )
                 elif dims or (isinstance(row.area, str) and row.area not in ("全市",)):
                     _, unknown = parse_area(
-                        row.area if isinstance(row.area, str) else "", dims or _guess_dims(row.area, vocab), vocab
+                        row.area if isinstance(row.area, str) else "", dims or guess_dimensions(row.area, vocab), vocab
                     )
                     what = row.etype if isinstance(row.etype, str) else Reason(gettext_noop("the whole city"))
                     errors.extend(
@@ -158,7 +159,7 @@ class SupplyPlanImporter(Importer):
 
     def plan(self, table: ParsedTable) -> ImportPlan:
         values = table.frame
-        vocab = _vocab()
+        vocab = plan_vocabulary()
         products = {
             code_: (pk, name)
             for code_, pk, name in Product.objects.filter(code__in=set(values["product_code"])).values_list("code", "pk", "name")
@@ -177,7 +178,7 @@ class SupplyPlanImporter(Importer):
             dims = _dims(row) or []
             area = row.area if isinstance(row.area, str) else ""
             if not dims and area and area != "全市":
-                dims = _guess_dims(area, vocab)
+                dims = guess_dimensions(area, vocab)
             cells, _ = parse_area(area, dims, vocab)
             remarks = row.remarks if isinstance(row.remarks, str) else ""
             fields = {
@@ -214,7 +215,7 @@ class SupplyPlanImporter(Importer):
         return plan.counts
 
 
-def _guess_dims(area, vocab) -> list[str]:
+def guess_dimensions(area, vocab) -> list[str]:
     """An area without an extension type (e.g. method A limited to 城网): the one dimension naming every token."""
     if not isinstance(area, str):
         return []

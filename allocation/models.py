@@ -11,10 +11,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.labels import POLICY_NAME, policy_name_words
+from core.labels import POLICY_NAME, Worded, policy_name_words
 from cycles.models import VISIBLE_STATUSES, OrderCycle
 from pricing.models import Product
 from retailers.models import Retailer
+
+from .engine.cells import TAG_COLUMNS
 
 
 def default_credit_factors() -> dict:
@@ -135,6 +137,19 @@ def plan_frozen(cycle: OrderCycle) -> bool:
     return cycle.status in FROZEN_PLAN_STATUSES
 
 
+def tag_words(code: str) -> str:
+    """A plan line's tag filter by the retailer flag it selects: pos_supplier → POS数据共享客户."""
+    column = TAG_COLUMNS.get(code)
+    if column is None:
+        return code
+    name = str(Retailer._meta.get_field(column).verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+def _tag_stored(text: str) -> str:
+    return next((code for code in TAG_COLUMNS if text in (code, tag_words(code))), text)
+
+
 class SupplyPlanLine(models.Model):
     """One product's release in one cycle: target, method, scope and tier range."""
 
@@ -159,6 +174,8 @@ class SupplyPlanLine(models.Model):
         Retailer, blank=True, related_name="+", verbose_name=_("selected retailers"),
         help_text=_("Method E: the retailers chosen for this release."),
     )  # fmt: skip
+
+    worded_fields = {"tag_filter": Worded(tag_words, _tag_stored)}  # the flag's name, never its code
 
     class Meta:
         verbose_name = _("supply plan line")
