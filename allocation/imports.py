@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import Reason, RowError
 from core.imports.base import ImportCounts, Importer, ImportPlan
@@ -25,20 +26,32 @@ from .models import FROZEN_PLAN_STATUSES, ExtensionDimension, ReleaseMethod, Sup
 from .plan_labels import BIWEEKLY_DOUBLE, METHODS, TAGS, Place, dimensions_of, parse_area, vocabularies
 
 PLAN_COLUMNS = [
-    Column("year", ("YEAR", "年份"), integer(2000, 2100), required=True),
-    Column("month", ("MONTH", "月份"), integer(1, 12), required=True),
-    Column("week_seq", ("WEEK_SEQ", "周次"), integer(1, 5), required=True),
-    Column("product_code", ("CIG_CODE", "卷烟编码"), code(), required=True),
-    Column("method", ("DELIVERY_METHOD", "投放方式"), choice(METHODS, "release method"), required=True),
-    Column("etype", ("DELIVERY_ETYPE", "扩展类型"), text(50)),
-    Column("tag", ("TAG", "标签"), choice(TAGS, "tag")),
-    Column("target", ("ADV", "预投放量", "target"), integer(0, 100_000_000), required=True),
-    Column("area", ("DELIVERY_AREA", "投放区域"), text(300)),
-    Column("remarks", ("BZ", "备注"), text(300)),
-    Column("highest_tier", ("HIGHEST_GRADE", "最高档位"), tier),
-    Column("lowest_tier", ("LOWEST_GRADE", "最低档位"), tier),
-    Column("allow_over", ("ALLOW_OVER", "允许超量"), boolean),
-]
+    Column("year", ("YEAR", "年份"), integer(2000, 2100), required=True,
+           description=_("the order cycle's year, e.g. 2026")),
+    Column("month", ("MONTH", "月份"), integer(1, 12), required=True, description=_("its month, 1–12")),
+    Column("week_seq", ("WEEK_SEQ", "周次"), integer(1, 5), required=True,
+           description=_("its week in the month, 1–5 (cycle 2026-12-2: 2026, 12, 2)")),
+    Column("product_code", ("CIG_CODE", "卷烟编码"), code(), required=True,
+           description=_("the product's code, as in the product list")),
+    Column("method", ("DELIVERY_METHOD", "投放方式"), choice(METHODS, "release method"), required=True,
+           description=_("按档位统一投放 (A), 按档位扩展投放 (B), 按价位段自选投放 (C), 按需投放 (D) or 选点投放 (E)")),
+    Column("etype", ("DELIVERY_ETYPE", "扩展类型"), text(50),
+           description=_("method B: 档位+ one or two of 区县, 市场类型, 城乡分类代码, 业态, 市场部, 商圈类型, 诚信等级, "
+                         "e.g. 档位+区县+市场类型; blank for the other methods")),
+    Column("tag", ("TAG", "标签"), choice(TAGS, "tag"),
+           description=_("only retailers flagged 优质数据共享客户 or 优质客户; blank = every retailer")),
+    Column("target", ("ADV", "预投放量", "target"), integer(0, 100_000_000), required=True,
+           description=_("the cartons to release")),
+    Column("area", ("DELIVERY_AREA", "投放区域"), text(300),
+           description=_("全市 or blank = the whole city; else the areas separated by 、 or ，: with one dimension "
+                         "its values (东城区、南溪; 城网), with two the first with the second in brackets (东城区（城网）)")),
+    Column("remarks", ("BZ", "备注"), text(300),
+           description=_("free text; 两周一访加倍 (or 上浮, 翻倍) counts biweekly retailers twice")),
+    Column("highest_tier", ("HIGHEST_GRADE", "最高档位"), tier, description=_("D30 … D1 or 三十档 … 一档; blank = D30")),
+    Column("lowest_tier", ("LOWEST_GRADE", "最低档位"), tier, description=_("D30 … D1 or 三十档 … 一档; blank = D1")),
+    Column("allow_over", ("ALLOW_OVER", "允许超量"), boolean,
+           description=_("1/是 if the release may exceed the target; blank = no")),
+]  # fmt: skip
 
 
 def plan_vocabulary():

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from . import admin_libraries, admin_lockouts  # noqa: F401 - register the libraries' and the lock-outs' admin
-from .admin_imports import import_progress_view, import_view
+from .admin_imports import import_progress_view, import_template_view, import_view
 from .admin_mixins import LabelledCodeFilter, ReadOnlyAdmin, record_number
 from .audit_words import actor_words, objects_words, values_words
 from .exceptions import DomainError
@@ -187,6 +187,8 @@ class RunAdmin(ReasonSearchAdmin, ReadOnlyAdmin, ModelAdmin):
         site = self.admin_site
         extra = [
             path("import/", site.admin_view(lambda r: import_view(r, site)), name="core_run_import"),
+            path("import/template/<str:kind>/", site.admin_view(import_template_view),
+                 name="core_run_import_template"),
             path("import/<int:pk>/", site.admin_view(lambda r, pk: import_progress_view(r, site, pk)),
                  name="core_run_import_progress"),
         ]  # fmt: skip

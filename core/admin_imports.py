@@ -25,6 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,8 +38,10 @@ from .exceptions import DomainError, InvalidInput, RowError, reason_of
 from .forms import KIND_LABELS, ImportForm
 from .imports.base import IMPORTERS, import_file, import_preview, import_run_start
 from .imports.changes import ImportPlan, PreviewOutdated
+from .imports.layout import column_guide, template_workbook
 from .imports.reading import read_table
 from .models import ACTIVE_RUN_STATUSES, Run, RunStatus
+from .reports.exports import XLSX, download
 from .runs import run_fail
 from .tasks import import_file_task
 
@@ -70,13 +73,27 @@ def _stored(token: str) -> Path | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def _layouts(chosen: str) -> list[dict]:
+    """Per kind of file: its columns in words and the address of its empty template (`imports.layout`);
+    the chosen kind's shown, the others hidden until the form chooses them."""
+    return [
+        {"kind": kind, "label": KIND_LABELS.get(kind, kind), "columns": column_guide(kind), "shown": kind == chosen,
+         "template_url": reverse("admin:core_run_import_template", args=[kind])}
+        for kind in IMPORTERS
+    ]  # fmt: skip
+
+
 def import_view(request, admin_site):
     supervisor_only(request)
     context = {**admin_site.each_context(request), "title": _("Import data"), "step": "upload"}
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, context)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    asked = request.GET.get("kind", "")  # ?kind=supply_plan: the page opens on that kind
+    initial = {"kind": asked} if asked in IMPORTERS else {}
+    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
     context["form"] = form
+    chosen = request.POST.get("kind") or initial.get("kind") or next(iter(IMPORTERS))
+    context["layouts"] = _layouts(chosen if chosen in IMPORTERS else next(iter(IMPORTERS)))
     if request.method == "POST" and form.is_valid():
         _sweep()
         upload = form.cleaned_data["file"]
@@ -101,6 +118,16 @@ def import_view(request, admin_site):
             if not kept:
                 target.unlink(missing_ok=True)
     return TemplateResponse(request, "admin/core/run/import.html", context)
+
+
+def import_template_view(request, kind: str):
+    """An empty workbook of one kind's column headings, as the import reads them."""
+    supervisor_only(request)
+    if kind not in IMPORTERS:
+        raise Http404
+    label = str(KIND_LABELS.get(kind, kind))
+    name = _("Import template - %(kind)s") % {"kind": label}
+    return download(template_workbook(kind, label), XLSX, f"{name}.xlsx")
 
 
 def _show_preview(request, context: dict, *, plan: ImportPlan, words: dict, token: str, kind: str, filename: str) -> None:

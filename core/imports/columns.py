@@ -32,6 +32,31 @@ class Column:
     extra_checks: tuple[Callable[[pd.Series], pd.Series], ...] = field(default=())
 
 
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_CODE_NAME = re.compile(r"[a-z][a-z0-9_]*")  # our own key of a column (customer_code, target): accepted, not shown
+_LOWER = re.compile(r"[a-z]")
+
+
+def accepted_headers(column: Column, *, language: str | None = None) -> str:
+    """The headers a column may carry, as a file missing the column is told them (`parse_table`: every one)
+    and the import page's column guide lists them for its reader (`language`): the exports' (YEAR), the
+    Chinese (年份) and, to an English reader, our English export's (Customer code); never our own code
+    names (customer_code)."""
+    if language is None:
+        return "、".join(column.headers)
+    english = language.startswith("en")
+    shown = [
+        h for h in column.headers
+        if _CHINESE.search(h) or (not _CODE_NAME.fullmatch(h) and (english or not _LOWER.search(h)))
+    ]  # fmt: skip
+    return "、".join(shown)
+
+
+def template_heading(column: Column) -> str:
+    """The heading an empty template gives a column: its first Chinese header (年份), as exports write it."""
+    return next((h for h in column.headers if _CHINESE.search(h)), column.headers[0])
+
+
 def _no_errors(index: pd.Index) -> pd.Series:
     return pd.Series(pd.NA, index=index, dtype="object")
 
@@ -241,7 +266,7 @@ def parse_table(frame: pd.DataFrame, columns: list[Column]) -> ParsedTable:
                         "",
                         Reason(
                             gettext_noop("missing column (accepted headers: %(headers)s)"),
-                            headers="、".join(column.headers),
+                            headers=accepted_headers(column),
                         ),
                     )
                 )

@@ -101,8 +101,10 @@ class _Text(HTMLParser):
         self.nodes: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag not in VOID:  # an icon's name (Material Symbols) is not text
-            self.open.append((tag, tag in self.HIDDEN or "material-symbols" in (dict(attrs).get("class") or "")))
+        if tag not in VOID:  # an icon's name (Material Symbols) is not text; nor is text marked translate="no"
+            attrs = dict(attrs)  # (literal: a file's headings the import reads as written, in either language)
+            literal = "material-symbols" in (attrs.get("class") or "") or attrs.get("translate") == "no"
+            self.open.append((tag, tag in self.HIDDEN or literal))
 
     def handle_endtag(self, tag):
         for i in range(len(self.open) - 1, -1, -1):  # close up to the matching tag (unclosed <p>, <li>)
@@ -493,8 +495,9 @@ def test_the_checker_finds_what_it_looks_for():
     assert any("'Access attempts'" in p for p in zh)
     assert not any("a_b" in p for p in zh)  # scripts are not read
     en = problems_on_page(
-        visible_text("<h1>分配规则</h1><td>测试店1</td>"), language="en", catalog=catalog, codes=codes
-    )
+        visible_text('<h1>分配规则</h1><td>测试店1</td><td translate="no">分配规则</td>'),
+        language="en", catalog=catalog, codes=codes,
+    )  # fmt: skip
     assert en == ["Chinese from the catalog on an English page: 分配规则"]
     published = visible_text("<td>published</td><td>urban</td>")
     assert problems_on_page(published, language="en", catalog=catalog, codes=({"published", "urban"}, set())) == [
