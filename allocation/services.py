@@ -372,21 +372,21 @@ def quota_exception_check(*, cycle: OrderCycle, product, retailer: Retailer, quo
             )  # fmt: skip
     if not line.allow_over and quota > given.shop:
         if cycle.status == CycleStatus.PUBLISHED:  # the others' quotas are promises: only what they leave
-            others, words = given.others, ABOVE_TARGET
+            others, message = given.others, ABOVE_TARGET
         else:  # the next run holds the exceptions and shares the rest among the others (`LineInput.held`)
             others = sum(
                 QuotaException.objects.filter(cycle=cycle, product=product)
                 .exclude(retailer=retailer)
                 .values_list("quota", flat=True)
             )
-            words = ABOVE_TARGET_BEFORE_PUBLISHING
+            message = ABOVE_TARGET_BEFORE_PUBLISHING
         left = max(line.target - others, 0)
         if quota > left:
             # what the supervisor may set this shop's quota to (not "more" on top of what it holds):
             # up to what is left, or keep what it has
             raise AboveTarget(
                 Reason(
-                    words, target=Verbatim(f"{line.target:,}"), others=Verbatim(f"{others:,}"),
+                    message, target=Verbatim(f"{line.target:,}"), others=Verbatim(f"{others:,}"),
                     most=Verbatim(f"{max(left, given.shop):,}"), shop=Verbatim(f"{given.shop:,}"),
                 )
             )  # fmt: skip
