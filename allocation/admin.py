@@ -278,13 +278,10 @@ class AllocationRunAdmin(StartNowListAdmin, ReadOnlyAdmin, ModelAdmin):
         if not request.user.is_supervisor:
             raise PermissionDenied
         allocation_run = get_object_or_404(AllocationRun.objects.select_related("cycle", "run"), pk=pk)
-        summary = publish_summary(allocation_run)
-        publishable = (
-            allocation_run.is_complete
-            and not allocation_run.is_published
-            and not (summary.partial or summary.above or summary.retargeted)
-        )
+        publishable = allocation_run.is_complete and not allocation_run.is_published
         if request.method != "POST":
+            summary = publish_summary(allocation_run)  # on POST the service reads it and refuses what it blocks
+            publishable = publishable and not summary.blocked
             # a published run: when and by whom, its totals, no offer to publish again; an incomplete one
             # says so; either links back to its report
             published = allocation_run.is_published

@@ -319,6 +319,11 @@ class PublishSummary:
         return self.lines < self.planned
 
     @property
+    def blocked(self) -> bool:
+        """Publishing refuses the run until the cycle is computed again (`allocation_run_publish`)."""
+        return bool(self.partial or self.above or self.retargeted)
+
+    @property
     def unreleased(self) -> int:
         return max(self.target - self.released, 0)
 

@@ -11,6 +11,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -30,7 +31,6 @@ from .engine.cells import TAG_COLUMNS, eligible, line_cells, orders_this_cycle
 from .models import (
     AllocationPolicy,
     AllocationRun,
-    CellReport,
     CycleKpi,
     QuotaException,
     SupplyPlanLine,
@@ -235,17 +235,14 @@ def allocation_run_publish(*, allocation_run: AllocationRun, approver, registry_
                 products=Verbatim(words(f"{line.product_code} {line.product_name}" for line in above)),
             )
         )
-    planned = set(SupplyPlanLine.objects.filter(cycle=cycle).values_list("pk", flat=True))
-    computed = set(CellReport.objects.filter(allocation=allocation_run).values_list("plan_line_id", flat=True))
-    if planned - computed:  # a run of some products (`run_allocation --product`), or lines added since: they'd read nothing
+    if summary.partial:  # a run of some products (`run_allocation --product`), or lines added since: they'd read nothing
         raise DomainError(
             Reason(
                 gettext_noop(
                     "Allocation run #%(run)s computed %(computed)s of the cycle's %(planned)s plan lines: publishing "
                     "it would leave the other products without quotas. Compute the whole cycle, then publish."
                 ),
-                run=allocation_run.pk, computed=Verbatim(f"{len(planned & computed):,}"),
-                planned=Verbatim(f"{len(planned):,}"),
+                run=allocation_run.pk, computed=Verbatim(f"{summary.lines:,}"), planned=Verbatim(f"{summary.planned:,}"),
             )
         )  # fmt: skip
     now = timezone.now()
@@ -374,10 +371,11 @@ def quota_exception_check(*, cycle: OrderCycle, product, retailer: Retailer, quo
         if cycle.status == CycleStatus.PUBLISHED:  # the others' quotas are promises: only what they leave
             others, message = given.others, ABOVE_TARGET
         else:  # the next run holds the exceptions and shares the rest among the others (`LineInput.held`)
-            others = sum(
+            others = (
                 QuotaException.objects.filter(cycle=cycle, product=product)
                 .exclude(retailer=retailer)
-                .values_list("quota", flat=True)
+                .aggregate(total=Sum("quota"))["total"]
+                or 0
             )
             message = ABOVE_TARGET_BEFORE_PUBLISHING
         left = max(line.target - others, 0)
